@@ -1,0 +1,100 @@
+"""What the commands share: the app, the scenario options, and error handling."""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from typing import Annotated, Any, NoReturn, Optional
+
+import typer
+
+from .. import __version__
+from ..errors import JalertError
+
+EXAMPLES = """\
+Examples:
+
+  jalert-sim run --launch sunan --azimuth 73 --apogee 550 --at 2017-08-29T05:58+09:00
+
+  jalert-sim run --launch 39.0,125.8 --azimuth 95 --apogee 6000 --range 1000 --format json
+
+  jalert-sim run --launch sinpo --azimuth 100 --apogee 450 --lang ja
+"""
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"jalert-sim {__version__}")
+        raise typer.Exit()
+
+
+app = typer.Typer(
+    name="jalert-sim",
+    help="Simulate Japan's J-Alert warnings for a ballistic missile: trajectory, ground track "
+    "over the 47 prefectures, who is warned, when, and the messages.\n\n" + EXAMPLES,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Simulate J-Alert warnings."""
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr, exit code 2."""
+    first = " ".join(str(message).split())
+    sys.stderr.write(f"jalert-sim: error: {first}\n")
+    raise SystemExit(2)
+
+
+@contextmanager
+def user_errors():
+    """Turn a JalertError into one line and exit code 2."""
+    try:
+        yield
+    except JalertError as exc:
+        fail(str(exc))
+
+
+# The scenario options, shared by every command that runs one scenario.
+LaunchOpt = Annotated[Optional[str], typer.Option("--launch", help="Launch site name (e.g. sunan, sinpo) or 'lat,lon' in degrees.")]
+AzimuthOpt = Annotated[Optional[float], typer.Option("--azimuth", help="Initial heading of the ground track, degrees clockwise from true north.")]
+ApogeeOpt = Annotated[Optional[float], typer.Option("--apogee", help="Apogee, km above the WGS84 ellipsoid.")]
+RangeOpt = Annotated[Optional[float], typer.Option("--range", help="Ground range launch→impact, km (default: minimum-energy trajectory).")]
+AtOpt = Annotated[Optional[str], typer.Option("--at", help="Launch time, ISO 8601 (no offset = JST). Default: now.")]
+CorridorOpt = Annotated[Optional[float], typer.Option("--corridor-km", help="Half-width of the alert corridor around the ground track, km.")]
+ImpactRadiusOpt = Annotated[Optional[float], typer.Option("--impact-radius-km", help="Uncertainty radius of the predicted impact point, km.")]
+LatencyOpt = Annotated[Optional[float], typer.Option("--latency-s", help="Seconds from launch to the first J-Alert.")]
+ReportDelayOpt = Annotated[Optional[float], typer.Option("--report-delay-s", help="Seconds from impact to the 'passed'/'fell' messages.")]
+BurnTimeOpt = Annotated[Optional[float], typer.Option("--burn-time-s", help="Powered-ascent duration, s (default: model).")]
+BurnoutAltOpt = Annotated[Optional[float], typer.Option("--burnout-altitude-km", help="Altitude at burnout, km (default: model).")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of the messages: en, ja or both.")]
+
+
+def scenario_kwargs(
+    *, launch: str | None, azimuth: float | None, apogee: float | None, range_km: float | None, at: str | None,
+    latency_s: float | None, corridor_km: float | None, impact_radius_km: float | None,
+    report_delay_s: float | None, burn_time_s: float | None, burnout_altitude_km: float | None,
+) -> dict[str, Any]:
+    """The keyword arguments of ``jalert_sim.simulate`` from the command-line options."""
+    missing = [name for name, value in (("--launch", launch), ("--azimuth", azimuth), ("--apogee", apogee)) if value is None]
+    if missing:
+        fail(f"missing option(s) {', '.join(missing)}")
+    kwargs: dict[str, Any] = {"launch": launch, "azimuth_deg": azimuth, "apogee_km": apogee,
+                              "range_km": range_km, "launch_time": at}
+    options = {"latency_s": latency_s, "corridor_km": corridor_km, "impact_radius_km": impact_radius_km,
+               "report_delay_s": report_delay_s, "burn_time_s": burn_time_s, "burnout_altitude_km": burnout_altitude_km}
+    kwargs.update({k: v for k, v in options.items() if v is not None})
+    return kwargs
+
+
+def check_lang(lang: str) -> str:
+    if lang not in ("en", "ja", "both"):
+        fail(f"--lang: expected en, ja or both, got {lang!r}")
+    return lang

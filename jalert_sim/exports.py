@@ -1,0 +1,78 @@
+"""Machine-readable output: the JSON document, CSV rows, and atomic file writing.
+
+One place decides what each format contains; the CLI only picks the format.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from .simulation import SimulationResult
+
+#: Columns of the per-prefecture CSV (``run --format csv``); stable, documented in the README.
+CSV_COLUMNS = (
+    "launch_time", "launch_lat", "launch_lon", "azimuth_deg", "apogee_km", "range_km", "flight_time_s",
+    "code", "name", "name_ja", "region", "reason", "alert_time", "overflight_start", "overflight_end",
+    "min_altitude_km", "closest_distance_km", "lead_time_s",
+    "impact_lat", "impact_lon", "impact_time", "impact_in_territorial_sea", "impact_eez_status",
+)
+
+
+def to_json(result: SimulationResult, *, track: bool = True) -> str:
+    return json.dumps(result.to_dict(track=track), ensure_ascii=False, indent=2) + "\n"
+
+
+def csv_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per warned prefecture of a ``to_dict()`` document."""
+    inp, tr, imp = doc["input"], doc["trajectory"], doc["impact"]
+    common = {
+        "launch_time": inp["launch_time"], "launch_lat": inp["launch"]["lat"], "launch_lon": inp["launch"]["lon"],
+        "azimuth_deg": inp["azimuth_deg"], "apogee_km": tr["apogee_km"], "range_km": tr["range_km"],
+        "flight_time_s": tr["flight_time_s"],
+        "impact_lat": imp["lat"], "impact_lon": imp["lon"], "impact_time": imp["time"],
+        "impact_in_territorial_sea": imp["in_territorial_sea"], "impact_eez_status": imp["eez_status"],
+    }
+    return [{**common, **{k: a.get(k) for k in CSV_COLUMNS if k in a}} for a in doc["alerts"]]
+
+
+def to_csv(results: Iterable[SimulationResult]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for result in results:
+        for row in csv_rows(result.to_dict(track=False)):
+            writer.writerow({k: _cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
+    return value
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: a temporary file beside it, then rename."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent or ".")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

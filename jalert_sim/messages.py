@@ -1,0 +1,131 @@
+"""The wording of the J-Alert messages, in Japanese and English.
+
+The sequence and the fields of each message follow the government's structure
+(launch information and call to shelter → "take shelter immediately" when a
+fall on Japan is predicted → "passed over" → where it fell); the sentences are
+this project's own.  Every function returns ``(text_ja, text_en)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from .earth import JST
+
+#: Message kinds, in the order they are issued when several share a time.
+KINDS = ("launch", "take_shelter_now", "passed", "fell_in_japan", "fell_outside")
+
+_EEZ_JA = {
+    "inside": "日本の排他的経済水域（EEZ）内と推定",
+    "outside": "日本の排他的経済水域（EEZ）外と推定",
+    "uncertain": "EEZの境界付近のため内外は不明",
+}
+_EEZ_EN = {
+    "inside": "inside Japan's EEZ (approximate)",
+    "outside": "outside Japan's EEZ (approximate)",
+    "uncertain": "near the limit of Japan's EEZ, inside or outside uncertain",
+}
+
+
+def clock_ja(when: datetime) -> str:
+    """'6時12分' in JST."""
+    local = when.astimezone(JST)
+    return f"{local.hour}時{local.minute:02d}分"
+
+
+def clock_en(when: datetime) -> str:
+    """'06:12 JST'."""
+    return when.astimezone(JST).strftime("%H:%M JST")
+
+
+def _names_ja(names_ja: Sequence[str]) -> str:
+    return "、".join(names_ja)
+
+
+def _names_en(names_en: Sequence[str]) -> str:
+    return ", ".join(names_en)
+
+
+def launch(origin_ja: str, origin_en: str, names_ja: Sequence[str], names_en: Sequence[str]) -> tuple[str, str]:
+    """First message to the whole alert area: a launch is detected; take shelter."""
+    ja = (
+        f"ミサイル発射情報・避難の呼びかけ。{origin_ja}ミサイルが発射されたとみられます。"
+        f"頑丈な建物の中か地下に避難してください。対象地域：{_names_ja(names_ja)}。"
+    )
+    en = (
+        f"Missile launch information: a missile appears to have been launched{origin_en}. "
+        f"Take shelter in a sturdy building or underground. Areas: {_names_en(names_en)}."
+    )
+    return ja, en
+
+
+def take_shelter_now(area_ja: str, area_en: str, impact_time: datetime) -> tuple[str, str]:
+    """A fall on Japanese land or territorial sea is predicted around ``area``."""
+    ja = (
+        f"直ちに避難。直ちに避難。ミサイルが{clock_ja(impact_time)}頃、{area_ja}周辺に落下するおそれがあります。"
+        "今すぐ頑丈な建物の中か地下に避難してください。"
+    )
+    en = (
+        f"Take shelter immediately. The missile may fall around {area_en} at about {clock_en(impact_time)}. "
+        "Get into a sturdy building or underground now."
+    )
+    return ja, en
+
+
+def passed(over_ja: str, over_en: str, sea_ja: str, sea_en: str, over_time: datetime) -> tuple[str, str]:
+    """The missile has passed over Japan and flown on out to sea."""
+    ja = (
+        f"ミサイル通過。ミサイルは{clock_ja(over_time)}頃、{over_ja}の上空を通過し、{sea_ja}へ向かったとみられます。"
+        "不審な物を見つけても近寄らず、直ちに警察や消防に連絡してください。"
+    )
+    en = (
+        f"Missile passed over. At about {clock_en(over_time)} the missile appears to have passed over "
+        f"{over_en} toward the {sea_en}. If you find a suspicious object, do not go near it; "
+        "call the police or fire service at once."
+    )
+    return ja, en
+
+
+def fell_in_japan(area_ja: str, area_en: str, where_ja: str, where_en: str, impact_time: datetime) -> tuple[str, str]:
+    """The missile came down on Japanese land or in its territorial sea."""
+    ja = (
+        f"ミサイル落下情報。ミサイルは{clock_ja(impact_time)}頃、{area_ja}周辺（{where_ja}）に落下したとみられます。"
+        "追加の情報があるまで屋内にとどまり、不審な物には近寄らず、警察や消防に連絡してください。"
+    )
+    en = (
+        f"Missile fall information. At about {clock_en(impact_time)} the missile appears to have fallen "
+        f"around {area_en} ({where_en}). Stay indoors until further notice; do not go near "
+        "suspicious objects and report them to the police or fire service."
+    )
+    return ja, en
+
+
+def fell_outside(sea_ja: str, sea_en: str, where_ja: str, where_en: str, eez_status: str, impact_time: datetime) -> tuple[str, str]:
+    """The missile came down at sea outside Japan's territorial sea."""
+    ja = (
+        f"ミサイル落下情報。ミサイルは{clock_ja(impact_time)}頃、{where_ja}の{sea_ja}に落下したとみられます"
+        f"（{_EEZ_JA[eez_status]}）。屋内にとどまる必要はありません。"
+        "不審な物を見つけた場合は近寄らず、警察や消防に連絡してください。"
+    )
+    en = (
+        f"Missile fall information. At about {clock_en(impact_time)} the missile appears to have fallen into the "
+        f"{sea_en}, {where_en}, {_EEZ_EN[eez_status]}. There is no longer any need to stay indoors. "
+        "Do not go near suspicious objects; report them to the police or fire service."
+    )
+    return ja, en
+
+
+def no_alert(where_ja: str, where_en: str, sea_ja: str, sea_en: str, eez_status: str) -> tuple[str, str]:
+    """The summary when nobody is warned: J-Alert is not used, the fall is announced afterwards."""
+    place_ja = f"{where_ja}の{sea_ja}" if sea_ja else where_ja
+    place_en = f"the {sea_en}, {where_en}" if sea_en else where_en
+    ja = (
+        "Jアラートは発出されません。ミサイルは日本の領土・領海の上空を通過せず、"
+        f"{place_ja}（{_EEZ_JA[eez_status]}）に落下すると予測されます。政府が事後に発表します。"
+    )
+    en = (
+        "No J-Alert would be issued: the missile does not pass over Japan's land or territorial sea and is "
+        f"predicted to fall into {place_en} ({_EEZ_EN[eez_status]}). The government announces it afterwards."
+    )
+    return ja, en

@@ -1,0 +1,113 @@
+"""The table report of ``jalert-sim run``: a rich screen for people."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .simulation import SimulationResult
+from .timeline import events, lead, t_plus
+
+_REASON_STYLE = {"impact": "bold red", "overflight": "bold yellow", "corridor": "cyan"}
+_KIND_LABEL = {
+    "launch": ("Launch / take shelter", "ミサイル発射情報"),
+    "take_shelter_now": ("TAKE SHELTER NOW", "直ちに避難"),
+    "passed": ("Passed over", "ミサイル通過"),
+    "fell_in_japan": ("Fell in Japan", "落下情報（日本）"),
+    "fell_outside": ("Fell at sea", "落下情報"),
+}
+
+
+def _clock(result: SimulationResult, seconds: float | None) -> str:
+    return "—" if seconds is None else result.time(seconds).strftime("%H:%M:%S")
+
+
+def _texts(en: str, ja: str, lang: str) -> str:
+    return {"en": en, "ja": ja}.get(lang, f"{ja}\n{en}")
+
+
+def scenario_panel(result: SimulationResult) -> Panel:
+    tr = result.trajectory
+    site = f"{result.site.name} ({result.site.name_ja}), " if result.site else ""
+    requested = "minimum energy" if result.range_km is None else f"requested range {result.range_km:,.0f} km"
+    lines = [
+        f"[bold]Launch[/]  {site}{result.launch_lat:.2f}°N {result.launch_lon:.2f}°E  at "
+        f"{result.time(0).strftime('%Y-%m-%d %H:%M:%S')} JST",
+        f"[bold]Flight[/]  azimuth {result.azimuth_deg:.1f}°, apogee {tr['apogee_km']:,.0f} km, "
+        f"range {tr['range_km']:,.0f} km ({requested}), flight time {t_plus(tr['flight_time_s'])[2:]} "
+        f"(burnout T+{tr['burnout_time_s']:.0f} s at {tr['burnout_altitude_km']:.0f} km)",
+        f"[bold]Model[/]   alert {result.model.latency_s:.0f} s after launch; corridor ±{result.model.corridor_km:g} km; "
+        f"impact radius {result.model.impact_radius_km:g} km",
+    ]
+    return Panel("\n".join(lines), title="jalert-sim — simulated scenario", border_style="blue")
+
+
+def timeline_table(result: SimulationResult, lang: str) -> Table:
+    table = Table(title="Timeline", expand=True, show_lines=False)
+    table.add_column("T+", no_wrap=True)
+    table.add_column("JST", no_wrap=True)
+    table.add_column("Event")
+    for e in events(result):
+        if e.kind == "message":
+            en, ja = _KIND_LABEL[e.message_kind]
+            text = Text(f"J-Alert: {_texts(en, ja, lang)}", style="bold magenta")
+        else:
+            text = Text(_texts(e.text_en, e.text_ja, lang))
+        table.add_row(t_plus(e.t_s), _clock(result, e.t_s), text)
+    return table
+
+
+def alerts_table(result: SimulationResult) -> Table:
+    table = Table(title="Warned prefectures", expand=True)
+    for col in ("Code", "Prefecture", "Reason", "Alert", "Over from", "Over until", "Lowest alt", "Lead time"):
+        table.add_column(col, no_wrap=True)
+    for a in result.alerts:
+        alt = "—" if a.min_altitude_km is None else f"{a.min_altitude_km:,.0f} km"
+        lead_text = Text(lead(a.lead_time_s), style="bold red" if a.lead_time_s < 0 else "green")
+        table.add_row(
+            a.code, f"{a.name} {a.name_ja}", Text(a.reason, style=_REASON_STYLE[a.reason]),
+            _clock(result, a.alert_time_s), _clock(result, a.overflight_start_s), _clock(result, a.overflight_end_s),
+            alt, lead_text,
+        )
+    return table
+
+
+def impact_panel(result: SimulationResult, lang: str) -> Panel:
+    imp = result.impact
+    where = "on Japanese land" if imp.on_land else (
+        "in Japan's territorial sea" if imp.in_territorial_sea else f"in the {imp.sea or 'sea'}, outside the territorial sea")
+    eez = {"inside": "inside Japan's EEZ (approximate)", "outside": "outside Japan's EEZ (approximate)",
+           "uncertain": "near the EEZ limit: inside or outside uncertain"}[imp.eez_status]
+    body = (
+        f"{_clock(result, imp.time_s)} JST ({t_plus(imp.time_s)}), {imp.lat:.2f}°N {imp.lon:.2f}°E\n"
+        f"{_texts(imp.description, imp.description_ja, lang)}\n{where}; {eez}"
+    )
+    style = "red" if imp.in_territorial_sea else "green"
+    return Panel(body, title="Impact", border_style=style)
+
+
+def messages_panel(result: SimulationResult, lang: str) -> Panel:
+    if not result.messages:
+        text = _texts(result.assessment.summary_en, result.assessment.summary_ja, lang)
+        return Panel(Text(text, style="bold"), title="No J-Alert", border_style="green")
+    parts = []
+    for m in result.messages:
+        en, ja = _KIND_LABEL[m.kind]
+        head = Text(f"{_clock(result, m.time_s)} {t_plus(m.time_s)}  {_texts(en, ja, lang)}  → {', '.join(m.prefectures)}",
+                    style="bold magenta")
+        parts += [head, Text(_texts(m.text_en, m.text_ja, lang)), Text("")]
+    return Panel(Group(*parts), title="J-Alert messages", border_style="magenta")
+
+
+def render(result: SimulationResult, console: Console, *, lang: str = "both", extra=()) -> None:
+    """Print the whole report; ``extra`` renderables (e.g. a terminal map) go before the messages."""
+    console.print(scenario_panel(result))
+    console.print(timeline_table(result, lang))
+    if result.alerts:
+        console.print(alerts_table(result))
+    console.print(impact_panel(result, lang))
+    for item in extra:
+        console.print(item)
+    console.print(messages_panel(result, lang))

@@ -1,0 +1,347 @@
+"""The one-call API: a scenario in, a complete result out.
+
+``simulate`` runs one scenario; ``simulate_many`` runs many at once, solving all
+trajectories in one vectorised call. Both return :class:`SimulationResult`,
+whose ``to_dict()`` is exactly the document that ``jalert-sim run --format json``
+prints (schema: ``jalert_sim/schemas/simulation.schema.json``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from . import __version__
+from .alerts import AlertModel, Assessment, assess, jst
+from .earth import JST
+from .errors import InputError, JalertError
+from .places import Place, parse_launch
+from .trajectory import BoostModel, Track, solve
+
+SCHEMA_VERSION = "1.0"
+#: Spacing of the track samples in the JSON document, seconds.
+TRACK_STEP_S = 5.0
+
+#: Model options a scenario may carry, with the object each belongs to.
+MODEL_OPTIONS = ("latency_s", "corridor_km", "impact_radius_km", "report_delay_s", "burn_time_s", "burnout_altitude_km")
+_OPTION_LIMITS = {
+    "latency_s": (0.0, 3600.0),
+    "corridor_km": (0.0, 3000.0),
+    "impact_radius_km": (0.0, 3000.0),
+    "report_delay_s": (0.0, 3600.0),
+    "burn_time_s": (1.0, 1000.0),
+    "burnout_altitude_km": (1.0, 1000.0),
+}
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """One scenario, solved and assessed. Times are seconds after ``launch_time``."""
+
+    launch_lat: float
+    launch_lon: float
+    site: Place | None
+    azimuth_deg: float
+    apogee_km: float  # as requested
+    range_km: float | None  # as requested; None = minimum energy
+    launch_time: datetime
+    model: AlertModel
+    boost: BoostModel
+    trajectory: dict[str, Any]  # Trajectories.summary()
+    assessment: Assessment
+    track: Track
+
+    @property
+    def alerts(self):
+        return self.assessment.alerts
+
+    @property
+    def impact(self):
+        return self.assessment.impact
+
+    @property
+    def messages(self):
+        return self.assessment.messages
+
+    def time(self, seconds: float | None) -> datetime | None:
+        """Launch time plus ``seconds``, in JST."""
+        return jst(self.launch_time, seconds)
+
+    def to_dict(self, *, track: bool = True) -> dict[str, Any]:
+        """The JSON document of ``jalert-sim run --format json`` (ISO 8601 times with offset)."""
+        iso = lambda s: None if s is None else self.time(s).isoformat()  # noqa: E731
+        tr = self.trajectory
+        a = self.assessment
+        imp = a.impact
+        doc: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "generator": f"jalert-sim {__version__}",
+            "input": {
+                "launch": {
+                    "lat": self.launch_lat,
+                    "lon": self.launch_lon,
+                    "site": self.site.key if self.site else None,
+                    "name": self.site.name if self.site else None,
+                    "name_ja": self.site.name_ja if self.site else None,
+                },
+                "azimuth_deg": self.azimuth_deg,
+                "apogee_km": self.apogee_km,
+                "range_km": self.range_km,
+                "launch_time": self.launch_time.isoformat(),
+                "model": {
+                    **self.model.to_dict(),
+                    "burn_time_s": tr["burnout_time_s"],
+                    "burnout_altitude_km": tr["burnout_altitude_km"],
+                },
+            },
+            "trajectory": {
+                **tr,
+                "apogee_time": iso(tr["apogee_time_s"]),
+                "impact_time": iso(tr["flight_time_s"]),
+            },
+            "impact": {
+                "lat": imp.lat,
+                "lon": imp.lon,
+                "time": iso(imp.time_s),
+                "time_s": imp.time_s,
+                "description": imp.description,
+                "description_ja": imp.description_ja,
+                "landmark": imp.landmark,
+                "distance_km": imp.distance_km,
+                "direction": imp.direction,
+                "prefecture": imp.prefecture_code,
+                "on_land": imp.on_land,
+                "sea": imp.sea,
+                "sea_ja": imp.sea_ja,
+                "in_territorial_sea": imp.in_territorial_sea,
+                "in_eez": imp.in_eez,
+                "eez_status": imp.eez_status,
+            },
+            "alert_issued": a.alert_issued,
+            "summary_en": a.summary_en,
+            "summary_ja": a.summary_ja,
+            "overflight": {
+                "start": iso(a.overflight_start_s),
+                "end": iso(a.overflight_end_s),
+                "start_s": a.overflight_start_s,
+                "end_s": a.overflight_end_s,
+            },
+            "alerts": [
+                {
+                    "code": p.code,
+                    "name": p.name,
+                    "name_ja": p.name_ja,
+                    "region": p.region,
+                    "region_ja": p.region_ja,
+                    "reason": p.reason,
+                    "alert_time": iso(p.alert_time_s),
+                    "overflight_start": iso(p.overflight_start_s),
+                    "overflight_end": iso(p.overflight_end_s),
+                    "overflight_start_s": p.overflight_start_s,
+                    "overflight_end_s": p.overflight_end_s,
+                    "min_altitude_km": p.min_altitude_km,
+                    "closest_approach": iso(p.closest_approach_s),
+                    "closest_distance_km": p.closest_distance_km,
+                    "lead_time_s": p.lead_time_s,
+                }
+                for p in a.alerts
+            ],
+            "messages": [
+                {
+                    "time": iso(m.time_s),
+                    "time_s": m.time_s,
+                    "kind": m.kind,
+                    "prefectures": list(m.prefectures),
+                    "text_ja": m.text_ja,
+                    "text_en": m.text_en,
+                }
+                for m in a.messages
+            ],
+        }
+        if track:
+            doc["track"] = [
+                {"t_s": float(t), "lat": float(la), "lon": float(lo), "alt_km": float(h)}
+                for t, la, lo, h in zip(self.track.t_s, self.track.lat, self.track.lon, self.track.alt_km)
+            ]
+        return doc
+
+
+def parse_time(value: datetime | str | None) -> datetime:
+    """A timezone-aware launch time: now if None; ISO 8601 strings without an offset are JST."""
+    if value is None:
+        return datetime.now(JST).replace(microsecond=0)
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            value = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+        except ValueError:
+            raise InputError("launch_time", f"{text!r} is not an ISO 8601 date-time (e.g. 2017-08-29T05:58:00+09:00)") from None
+    if not isinstance(value, datetime):
+        raise InputError("launch_time", f"expected an ISO 8601 date-time, got {value!r}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=JST)
+    return value
+
+
+def _launch(launch: str | Place | tuple[float, float] | Sequence[float]) -> tuple[float, float, Place | None]:
+    if isinstance(launch, Place):
+        return launch.lat, launch.lon, launch
+    if isinstance(launch, str):
+        return parse_launch(launch)
+    try:
+        lat, lon = (float(v) for v in launch)
+    except (TypeError, ValueError):
+        raise InputError("launch", f"expected a site name, 'lat,lon' or a (lat, lon) pair, got {launch!r}") from None
+    return parse_launch(f"{lat},{lon}")
+
+
+def _number(name: str, value: Any, *, optional: bool = False) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if optional:
+            return None
+        raise InputError(name, "is required")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(name, f"{value!r} is not a number") from None
+    if not math.isfinite(number):
+        raise InputError(name, f"must be a finite number, got {value!r}")
+    return number
+
+
+def _options(options: Mapping[str, Any]) -> tuple[AlertModel, BoostModel]:
+    unknown = sorted(set(options) - set(MODEL_OPTIONS))
+    if unknown:
+        raise InputError(unknown[0], f"unknown model option (known: {', '.join(MODEL_OPTIONS)})")
+    values: dict[str, float] = {}
+    for name, raw in options.items():
+        number = _number(name, raw, optional=True)
+        if number is None:
+            continue
+        lo, hi = _OPTION_LIMITS[name]
+        if not lo <= number <= hi:
+            raise InputError(name, f"must be between {lo:g} and {hi:g}, got {number:g}")
+        values[name] = number
+    alert = AlertModel(**{k: v for k, v in values.items() if k in AlertModel.__dataclass_fields__})
+    boost = BoostModel(**{k: v for k, v in values.items() if k in BoostModel.__dataclass_fields__})
+    return alert, boost
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    lat: float
+    lon: float
+    site: Place | None
+    azimuth_deg: float
+    apogee_km: float
+    range_km: float | None
+    launch_time: datetime
+    model: AlertModel
+    boost: BoostModel
+
+
+def _prepare(launch, azimuth_deg, apogee_km, range_km=None, launch_time=None, **options) -> _Prepared:
+    lat, lon, site = _launch(launch)
+    model, boost = _options(options)
+    return _Prepared(
+        lat, lon, site,
+        _number("azimuth_deg", azimuth_deg), _number("apogee_km", apogee_km),
+        _number("range_km", range_km, optional=True), parse_time(launch_time), model, boost,
+    )
+
+
+def simulate(
+    launch: str | Place | tuple[float, float],
+    azimuth_deg: float,
+    apogee_km: float,
+    range_km: float | None = None,
+    launch_time: datetime | str | None = None,
+    **model_options: float,
+) -> SimulationResult:
+    """Solve and assess one scenario.
+
+    ``launch`` is a catalogue site name ("Sunan"), a "lat,lon" string or a (lat, lon)
+    pair in degrees WGS84. ``model_options``: latency_s, corridor_km,
+    impact_radius_km, report_delay_s, burn_time_s, burnout_altitude_km.
+    Raises :class:`~jalert_sim.errors.JalertError` for bad input.
+    """
+    (result,) = _run([_prepare(launch, azimuth_deg, apogee_km, range_km, launch_time, **model_options)])
+    if isinstance(result, JalertError):
+        raise result
+    return result
+
+
+def simulate_many(scenarios: Iterable[Mapping[str, Any]], *, errors: str = "raise") -> list[SimulationResult | JalertError]:
+    """Solve and assess many scenarios, vectorised, in input order.
+
+    Each scenario is a mapping with the keyword arguments of :func:`simulate`.
+    ``errors="raise"`` raises the first JalertError; ``errors="return"`` puts the
+    error in that scenario's place and goes on with the others.
+    """
+    if errors not in ("raise", "return"):
+        raise ValueError("errors must be 'raise' or 'return'")
+    prepared: list[_Prepared | JalertError] = []
+    for scenario in scenarios:
+        try:
+            prepared.append(_prepare(**scenario))
+        except TypeError as exc:  # missing or unexpected keyword
+            err = InputError("scenario", str(exc).split("() ", 1)[-1])
+            if errors == "raise":
+                raise err from None
+            prepared.append(err)
+        except JalertError as exc:
+            if errors == "raise":
+                raise
+            prepared.append(exc)
+    good = [p for p in prepared if isinstance(p, _Prepared)]
+    solved = iter(_run(good))
+    out = [next(solved) if isinstance(p, _Prepared) else p for p in prepared]
+    if errors == "raise":
+        for r in out:
+            if isinstance(r, JalertError):
+                raise r
+    return out
+
+
+def _run(prepared: list[_Prepared]) -> list[SimulationResult | JalertError]:
+    """Solve all trajectories at once, grouped by boost model (it is a scalar option)."""
+    out: list[SimulationResult | JalertError | None] = [None] * len(prepared)
+    groups: dict[tuple[BoostModel, AlertModel], list[int]] = {}
+    for k, p in enumerate(prepared):
+        groups.setdefault((p.boost, p.model), []).append(k)
+    for (boost, model), idx in groups.items():
+        ps = [prepared[k] for k in idx]
+        trajs = solve(
+            np.array([p.lat for p in ps]), np.array([p.lon for p in ps]),
+            np.array([p.azimuth_deg for p in ps]), np.array([p.apogee_km for p in ps]),
+            np.array([np.nan if p.range_km is None else p.range_km for p in ps]),
+            boost=boost, errors="mask",
+        )
+        good = np.nonzero(trajs.ok)[0]
+        for pos in np.nonzero(~trajs.ok)[0]:
+            out[idx[pos]] = _trajectory_error(trajs.error[pos])
+        if len(good) == 0:
+            continue
+        sub = trajs.select(good)
+        assessments = assess(sub, [ps[g].launch_time for g in good], model)
+        for j, g in enumerate(good):
+            p = ps[g]
+            out[idx[g]] = SimulationResult(
+                launch_lat=p.lat, launch_lon=p.lon, site=p.site, azimuth_deg=float(sub.azimuth_deg[j]),
+                apogee_km=p.apogee_km, range_km=p.range_km, launch_time=p.launch_time,
+                model=model, boost=boost, trajectory=sub.summary(j), assessment=assessments[j],
+                track=sub.track(j, TRACK_STEP_S),
+            )
+    return out  # type: ignore[return-value]
+
+
+def _trajectory_error(message: str) -> JalertError:
+    from .errors import TrajectoryError
+
+    parameter, _, text = str(message).partition(": ")
+    return TrajectoryError(parameter or "trajectory", text or str(message))
