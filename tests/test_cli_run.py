@@ -1,0 +1,215 @@
+"""End-to-end tests of ``jalert-sim run``: the real command, its exit codes and what it prints.
+
+Scenario figures come from ../shared/reference/events.md and jalert.md:
+2017-08-29 Hwasong-12 from Sunan (39.22 N, 125.67 E), launch 05:58 JST, apogee ≈550 km,
+range ≈2,700 km, over Hokkaido ≈06:06 (T+8 min), fell 06:12 (T+14 min) ≈1,180 km E of
+Cape Erimo in the Pacific, outside Japan's EEZ.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from datetime import datetime
+
+import pytest
+from typer.testing import CliRunner
+
+import jalert_sim.cli  # noqa: F401  (registers the commands)
+from jalert_sim.cli.common import app
+
+runner = CliRunner()
+
+HOKKAIDO_2017 = ["--launch", "sunan", "--azimuth", "73", "--apogee", "550", "--range", "2700",
+                 "--at", "2017-08-29T05:58:00+09:00"]
+
+
+def run_json(*args: str) -> dict:
+    result = runner.invoke(app, ["run", *args, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="module")
+def hokkaido() -> dict:
+    return run_json(*HOKKAIDO_2017)
+
+
+def test_2017_overflight_warns_hokkaido_between_6_and_10_minutes(hokkaido):
+    alerts = {a["code"]: a for a in hokkaido["alerts"]}
+    assert "01" in alerts
+    hok = alerts["01"]
+    assert hok["reason"] == "overflight"
+    assert 6 * 60 <= hok["overflight_start_s"] <= 10 * 60
+    assert hok["overflight_start_s"] < hok["overflight_end_s"] <= 10 * 60
+    # Over Hokkaido the missile was high: ~550 km apogee, so hundreds of km up.
+    assert 300 < hok["min_altitude_km"] < 600
+
+
+def test_2017_lands_in_pacific_outside_eez_12_to_16_minutes(hokkaido):
+    imp = hokkaido["impact"]
+    assert 12 * 60 <= imp["time_s"] <= 16 * 60
+    assert imp["sea"] == "Pacific Ocean"
+    assert imp["in_territorial_sea"] is False
+    assert imp["eez_status"] == "outside" and imp["in_eez"] is False
+    # Times in data are ISO 8601 with the JST offset, and consistent with time_s.
+    launch = datetime.fromisoformat(hokkaido["input"]["launch_time"])
+    fell = datetime.fromisoformat(imp["time"])
+    assert fell.utcoffset().total_seconds() == 9 * 3600
+    assert abs((fell - launch).total_seconds() - imp["time_s"]) < 1.0
+
+
+def test_2017_message_sequence(hokkaido):
+    kinds = [m["kind"] for m in hokkaido["messages"]]
+    assert kinds == ["launch", "passed", "fell_outside"]
+    times = [m["time_s"] for m in hokkaido["messages"]]
+    assert times == sorted(times)
+    launch_msg = hokkaido["messages"][0]
+    assert launch_msg["time_s"] == hokkaido["input"]["model"]["latency_s"]
+    assert "01" in launch_msg["prefectures"]
+    fell = hokkaido["messages"][-1]
+    assert "Pacific" in fell["text_en"] and "太平洋" in fell["text_ja"]
+    assert "outside Japan's EEZ" in fell["text_en"]
+
+
+def test_lead_time_is_overflight_minus_alert(hokkaido):
+    for a in hokkaido["alerts"]:
+        if a["reason"] == "overflight":
+            assert a["lead_time_s"] == pytest.approx(a["overflight_start_s"] - hokkaido["input"]["model"]["latency_s"])
+
+
+def test_late_alert_gives_negative_lead_time_and_shows_it():
+    doc = run_json(*HOKKAIDO_2017, "--latency-s", "900")
+    hok = next(a for a in doc["alerts"] if a["code"] == "01")
+    assert hok["lead_time_s"] < 0
+    table = runner.invoke(app, ["run", *HOKKAIDO_2017, "--latency-s", "900"])
+    assert table.exit_code == 0
+    assert "-" in next(line for line in table.stdout.splitlines() if "Hokkaido" in line and "overflight" in line)
+
+
+def test_json_validates_against_published_schema(hokkaido):
+    jsonschema = pytest.importorskip("jsonschema")
+    from importlib.resources import files
+
+    schema = json.loads(files("jalert_sim").joinpath("schemas/simulation.schema.json").read_text("utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(hokkaido, schema, cls=jsonschema.Draft202012Validator)
+    broken = dict(hokkaido, alerts=[dict(hokkaido["alerts"][0], reason="maybe")])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_yellow_sea_launch_warns_nobody():
+    # Westward from Nampo into the Yellow Sea (2020s cruise/SRBM tests went this way).
+    doc = run_json("--launch", "38.7,125.4", "--azimuth", "260", "--apogee", "60", "--at", "2024-01-01T09:00")
+    assert doc["alert_issued"] is False
+    assert doc["alerts"] == [] and doc["messages"] == []
+    assert doc["impact"]["sea"] == "Yellow Sea"
+    assert "No J-Alert" in doc["summary_en"]
+
+
+def test_sea_of_japan_inside_eez_outside_territorial_sea_warns_nobody_and_says_so():
+    # Like 2022-03-24 (fell ≈150 km W of the Oshima Peninsula, inside the EEZ, no J-Alert):
+    # a lofted shot from near Pyongyang toward a point ≈150 km west of the Oshima Peninsula.
+    doc = run_json("--launch", "sunan", "--azimuth", "79", "--apogee", "6000", "--range", "1090",
+                   "--at", "2022-03-24T14:33")
+    imp = doc["impact"]
+    assert imp["sea"] == "Sea of Japan"
+    assert imp["in_territorial_sea"] is False
+    assert imp["eez_status"] == "inside"
+    assert doc["alert_issued"] is False and doc["alerts"] == []
+    assert "No J-Alert" in doc["summary_en"] and "inside Japan's EEZ" in doc["summary_en"]
+    table = runner.invoke(app, ["run", "--launch", "sunan", "--azimuth", "79", "--apogee", "6000", "--range", "1090"])
+    assert "No J-Alert would be issued" in " ".join(table.stdout.split())
+
+
+def test_impact_on_land_says_take_shelter_now_for_that_prefecture():
+    # From Sinpo (≈40.0 N, 128.2 E) toward Akita: the great-circle distance to Akita city is
+    # ≈850 km (pyproj.Geod); a lofted shot with that range comes down on Akita Prefecture.
+    from pyproj import Geod
+
+    az, _, dist_m = Geod(ellps="WGS84").inv(128.18, 40.03, 140.10, 39.72)
+    doc = run_json("--launch", "40.03,128.18", "--azimuth", f"{az:.2f}", "--apogee", "1500",
+                   "--range", f"{dist_m / 1000:.1f}", "--at", "2024-05-01T10:00")
+    imp = doc["impact"]
+    assert imp["on_land"] and imp["in_territorial_sea"]
+    assert imp["prefecture"] == "05"  # Akita
+    shelter = [m for m in doc["messages"] if m["kind"] == "take_shelter_now"]
+    assert len(shelter) == 1 and "05" in shelter[0]["prefectures"]
+    assert "Akita" in shelter[0]["text_en"] and "秋田県" in shelter[0]["text_ja"]
+    assert any(m["kind"] == "fell_in_japan" for m in doc["messages"])
+    akita = next(a for a in doc["alerts"] if a["code"] == "05")
+    assert akita["reason"] == "impact"
+
+
+def test_csv_has_one_row_per_warned_prefecture(hokkaido):
+    result = runner.invoke(app, ["run", *HOKKAIDO_2017, "--format", "csv"])
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["code"] for r in rows] == [a["code"] for a in hokkaido["alerts"]]
+    assert float(rows[0]["lead_time_s"]) == pytest.approx(hokkaido["alerts"][0]["lead_time_s"], abs=0.01)
+
+
+def test_table_shows_scenario_timeline_prefectures_and_messages():
+    result = runner.invoke(app, ["run", *HOKKAIDO_2017, "--lang", "en"])
+    assert result.exit_code == 0
+    out = result.stdout
+    for needle in ("Timeline", "Warned prefectures", "Hokkaido", "Impact", "J-Alert messages", "Cape Erimo", "05:58:00"):
+        assert needle in out, needle
+
+
+def test_output_file_is_written_whole(tmp_path):
+    target = tmp_path / "out.json"
+    result = runner.invoke(app, ["run", *HOKKAIDO_2017, "--format", "json", "-o", str(target)])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(target.read_text("utf-8"))["alerts"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["--launch", "pyongyangg", "--azimuth", "73", "--apogee", "550"], "did you mean"),
+        (["--launch", "95,125", "--azimuth", "73", "--apogee", "550"], "lat"),
+        (["--launch", "sunan", "--azimuth", "73", "--apogee", "-5"], "apogee"),
+        (["--launch", "sunan", "--azimuth", "73", "--apogee", "nan"], "apogee"),
+        (["--launch", "sunan", "--azimuth", "abc", "--apogee", "550"], "azimuth"),
+        (["--launch", "sunan", "--azimuth", "73", "--apogee", "550", "--range", "30000"], "range"),
+        (["--launch", "sunan", "--azimuth", "73", "--apogee", "550", "--at", "yesterday"], "launch_time"),
+        (["--launch", "sunan", "--azimuth", "73", "--apogee", "550", "--format", "xml"], "format"),
+        (["--launch", "sunan", "--azimuth", "73"], "--apogee"),
+    ],
+)
+def test_bad_input_gives_one_line_and_exit_2(args, needle):
+    proc = subprocess.run([sys.executable, "-m", "jalert_sim", "run", *args], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert needle.lower() in lines[0].lower()
+    assert "Traceback" not in proc.stderr and proc.stdout == ""
+
+
+def test_version_and_help():
+    proc = subprocess.run([sys.executable, "-m", "jalert_sim", "--version"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0
+    import jalert_sim
+
+    assert proc.stdout.strip() == f"jalert-sim {jalert_sim.__version__}"
+    help_text = runner.invoke(app, ["run", "--help"]).stdout
+    assert "--corridor-km" in help_text and "--impact-radius-km" in help_text
+
+
+def test_console_script_json_subprocess():
+    import shutil
+
+    exe = shutil.which("jalert-sim")
+    if exe is None:
+        pytest.skip("console script not on PATH (package not installed)")
+    proc = subprocess.run([exe, "run", *HOKKAIDO_2017, "--format", "json", "--no-track"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert "track" not in doc and doc["alerts"][0]["code"] == "01"
