@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
+
+try:  # typer < 0.20 runs on click
+    from click.exceptions import Abort, ClickException, UsageError
+except ImportError:  # newer typer vendors click as typer._click and no longer installs it
+    from typer import Abort
+    from typer._click.exceptions import ClickException, UsageError
 
 from .. import __version__
 from .common import app, fail
@@ -22,15 +27,15 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script and of ``python -m jalert_sim``."""
     try:
         code = app(args=argv, prog_name="jalert-sim", standalone_mode=False)
-    except click.exceptions.UsageError as exc:
+    except UsageError as exc:
         fail(exc.format_message())
-    except click.exceptions.Abort:
+    except Abort:
         sys.stderr.write("jalert-sim: interrupted\n")
         sys.exit(130)
     except KeyboardInterrupt:
         sys.stderr.write("jalert-sim: interrupted\n")
         sys.exit(130)
-    except click.exceptions.ClickException as exc:
+    except ClickException as exc:
         fail(exc.format_message())
     sys.exit(code if isinstance(code, int) else 0)
 
