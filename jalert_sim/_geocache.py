@@ -1,0 +1,71 @@
+"""Read and write the precomputed geometry cache ``data/geometry.npz``.
+
+The cache holds geometries that are too slow to compute at run time
+(projected land, 12 nm footprints, their union, the approximate EEZ limits)
+as WKB, plus a JSON header. ``scripts/build_data.py`` writes it; the
+product only reads it. Layout: for each layer ``NAME`` two arrays,
+``NAME.wkb`` (uint8, the WKB blobs end to end) and ``NAME.offsets`` (int64,
+start of each blob, plus the end), and ``meta`` (uint8, UTF-8 JSON).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+import shapely
+
+from ._data import data_path
+from .errors import DataError
+
+CACHE_FILE = "geometry.npz"
+#: Bumped whenever the layout or the meaning of a layer changes.
+CACHE_VERSION = 1
+
+
+def write_cache(path, layers: Mapping[str, Sequence[shapely.Geometry]], meta: Mapping[str, Any]) -> None:
+    """Write ``layers`` (name -> list of geometries) and ``meta`` to ``path`` (build time only)."""
+    arrays: dict[str, np.ndarray] = {}
+    for name, geoms in layers.items():
+        blobs = shapely.to_wkb(np.asarray(list(geoms), dtype=object), output_dimension=2)
+        sizes = np.fromiter((len(b) for b in blobs), dtype=np.int64, count=len(blobs))
+        arrays[f"{name}.offsets"] = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        arrays[f"{name}.wkb"] = np.frombuffer(b"".join(blobs), dtype=np.uint8)
+    header = {"version": CACHE_VERSION, **meta}
+    arrays["meta"] = np.frombuffer(json.dumps(header, ensure_ascii=False).encode(), dtype=np.uint8)
+    np.savez_compressed(path, **arrays)
+
+
+@cache
+def _load() -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+    path = data_path(CACHE_FILE)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {key: npz[key] for key in npz.files}
+        meta = json.loads(arrays.pop("meta").tobytes().decode())
+    except (OSError, ValueError, KeyError) as exc:
+        raise DataError(f"geometry cache {path} is unreadable: {exc}") from exc
+    if meta.get("version") != CACHE_VERSION:
+        raise DataError(f"geometry cache {path} has version {meta.get('version')}, expected {CACHE_VERSION}; rebuild it")
+    return meta, arrays
+
+
+def cache_meta() -> dict[str, Any]:
+    """The cache's JSON header (prefecture properties, projection, build parameters)."""
+    return _load()[0]
+
+
+@cache
+def layer(name: str) -> tuple[shapely.Geometry, ...]:
+    """The geometries of layer ``name``, parsed once and cached."""
+    _, arrays = _load()
+    try:
+        raw = arrays[f"{name}.wkb"].tobytes()
+        offsets = arrays[f"{name}.offsets"]
+    except KeyError as exc:
+        raise DataError(f"geometry cache has no layer {name!r}; rebuild it") from exc
+    blobs = [raw[offsets[i] : offsets[i + 1]] for i in range(len(offsets) - 1)]
+    return tuple(shapely.from_wkb(np.asarray(blobs, dtype=object)))

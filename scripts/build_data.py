@@ -1,0 +1,382 @@
+"""Build jalert-sim's shipped geography from the rings that export_mapdata.R dumped.
+
+Usage (from the repository root, after ``Rscript scripts/export_mapdata.R build/mapdata``):
+
+    python scripts/build_data.py build/mapdata data
+
+Writes, in ``data/``:
+  prefectures.geojson  47 prefectures (JIS order), land as MultiPolygons, lon/lat WGS84
+  basemap.geojson      land of the region 115-160 E, 20-50 N, one MultiPolygon per country
+  geometry.npz         precomputed layers read at run time (see jalert_sim/_geocache.py):
+                       projected land, 12 nm footprints and their union, the approximate
+                       EEZ limit with its uncertainty band, and the basemap land.
+
+Needs numpy, shapely>=2, pyproj and scipy (scipy only here, for a KD-tree). Deterministic:
+the same input rings give byte-identical GeoJSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import shapely
+from pyproj import Geod
+from shapely.geometry import MultiPolygon, Point, Polygon, box, mapping
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from jalert_sim._geocache import write_cache  # noqa: E402
+from jalert_sim.earth import EEZ_KM, TERRITORIAL_SEA_KM  # noqa: E402
+from jalert_sim.projection import PROJECTION_CRS, to_xy  # noqa: E402
+
+# JIS X 0401 code, mapdata's ring name, English name, Japanese name, region.
+PREFECTURES = [
+    ("01", "Hokkaido", "Hokkaido", "北海道", "Hokkaido"),
+    ("02", "Aomori", "Aomori", "青森県", "Tohoku"),
+    ("03", "Iwate", "Iwate", "岩手県", "Tohoku"),
+    ("04", "Miyagi", "Miyagi", "宮城県", "Tohoku"),
+    ("05", "Akita", "Akita", "秋田県", "Tohoku"),
+    ("06", "Yamagata", "Yamagata", "山形県", "Tohoku"),
+    ("07", "Fukushima", "Fukushima", "福島県", "Tohoku"),
+    ("08", "Ibaraki", "Ibaraki", "茨城県", "Kanto"),
+    ("09", "Tochigi", "Tochigi", "栃木県", "Kanto"),
+    ("10", "Gunma", "Gunma", "群馬県", "Kanto"),
+    ("11", "Saitama", "Saitama", "埼玉県", "Kanto"),
+    ("12", "Chiba", "Chiba", "千葉県", "Kanto"),
+    ("13", "Tokyo", "Tokyo", "東京都", "Kanto"),
+    ("14", "Kanagawa", "Kanagawa", "神奈川県", "Kanto"),
+    ("15", "Niigata", "Niigata", "新潟県", "Chubu"),
+    ("16", "Toyama", "Toyama", "富山県", "Chubu"),
+    ("17", "Ishikawa", "Ishikawa", "石川県", "Chubu"),
+    ("18", "Fukui", "Fukui", "福井県", "Chubu"),
+    ("19", "Yamanashi", "Yamanashi", "山梨県", "Chubu"),
+    ("20", "Nagano", "Nagano", "長野県", "Chubu"),
+    ("21", "Gifu", "Gifu", "岐阜県", "Chubu"),
+    ("22", "Shizuoka", "Shizuoka", "静岡県", "Chubu"),
+    ("23", "Aichi", "Aichi", "愛知県", "Chubu"),
+    ("24", "Mie", "Mie", "三重県", "Kinki"),
+    ("25", "Shiga", "Shiga", "滋賀県", "Kinki"),
+    ("26", "Kyoto", "Kyoto", "京都府", "Kinki"),
+    ("27", "Osaka", "Osaka", "大阪府", "Kinki"),
+    ("28", "Hyogo", "Hyogo", "兵庫県", "Kinki"),
+    ("29", "NARA", "Nara", "奈良県", "Kinki"),
+    ("30", "Wakayama", "Wakayama", "和歌山県", "Kinki"),
+    ("31", "Tottori", "Tottori", "鳥取県", "Chugoku"),
+    ("32", "Shimane", "Shimane", "島根県", "Chugoku"),
+    ("33", "Okayama", "Okayama", "岡山県", "Chugoku"),
+    ("34", "Hiroshima", "Hiroshima", "広島県", "Chugoku"),
+    ("35", "Yamaguchi", "Yamaguchi", "山口県", "Chugoku"),
+    ("36", "Tokushima", "Tokushima", "徳島県", "Shikoku"),
+    ("37", "Kagawa", "Kagawa", "香川県", "Shikoku"),
+    ("38", "Ehime", "Ehime", "愛媛県", "Shikoku"),
+    ("39", "Kochi", "Kochi", "高知県", "Shikoku"),
+    ("40", "Fukuoka", "Fukuoka", "福岡県", "Kyushu-Okinawa"),
+    ("41", "Saga", "Saga", "佐賀県", "Kyushu-Okinawa"),
+    ("42", "Nagasaki", "Nagasaki", "長崎県", "Kyushu-Okinawa"),
+    ("43", "Kumamoto", "Kumamoto", "熊本県", "Kyushu-Okinawa"),
+    ("44", "Oita", "Oita", "大分県", "Kyushu-Okinawa"),
+    ("45", "Miyazaki", "Miyazaki", "宮崎県", "Kyushu-Okinawa"),
+    ("46", "Kagoshima", "Kagoshima", "鹿児島県", "Kyushu-Okinawa"),
+    ("47", "Okinawa", "Okinawa", "沖縄県", "Kyushu-Okinawa"),
+]
+REGIONS_JA = {
+    "Hokkaido": "北海道",
+    "Tohoku": "東北",
+    "Kanto": "関東",
+    "Chubu": "中部",
+    "Kinki": "近畿",
+    "Chugoku": "中国",
+    "Shikoku": "四国",
+    "Kyushu-Okinawa": "九州・沖縄",
+}
+
+#: The basemap's extent, degrees (lon_min, lat_min, lon_max, lat_max).
+BASEMAP_BOX = (115.0, 20.0, 160.0, 50.0)
+#: Topology-preserving simplification of the basemap, degrees (about 1 km).
+BASEMAP_TOLERANCE_DEG = 0.005
+#: Basemap islands smaller than this are dropped (square degrees, about 1 km^2).
+BASEMAP_MIN_AREA_DEG2 = 1e-4
+#: Simplification of the 12 nm footprints, metres: far below the band's own 22 km.
+FOOTPRINT_TOLERANCE_M = 200.0
+#: Spacing of coastline samples for the median (equidistance) line, metres.
+MEDIAN_SAMPLE_M = 3_000.0
+#: Simplification of the EEZ limit, metres.
+EEZ_TOLERANCE_M = 1_000.0
+#: Holes in the EEZ smaller than this (m^2) are Voronoi slivers, not high seas.
+EEZ_MIN_HOLE_M2 = 100e6
+#: Width of the UNCERTAIN band on each side of the approximate EEZ limit, km.
+#: Inward it is wider: the public reports (data/README.md) place the limit in the
+#: Sea of Japan off Hokkaido up to ~70 km closer to Japan than the median line.
+EEZ_UNCERTAIN_INSIDE_KM = 50.0
+EEZ_UNCERTAIN_OUTSIDE_KM = 25.0
+
+# Remote Japanese islands that the 'japan' database lacks, for the EEZ only.
+# Okinotorishima: GSI (地理院地図), 20°25'31"N 136°04'11"E (its EEZ is contested
+# by China and South Korea, who hold it to be a rock). Minamitorishima is in
+# worldHires, but mislabelled "Marshall Islands:Marcus"; it is taken from there.
+OKINOTORISHIMA_LONLAT = (136.0697, 20.4253)
+MINAMITORISHIMA_RING = "Marshall Islands:Marcus"
+
+
+def read_rings(path: Path) -> dict[str, list[np.ndarray]]:
+    """Rings per database name (e.g. "Hokkaido", "Hokkaido:") as (n, 2) lon/lat arrays, file order."""
+    by_ring: dict[tuple[int, str], list[tuple[float, float]]] = defaultdict(list)
+    with path.open(newline="") as f:
+        for row in csv.DictReader(f):
+            by_ring[(int(row["ring"]), row["name"])].append((float(row["lon"]), float(row["lat"])))
+    out: dict[str, list[np.ndarray]] = defaultdict(list)
+    for (_, name), pts in sorted(by_ring.items()):
+        out[name].append(np.asarray(pts))
+    return out
+
+
+def ring_polygon(pts: np.ndarray) -> shapely.Geometry:
+    """A valid (Multi)Polygon from one ring; self-intersections repaired with make_valid."""
+    if len(pts) < 3:
+        return Polygon()
+    geom = shapely.make_valid(Polygon(pts))
+    return polygonal(geom)
+
+
+def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
+    """Only the polygonal parts of ``geom`` (make_valid may add stray lines or points)."""
+    parts = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon" and not g.is_empty]
+    polys: list[Polygon] = []
+    for g in parts:
+        polys.append(g)
+    if not parts:
+        # make_valid can return a GeometryCollection holding polygons
+        for g in shapely.get_parts(geom):
+            if g.geom_type in ("MultiPolygon", "GeometryCollection"):
+                polys.extend(p for p in shapely.get_parts(g) if p.geom_type == "Polygon")
+    return MultiPolygon(polys) if polys else Polygon()
+
+
+def as_multipolygon(geom: shapely.Geometry) -> MultiPolygon:
+    parts: list[Polygon] = []
+    for g in shapely.get_parts(geom):
+        if g.geom_type == "Polygon":
+            parts.append(g)
+        elif g.geom_type in ("MultiPolygon", "GeometryCollection"):
+            parts.extend(p for p in shapely.get_parts(g) if p.geom_type == "Polygon")
+    return MultiPolygon(parts)
+
+
+def round_coords(geom: shapely.Geometry, ndigits: int) -> shapely.Geometry:
+    return shapely.transform(geom, lambda c: np.round(c, ndigits))
+
+
+def project(geom: shapely.Geometry) -> shapely.Geometry:
+    return shapely.transform(geom, lambda c: np.column_stack(to_xy(c[:, 0], c[:, 1])))
+
+
+def geodesic_area_km2(geom: shapely.Geometry) -> float:
+    area_m2, _ = Geod(ellps="WGS84").geometry_area_perimeter(geom)
+    return abs(area_m2) / 1e6
+
+
+def build_prefectures(named_rings: dict[str, list[np.ndarray]]) -> list[tuple[dict, MultiPolygon]]:
+    # the database names islands "Aichi:" etc.; everything before the colon is the prefecture
+    rings: dict[str, list[np.ndarray]] = defaultdict(list)
+    for name, ring_list in named_rings.items():
+        rings[name.split(":")[0]].extend(ring_list)
+    names = {p[1] for p in PREFECTURES}
+    if set(rings) != names:
+        raise SystemExit(f"unexpected ring names: {sorted(set(rings) ^ names)}")
+    out = []
+    for code, raw, name, name_ja, region in PREFECTURES:
+        parts = [ring_polygon(r) for r in rings[raw]]
+        land = as_multipolygon(shapely.union_all([p for p in parts if not p.is_empty]))
+        land = as_multipolygon(shapely.make_valid(round_coords(land, 5)))
+        if not land.is_valid:
+            raise SystemExit(f"{name}: invalid after repair")
+        props = {
+            "code": code,
+            "name": name,
+            "name_ja": name_ja,
+            "region": region,
+            "region_ja": REGIONS_JA[region],
+            "area_km2": round(geodesic_area_km2(land), 1),
+            "rings": len(rings[raw]),
+        }
+        out.append((props, land))
+    return out
+
+
+def feature_collection(features: list[tuple[dict, shapely.Geometry]], **extra) -> dict:
+    return {
+        "type": "FeatureCollection",
+        **extra,
+        "features": [
+            {"type": "Feature", "properties": props, "geometry": mapping(geom)} for props, geom in features
+        ],
+    }
+
+
+def write_geojson(path: Path, fc: dict) -> None:
+    text = json.dumps(fc, ensure_ascii=False, separators=(",", ":"))
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def build_basemap(world: dict[str, list[np.ndarray]]) -> list[tuple[dict, MultiPolygon]]:
+    """Land per country inside BASEMAP_BOX, simplified; Minamitorishima relabelled Japan."""
+    frame = box(*BASEMAP_BOX)
+    countries: dict[str, list[shapely.Geometry]] = defaultdict(list)
+    for name, ring_list in world.items():
+        country = "Japan" if name == MINAMITORISHIMA_RING else name.split(":")[0]
+        for pts in ring_list:
+            poly = ring_polygon(pts)
+            if poly.is_empty or not poly.intersects(frame):
+                continue
+            countries[country].append(poly.intersection(frame))
+    out = []
+    for country in sorted(countries):
+        land = as_multipolygon(shapely.union_all(countries[country]))
+        land = shapely.simplify(land, BASEMAP_TOLERANCE_DEG, preserve_topology=True)
+        parts = [p for p in shapely.get_parts(as_multipolygon(land)) if p.area >= BASEMAP_MIN_AREA_DEG2]
+        if not parts:
+            continue
+        land = as_multipolygon(shapely.make_valid(round_coords(MultiPolygon(parts), 4)))
+        out.append(({"name": country}, land))
+    return out
+
+
+def build_footprints(lands_xy: list[shapely.Geometry]) -> list[shapely.Geometry]:
+    """Land plus the sea within 12 nm of its coast (not neighbours' land), projected metres."""
+    band_m = TERRITORIAL_SEA_KM * 1000.0
+    tree = shapely.STRtree(lands_xy)
+    out = []
+    for i, land in enumerate(lands_xy):
+        reach = land.buffer(band_m, quad_segs=8)
+        others = [lands_xy[j] for j in tree.query(reach) if j != i]
+        sea_band = reach.difference(shapely.union_all(others)) if others else reach
+        fp = shapely.union_all([land, shapely.simplify(sea_band, FOOTPRINT_TOLERANCE_M)])
+        out.append(shapely.make_valid(fp))
+    return out
+
+
+def coast_samples(geoms_xy: list[shapely.Geometry], spacing_m: float) -> np.ndarray:
+    """Points every ``spacing_m`` (at most) along the exterior rings of polygons, projected metres."""
+    rings = shapely.get_exterior_ring(shapely.get_parts(shapely.get_parts(np.asarray(geoms_xy, dtype=object))))
+    dense = shapely.segmentize(rings, spacing_m)
+    return shapely.get_coordinates(dense)
+
+
+def build_eez(lands_xy: list[shapely.Geometry], world: dict[str, list[np.ndarray]]) -> dict[str, shapely.Geometry]:
+    """Approximate EEZ: 200 nm from Japanese land, cut at the median line with other land.
+
+    The median line is drawn between coastline samples (Voronoi cells of the samples: every
+    point of a cell is nearer to its sample than to any other), which is exact to within
+    about half the sample spacing.
+    """
+    from scipy.spatial import cKDTree  # build-time only
+
+    extra = [project(Point(OKINOTORISHIMA_LONLAT).buffer(0.01))]
+    neighbours = []
+    for name, ring_list in world.items():
+        if name == MINAMITORISHIMA_RING:
+            extra.extend(project(ring_polygon(r)) for r in ring_list)
+            continue
+        if name.split(":")[0] == "Japan":
+            continue
+        for pts in ring_list:
+            lon, lat = pts[:, 0], pts[:, 1]
+            # only land that can matter: within ~1,500 km of Japan's 200 nm zone
+            if lon.max() < 105 or lon.min() > 175 or lat.max() < 5:
+                continue
+            pts = pts[(lon > 100) & (lon < 180)]
+            if len(pts) >= 3:
+                neighbours.append(project(ring_polygon(pts)))
+    japan = [*lands_xy, *extra]
+    eez_m = EEZ_KM * 1000.0
+    reach = shapely.union_all([g.buffer(eez_m, quad_segs=16) for g in japan])
+    jp_pts = coast_samples(japan, MEDIAN_SAMPLE_M)
+    other_pts = coast_samples([g for g in neighbours if g.intersects(reach.buffer(eez_m))], MEDIAN_SAMPLE_M)
+    # Voronoi of all samples, keep the cells of Japanese samples
+    pts = np.vstack([jp_pts, other_pts])
+    is_japan = np.r_[np.ones(len(jp_pts), bool), np.zeros(len(other_pts), bool)]
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=reach))
+    centres = cKDTree(pts)
+    _, owner = centres.query(shapely.get_coordinates(shapely.point_on_surface(cells)))
+    japan_side = shapely.union_all(cells[is_japan[owner]])
+    eez = shapely.intersection(reach, japan_side)
+    eez = shapely.union_all([eez, *japan])
+    eez = as_multipolygon(shapely.make_valid(shapely.simplify(eez, EEZ_TOLERANCE_M)))
+    # drop slivers between Voronoi cells, keep real high-seas pockets
+    eez = MultiPolygon(
+        [Polygon(p.exterior, [h for h in p.interiors if Polygon(h).area > EEZ_MIN_HOLE_M2]) for p in eez.geoms]
+    )
+    return {
+        "eez": eez,
+        "eez_inner": shapely.make_valid(eez.buffer(-EEZ_UNCERTAIN_INSIDE_KM * 1000.0, quad_segs=4)),
+        "eez_outer": shapely.make_valid(eez.buffer(EEZ_UNCERTAIN_OUTSIDE_KM * 1000.0, quad_segs=4)),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("mapdata", type=Path, help="folder written by scripts/export_mapdata.R")
+    ap.add_argument("out", type=Path, help="data folder to write (data/)")
+    args = ap.parse_args(argv)
+    t0 = time.perf_counter()
+    versions = (args.mapdata / "versions.txt").read_text().strip().splitlines()
+
+    prefs = build_prefectures(read_rings(args.mapdata / "japan_rings.csv"))
+    source = "R package mapdata, database 'japan' (" + "; ".join(versions) + "), GPL-2"
+    write_geojson(args.out / "prefectures.geojson", feature_collection(prefs, source=source))
+    print(f"prefectures: {sum(shapely.get_num_coordinates(g) for _, g in prefs)} vertices ({time.perf_counter() - t0:.1f} s)")
+
+    world = read_rings(args.mapdata / "world_rings.csv")
+    basemap = build_basemap(world)
+    write_geojson(
+        args.out / "basemap.geojson",
+        feature_collection(basemap, source="R package mapdata, database 'worldHires' (" + "; ".join(versions) + "), GPL-2"),
+    )
+    print(f"basemap: {sum(shapely.get_num_coordinates(g) for _, g in basemap)} vertices ({time.perf_counter() - t0:.1f} s)")
+
+    lands = [g for _, g in prefs]
+    lands_xy = [project(g) for g in lands]
+    footprints = build_footprints(lands_xy)
+    japan_fp = shapely.make_valid(shapely.union_all(footprints))
+    print(f"footprints: {sum(shapely.get_num_coordinates(g) for g in footprints)} vertices, union {shapely.get_num_coordinates(japan_fp)} ({time.perf_counter() - t0:.1f} s)")
+
+    eez = build_eez(lands_xy, world)
+    print(f"eez: {shapely.get_num_coordinates(eez['eez'])} vertices ({time.perf_counter() - t0:.1f} s)")
+
+    basemap_land = as_multipolygon(shapely.union_all([g for _, g in basemap]))
+    meta = {
+        "projection": PROJECTION_CRS,
+        "source": source,
+        "territorial_sea_km": TERRITORIAL_SEA_KM,
+        "eez_km": EEZ_KM,
+        "eez_uncertain_inside_km": EEZ_UNCERTAIN_INSIDE_KM,
+        "eez_uncertain_outside_km": EEZ_UNCERTAIN_OUTSIDE_KM,
+        "prefectures": [props for props, _ in prefs],
+    }
+    write_cache(
+        args.out / "geometry.npz",
+        {
+            "land": lands,
+            "land_xy": lands_xy,
+            "footprint_xy": footprints,
+            "japan_footprint_xy": [japan_fp],
+            "eez_xy": [eez["eez"]],
+            "eez_inner_xy": [eez["eez_inner"]],
+            "eez_outer_xy": [eez["eez_outer"]],
+            "basemap_land": [basemap_land],
+        },
+        meta,
+    )
+    for name in ("prefectures.geojson", "basemap.geojson", "geometry.npz"):
+        print(f"{name}: {(args.out / name).stat().st_size / 1e6:.2f} MB")
+    print(f"done in {time.perf_counter() - t0:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
