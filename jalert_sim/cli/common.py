@@ -75,14 +75,38 @@ ReportDelayOpt = Annotated[Optional[float], typer.Option("--report-delay-s", hel
 BurnTimeOpt = Annotated[Optional[float], typer.Option("--burn-time-s", help="Powered-ascent duration, s (default: model).")]
 BurnoutAltOpt = Annotated[Optional[float], typer.Option("--burnout-altitude-km", help="Altitude at burnout, km (default: model).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of the messages: en, ja or both.")]
+ScenarioOpt = Annotated[Optional[str], typer.Option(
+    "--scenario", help="Start from a historical launch (see `jalert-sim scenarios`); explicit options override its values.")]
+
+
+def load_scenario(scenario_id: str | None):
+    """The historical Scenario named by --scenario, or None; unknown ids end in one error line."""
+    if scenario_id is None:
+        return None
+    with user_errors():
+        from ..scenarios import scenario
+
+        return scenario(scenario_id)
 
 
 def scenario_kwargs(
     *, launch: str | None, azimuth: float | None, apogee: float | None, range_km: float | None, at: str | None,
     latency_s: float | None, corridor_km: float | None, impact_radius_km: float | None,
     report_delay_s: float | None, burn_time_s: float | None, burnout_altitude_km: float | None,
+    scenario: Any = None,
 ) -> dict[str, Any]:
-    """The keyword arguments of ``jalert_sim.simulate`` from the command-line options."""
+    """The keyword arguments of ``jalert_sim.simulate`` from the command-line options.
+
+    With a ``scenario`` (a :class:`jalert_sim.scenarios.Scenario`), its values fill
+    every option that was not given on the command line.
+    """
+    if scenario is not None:
+        base = scenario.simulate_kwargs()
+        launch = base["launch"] if launch is None else launch
+        azimuth = base["azimuth_deg"] if azimuth is None else azimuth
+        apogee = base["apogee_km"] if apogee is None else apogee
+        range_km = base["range_km"] if range_km is None else range_km
+        at = base["launch_time"].isoformat() if at is None else at
     missing = [name for name, value in (("--launch", launch), ("--azimuth", azimuth), ("--apogee", apogee)) if value is None]
     if missing:
         fail(f"missing option(s) {', '.join(missing)}")
