@@ -1,0 +1,94 @@
+"""Describe a point the way Japanese government reports do: "about 1,180 km E of Cape Erimo".
+
+Distances and bearings are geodesic on WGS84 (:data:`jalert_sim.projection.GEOD`).
+Directions use the 8-point compass of the reports (北, 北東, 東, ...): each
+covers 45 degrees centred on its bearing. Distances in the text are rounded
+like the reports: to 1 km below 100 km, to 10 km from 100 km up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .places import Place, landmark, landmarks, launch_site
+from .errors import UnknownNameError
+from .projection import GEOD
+
+DIRECTIONS_EN = ("N", "NE", "E", "SE", "S", "SW", "W", "NW")
+DIRECTIONS_JA = ("北", "北東", "東", "南東", "南", "南西", "西", "北西")
+
+
+@dataclass(frozen=True)
+class PointDescription:
+    """Where a point lies relative to a landmark.
+
+    ``distance_km`` is the exact geodesic distance (unrounded); ``bearing_deg`` is
+    the geodesic azimuth at the landmark towards the point, clockwise from north,
+    0 <= bearing < 360; ``direction``/``direction_ja`` its 8-point name; the texts
+    carry the rounded distance.
+    """
+
+    landmark: Place
+    distance_km: float
+    bearing_deg: float
+    direction: str
+    direction_ja: str
+    text_en: str
+    text_ja: str
+
+
+def nearest_landmark(lat: float, lon: float) -> Place:
+    """The landmark geodesically nearest to the point (lat/lon degrees WGS84)."""
+    marks = landmarks()
+    lats = np.array([m.lat for m in marks])
+    lons = np.array([m.lon for m in marks])
+    _, _, dist_m = GEOD.inv(lons, lats, np.full_like(lons, lon), np.full_like(lats, lat))
+    return marks[int(np.argmin(dist_m))]
+
+
+def rounded_km(distance_km: float) -> int:
+    """Distance as reports give it: nearest 1 km below 100 km, nearest 10 km from 100 km up."""
+    if distance_km < 99.5:
+        return int(round(distance_km))
+    return int(round(distance_km / 10.0)) * 10
+
+
+def compass8(bearing_deg: float) -> tuple[str, str]:
+    """8-point compass names (English, Japanese) of a bearing in degrees."""
+    i = int(np.floor(((bearing_deg % 360.0) + 22.5) / 45.0)) % 8
+    return DIRECTIONS_EN[i], DIRECTIONS_JA[i]
+
+
+def _reference(reference: Place | str) -> Place:
+    if isinstance(reference, Place):
+        return reference
+    try:
+        return landmark(reference)
+    except UnknownNameError:
+        try:
+            return launch_site(reference)
+        except UnknownNameError:
+            pass
+        raise
+
+
+def describe_point(lat: float, lon: float, reference: Place | str | None = None) -> PointDescription:
+    """Describe the point relative to ``reference`` (a Place, a landmark or launch-site name), or
+    to the nearest landmark when it is None. Raises UnknownNameError for an unknown name."""
+    ref = nearest_landmark(lat, lon) if reference is None else _reference(reference)
+    az12, _, dist_m = GEOD.inv(ref.lon, ref.lat, lon, lat)
+    bearing = float(az12) % 360.0
+    distance_km = float(dist_m) / 1000.0
+    en, ja = compass8(bearing)
+    km = rounded_km(distance_km)
+    return PointDescription(
+        landmark=ref,
+        distance_km=distance_km,
+        bearing_deg=bearing,
+        direction=en,
+        direction_ja=ja,
+        text_en=f"about {km:,} km {en} of {ref.name}",
+        text_ja=f"{ref.name_ja}の{ja}約{km:,}km",
+    )

@@ -1,0 +1,154 @@
+"""Which sea a point is in, and whether it is inside Japan's EEZ (approximately).
+
+Frames: ``lat``/``lon`` in degrees WGS84. Sea limits are coarse lon/lat
+polygons that follow the International Hydrographic Organization's
+*Limits of Oceans and Seas* (S-23, 1953) in spirit: straits are split where
+S-23 splits them (Tsugaru and Kanmon belong to the Sea of Japan, Soya/La
+Pérouse separates it from the Sea of Okhotsk, the Korea Strait is cut from
+Jeju to the Goto islands, the Ryukyu chain separates the East China Sea from
+the Pacific). Expect points within ~20 km of a limit, or deep in small bays,
+to be named either way. The polygons may cross land; land is excluded first.
+Everything else in the region (100–180 E, 0–62 N) that is not land is the
+"Pacific Ocean" (the Philippine Sea is not distinguished: Japanese reports
+say 太平洋 there).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+from functools import cache
+
+import shapely
+from shapely.geometry import Polygon
+
+from ._geocache import layer
+from .projection import to_xy
+
+
+@dataclass(frozen=True)
+class Sea:
+    """A named sea, in English and Japanese."""
+
+    name: str
+    name_ja: str
+
+
+SEA_OF_JAPAN = Sea("Sea of Japan", "日本海")
+PACIFIC_OCEAN = Sea("Pacific Ocean", "太平洋")
+EAST_CHINA_SEA = Sea("East China Sea", "東シナ海")
+YELLOW_SEA = Sea("Yellow Sea", "黄海")
+SEA_OF_OKHOTSK = Sea("Sea of Okhotsk", "オホーツク海")
+SETO_INLAND_SEA = Sea("Seto Inland Sea", "瀬戸内海")
+SOUTH_CHINA_SEA = Sea("South China Sea", "南シナ海")
+
+#: The region in which sea_at answers at all (lon_min, lat_min, lon_max, lat_max).
+REGION = (100.0, 0.0, 180.0, 62.0)
+
+# (lon, lat) vertices; edges over land are drawn through the interior of the
+# land so that coasts, not the edges, bound each sea. Checked in this order.
+_LIMITS: tuple[tuple[Sea, tuple[tuple[float, float], ...]], ...] = (
+    (SETO_INLAND_SEA, (
+        (130.98, 33.97), (131.3, 34.35), (133.0, 34.85), (134.5, 35.0), (135.5, 34.9), (135.6, 34.5),
+        (135.3, 34.3), (135.07, 34.27), (134.95, 34.28), (134.70, 34.23), (134.6, 34.2),  # Kitan, Naruto
+        (134.0, 34.0), (133.0, 33.8), (132.0, 33.34), (131.9, 33.27),  # Bungo Channel: Sadamisaki-Sekizaki
+        (131.4, 33.35), (131.0, 33.6),
+    )),
+    (SEA_OF_OKHOTSK, (
+        (141.94, 45.52), (141.92, 45.90), (142.05, 46.5), (142.4, 47.0), (142.3, 50.0), (141.7, 52.2),  # Soya, Sakhalin
+        (140.0, 54.0), (135.0, 55.0), (143.0, 62.0), (158.0, 56.0), (156.65, 50.87),  # Cape Lopatka
+        (155.5, 49.8), (153.5, 48.3), (151.8, 46.9), (150.3, 45.9), (148.9, 45.4), (147.0, 44.6),  # Kurils
+        (146.3, 44.3), (145.6, 43.8), (145.3, 43.3), (144.0, 43.5), (142.5, 44.5),  # Nemuro Strait, Hokkaido
+    )),
+    (SEA_OF_JAPAN, (
+        (126.1, 34.35), (126.16, 33.3), (126.55, 33.2), (128.6, 32.6), (129.75, 32.58),  # Jindo-Jeju-Goto-Nomozaki
+        (130.1, 33.25), (130.93, 33.93), (131.5, 34.3), (133.0, 34.9), (135.0, 35.2), (136.5, 35.8),  # Kanmon
+        (138.5, 36.8), (140.0, 38.5), (141.0, 40.6), (141.46, 41.43), (141.18, 41.81),  # Tsugaru: Shiriya-Esan
+        (140.75, 41.9), (140.15, 42.2), (140.25, 42.7), (141.3, 43.0), (142.0, 44.0), (141.94, 45.52),
+        (141.92, 45.90), (142.2, 46.5), (142.5, 49.0), (142.2, 52.0), (140.5, 52.0),  # La Perouse, Tatar Strait
+        (136.0, 46.0), (131.0, 43.0), (128.0, 41.0), (127.5, 38.5), (127.0, 36.0), (126.5, 34.8),
+    )),
+    (YELLOW_SEA, (  # with the Bohai
+        (126.1, 34.35), (126.16, 33.3), (119.0, 33.28), (117.0, 37.0), (117.0, 39.5), (119.5, 40.5),
+        (121.5, 41.5), (124.8, 40.3), (126.0, 38.5), (127.0, 36.5),
+    )),
+    (EAST_CHINA_SEA, (
+        (119.8, 25.5), (121.54, 25.30), (122.0, 25.0), (123.0, 24.45), (124.2, 24.4), (125.3, 24.75),  # Taiwan-Sakishima
+        (128.3, 26.8), (129.5, 28.3), (131.0, 30.7), (130.7, 31.1),  # Okinawa, Amami, Tanegashima, Kyushu
+        (130.75, 32.3), (130.6, 33.1), (130.1, 33.25), (129.75, 32.58), (128.6, 32.6), (126.55, 33.2),
+        (126.16, 33.3), (120.0, 33.28), (119.0, 30.0), (119.0, 26.0),
+    )),
+    (SOUTH_CHINA_SEA, (
+        (119.8, 25.5), (121.54, 25.30), (121.0, 23.5), (120.85, 21.9), (121.9, 20.5), (121.5, 18.0),
+        (110.0, 0.0), (100.0, 0.0), (100.0, 25.0),
+    )),
+)
+
+
+@cache
+def _sea_polygons() -> tuple[tuple[Sea, Polygon], ...]:
+    out = []
+    for sea, vertices in _LIMITS:
+        poly = shapely.make_valid(Polygon(vertices))
+        shapely.prepare(poly)
+        out.append((sea, poly))
+    return tuple(out)
+
+
+@cache
+def _land() -> shapely.Geometry:
+    """All land of the basemap plus Japan's prefectures, lon/lat, prepared."""
+    land = shapely.union_all([layer("basemap_land")[0], *layer("land")])
+    shapely.prepare(land)
+    return land
+
+
+def sea_at(lat: float, lon: float) -> Sea | None:
+    """The sea at a point, or None on land (basemap or Japan) or outside :data:`REGION`."""
+    lon_min, lat_min, lon_max, lat_max = REGION
+    if not (lon_min <= lon <= lon_max and lat_min <= lat <= lat_max):
+        return None
+    if shapely.contains_xy(_land(), lon, lat):
+        return None
+    for sea, poly in _sea_polygons():
+        if shapely.contains_xy(poly, lon, lat):
+            return sea
+    return PACIFIC_OCEAN
+
+
+class EEZStatus(str, Enum):
+    """Whether a point is inside Japan's exclusive economic zone, as far as this model can tell."""
+
+    INSIDE = "inside"
+    OUTSIDE = "outside"
+    UNCERTAIN = "uncertain"
+
+
+@cache
+def _eez_layers() -> tuple[shapely.Geometry, shapely.Geometry, shapely.Geometry]:
+    geoms = (layer("japan_footprint_xy")[0], layer("eez_inner_xy")[0], layer("eez_outer_xy")[0])
+    for g in geoms:
+        shapely.prepare(g)
+    return geoms
+
+
+def eez_status(lat: float, lon: float) -> EEZStatus:
+    """APPROXIMATE: is the point inside Japan's EEZ (or its territorial sea or land)?
+
+    No official limit is available, so the model draws one: 200 nm (EEZ_KM)
+    from the coastline of Japanese land in the data (plus Okinotorishima and
+    Minamitorishima), cut at the median line to the land of every neighbour in
+    mapdata's worldHires. That follows Japan's own claims (median line with
+    China and Korea; Northern Territories, Takeshima, Senkaku as Japanese).
+    Checked against government reports (data/README.md) the drawn limit in the
+    Sea of Japan off Hokkaido lies up to ~40 km farther out than the limit the
+    reports imply, so a point less than 50 km inside the drawn limit, or less
+    than 25 km outside it, is UNCERTAIN. Land and the 12 nm band are INSIDE.
+    """
+    footprint, inner, outer = _eez_layers()
+    x, y = (float(v) for v in to_xy(lon, lat))
+    if shapely.contains_xy(footprint, x, y) or shapely.contains_xy(inner, x, y):
+        return EEZStatus.INSIDE
+    if not shapely.contains_xy(outer, x, y):
+        return EEZStatus.OUTSIDE
+    return EEZStatus.UNCERTAIN
