@@ -96,11 +96,14 @@ def _sea_polygons() -> tuple[tuple[Sea, Polygon], ...]:
 
 
 @cache
-def _land() -> shapely.Geometry:
-    """All land of the basemap plus Japan's prefectures, lon/lat, prepared."""
-    land = shapely.union_all([layer("basemap_land")[0], *layer("land")])
-    shapely.prepare(land)
-    return land
+def _land_tree() -> shapely.STRtree:
+    """All land of the basemap and of Japan's prefectures, lon/lat, one polygon per entry."""
+    parts = shapely.get_parts([layer("basemap_land")[0], *layer("land")])
+    return shapely.STRtree(parts)
+
+
+def _on_land(lat: float, lon: float) -> bool:
+    return len(_land_tree().query(shapely.Point(lon, lat), predicate="intersects")) > 0
 
 
 def sea_at(lat: float, lon: float) -> Sea | None:
@@ -108,7 +111,7 @@ def sea_at(lat: float, lon: float) -> Sea | None:
     lon_min, lat_min, lon_max, lat_max = REGION
     if not (lon_min <= lon <= lon_max and lat_min <= lat <= lat_max):
         return None
-    if shapely.contains_xy(_land(), lon, lat):
+    if _on_land(lat, lon):
         return None
     for sea, poly in _sea_polygons():
         if shapely.contains_xy(poly, lon, lat):
