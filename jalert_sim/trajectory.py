@@ -1,0 +1,693 @@
+"""Ballistic-missile trajectories: powered ascent, then a two-body Kepler arc over a rotating WGS84 Earth.
+
+Inputs: launch point (geodetic lat/lon, degrees WGS84), azimuth (degrees clockwise
+from true north: the initial heading of the ground track on the rotating Earth),
+apogee (km above the WGS84 ellipsoid) and optionally range (km, the WGS84
+geodesic distance from launch to impact, ``pyproj.Geod``). All are arrays: one
+call solves many trajectories at once (shape (n,)).
+
+Model and assumptions
+---------------------
+* **Boost.** The missile rises along the launch azimuth. In the vertical plane of
+  the launch geodesic, its path is a circular arc that leaves the pad vertically
+  and turns at a constant rate per unit length to the burnout flight-path angle
+  (the free flight's Earth-relative flight-path angle). The distance flown along
+  the arc grows as (t / T)**p, with p chosen so the speed at burnout equals the
+  free flight's Earth-relative burnout speed (p clipped to [1, 10]). Downrange
+  distance follows the WGS84 geodesic from the launch point along the azimuth, so
+  the ground track's initial heading is the requested azimuth exactly; altitude
+  is ellipsoidal height. The profile is flat-Earth in (downrange, height); its
+  tangent at burnout is within ~1 degree of the free-flight velocity.
+* **Default boost** (:class:`BoostModel` fields left ``None``): burn time
+  T = v_bo / 30 m/s**2 clipped to [60, 300] s, where v_bo is the burnout speed
+  relative to the Earth, and burnout height h = 1/2 * 13 m/s**2 * T**2, capped at half
+  the apogee. 30 m/s**2 is the mean acceleration of typical ballistic missiles:
+  Scud-B ~1.5 km/s after ~65 s, a liquid-fuelled ICBM ~7 km/s after ~240 s (APS
+  boost-phase study, 2003), Minuteman III ~7 km/s after ~180 s. So a single-stage
+  IRBM (v_bo ~ 4.5 km/s) burns ~150 s and a multi-stage ICBM (~7 km/s) ~230 s.
+  13 m/s**2 of net vertical acceleration reproduces the burnout heights of
+  those missiles (Scud-B ~25-30 km at ~65 s, Minuteman III ~200 km at ~180 s).
+  Published flight times include the boost, which is why a pure surface-to-
+  surface Kepler arc is 1-4 minutes short of them.
+* **Free flight** from burnout to impact is a two-body Kepler ellipse (point-mass
+  GM, WGS84 value) in an inertial frame that coincides with ECEF at launch; the
+  Earth turns beneath it at OMEGA_EARTH_RAD_S. Solved analytically (Kepler's
+  equation), vectorised.
+* **J2 is omitted.** Over the 10-90 minutes of these flights the J2 perturbation
+  moves the impact point by roughly 1-10 km (largest for the long, high lofted
+  arcs), well inside the tens-of-km corridors that decide alerts.
+* **Impact** is where the arc reaches ellipsoidal height 0.
+* **Apogee** is the height above the ellipsoid at the Kepler apoapsis; the true
+  maximum of ellipsoidal height differs from it by metres (the ellipsoid's radius
+  changes slowly under the apoapsis).
+* **Which trajectory.** With a range, apogee and range together fix the arc: lofted
+  if the apogee is above the minimum-energy apogee for that range, depressed if
+  below. Without a range (or NaN), the **minimum-energy** trajectory with that
+  apogee: the free-flight ellipse whose burnout velocity bisects the angle between
+  the local vertical and the chord to the impact point (in the inertial frame),
+  i.e. the least-energy ellipse for its burnout-to-impact transfer. Such arcs
+  only exist up to an apogee of ~1,300 km (range ~ a quarter of the Earth's
+  circumference), so without a range the apogee is limited to
+  MIN_ENERGY_MAX_APOGEE_KM = 1,200 km.
+* **Ignored:** drag (matters below ~100 km: during boost, whose profile is
+  prescribed anyway, and the last ~30-60 s of re-entry, where it slows the
+  warhead and moves the impact by a few km and the impact time by seconds), re-
+  entry dynamics and payload separation (the same few km/seconds), Earth
+  oblateness in gravity (J2, above). The tool's answers are prefecture-scale
+  corridors tens of km wide and times to the minute.
+* **Solver.** Newton iterations on the Earth-relative burnout speed and flight-
+  path angle (vectorised; the Jacobian by finite differences of a cheap spherical
+  version of the same model), to 1 m in apogee and range.
+
+Output conventions: latitudes in degrees; ``impact_lon``, ``apogee_lon`` and
+``launch_lon`` in [-180, 180); track longitudes from :meth:`Trajectories.positions_at`
+and friends are *unwrapped*: continuous along each track, starting at the launch
+longitude in [-180, 180), so they may leave that interval (e.g. 181 after crossing
+the antimeridian eastward). Take ``(lon + 180) % 360 - 180`` to wrap them. Times are
+seconds after launch. ``max_speed_km_s`` is the speed relative to the rotating
+Earth (its maximum is at burnout or impact: the arc is slowest at apogee).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, fields, replace
+
+import numpy as np
+import pyproj
+
+from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_A_M
+from .errors import InputError, TrajectoryError
+from .kepler import Ellipses, ecef_to_lat_alt, geodetic_to_ecef, omega_cross, rotate_z
+
+__all__ = [
+    "BoostModel",
+    "Track",
+    "Trajectories",
+    "solve",
+    "validate",
+    "MAX_APOGEE_KM",
+    "MAX_RANGE_KM",
+    "MIN_ENERGY_MAX_APOGEE_KM",
+]
+
+_GEOD = pyproj.Geod(ellps="WGS84")
+
+MAX_APOGEE_KM = 40_000.0
+#: Half the meridian: the longest geodesic on WGS84 (pole to pole), ~20,004 km.
+MAX_RANGE_KM = _GEOD.inv(0.0, 90.0, 0.0, -90.0)[2] / 1000.0
+#: Minimum-energy arcs peak at ~1,300 km apogee; keep clear of that fold.
+MIN_ENERGY_MAX_APOGEE_KM = 1_200.0
+
+#: Default boost (see the module docstring): a high-thrust first stage gives up to
+#: BOOST_STAGE1_SPEED_M_S at BOOST_STAGE1_ACCEL_M_S2; any more speed comes from
+#: low-thrust upper stages at BOOST_UPPER_ACCEL_M_S2.
+BOOST_STAGE1_SPEED_M_S = 4_500.0
+BOOST_STAGE1_ACCEL_M_S2 = 50.0
+BOOST_UPPER_ACCEL_M_S2 = 15.0
+BOOST_MIN_BURN_S = 20.0
+BOOST_MAX_BURN_S = 400.0
+#: Boost path length = this * burnout speed * burn time (constant-thrust rocket, mass ratio ~5: 0.37-0.45).
+BOOST_PATH_FRACTION = 0.4
+#: The default burnout height is at most this fraction of the apogee.
+BOOST_MAX_APOGEE_FRACTION = 0.5
+
+_MEAN_RADIUS_M = 6_371_008.8
+_TOL_M = 0.5  # Newton tolerance on apogee and range
+_TOL_RAD = 1e-9  # on the minimum-energy condition
+_MAX_ITER = 40
+
+
+@dataclass(frozen=True)
+class BoostModel:
+    """Powered ascent. ``None`` fields take the documented defaults (see the module docstring).
+
+    burn_time_s: duration of powered flight, 1-1000 s.
+    burnout_altitude_km: ellipsoidal height at burnout, > 0 and below the apogee.
+    """
+
+    burn_time_s: float | None = None
+    burnout_altitude_km: float | None = None
+
+    def __post_init__(self):
+        for name, lo, hi in (("burn_time_s", 1.0, 1000.0), ("burnout_altitude_km", 0.0, MAX_APOGEE_KM)):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise InputError(f"boost.{name}", f"must be a number or None (got {value!r})") from None
+            if not (math.isfinite(number) and lo < number <= hi):
+                raise InputError(f"boost.{name}", f"must be a finite number above {lo:g} and at most {hi:g} (got {value!r})")
+
+
+@dataclass(frozen=True)
+class Track:
+    """One trajectory sampled in time: 1-D arrays, t strictly increasing, lon unwrapped."""
+
+    t_s: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+    alt_km: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.t_s)
+
+
+@dataclass(frozen=True)
+class Trajectories:
+    """Solved trajectories, every field a numpy array of shape (n,). Rows with ``ok`` False are NaN."""
+
+    launch_lat: np.ndarray
+    launch_lon: np.ndarray
+    azimuth_deg: np.ndarray
+    apogee_km: np.ndarray
+    range_km: np.ndarray
+    flight_time_s: np.ndarray
+    apogee_time_s: np.ndarray
+    apogee_lat: np.ndarray
+    apogee_lon: np.ndarray
+    burnout_time_s: np.ndarray
+    burnout_altitude_km: np.ndarray
+    impact_lat: np.ndarray
+    impact_lon: np.ndarray
+    max_speed_km_s: np.ndarray
+    minimum_energy: np.ndarray
+    ok: np.ndarray
+    error: np.ndarray
+    # Internal state for positions_at: boost arc and the free-flight ellipses.
+    _burnout_gamma_rad: np.ndarray = field(repr=False)
+    _arc_length_m: np.ndarray = field(repr=False)
+    _arc_power: np.ndarray = field(repr=False)
+    _lon_offset_rad: np.ndarray = field(repr=False)
+    _ellipses: Ellipses = field(repr=False)
+    _impact_anomaly: np.ndarray = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.ok)
+
+    def _take(self, index) -> Trajectories:
+        index = np.atleast_1d(index)
+        values = {f.name: getattr(self, f.name)[index] for f in fields(self) if f.name != "_ellipses"}
+        ell = self._ellipses
+        values["_ellipses"] = Ellipses(*(getattr(ell, f.name)[index] for f in fields(ell)))
+        return replace(self, **values)
+
+    def positions_at(self, t_s):
+        """Geodetic (lat deg, lon deg unwrapped, alt km) at times t_s (s after launch).
+
+        ``t_s`` of shape (m,) is used for every trajectory, giving (n, m) arrays;
+        shape (n, m) gives per-trajectory times. NaN before 0, after impact and for
+        rows that are not ok.
+        """
+        n = len(self)
+        t = np.asarray(t_s, dtype=float)
+        if t.ndim == 0:
+            t = t[None]
+        if t.ndim == 1:
+            t = np.broadcast_to(t, (n, t.shape[0]))
+        if t.ndim != 2 or t.shape[0] != n:
+            raise InputError("t_s", f"must have shape (m,) or ({n}, m) (got {np.shape(t_s)})")
+        lat = np.full(t.shape, np.nan)
+        lon = np.full(t.shape, np.nan)
+        alt = np.full(t.shape, np.nan)
+        tb = self.burnout_time_s[:, None]
+        with np.errstate(invalid="ignore"):
+            boost = (t >= 0) & (t < tb)
+            free = (t >= tb) & (t <= self.flight_time_s[:, None])
+        if boost.any():
+            rows, cols = np.nonzero(boost)
+            u = (t[rows, cols] / self.burnout_time_s[rows]) ** self._arc_power[rows]
+            x1, z1 = _profile(self._burnout_gamma_rad[rows], u)
+            downrange, height = self._arc_length_m[rows] * x1, self._arc_length_m[rows] * z1
+            lon0 = self.launch_lon[rows]
+            blon, blat, _ = _GEOD.fwd(lon0, self.launch_lat[rows], self.azimuth_deg[rows], downrange)
+            lat[rows, cols] = blat
+            lon[rows, cols] = lon0 + _wrap180(blon - lon0)
+            alt[rows, cols] = height / 1000.0
+        if free.any():
+            rows = np.nonzero(free.any(axis=1))[0]
+            tt = np.where(free[rows], t[rows], self.burnout_time_s[rows, None])
+            sub = self._take(rows)._ellipses
+            ecc = sub.anomaly_at(tt)
+            r = sub.position(ecc)
+            flat, falt = ecef_to_lat_alt(r)
+            flon = sub.ground_longitude(ecc, tt) + self._lon_offset_rad[rows, None]
+            mask = free[rows]
+            lat[rows] = np.where(mask, np.degrees(flat), lat[rows])
+            lon[rows] = np.where(mask, np.degrees(flon), lon[rows])
+            alt[rows] = np.where(mask, np.maximum(falt, 0.0) / 1000.0, alt[rows])
+        return lat, lon, alt
+
+    def sample(self, step_s: float = 1.0):
+        """(t_s, lat, lon, alt_km), each (n, m): t = 0, step, 2 step, ... then the exact impact time, NaN-padded."""
+        step = float(step_s)
+        if not (math.isfinite(step) and step > 0):
+            raise InputError("step_s", f"must be a positive number of seconds (got {step_s!r})")
+        n = len(self)
+        flight = np.where(self.ok, self.flight_time_s, np.nan)
+        longest = np.nanmax(flight) if np.any(self.ok) else 0.0
+        grid = np.arange(0.0, longest + step, step)
+        counts = np.where(self.ok, np.searchsorted(grid, np.nan_to_num(flight), side="left"), 0)
+        m = int(counts.max(initial=0)) + 1 if n else 1
+        cols = np.arange(m)[None, :]
+        t = np.where(cols < counts[:, None], grid[np.minimum(cols, len(grid) - 1)], np.nan)
+        t = np.where((cols == counts[:, None]) & self.ok[:, None], flight[:, None], t)
+        lat, lon, alt = self.positions_at(t)
+        return t, lat, lon, alt
+
+    def track(self, i: int, step_s: float = 1.0) -> Track:
+        """Trajectory ``i`` sampled every ``step_s`` seconds, ending exactly at impact."""
+        if not (-len(self) <= i < len(self)):
+            raise InputError("i", f"must index one of the {len(self)} trajectories (got {i})")
+        t, lat, lon, alt = self._take(i % len(self)).sample(step_s)
+        keep = np.isfinite(t[0])
+        return Track(t[0][keep], lat[0][keep], lon[0][keep], alt[0][keep])
+
+    def summary(self, i: int) -> dict:
+        """Trajectory ``i`` as a dict of plain Python values (JSON-ready)."""
+        if not (-len(self) <= i < len(self)):
+            raise InputError("i", f"must index one of the {len(self)} trajectories (got {i})")
+        out = {}
+        for f in fields(self):
+            if f.name.startswith("_"):
+                continue
+            value = getattr(self, f.name)[i]
+            if f.name in ("ok", "minimum_energy"):
+                out[f.name] = bool(value)
+            elif f.name == "error":
+                out[f.name] = None if value is None else str(value)
+            else:
+                out[f.name] = float(value) if np.isfinite(value) else None
+        return out
+
+
+def _wrap180(deg):
+    return (np.asarray(deg) + 180.0) % 360.0 - 180.0
+
+
+# --------------------------------------------------------------------------- input checks
+
+_PARAMS = ("lat_deg", "lon_deg", "azimuth_deg", "apogee_km", "range_km")
+
+
+def _as_arrays(args, errors):
+    """Convert the five inputs to float arrays of one shape (n,); non-numbers become NaN with a note."""
+    arrays, notes = [], []
+    for name, value in zip(_PARAMS, args):
+        if value is None and name == "range_km":
+            value = np.nan
+        note = None
+        try:
+            arr = np.asarray(value, dtype=float)
+        except (TypeError, ValueError, OverflowError):
+            if errors != "mask":
+                raise InputError(name, f"must be a number or an array of numbers (got {value!r:.60})") from None
+            obj = np.asarray(value, dtype=object) if not isinstance(value, str) else np.asarray([value], dtype=object)
+            arr = np.array([_to_float(v) for v in obj.reshape(-1)], dtype=float).reshape(obj.shape)
+            note = ~np.isfinite(arr) & np.array([not _is_number(v) for v in obj.reshape(-1)]).reshape(obj.shape)
+        if arr.ndim > 1:
+            raise InputError(name, f"must be a number or a 1-D array (got shape {arr.shape})")
+        arrays.append(arr)
+        notes.append(note)
+    try:
+        shape = np.broadcast_shapes(*(a.shape for a in arrays))
+    except ValueError:
+        raise InputError("lat_deg", "the inputs must be scalars or 1-D arrays of one common length "
+                         f"(got lengths {[a.shape for a in arrays]})") from None
+    n = shape[0] if shape else 1
+    arrays = [np.broadcast_to(a, (n,)).astype(float) for a in arrays]
+    notes = [None if k is None else np.broadcast_to(k, (n,)) for k in notes]
+    return arrays, notes, len(shape) == 0
+
+
+def _to_float(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError, OverflowError):
+        return np.nan
+
+
+def _is_number(v):
+    try:
+        float(v)
+    except (TypeError, ValueError, OverflowError):
+        return False
+    return True
+
+
+def _check(lat, lon, az, apogee, rng, notes, boost):
+    """Per element: (parameter, message) of the first problem, or (None, None)."""
+    n = len(lat)
+    param = np.full(n, None, dtype=object)
+    message = np.full(n, None, dtype=object)
+
+    def flag(name, bad, text):
+        new = bad & (param == None)  # noqa: E711  (object array comparison)
+        if new.any():
+            param[new] = name
+            idx = np.nonzero(new)[0]
+            values = {"lat_deg": lat, "lon_deg": lon, "azimuth_deg": az, "apogee_km": apogee, "range_km": rng}[name]
+            message[idx] = [f"{text} (got {values[i]!r})" if np.isfinite(values[i]) or not _nonnum(name, i) else
+                            f"{text} (got a value that is not a number)" for i in idx]
+
+    def _nonnum(name, i):
+        k = notes[_PARAMS.index(name)]
+        return k is not None and bool(k[i])
+
+    with np.errstate(invalid="ignore"):
+        flag("lat_deg", ~(np.abs(lat) <= 90.0), "must be a finite latitude between -90 and 90 degrees")
+        flag("lon_deg", ~np.isfinite(lon), "must be a finite longitude in degrees")
+        flag("azimuth_deg", ~np.isfinite(az), "must be a finite azimuth in degrees clockwise from north")
+        flag("apogee_km", ~((apogee > 0) & (apogee <= MAX_APOGEE_KM)),
+             f"must be above 0 and at most {MAX_APOGEE_KM:,.0f} km")
+        rng_note = notes[4] if notes[4] is not None else np.zeros(n, bool)
+        flag("range_km", (np.isnan(rng) & rng_note) | np.isinf(rng) | (rng <= 0) | (rng > MAX_RANGE_KM),
+             f"must be above 0 and at most {MAX_RANGE_KM:,.0f} km (half the Earth's circumference), "
+             "or omitted/NaN for a minimum-energy trajectory")
+        flag("apogee_km", np.isnan(rng) & (apogee > MIN_ENERGY_MAX_APOGEE_KM),
+             f"a minimum-energy trajectory (no range_km) reaches at most {MIN_ENERGY_MAX_APOGEE_KM:,.0f} km; "
+             "give range_km for a lofted trajectory")
+        if boost.burnout_altitude_km is not None:
+            flag("apogee_km", apogee <= boost.burnout_altitude_km,
+                 f"must be above the boost's burnout altitude ({boost.burnout_altitude_km:g} km)")
+    return param, message
+
+
+def validate(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km=None, *, boost: BoostModel = BoostModel()) -> np.ndarray:
+    """Cheap vectorised input check: object array (n,) of an error message or None per element.
+
+    Does not solve, so combinations that turn out to be unsolvable pass here and
+    fail in :func:`solve`.
+    """
+    arrays, notes, _ = _as_arrays((lat_deg, lon_deg, azimuth_deg, apogee_km, range_km), "mask")
+    param, message = _check(*arrays, notes, boost)
+    out = np.full(len(param), None, dtype=object)
+    bad = param != None  # noqa: E711
+    out[bad] = [f"{p}: {m}" for p, m in zip(param[bad], message[bad])]
+    return out
+
+
+def _raise_first(param, message, scalar, error_type=InputError):
+    i = int(np.nonzero(param != None)[0][0])  # noqa: E711
+    text = message[i] if scalar else f"element {i}: {message[i]}"
+    raise error_type(param[i], text)
+
+
+# --------------------------------------------------------------------------- the model
+
+
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
+
+
+def _default_burn_time(speed):
+    """Default burn time (s) for an Earth-relative burnout speed (m/s): one fast stage, then a slow one."""
+    first = np.minimum(speed, BOOST_STAGE1_SPEED_M_S) / BOOST_STAGE1_ACCEL_M_S2
+    upper = np.maximum(speed - BOOST_STAGE1_SPEED_M_S, 0.0) / BOOST_UPPER_ACCEL_M_S2
+    return np.clip(first + upper, BOOST_MIN_BURN_S, BOOST_MAX_BURN_S)
+
+
+def _profile(gamma_b, u):
+    """(downrange, height) per metre of boost path, at path fraction u in [0, 1].
+
+    The flight-path angle falls from vertical to gamma_b as (1 - u**0.4)**2, so
+    the missile pitches over early (when it is slow) and flies most of its path
+    near gamma_b, like a gravity turn. Gauss-Legendre quadrature, 16 nodes.
+    """
+    u = np.asarray(u, dtype=float)[..., None]
+    nodes = 0.5 * u * (_GL_NODES + 1.0)
+    g = np.asarray(gamma_b)[..., None]
+    angle = g + (0.5 * np.pi - g) * (1.0 - nodes**0.4) ** 2
+    weights = 0.5 * u * _GL_WEIGHTS
+    return (weights * np.cos(angle)).sum(-1), (weights * np.sin(angle)).sum(-1)
+
+
+def _boost(speed, gamma, apogee_m, boost):
+    """Burn time (s), path length, burnout downrange and height (m), and time exponent of the boost."""
+    if boost.burn_time_s is None:
+        burn = _default_burn_time(speed)
+    else:
+        burn = np.full_like(speed, float(boost.burn_time_s))
+    x1, z1 = _profile(gamma, np.ones_like(speed))
+    if boost.burnout_altitude_km is None:
+        length = np.minimum(BOOST_PATH_FRACTION * speed * burn, BOOST_MAX_APOGEE_FRACTION * apogee_m / z1)
+    else:
+        length = float(boost.burnout_altitude_km) * 1000.0 / z1
+    power = np.clip(speed * burn / length, 1.0, 10.0)
+    return burn, length, length * x1, length * z1, power
+
+
+def _sphere_fwd(lat, lon, az, dist):
+    """Spherical direct problem (radians, metres): the cheap twin of Geod.fwd for the Jacobian."""
+    d = dist / _MEAN_RADIUS_M
+    sl, cl = np.sin(lat), np.cos(lat)
+    lat2 = np.arcsin(np.clip(sl * np.cos(d) + cl * np.sin(d) * np.cos(az), -1, 1))
+    lon2 = lon + np.arctan2(np.sin(az) * np.sin(d) * cl, np.cos(d) - sl * np.sin(lat2))
+    back = np.arctan2(np.sin(lon - lon2) * cl, np.cos(lat2) * sl - np.sin(lat2) * cl * np.cos(lon - lon2))
+    return lat2, lon2, back + np.pi
+
+
+def _sphere_dist(lat1, lon1, lat2, lon2):
+    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2.0 * _MEAN_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+
+
+def _sphere_bearing(lat1, lon1, lat2, lon2):
+    dl = lon2 - lon1
+    return np.arctan2(np.sin(dl) * np.cos(lat2), np.cos(lat1) * np.sin(lat2) - np.sin(lat1) * np.cos(lat2) * np.cos(dl))
+
+
+def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, exact):
+    """Evaluate the model for Earth-relative burnout speed (m/s) and flight-path angle (rad).
+
+    Angles in radians. Returns a dict of burnout, apogee and impact quantities.
+    """
+    burn, length, downrange, height, power = _boost(speed, gamma, apogee_m, boost)
+    if exact:
+        blon, blat, back = _GEOD.fwd(np.degrees(lon0), np.degrees(lat0), np.degrees(az), downrange)
+        blat, blon, heading = np.radians(blat), np.radians(blon), np.radians(back) + np.pi
+    else:
+        blat, blon, heading = _sphere_fwd(lat0, lon0, az, downrange)
+    r_fixed = geodetic_to_ecef(blat, blon, height)
+    sl, cl, so, co = np.sin(blat), np.cos(blat), np.sin(blon), np.cos(blon)
+    east = np.stack([-so, co, np.zeros_like(so)], axis=-1)
+    north = np.stack([-sl * co, -sl * so, cl], axis=-1)
+    up = np.stack([cl * co, cl * so, sl], axis=-1)
+    horiz = (np.cos(gamma) * speed)[:, None]
+    v_rel = horiz * (np.sin(heading)[:, None] * east + np.cos(heading)[:, None] * north) + (np.sin(gamma) * speed)[:, None] * up
+    angle = OMEGA_EARTH_RAD_S * burn
+    r0 = rotate_z(r_fixed, angle)
+    v0 = rotate_z(v_rel + omega_cross(r_fixed), angle)
+    ell = Ellipses.from_state(r0, v0, burn)
+    r_apo = ell.position(np.full_like(speed, np.pi))
+    _, apo_alt = ecef_to_lat_alt(r_apo)
+    e_imp = ell.ellipsoid_crossing()
+    r_imp = ell.position(e_imp)
+    t_imp = ell.time_at(e_imp)
+    imp_fixed = rotate_z(r_imp, -OMEGA_EARTH_RAD_S * t_imp)
+    imp_lat, _ = ecef_to_lat_alt(imp_fixed)
+    imp_lon = np.arctan2(imp_fixed[:, 1], imp_fixed[:, 0])
+    if exact:
+        bearing, _, rng = _GEOD.inv(np.degrees(lon0), np.degrees(lat0), np.degrees(imp_lon), np.degrees(imp_lat))
+        rng, bearing = np.asarray(rng, dtype=float), np.radians(bearing)
+    else:
+        rng = _sphere_dist(lat0, lon0, imp_lat, imp_lon)
+        bearing = _sphere_bearing(lat0, lon0, imp_lat, imp_lon)
+    # Signed along the launch azimuth, so Newton can tell a short-fall behind the pad from one ahead.
+    signed = np.where(np.cos(bearing - az) < 0, -rng, rng)
+    # Minimum-energy condition: burnout velocity bisects vertical and chord.
+    chord = r_imp - r0
+    r_hat = r0 / np.linalg.norm(r0, axis=1, keepdims=True)
+    cos_chord = np.einsum("ij,ij->i", r_hat, chord) / np.linalg.norm(chord, axis=1)
+    cos_vel = np.einsum("ij,ij->i", r_hat, v0) / np.linalg.norm(v0, axis=1)
+    min_energy = np.arccos(np.clip(cos_vel, -1, 1)) - 0.5 * np.arccos(np.clip(cos_chord, -1, 1))
+    return {
+        "burn": burn, "height": height, "length": length, "power": power, "downrange": downrange, "blat": blat, "blon": blon,
+        "ellipses": ell, "apogee": apo_alt, "r_apo": r_apo, "e_imp": e_imp, "r_imp": r_imp, "t_imp": t_imp,
+        "imp_lat": imp_lat, "imp_lon": imp_lon, "range": rng, "signed_range": signed, "min_energy": min_energy, "r0": r0, "v0": v0,
+    }
+
+
+def _initial_guess(lat0, az, apogee_m, range_m, boost):
+    """Burnout (speed, flight-path angle) from a spherical, non-rotating surface-to-surface ellipse."""
+    r = _MEAN_RADIUS_M
+    ra = r + apogee_m
+    with np.errstate(invalid="ignore"):
+        # Minimum-energy ellipse between two points at radius r: r_a = r/2 (1 + sin(x) + cos(x)), x = half angle.
+        half_me = np.arcsin(np.clip((2 * ra / r - 1) / math.sqrt(2), -1, 1)) - math.pi / 4
+    half = np.where(np.isnan(range_m), half_me, range_m / (2 * r))
+    e = (ra - r) / (ra - r * np.cos(half))
+    p = ra * (1 - e)
+    a = p / (1 - e * e)
+    v_surface = np.sqrt(GM_M3_S2 * (2 / r - 1 / a))
+    cos_g0 = np.clip(np.sqrt(GM_M3_S2 * p) / (r * v_surface), -1, 1)
+    burn, _, _, height, _ = _boost(v_surface, np.full_like(v_surface, 0.6), apogee_m, boost)
+    rb = r + height
+    vb = np.sqrt(np.maximum(v_surface**2 - 2 * GM_M3_S2 * (1 / r - 1 / rb), 1e4))
+    cos_gb = np.clip(r * v_surface * cos_g0 / (rb * vb), 0, 1)
+    gb = np.arccos(cos_gb)
+    # Subtract the ground's eastward speed to get an Earth-relative guess.
+    ve = vb * np.cos(gb) * np.sin(az) - OMEGA_EARTH_RAD_S * rb * np.cos(lat0)
+    vn = vb * np.cos(gb) * np.cos(az)
+    vu = vb * np.sin(gb)
+    speed = np.sqrt(ve**2 + vn**2 + vu**2)
+    return speed, np.arctan2(vu, np.hypot(ve, vn))
+
+
+def _residual(res, apogee_m, range_m, me):
+    second = np.where(me, res["min_energy"] * _MEAN_RADIUS_M, res["signed_range"] - range_m)
+    return res["apogee"] - apogee_m, second
+
+
+def _newton(lat0, lon0, az, apogee_m, range_m, boost):
+    n = len(lat0)
+    me = np.isnan(range_m)
+    speed, gamma = _initial_guess(lat0, az, apogee_m, range_m, boost)
+    done = np.zeros(n, bool)
+    failed = ~(np.isfinite(speed) & np.isfinite(gamma))
+    last_step = np.zeros((n, 2))
+    g_lo, g_hi = 1e-3, math.pi / 2 - 1e-4
+    gamma = np.clip(gamma, g_lo, g_hi)
+    for _ in range(_MAX_ITER):
+        act = np.nonzero(~done & ~failed)[0]
+        if act.size == 0:
+            break
+        args = (lat0[act], lon0[act], az[act])
+        res = _flight(*args, speed[act], gamma[act], apogee_m[act], boost, exact=True)
+        f1, f2 = _residual(res, apogee_m[act], range_m[act], me[act])
+        conv = (np.abs(f1) < _TOL_M) & np.where(me[act], np.abs(res["min_energy"]) < _TOL_RAD, np.abs(f2) < _TOL_M)
+        done[act[conv]] = True
+        bad = ~(np.isfinite(f1) & np.isfinite(f2))
+        # Back off half the last step where the trial left the domain (no impact, unbound orbit).
+        retry = act[bad]
+        last_step[retry] *= 0.5
+        speed[retry] -= last_step[retry, 0]
+        gamma[retry] -= last_step[retry, 1]
+        failed[retry[np.all(np.abs(last_step[retry]) < 1e-9, axis=1)]] = True
+        go = ~conv & ~bad
+        if not go.any():
+            continue
+        idx = act[go]
+        args = (lat0[idx], lon0[idx], az[idx])
+        s, g, h, rm, m = speed[idx], gamma[idx], apogee_m[idx], range_m[idx], me[idx]
+        dv, dg = 1e-3 * np.maximum(s, 1.0) * 1e-3, 1e-6
+        stacked = _flight(
+            np.tile(args[0], 3), np.tile(args[1], 3), np.tile(args[2], 3),
+            np.concatenate([s, s + dv, s]), np.concatenate([g, g, g + dg]),
+            np.tile(h, 3), boost, exact=False,
+        )
+        a1, a2 = _residual(stacked, np.tile(h, 3), np.tile(rm, 3), np.tile(m, 3))
+        k = len(idx)
+        j11, j21 = (a1[k:2 * k] - a1[:k]) / dv, (a2[k:2 * k] - a2[:k]) / dv
+        j12, j22 = (a1[2 * k:] - a1[:k]) / dg, (a2[2 * k:] - a2[:k]) / dg
+        det = j11 * j22 - j12 * j21
+        with np.errstate(invalid="ignore", divide="ignore"):
+            step_v = -(j22 * f1[go] - j12 * f2[go]) / det
+            step_g = -(-j21 * f1[go] + j11 * f2[go]) / det
+        scale = np.minimum(1.0, np.minimum(800.0 / np.abs(step_v), 0.15 / np.abs(step_g)))
+        step_v, step_g = step_v * scale, step_g * scale
+        singular = ~(np.isfinite(step_v) & np.isfinite(step_g))
+        failed[idx[singular]] = True
+        step_v, step_g = np.nan_to_num(step_v), np.nan_to_num(step_g)
+        new_s = np.clip(s + step_v, 50.0, 11_000.0)
+        new_g = np.clip(g + step_g, g_lo, g_hi)
+        last_step[idx, 0], last_step[idx, 1] = new_s - s, new_g - g
+        speed[idx], gamma[idx] = new_s, new_g
+    return speed, gamma, done & ~failed
+
+
+def solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km=None, *, boost: BoostModel = BoostModel(),
+          errors: str = "raise") -> Trajectories:
+    """Solve trajectories for arrays of launch points, azimuths, apogees and (optional) ranges.
+
+    Inputs broadcast to shape (n,). ``range_km`` None, or NaN per element, asks for
+    the minimum-energy trajectory with that apogee. ``errors="raise"`` raises
+    :class:`InputError` (bad input) or :class:`TrajectoryError` (no such trajectory)
+    for the first bad element; ``errors="mask"`` never raises for bad elements
+    and reports them in ``.ok`` and ``.error`` instead (malformed arguments, such as
+    arrays of different lengths, still raise InputError).
+    """
+    if errors not in ("raise", "mask"):
+        raise InputError("errors", f"must be 'raise' or 'mask' (got {errors!r})")
+    if not isinstance(boost, BoostModel):
+        raise InputError("boost", f"must be a BoostModel (got {type(boost).__name__})")
+    arrays, notes, scalar = _as_arrays((lat_deg, lon_deg, azimuth_deg, apogee_km, range_km), errors)
+    lat, lon, az, apogee, rng = arrays
+    param, message = _check(lat, lon, az, apogee, rng, notes, boost)
+    if errors == "raise" and np.any(param != None):  # noqa: E711
+        _raise_first(param, message, scalar)
+    good = param == None  # noqa: E711
+    n = len(lat)
+    lat_n = np.where(good, lat, np.nan)
+    lon_n = np.where(good, _wrap180(lon), np.nan)
+    az_n = np.where(good, np.mod(az, 360.0), np.nan)
+    az_n = np.where(az_n >= 360.0, 0.0, az_n)
+    idx = np.nonzero(good)[0]
+    lat_r, lon_r, az_r = np.radians(lat_n[idx]), np.radians(lon_n[idx]), np.radians(az_n[idx])
+    apogee_m, range_m = apogee[idx] * 1000.0, rng[idx] * 1000.0
+    speed, gamma, conv = _newton(lat_r, lon_r, az_r, apogee_m, range_m, boost)
+    res = _flight(lat_r, lon_r, az_r, speed, gamma, apogee_m, boost, exact=True)
+    ell = res["ellipses"]
+    with np.errstate(invalid="ignore"):
+        conv &= (ell.e_burnout > 0) & (ell.e_burnout < np.pi) & np.isfinite(res["t_imp"])
+    unsolved = idx[~conv]
+    if unsolved.size:
+        for i in unsolved:
+            if np.isnan(rng[i]):
+                param[i], message[i] = "apogee_km", f"no minimum-energy trajectory reaches {apogee[i]:g} km"
+            else:
+                param[i] = "range_km"
+                message[i] = (f"no ballistic trajectory has both apogee {apogee[i]:g} km and range {rng[i]:g} km "
+                              "from this launch point (it would need near-orbital speed or a burnout above the apogee)")
+        if errors == "raise":
+            _raise_first(param, message, scalar, TrajectoryError)
+    ok = param == None  # noqa: E711
+    error = np.full(n, None, dtype=object)
+    error[~ok] = [f"{p}: {m}" for p, m in zip(param[~ok], message[~ok])]
+
+    def full(values, fill=np.nan):
+        out = np.full(n, fill, dtype=float)
+        out[idx] = np.where(conv, values, fill)
+        return out
+
+    # Free-flight longitude continues the boost track's unwrapped longitude.
+    lon_b = lon_r + np.radians(_wrap180(np.degrees(res["blon"] - lon_r)))
+    ff_lon_b = ell.ground_longitude(ell.e_burnout, res["burn"])
+    lon_offset = 2 * np.pi * np.round((lon_b - ff_lon_b) / (2 * np.pi))
+    apo_time = ell.time_at(np.full(len(idx), np.pi))
+    apo_fixed = rotate_z(res["r_apo"], -OMEGA_EARTH_RAD_S * apo_time)
+    apo_lat, _ = ecef_to_lat_alt(apo_fixed)
+    apo_lon = np.arctan2(apo_fixed[:, 1], apo_fixed[:, 0])
+    v_imp = ell.velocity(res["e_imp"])
+    v_imp_rel = np.linalg.norm(v_imp - omega_cross(res["r_imp"]), axis=1)
+
+    ellipses = Ellipses(*(np.full((n, 3) if getattr(ell, f.name).ndim == 2 else n, np.nan) for f in fields(ell)))
+    for f in fields(ell):
+        getattr(ellipses, f.name)[idx] = getattr(ell, f.name)
+        getattr(ellipses, f.name)[idx[~conv]] = np.nan
+    return Trajectories(
+        launch_lat=np.where(ok, lat_n, np.nan),
+        launch_lon=np.where(ok, lon_n, np.nan),
+        azimuth_deg=np.where(ok, az_n, np.nan),
+        apogee_km=full(res["apogee"] / 1000.0),
+        range_km=full(res["range"] / 1000.0),
+        flight_time_s=full(res["t_imp"]),
+        apogee_time_s=full(apo_time),
+        apogee_lat=full(np.degrees(apo_lat)),
+        apogee_lon=full(_wrap180(np.degrees(apo_lon))),
+        burnout_time_s=full(res["burn"]),
+        burnout_altitude_km=full(res["height"] / 1000.0),
+        impact_lat=full(np.degrees(res["imp_lat"])),
+        impact_lon=full(_wrap180(np.degrees(res["imp_lon"]))),
+        max_speed_km_s=full(np.maximum(speed, v_imp_rel) / 1000.0),
+        minimum_energy=np.where(ok, np.isnan(rng), False),
+        ok=ok,
+        error=error,
+        _burnout_gamma_rad=full(gamma),
+        _arc_length_m=full(res["length"]),
+        _arc_power=full(res["power"]),
+        _lon_offset_rad=full(lon_offset),
+        _ellipses=ellipses,
+        _impact_anomaly=full(res["e_imp"]),
+    )
