@@ -43,9 +43,9 @@ Model and assumptions
 * **Which trajectory.** With a range, apogee and range together fix the arc: lofted
   if the apogee is above the minimum-energy apogee for that range, depressed if
   below. Without a range (or NaN), the **minimum-energy** trajectory with that
-  apogee: the free-flight ellipse whose burnout velocity bisects the angle between
-  the local vertical and the chord to the impact point (in the inertial frame),
-  i.e. the least-energy ellipse for its burnout-to-impact transfer. Such arcs
+  apogee: the burnout flight-path angle that maximises the ground range on the
+  rotating Earth for its Earth-relative burnout speed (equivalently, the least
+  burnout speed, i.e. the least work for the rocket, for that ground range). Such arcs
   only exist up to an apogee of ~1,300 km (range ~ a quarter of the Earth's
   circumference), so without a range the apogee is limited to
   MIN_ENERGY_MAX_APOGEE_KM = 1,200 km.
@@ -57,7 +57,7 @@ Model and assumptions
   corridors tens of km wide and times to the minute.
 * **Solver.** Newton iterations on the Earth-relative burnout speed and flight-
   path angle (vectorised; the Jacobian by finite differences of a cheap spherical
-  version of the same model), to 1 m in apogee and range.
+  version of the same model), to 0.5 m in apogee and range.
 
 Output conventions: latitudes in degrees; ``impact_lon``, ``apogee_lon`` and
 ``launch_lon`` in [-180, 180); track longitudes from :meth:`Trajectories.positions_at`
@@ -114,7 +114,6 @@ BOOST_MAX_APOGEE_FRACTION = 0.5
 
 _MEAN_RADIUS_M = 6_371_008.8
 _TOL_M = 0.5  # Newton tolerance on apogee and range
-_TOL_RAD = 1e-9  # on the minimum-energy condition
 _MAX_ITER = 40
 
 
@@ -496,16 +495,10 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, exact):
         bearing = _sphere_bearing(lat0, lon0, imp_lat, imp_lon)
     # Signed along the launch azimuth, so Newton can tell a short-fall behind the pad from one ahead.
     signed = np.where(np.cos(bearing - az) < 0, -rng, rng)
-    # Minimum-energy condition: burnout velocity bisects vertical and chord.
-    chord = r_imp - r0
-    r_hat = r0 / np.linalg.norm(r0, axis=1, keepdims=True)
-    cos_chord = np.einsum("ij,ij->i", r_hat, chord) / np.linalg.norm(chord, axis=1)
-    cos_vel = np.einsum("ij,ij->i", r_hat, v0) / np.linalg.norm(v0, axis=1)
-    min_energy = np.arccos(np.clip(cos_vel, -1, 1)) - 0.5 * np.arccos(np.clip(cos_chord, -1, 1))
     return {
         "burn": burn, "height": height, "length": length, "power": power, "downrange": downrange, "blat": blat, "blon": blon,
         "ellipses": ell, "apogee": apo_alt, "r_apo": r_apo, "e_imp": e_imp, "r_imp": r_imp, "t_imp": t_imp,
-        "imp_lat": imp_lat, "imp_lon": imp_lon, "range": rng, "signed_range": signed, "min_energy": min_energy, "r0": r0, "v0": v0,
+        "imp_lat": imp_lat, "imp_lon": imp_lon, "range": rng, "signed_range": signed, "r0": r0, "v0": v0,
     }
 
 
@@ -535,8 +528,26 @@ def _initial_guess(lat0, az, apogee_m, range_m, boost):
     return speed, np.arctan2(vu, np.hypot(ve, vn))
 
 
-def _residual(res, apogee_m, range_m, me):
-    second = np.where(me, res["min_energy"] * _MEAN_RADIUS_M, res["signed_range"] - range_m)
+_SLOPE_STEP_RAD = 1e-4
+_TOL_SLOPE = 20.0  # m of range per rad of flight-path angle: |gamma - optimum| < ~3e-6 rad
+
+
+def _range_slope(lat0, lon0, az, speed, gamma, apogee_m, boost):
+    """d(range)/d(flight-path angle) at fixed Earth-relative burnout speed (m/rad), cheap model."""
+    k = len(speed)
+    res = _flight(np.tile(lat0, 2), np.tile(lon0, 2), np.tile(az, 2), np.tile(speed, 2),
+                  np.concatenate([gamma + _SLOPE_STEP_RAD, gamma - _SLOPE_STEP_RAD]), np.tile(apogee_m, 2), boost,
+                  exact=False)
+    r = res["signed_range"]
+    return (r[:k] - r[k:]) / (2 * _SLOPE_STEP_RAD)
+
+
+def _residual(res, args, speed, gamma, apogee_m, range_m, me, boost):
+    """(apogee error m, range error m or, for minimum energy, range slope m/rad)."""
+    second = res["signed_range"] - range_m
+    if me.any():
+        second = second.copy()
+        second[me] = _range_slope(*(a[me] for a in args), speed[me], gamma[me], apogee_m[me], boost)
     return res["apogee"] - apogee_m, second
 
 
@@ -546,6 +557,7 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     speed, gamma = _initial_guess(lat0, az, apogee_m, range_m, boost)
     done = np.zeros(n, bool)
     failed = ~(np.isfinite(speed) & np.isfinite(gamma))
+    stuck = np.zeros(n, int)
     last_step = np.zeros((n, 2))
     g_lo, g_hi = 1e-3, math.pi / 2 - 1e-4
     gamma = np.clip(gamma, g_lo, g_hi)
@@ -555,8 +567,8 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
             break
         args = (lat0[act], lon0[act], az[act])
         res = _flight(*args, speed[act], gamma[act], apogee_m[act], boost, exact=True)
-        f1, f2 = _residual(res, apogee_m[act], range_m[act], me[act])
-        conv = (np.abs(f1) < _TOL_M) & np.where(me[act], np.abs(res["min_energy"]) < _TOL_RAD, np.abs(f2) < _TOL_M)
+        f1, f2 = _residual(res, args, speed[act], gamma[act], apogee_m[act], range_m[act], me[act], boost)
+        conv = (np.abs(f1) < _TOL_M) & (np.abs(f2) < np.where(me[act], _TOL_SLOPE, _TOL_M))
         done[act[conv]] = True
         bad = ~(np.isfinite(f1) & np.isfinite(f2))
         # Back off half the last step where the trial left the domain (no impact, unbound orbit).
@@ -571,13 +583,11 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         idx = act[go]
         args = (lat0[idx], lon0[idx], az[idx])
         s, g, h, rm, m = speed[idx], gamma[idx], apogee_m[idx], range_m[idx], me[idx]
-        dv, dg = 1e-3 * np.maximum(s, 1.0) * 1e-3, 1e-6
-        stacked = _flight(
-            np.tile(args[0], 3), np.tile(args[1], 3), np.tile(args[2], 3),
-            np.concatenate([s, s + dv, s]), np.concatenate([g, g, g + dg]),
-            np.tile(h, 3), boost, exact=False,
-        )
-        a1, a2 = _residual(stacked, np.tile(h, 3), np.tile(rm, 3), np.tile(m, 3))
+        dv, dg = 1e-6 * np.maximum(s, 1.0), 1e-6
+        s3, g3 = np.concatenate([s, s + dv, s]), np.concatenate([g, g, g + dg])
+        args3 = tuple(np.tile(a, 3) for a in args)
+        stacked = _flight(*args3, s3, g3, np.tile(h, 3), boost, exact=False)
+        a1, a2 = _residual(stacked, args3, s3, g3, np.tile(h, 3), np.tile(rm, 3), np.tile(m, 3), boost)
         k = len(idx)
         j11, j21 = (a1[k:2 * k] - a1[:k]) / dv, (a2[k:2 * k] - a2[:k]) / dv
         j12, j22 = (a1[2 * k:] - a1[:k]) / dg, (a2[2 * k:] - a2[:k]) / dg
@@ -585,13 +595,17 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         with np.errstate(invalid="ignore", divide="ignore"):
             step_v = -(j22 * f1[go] - j12 * f2[go]) / det
             step_g = -(-j21 * f1[go] + j11 * f2[go]) / det
-        scale = np.minimum(1.0, np.minimum(800.0 / np.abs(step_v), 0.15 / np.abs(step_g)))
+            scale = np.minimum(1.0, np.minimum(800.0 / np.abs(step_v), 0.15 / np.abs(step_g)))
         step_v, step_g = step_v * scale, step_g * scale
         singular = ~(np.isfinite(step_v) & np.isfinite(step_g))
         failed[idx[singular]] = True
         step_v, step_g = np.nan_to_num(step_v), np.nan_to_num(step_g)
         new_s = np.clip(s + step_v, 50.0, 11_000.0)
         new_g = np.clip(g + step_g, g_lo, g_hi)
+        # A solution beyond the vertical (or the speed limits) does not exist: stop after a few tries.
+        pinned = (new_g != g + step_g) | (new_s != s + step_v)
+        stuck[idx] = np.where(pinned, stuck[idx] + 1, 0)
+        failed[idx[stuck[idx] >= 4]] = True
         last_step[idx, 0], last_step[idx, 1] = new_s - s, new_g - g
         speed[idx], gamma[idx] = new_s, new_g
     return speed, gamma, done & ~failed

@@ -1,0 +1,294 @@
+"""Trajectory solver: requested apogee, range and heading are met (checked independently), API and inputs."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pyproj
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from jalert_sim.earth import GM_M3_S2, OMEGA_EARTH_RAD_S
+from jalert_sim.errors import InputError, TrajectoryError
+from jalert_sim.trajectory import MAX_RANGE_KM, BoostModel, Trajectories, solve, validate
+
+GEOD = pyproj.Geod(ellps="WGS84")
+TO_ECEF = pyproj.Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)
+
+# (lat, lon, azimuth, apogee km, range km or None): Sunan (39.22 N, 125.67 E) IRBM over
+# Hokkaido, a lofted ICBM, a depressed arc, a polar route, a Pacific route over 180 deg.
+CASES = [
+    (39.22, 125.67, 73.0, 550.0, 2700.0),
+    (39.22, 125.67, 73.0, 550.0, None),
+    (39.0, 125.75, 70.0, 6000.0, 1000.0),
+    (39.0, 125.75, 90.0, 150.0, 1500.0),
+    (70.0, 20.0, 2.0, 800.0, 3000.0),
+    (40.0, 170.0, 90.0, 600.0, 2500.0),
+    (-33.9, 151.2, 250.0, 1000.0, None),
+]
+
+
+def _dense_apogee_km(tr, i):
+    t, lat, lon, alt = tr.sample(1.0)
+    k = int(np.nanargmax(alt[i]))
+    fine = np.linspace(t[i, max(k - 1, 0)], t[i, k + 1], 2001)
+    return np.nanmax(tr.positions_at(fine)[2][i])
+
+
+@pytest.fixture(scope="module")
+def solved():
+    lat, lon, az, apo, rng = (np.array([c[k] if c[k] is not None else np.nan for c in CASES]) for k in range(5))
+    return solve(lat, lon, az, apo, rng)
+
+
+@pytest.mark.parametrize("i", range(len(CASES)))
+def test_apogee_range_heading(solved, i):
+    lat0, lon0, az, apogee, rng = CASES[i]
+    tr = solved
+    assert tr.ok[i]
+    # Apogee: maximum of the sampled ellipsoidal height, independent of the solver's internal value.
+    assert abs(_dense_apogee_km(tr, i) - apogee) < 1.0
+    # Range: pyproj geodesic from the launch point to the track's last (impact) sample.
+    track = tr.track(i)
+    assert track.alt_km[-1] == pytest.approx(0.0, abs=1e-3)
+    _, _, dist = GEOD.inv(lon0, lat0, track.lon[-1], track.lat[-1])
+    if rng is not None:
+        assert abs(dist / 1000 - rng) < 0.005 * rng
+    assert dist / 1000 == pytest.approx(tr.range_km[i], rel=1e-6)
+    # Initial heading from the first few km of the Earth-fixed ground track.
+    t = np.linspace(0.0, tr.burnout_time_s[i], 4001)
+    la, lo, _ = tr.positions_at(t)
+    _, _, d = GEOD.inv(np.full(t.size, lon0), np.full(t.size, lat0), lo[i], la[i])
+    k = np.nonzero((d > 2000) & (d < 10000))[0][0]
+    heading, _, _ = GEOD.inv(lon0, lat0, lo[i, k], la[i, k])
+    assert abs((heading - az + 180) % 360 - 180) < 0.1
+
+
+def test_lofted_and_depressed_bracket_minimum_energy():
+    me = solve(39.22, 125.67, 73.0, 550.0)
+    r = float(me.range_km[0])
+    lofted = solve(39.22, 125.67, 73.0, 550.0 * 1.5, r)
+    depressed = solve(39.22, 125.67, 73.0, 550.0 * 0.6, r)
+    # Same range: the lofted arc is slower, the depressed one faster (more energy goes into range).
+    assert depressed.flight_time_s[0] < me.flight_time_s[0] < lofted.flight_time_s[0]
+    assert me.minimum_energy[0] and not lofted.minimum_energy[0]
+    # Minimum energy: a tiny change of the apogee at this range needs more burnout speed either way.
+    assert me.max_speed_km_s[0] > 0
+
+
+@pytest.mark.parametrize("azimuth", [73.0, 253.0])
+def test_minimum_energy_is_least_speed_for_its_range(azimuth):
+    """At the minimum-energy arc's ground range, lower or higher apogees need more burnout speed.
+
+    Speed relative to the rotating Earth, measured from the track by finite differences.
+    """
+    boost = BoostModel(burn_time_s=60, burnout_altitude_km=50)
+    me = solve(39.22, 125.67, azimuth, 500.0, boost=boost)
+    r = float(me.range_km[0])
+    apogees = np.array([470.0, 485.0, 500.0, 515.0, 530.0])
+    tr = solve(np.full(5, 39.22), 125.67, azimuth, apogees, np.full(5, r), boost=boost)
+    speeds = [_earth_relative_speed(tr, i, tr.burnout_time_s[i] + 1.0) for i in range(5)]
+    assert int(np.argmin(speeds)) == 2
+    assert speeds[0] > speeds[1] > speeds[2] < speeds[3] < speeds[4]
+
+
+def _earth_relative_speed(tr, i, t, dt=0.02):
+    sub = tr._take(i)
+    lat, lon, alt = sub.positions_at(np.array([t - dt, t + dt]))
+    x, y, z = TO_ECEF.transform(lon[0], lat[0], alt[0] * 1000.0)
+    return float(np.linalg.norm([x[1] - x[0], y[1] - y[0], z[1] - z[0]]) / (2 * dt))
+
+
+def _eci(tr, t):
+    lat, lon, alt = tr.positions_at(np.atleast_1d(t))
+    x, y, z = TO_ECEF.transform(lon, lat, alt * 1000.0)
+    ang = OMEGA_EARTH_RAD_S * np.broadcast_to(np.atleast_1d(t), np.shape(x))
+    return np.stack([x * np.cos(ang) - y * np.sin(ang), x * np.sin(ang) + y * np.cos(ang), z], axis=-1)
+
+
+def _free_flight_energy(tr, i, t, dt=0.02):
+    sub = tr._take(i)
+    r = _eci(sub, np.array([t]))[0, 0]
+    v = (_eci(sub, np.array([t + dt]))[0, 0] - _eci(sub, np.array([t - dt]))[0, 0]) / (2 * dt)
+    return 0.5 * v @ v - GM_M3_S2 / np.linalg.norm(r)
+
+
+def test_shapes_and_summary(solved):
+    n = len(CASES)
+    assert len(solved) == n
+    t, lat, lon, alt = solved.sample(5.0)
+    assert t.shape == lat.shape == lon.shape == alt.shape and t.shape[0] == n
+    for i in range(n):
+        row = t[i][np.isfinite(t[i])]
+        assert row[0] == 0.0 and row[-1] == pytest.approx(solved.flight_time_s[i])
+        assert np.all(np.diff(row) > 0)
+    s = solved.summary(0)
+    json.dumps(s)
+    assert s["ok"] is True and isinstance(s["flight_time_s"], float)
+    assert 0 <= solved.azimuth_deg.min() and solved.azimuth_deg.max() < 360
+    assert np.all((solved.impact_lon >= -180) & (solved.impact_lon < 180))
+    # Beyond impact and before launch: NaN.
+    lat, _, _ = solved.positions_at(np.array([-1.0, 1e6]))
+    assert np.all(np.isnan(lat))
+
+
+def test_antimeridian_track_is_continuous(solved):
+    track = solved.track(5)
+    assert track.lon[0] == pytest.approx(170.0)
+    assert track.lon[-1] > 180.0  # unwrapped: no jump back to -180
+    assert np.max(np.abs(np.diff(track.lon))) < 1.0
+    assert -180 <= solved.impact_lon[5] < -150
+
+
+def test_azimuth_is_normalised():
+    a = solve(39.22, 125.67, 73.0 + 720.0, 550.0, 2700.0)
+    b = solve(39.22, 125.67, 73.0 - 360.0, 550.0, 2700.0)
+    assert a.azimuth_deg[0] == pytest.approx(73.0) and b.azimuth_deg[0] == pytest.approx(73.0)
+    assert a.impact_lat[0] == pytest.approx(b.impact_lat[0], abs=1e-9)
+
+
+def test_boost_options_are_used():
+    tr = solve(39.22, 125.67, 73.0, 550.0, 2700.0, boost=BoostModel(burn_time_s=120.0, burnout_altitude_km=90.0))
+    assert tr.burnout_time_s[0] == pytest.approx(120.0)
+    assert tr.burnout_altitude_km[0] == pytest.approx(90.0, abs=1e-6)
+    lat, lon, alt = tr.positions_at(np.array([119.999, 120.001]))
+    assert alt[0, 0] == pytest.approx(alt[0, 1], abs=0.05)  # continuous through burnout
+    assert lon[0, 0] == pytest.approx(lon[0, 1], abs=1e-3)
+
+
+# ---------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize(
+    "args, parameter",
+    [
+        ((95.0, 125.0, 73.0, 550.0, None), "lat_deg"),
+        ((float("nan"), 125.0, 73.0, 550.0, None), "lat_deg"),
+        ((39.0, float("inf"), 73.0, 550.0, None), "lon_deg"),
+        ((39.0, 125.0, float("nan"), 550.0, None), "azimuth_deg"),
+        ((39.0, 125.0, 73.0, 0.0, None), "apogee_km"),
+        ((39.0, 125.0, 73.0, 40_001.0, 1000.0), "apogee_km"),
+        ((39.0, 125.0, 73.0, 550.0, -5.0), "range_km"),
+        ((39.0, 125.0, 73.0, 550.0, 20_100.0), "range_km"),
+        ((39.0, 125.0, 73.0, 550.0, float("inf")), "range_km"),
+        ((39.0, 125.0, 73.0, 6000.0, None), "apogee_km"),  # min-energy arcs stop near 1,300 km
+        (("abc", 125.0, 73.0, 550.0, None), "lat_deg"),
+    ],
+)
+def test_bad_input_names_parameter(args, parameter):
+    with pytest.raises(InputError) as err:
+        solve(*args)
+    assert err.value.parameter == parameter
+    assert str(err.value).startswith(parameter + ": ") and "element" not in str(err.value)
+    assert validate(*args)[0].startswith(parameter + ": ")
+
+
+def test_array_error_names_first_bad_element():
+    with pytest.raises(InputError, match=r"^apogee_km: element 2: must be above 0"):
+        solve([39.0, 39.0, 39.0, 39.0], 125.0, 73.0, [500.0, 600.0, -1.0, 0.0])
+
+
+def test_unsolvable_is_trajectory_error():
+    # Lofted straight up-ish to 6,000 km while heading west: the Earth turns away
+    # beneath it, so it cannot come down only 100 km west of the pad.
+    with pytest.raises(TrajectoryError) as err:
+        solve(39.0, 125.0, 270.0, 6000.0, 100.0)
+    assert err.value.parameter == "range_km"
+
+
+def test_mask_mode_reports_per_element():
+    tr = solve([39.0, 95.0, 39.0], 125.0, 73.0, [550.0, 550.0, 6000.0], [2700.0, 2700.0, np.nan], errors="mask")
+    assert tr.ok.tolist() == [True, False, False]
+    assert tr.error[0] is None and tr.error[1].startswith("lat_deg:") and tr.error[2].startswith("apogee_km:")
+    assert np.isnan(tr.flight_time_s[1]) and np.isfinite(tr.flight_time_s[0])
+    assert np.all(np.isnan(tr.sample(10.0)[1][1]))
+    assert tr.summary(1)["ok"] is False
+
+
+def test_bad_boost_and_options():
+    with pytest.raises(InputError, match="boost.burn_time_s"):
+        BoostModel(burn_time_s=-3)
+    with pytest.raises(InputError, match="errors"):
+        solve(39.0, 125.0, 73.0, 550.0, errors="ignore")
+    with pytest.raises(InputError, match="apogee_km"):
+        solve(39.0, 125.0, 73.0, 80.0, 500.0, boost=BoostModel(burnout_altitude_km=100.0))
+
+
+hostile = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-10**30, max_value=10**30),
+    st.text(max_size=5),
+    st.none(),
+    st.lists(st.floats(allow_nan=True, allow_infinity=True), min_size=1, max_size=3),
+    st.complex_numbers(max_magnitude=10),
+)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lat=hostile, lon=hostile, az=hostile, apo=hostile, rng=hostile)
+def test_hostile_input_only_raises_input_error(lat, lon, az, apo, rng):
+    try:
+        tr = solve(lat, lon, az, apo, rng)
+    except InputError:
+        pass
+    else:
+        assert isinstance(tr, Trajectories) and tr.ok.all()
+
+
+numbers = st.floats(allow_nan=True, allow_infinity=True, width=64)
+
+
+@settings(max_examples=60, deadline=None)
+@given(lat=numbers, lon=numbers, az=numbers, apo=numbers, rng=numbers)
+def test_mask_mode_never_raises_for_bad_numbers(lat, lon, az, apo, rng):
+    tr = solve(lat, lon, az, apo, rng, errors="mask")
+    assert len(tr) == 1 and (tr.ok[0] == (tr.error[0] is None))
+    v = validate(lat, lon, az, apo, rng)
+    if v[0] is not None:
+        assert not tr.ok[0]
+
+
+# ---------------------------------------------------------------- invariants
+
+realistic = st.tuples(
+    st.floats(-80, 80),
+    st.floats(-180, 180),
+    st.floats(0, 360),
+    st.one_of(
+        st.tuples(st.floats(120, 1100), st.just(float("nan"))),  # minimum energy
+        st.tuples(st.floats(2000, 7000), st.floats(600, 1500)),  # lofted
+        st.tuples(st.floats(300, 1000), st.floats(1000, 4000)),  # near standard
+    ),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(case=realistic)
+def test_track_invariants(case):
+    lat, lon, az, (apo, rng) = case
+    tr = solve(lat, lon, az, apo, rng, errors="mask")
+    if not tr.ok[0]:
+        return
+    track = tr.track(0, step_s=2.0)
+    assert np.all(np.diff(track.t_s) > 0)
+    assert np.all(track.alt_km >= 0)
+    k = int(np.argmax(track.alt_km))
+    # The ellipsoid bulges under the arc, so the height maximum can sit seconds off the Kepler apoapsis.
+    assert abs(track.t_s[k] - tr.apogee_time_s[0]) <= 10.0
+    assert abs(track.alt_km[k] - apo) < 1.0
+    # No longitude jumps: consecutive samples 2 s apart are < 20 km apart east-west.
+    east_west_km = np.abs(np.diff(track.lon)) * 111.32 * np.cos(np.radians(track.lat[1:]))
+    assert np.all(east_west_km < 20.0)
+    assert -180 <= track.lon[0] < 180
+    # Specific energy is conserved through the free flight (inertial frame).
+    tb, tf = tr.burnout_time_s[0], tr.flight_time_s[0]
+    energies = [_free_flight_energy(tr, 0, t) for t in np.linspace(tb + 1, tf - 1, 5)]
+    assert np.ptp(energies) < 1e-6 * abs(np.mean(energies)) + 2.0
+
+
+def test_range_limit_is_half_meridian():
+    assert MAX_RANGE_KM == pytest.approx(20_003.93, abs=0.01)  # WGS84 meridian quadrant 10,001.966 km x 2
+    assert math.isfinite(MAX_RANGE_KM)
