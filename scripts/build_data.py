@@ -104,6 +104,8 @@ BASEMAP_TOLERANCE_DEG = 0.005
 BASEMAP_MIN_AREA_DEG2 = 1e-4
 #: Simplification of the 12 nm footprints, metres: far below the band's own 22 km.
 FOOTPRINT_TOLERANCE_M = 200.0
+#: Outline within this distance of another prefecture is a land border, not coast (metres).
+BORDER_SNAP_M = 300.0
 #: Spacing of coastline samples for the median (equidistance) line, metres.
 MEDIAN_SAMPLE_M = 3_000.0
 #: Simplification of the EEZ limit, metres.
@@ -248,16 +250,25 @@ def build_basemap(world: dict[str, list[np.ndarray]]) -> list[tuple[dict, MultiP
 
 
 def build_footprints(lands_xy: list[shapely.Geometry]) -> list[shapely.Geometry]:
-    """Land plus the sea within 12 nm of its coast (not neighbours' land), projected metres."""
+    """Land plus the sea within 12 nm of its own coast (not neighbours' land), projected metres.
+
+    The coast is the part of the prefecture's outline that does not run along another
+    prefecture (more than BORDER_SNAP_M from it), so an inland prefecture's footprint
+    is its land, and a land border near the sea does not push a band out to sea.
+    """
     band_m = TERRITORIAL_SEA_KM * 1000.0
     tree = shapely.STRtree(lands_xy)
     out = []
     for i, land in enumerate(lands_xy):
         reach = land.buffer(band_m, quad_segs=8)
-        others = [lands_xy[j] for j in tree.query(reach) if j != i]
-        sea_band = reach.difference(shapely.union_all(others)) if others else reach
+        others = shapely.union_all([lands_xy[j] for j in tree.query(reach) if j != i])
+        coast = shapely.difference(shapely.boundary(land), others.buffer(BORDER_SNAP_M))
+        if coast.is_empty:
+            out.append(land)
+            continue
+        sea_band = coast.buffer(band_m, quad_segs=8).difference(others)
         fp = shapely.union_all([land, shapely.simplify(sea_band, FOOTPRINT_TOLERANCE_M)])
-        out.append(shapely.make_valid(fp))
+        out.append(polygonal(shapely.make_valid(fp)) if not fp.is_valid else fp)
     return out
 
 

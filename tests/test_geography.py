@@ -1,0 +1,201 @@
+"""Prefectures, footprints and point-in-prefecture, checked against published facts.
+
+Coordinates of prefectural offices: GSI (国土地理院) 「都道府県庁の経緯度」 (world geodetic system),
+rounded to 4 decimals. Island centres: GSI 地理院地図 / Wikipedia (GeoHack), rounded to 0.01-0.05 deg.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import shapely
+from pyproj import Geod
+
+from jalert_sim import geography as geo
+from jalert_sim._data import data_path
+from jalert_sim.earth import TERRITORIAL_SEA_KM
+from jalert_sim.errors import UnknownNameError
+
+GEOD = Geod(ellps="WGS84")
+
+# JIS code: (lat, lon) of the prefectural office (都道府県庁), GSI 都道府県庁の経緯度.
+CAPITALS = {
+    "01": (43.0642, 141.3469), "02": (40.8244, 140.7400), "03": (39.7036, 141.1527), "04": (38.2689, 140.8721),
+    "05": (39.7186, 140.1024), "06": (38.2404, 140.3633), "07": (37.7500, 140.4678), "08": (36.3418, 140.4468),
+    "09": (36.5657, 139.8836), "10": (36.3911, 139.0608), "11": (35.8569, 139.6489), "12": (35.6047, 140.1233),
+    "13": (35.6895, 139.6917), "14": (35.4478, 139.6425), "15": (37.9022, 139.0236), "16": (36.6953, 137.2114),
+    "17": (36.5944, 136.6256), "18": (36.0652, 136.2219), "19": (35.6642, 138.5684), "20": (36.6513, 138.1810),
+    "21": (35.3912, 136.7223), "22": (34.9769, 138.3831), "23": (35.1802, 136.9066), "24": (34.7303, 136.5086),
+    "25": (35.0045, 135.8686), "26": (35.0214, 135.7556), "27": (34.6863, 135.5200), "28": (34.6913, 135.1830),
+    "29": (34.6851, 135.8328), "30": (34.2260, 135.1675), "31": (35.5036, 134.2383), "32": (35.4723, 133.0505),
+    "33": (34.6617, 133.9350), "34": (34.3966, 132.4597), "35": (34.1859, 131.4714), "36": (34.0658, 134.5593),
+    "37": (34.3401, 134.0434), "38": (33.8416, 132.7657), "39": (33.5597, 133.5311), "40": (33.6064, 130.4181),
+    "41": (33.2494, 130.2988), "42": (32.7448, 129.8737), "43": (32.7898, 130.7417), "44": (33.2381, 131.6126),
+    "45": (31.9111, 131.4239), "46": (31.5602, 130.5581), "47": (26.2124, 127.6809),
+}
+
+# Outlying islands that alerts and reports name: (lat, lon) of a point well inland, JIS code.
+ISLANDS = {
+    "Sado": ((38.05, 138.37), "15"),
+    "Izu Oshima": ((34.74, 139.40), "13"),
+    "Miyakejima": ((34.08, 139.53), "13"),
+    "Hachijojima": ((33.11, 139.79), "13"),
+    "Chichijima (Ogasawara)": ((27.07, 142.21), "13"),
+    "Hahajima (Ogasawara)": ((26.66, 142.16), "13"),
+    "Miyako-jima (Sakishima)": ((24.76, 125.33), "47"),
+    "Ishigaki-jima (Sakishima)": ((24.43, 124.19), "47"),
+    "Iriomote-jima (Sakishima)": ((24.33, 123.82), "47"),
+    "Yonaguni-jima (Sakishima)": ((24.45, 122.99), "47"),
+    "Minamidaito-jima (Daito)": ((25.83, 131.23), "47"),
+    "Kitadaito-jima (Daito)": ((25.95, 131.30), "47"),
+    "Kume-jima": ((26.34, 126.78), "47"),
+    "Tsushima": ((34.40, 129.33), "42"),
+    "Iki": ((33.79, 129.72), "42"),
+    "Fukue-jima (Goto)": ((32.68, 128.75), "42"),
+    "Dogo (Oki)": ((36.25, 133.27), "32"),
+    "Amami-Oshima": ((28.30, 129.40), "46"),
+    "Tokunoshima": ((27.77, 128.97), "46"),
+    "Yakushima": ((30.35, 130.53), "46"),
+    "Tanegashima": ((30.55, 130.97), "46"),
+    "Rishiri": ((45.18, 141.24), "01"),
+    "Okushiri": ((42.15, 139.46), "01"),
+    "Kunashiri (Northern Territories)": ((44.10, 145.85), "01"),
+    "Etorofu (Northern Territories)": ((45.00, 147.70), "01"),
+    "Awaji": ((34.40, 134.85), "28"),
+    "Shodoshima": ((34.49, 134.26), "37"),
+}
+
+
+def _containing(lat: float, lon: float) -> list[str]:
+    return [p.code for p in geo.prefectures() if p.land.contains(shapely.Point(lon, lat))]
+
+
+def test_47_prefectures_in_jis_order_with_names_and_regions():
+    prefs = geo.prefectures()
+    assert [p.code for p in prefs] == [f"{i:02d}" for i in range(1, 48)]
+    assert (prefs[0].name, prefs[0].name_ja, prefs[0].region_ja) == ("Hokkaido", "北海道", "北海道")
+    assert (prefs[12].name, prefs[12].name_ja, prefs[12].region) == ("Tokyo", "東京都", "Kanto")
+    assert (prefs[26].name, prefs[26].name_ja) == ("Osaka", "大阪府")
+    assert (prefs[28].name, prefs[46].region_ja) == ("Nara", "九州・沖縄")
+    assert len({p.region for p in prefs}) == 8 and len({p.region_ja for p in prefs}) == 8
+
+
+@pytest.mark.parametrize("code, latlon", sorted(CAPITALS.items()))
+def test_each_prefectural_office_is_in_its_prefecture_only(code, latlon):
+    assert _containing(*latlon) == [code]
+    assert geo.prefecture_at(*latlon).code == code
+
+
+@pytest.mark.parametrize("island", sorted(ISLANDS))
+def test_outlying_islands_are_in_their_prefecture_only(island):
+    latlon, code = ISLANDS[island]
+    assert _containing(*latlon) == [code]
+
+
+def test_sea_is_in_no_prefecture():
+    assert geo.prefecture_at(37.5, 134.0) is None  # middle of the Sea of Japan
+    assert geo.prefecture_at(35.0, 141.5) is None  # Pacific off Boso
+
+
+def test_geometries_are_valid_and_polygonal():
+    for p in geo.prefectures():
+        assert p.land.geom_type == "MultiPolygon" and p.land.is_valid, p.name
+        assert p.land_xy.is_valid and p.footprint_xy.is_valid, p.name
+        assert p.footprint_xy.geom_type in ("Polygon", "MultiPolygon")
+        assert p.footprint_xy.contains(p.land_xy.buffer(-1.0)), p.name
+
+
+def test_land_areas_against_gsi():
+    # GSI 令和5年全国都道府県市区町村別面積調: Japan 377,975 km² (includes the Northern
+    # Territories and Takeshima, which the data also include); Hokkaido 83,424 km²
+    # (with the Northern Territories), largest; Kagawa 1,877 km², smallest.
+    prefs = geo.prefectures()
+    areas = {p.name: p.area_km2 for p in prefs}
+    assert max(areas, key=areas.get) == "Hokkaido" and min(areas, key=areas.get) == "Kagawa"
+    assert sum(areas.values()) == pytest.approx(377_975, rel=0.03)
+    assert areas["Hokkaido"] == pytest.approx(83_424, rel=0.03)
+    assert areas["Kagawa"] == pytest.approx(1_877, rel=0.05)
+
+
+def test_projected_land_matches_the_lonlat_land():
+    tokyo = geo.prefecture("13")
+    x, y = geo.to_xy(*tokyo.land.representative_point().coords[0])
+    assert tokyo.land_xy.contains(shapely.Point(float(x), float(y)))
+    assert tokyo.land_xy.area / 1e6 == pytest.approx(tokyo.area_km2, rel=0.01)  # aeqd area error is tiny here
+
+
+def test_cache_agrees_with_the_published_geojson():
+    fc = json.loads(data_path("prefectures.geojson").read_text(encoding="utf-8"))
+    assert fc["type"] == "FeatureCollection" and len(fc["features"]) == 47
+    for feature, pref in zip(fc["features"], geo.prefectures()):
+        props = feature["properties"]
+        assert (props["code"], props["name"], props["name_ja"], props["region"]) == (
+            pref.code, pref.name, pref.name_ja, pref.region)
+        assert shapely.geometry.shape(feature["geometry"]).equals_exact(pref.land, 1e-9)
+
+
+def test_projection_round_trip():
+    lon, lat = geo.to_lonlat(*geo.to_xy([125.67, 143.25], [39.22, 41.92]))
+    assert lon == pytest.approx([125.67, 143.25]) and lat == pytest.approx([39.22, 41.92])
+    x, y = geo.to_xy(138.0, 36.0)
+    assert abs(float(x)) < 1e-6 and abs(float(y)) < 1e-6
+
+
+@pytest.mark.parametrize("query", ["tokyo", "Tokyo", "TOKYO", "Tokyo-to", "Tokyo Metropolis", "東京都", "東京", "13", 13])
+def test_prefecture_lookup_forms_agree(query):
+    assert geo.prefecture(query).code == "13"
+
+
+@pytest.mark.parametrize("query, code", [("01", "01"), (1, "01"), ("1", "01"), ("北海道", "01"), ("京都", "26"),
+                                         ("Osaka-fu", "27"), ("aomori prefecture", "02"), ("青森", "02"), ("nara", "29")])
+def test_prefecture_lookup_other_forms(query, code):
+    assert geo.prefecture(query).code == code
+
+
+@pytest.mark.parametrize("query, suggestion", [("Hokaido", "Hokkaido"), ("Tokio", "Tokyo"), ("Kagosima", "Kagoshima")])
+def test_unknown_prefecture_suggests(query, suggestion):
+    with pytest.raises(UnknownNameError) as err:
+        geo.prefecture(query)
+    assert suggestion in err.value.suggestions and err.value.parameter == "prefecture"
+
+
+@pytest.mark.parametrize("query", ["48", 0, "Atlantis", ""])
+def test_unknown_prefecture_raises(query):
+    with pytest.raises(UnknownNameError):
+        geo.prefecture(query)
+
+
+# Coastal points (GSI 地理院地図, rounded) and an azimuth that points straight out to open sea.
+COASTS = [
+    ("Cape Inubo", 35.707, 140.869, 100.0, "12"),
+    ("Cape Erimo", 41.924, 143.249, 150.0, "01"),
+    ("Cape Ashizuri", 32.724, 133.020, 180.0, "39"),
+    ("Todogasaki", 39.546, 142.072, 90.0, "03"),
+    ("Cape Nosappu", 43.385, 145.817, 135.0, "01"),
+    ("Kyogamisaki", 35.778, 135.224, 0.0, "26"),
+]
+
+
+@pytest.mark.parametrize("name, lat, lon, azimuth, code", COASTS)
+def test_12nm_footprint_reaches_15_km_but_not_40_km_offshore(name, lat, lon, azimuth, code):
+    assert 15.0 < TERRITORIAL_SEA_KM < 40.0
+    tree = geo.footprint_tree()
+    prefs = geo.prefectures()
+    for km, inside in ((15.0, True), (40.0, False)):
+        plon, plat, _ = GEOD.fwd(lon, lat, azimuth, km * 1000.0)
+        x, y = geo.to_xy(plon, plat)
+        point = shapely.Point(float(x), float(y))
+        hits = {prefs[i].code for i in tree.query(point, predicate="intersects")}
+        assert (code in hits) is inside, (name, km, hits)
+        assert geo.in_territorial_sea(plat, plon) is inside
+        assert geo.japan_footprint_xy().contains(point) is inside
+
+
+def test_inland_prefecture_footprint_is_its_land():
+    nagano = geo.prefecture("Nagano")
+    assert nagano.footprint_xy.area == pytest.approx(nagano.land_xy.area, rel=1e-3)
+    # the neighbours' offices are not in Nagano's footprint
+    for code in ("10", "15", "19", "21", "22"):
+        x, y = geo.to_xy(CAPITALS[code][1], CAPITALS[code][0])
+        assert not nagano.footprint_xy.contains(shapely.Point(float(x), float(y)))
