@@ -193,6 +193,10 @@ class Trajectories:
         values["_ellipses"] = Ellipses(*(getattr(ell, f.name)[index] for f in fields(ell)))
         return replace(self, **values)
 
+    def select(self, index) -> Trajectories:
+        """The trajectories at ``index`` (integer array, list or slice-free mask), as a new batch."""
+        return self._take(index)
+
     def positions_at(self, t_s):
         """Geodetic (lat deg, lon deg unwrapped, alt km) at times t_s (s after launch).
 
