@@ -111,3 +111,51 @@ def render(result: SimulationResult, console: Console, *, lang: str = "both", ex
     for item in extra:
         console.print(item)
     console.print(messages_panel(result, lang))
+
+
+def historical_panel(result: SimulationResult, comparison, lang: str = "both") -> Panel:
+    """Predicted vs actually issued, for a historical scenario (a scenarios.Comparison)."""
+    from .geography import prefecture
+
+    def names(codes) -> str:
+        if not codes:
+            return "—"
+        pick = (lambda p: p.name) if lang == "en" else (lambda p: p.name_ja) if lang == "ja" else (
+            lambda p: f"{p.name} {p.name_ja}")
+        return ", ".join(pick(prefecture(c)) for c in codes)
+
+    c = comparison
+    prefs = Table(expand=True, show_header=False, box=None, padding=(0, 1))
+    prefs.add_column(style="bold", no_wrap=True)
+    prefs.add_column()
+    verdict = Text("the same prefectures", style="bold green") if c.prefectures_match else Text(
+        f"{len(c.predicted_prefectures)} simulated vs {len(c.actual_prefectures)} actually warned", style="bold yellow")
+    prefs.add_row("Prefectures", verdict)
+    prefs.add_row("  warned in both", names(c.both))
+    if c.only_actual:
+        prefs.add_row(Text("  only in reality", style="bold yellow"), names(c.only_actual))
+    if c.only_predicted:
+        prefs.add_row(Text("  only simulated", style="bold yellow"), names(c.only_predicted))
+    if c.erroneous_prefectures:
+        prefs.add_row("  warned by mistake", names(c.erroneous_prefectures) + " (corrected)")
+
+    times = Table(expand=True, show_lines=False)
+    for col in ("", "Simulated", "Actual", "Difference"):
+        times.add_column(col, no_wrap=True)
+    for tc in c.times:
+        diff = tc.difference_s
+        dtext = Text("—") if diff is None else Text(lead(diff), style="green" if abs(diff) < 90 else "bold yellow")
+        times.add_row(tc.what, _fmt(tc.predicted), _fmt(tc.actual), dtext)
+    parts = [prefs, times]
+    if c.impact_miss_km is not None:
+        a = c.scenario.actual
+        parts.append(Text(f"Impact: simulated {result.impact.lat:.2f}°N {result.impact.lon:.2f}°E, "
+                          f"{c.impact_miss_km:,.0f} km from the published point ({a.impact_description})."))
+    parts.append(Text("Actual times were published to the minute: differences under a minute mean nothing. "
+                      "The 2017 alert areas were much wider than the path; the model's default follows "
+                      "today's practice (the prefectures near the path).", style="dim"))
+    return Panel(Group(*parts), title=f"{c.scenario.title_en}: simulated vs actually issued", border_style="yellow")
+
+
+def _fmt(when) -> str:
+    return "—" if when is None else when.strftime("%H:%M:%S")

@@ -1,4 +1,4 @@
-"""``jalert-sim run``: one scenario, as a table, JSON or CSV."""
+"""``jalert-sim run``: one scenario, as a table, JSON, CSV, GeoJSON, KML or CAP."""
 
 from __future__ import annotations
 
@@ -10,20 +10,22 @@ import typer
 
 from .common import (
     ApogeeOpt, AtOpt, AzimuthOpt, BurnoutAltOpt, BurnTimeOpt, CorridorOpt, ImpactRadiusOpt, LangOpt,
-    LatencyOpt, LaunchOpt, RangeOpt, ReportDelayOpt, app, check_lang, fail, scenario_kwargs, user_errors,
+    LatencyOpt, LaunchOpt, RangeOpt, ReportDelayOpt, ScenarioOpt, app, check_lang, fail, load_scenario,
+    scenario_kwargs, user_errors,
 )
 
-FORMATS = ("table", "json", "csv")
+FORMATS = ("table", "json", "csv", "geojson", "kml", "cap")
 
 
 @app.command()
 def run(
+    scenario: ScenarioOpt = None,
     launch: LaunchOpt = None,
     azimuth: AzimuthOpt = None,
     apogee: ApogeeOpt = None,
     range_km: RangeOpt = None,
     at: AtOpt = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table (default), json or csv.")] = "table",
+    format: Annotated[str, typer.Option("--format", "-f", help="table (default), json, csv, geojson, kml or cap (CAP 1.2 alerts in an Atom feed).")] = "table",
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (whole or not at all) instead of stdout.")] = None,
     no_track: Annotated[bool, typer.Option("--no-track", help="JSON without the track samples.")] = False,
     corridor_km: CorridorOpt = None,
@@ -33,37 +35,78 @@ def run(
     burn_time_s: BurnTimeOpt = None,
     burnout_altitude_km: BurnoutAltOpt = None,
     lang: LangOpt = "both",
+    show_map: Annotated[bool, typer.Option("--map", help="Add a terminal map of the ground track to the table.")] = False,
+    cap_status: Annotated[str, typer.Option("--cap-status", help="CAP status: exercise (default), test, draft, system; 'actual' only if you really mean it.")] = "exercise",
 ) -> None:
     """Simulate one launch: who gets J-Alert, when, and the messages."""
     if format not in FORMATS:
         fail(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
     check_lang(lang)
+    from ..exports_geo import cap_status as _cap_status
+
+    try:
+        status = _cap_status(cap_status)
+    except ValueError as exc:
+        fail(f"--cap-status: {exc}")
+    scn = load_scenario(scenario)
     kwargs = scenario_kwargs(
         launch=launch, azimuth=azimuth, apogee=apogee, range_km=range_km, at=at, latency_s=latency_s,
         corridor_km=corridor_km, impact_radius_km=impact_radius_km, report_delay_s=report_delay_s,
-        burn_time_s=burn_time_s, burnout_altitude_km=burnout_altitude_km,
+        burn_time_s=burn_time_s, burnout_altitude_km=burnout_altitude_km, scenario=scn,
     )
     with user_errors():
         from ..simulation import simulate
 
         result = simulate(**kwargs)
+    comparison = None
+    if scn is not None:
+        from ..scenarios import compare
+
+        comparison = compare(result, scn)
 
     if format == "table":
         from rich.console import Console
 
-        from ..report import render
+        from ..report import historical_panel, render
 
+        extra = []
+        if comparison is not None:
+            extra.append(historical_panel(result, comparison, lang))
+        if show_map:
+            from ..termmap import map_panel
+
+            extra.append(map_panel(result))
         if output:
             console = Console(record=True, width=120, file=io.StringIO())
-            render(result, console, lang=lang)
+            render(result, console, lang=lang, extra=extra)
             text = console.export_text()
         else:
-            render(result, Console(), lang=lang)
+            render(result, Console(), lang=lang, extra=extra)
             return
+    elif format in ("geojson", "kml", "cap"):
+        from .. import exports_geo
+
+        with user_errors():
+            if format == "geojson":
+                text = exports_geo.to_geojson(result)
+            elif format == "kml":
+                text = exports_geo.to_kml(result, title=scn.title_en if scn else None)
+            else:
+                text = exports_geo.to_cap_feed(result, status=status)
     else:
         from ..exports import to_csv, to_json
 
-        text = to_json(result, track=not no_track) if format == "json" else to_csv([result])
+        if format == "json":
+            if comparison is not None:
+                import json
+
+                doc = result.to_dict(track=not no_track)
+                doc["historical"] = comparison.to_dict()
+                text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+            else:
+                text = to_json(result, track=not no_track)
+        else:
+            text = to_csv([result])
     if output:
         from ..exports import write_atomic
 

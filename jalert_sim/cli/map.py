@@ -1,0 +1,55 @@
+"""``jalert-sim map``: one scenario as an SVG or PNG map (needs the ``maps`` extra)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .common import (
+    ApogeeOpt, AtOpt, AzimuthOpt, BurnoutAltOpt, BurnTimeOpt, CorridorOpt, ImpactRadiusOpt, LatencyOpt,
+    LaunchOpt, RangeOpt, ReportDelayOpt, ScenarioOpt, app, fail, load_scenario, scenario_kwargs, user_errors,
+)
+
+
+@app.command("map")
+def map_command(
+    output: Annotated[str, typer.Option("--output", "-o", help="Map file to write: FILE.svg or FILE.png.")],
+    scenario: ScenarioOpt = None,
+    launch: LaunchOpt = None,
+    azimuth: AzimuthOpt = None,
+    apogee: ApogeeOpt = None,
+    range_km: RangeOpt = None,
+    at: AtOpt = None,
+    corridor_km: CorridorOpt = None,
+    impact_radius_km: ImpactRadiusOpt = None,
+    latency_s: LatencyOpt = None,
+    report_delay_s: ReportDelayOpt = None,
+    burn_time_s: BurnTimeOpt = None,
+    burnout_altitude_km: BurnoutAltOpt = None,
+    dpi: Annotated[int, typer.Option("--dpi", help="Resolution of a PNG, dots per inch.")] = 150,
+) -> None:
+    """Draw the ground track, the alert corridor and the warned prefectures on a map."""
+    scn = load_scenario(scenario)
+    kwargs = scenario_kwargs(
+        launch=launch, azimuth=azimuth, apogee=apogee, range_km=range_km, at=at, latency_s=latency_s,
+        corridor_km=corridor_km, impact_radius_km=impact_radius_km, report_delay_s=report_delay_s,
+        burn_time_s=burn_time_s, burnout_altitude_km=burnout_altitude_km, scenario=scn,
+    )
+    if not 20 <= dpi <= 1200:
+        fail(f"--dpi: must be between 20 and 1200, got {dpi}")
+    with user_errors():
+        from ..maps import format_of, render_map
+
+        fmt = format_of(output)
+        from ..simulation import simulate
+
+        result = simulate(**kwargs)
+        title = None
+        if scn is not None:
+            title = f"{scn.title_en} (simulated)"
+        try:
+            render_map(result, output, fmt=fmt, title=title, dpi=dpi)
+        except OSError as exc:
+            fail(f"--output: cannot write {output!r}: {exc.strerror or exc}")
+    typer.echo(f"wrote {output}")

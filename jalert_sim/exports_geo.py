@@ -1,0 +1,425 @@
+"""Geographic exports of one simulation: GeoJSON, KML and OASIS CAP 1.2.
+
+* :func:`to_geojson` — an RFC 7946 FeatureCollection: the ground track
+  (LineString, or MultiLineString split at the antimeridian), the impact Point,
+  the launch Point, and one Feature per warned prefecture (its land as a
+  MultiPolygon) with the alert and overflight times. Coordinates are
+  ``[lon, lat]`` degrees WGS84; polygons are wound counter-clockwise.
+* :func:`to_kml` — KML 2.2: the 3-D track (``altitudeMode`` absolute, metres
+  above the ellipsoid, which KML reads as above sea level: a few tens of metres
+  at most, nothing at these altitudes), launch and impact, the warned prefectures.
+* :func:`cap_alerts` / :func:`to_cap_feed` — one CAP 1.2 ``alert`` per J-Alert
+  message. Several alerts travel together in an Atom 1.0 feed (the usual way
+  CAP alerts are published: one ``entry`` per alert, the alert inside
+  ``content type="application/cap+xml"``). ``status`` is ``Exercise`` unless the
+  caller explicitly asks otherwise: a simulation is never an ``Actual`` warning
+  by default.
+
+Prefecture outlines are simplified for size (about 100 m in GeoJSON/KML);
+CAP polygons are single rings, so each prefecture's area has one ``polygon``
+per large part (the main island's exterior always, other parts of at least
+:data:`CAP_MIN_PART_KM2`), each simplified to at most :data:`CAP_MAX_VERTICES`
+vertices. Small islands are then covered only by the prefecture's geocode
+(``JIS X 0401``), which is what alerting systems key on anyway.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from typing import Any
+from xml.etree import ElementTree as ET
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping
+
+from . import __version__
+from .simulation import SimulationResult
+
+CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
+KML_NS = "http://www.opengis.net/kml/2.2"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+
+#: CAP ``status`` values a caller may choose; the default is the first.
+CAP_STATUSES = ("Exercise", "Test", "Draft", "System", "Actual")
+CAP_SENDER = "jalert-sim@jalert-sim.invalid"
+#: Polygon parts smaller than this are left to the geocode in CAP areas.
+CAP_MIN_PART_KM2 = 100.0
+CAP_MAX_PARTS = 8
+CAP_MAX_VERTICES = 100
+#: Simplification of prefecture outlines in GeoJSON and KML, degrees (~100 m).
+OUTLINE_TOLERANCE_DEG = 0.001
+_DECIMALS = 5  # ~1 m
+
+# Per message kind: responseType, urgency, severity, certainty, and the event names.
+# Launch and "take shelter now" are predictions that call for shelter; "passed" and
+# "fell" report what has happened: shelter is over, suspicious objects are to be avoided.
+_CAP_KIND = {
+    "launch": ("Shelter", "Immediate", "Extreme", "Likely"),
+    "take_shelter_now": ("Shelter", "Immediate", "Extreme", "Likely"),
+    "passed": ("Avoid", "Past", "Moderate", "Observed"),
+    "fell_in_japan": ("Shelter", "Immediate", "Extreme", "Observed"),
+    "fell_outside": ("AllClear", "Past", "Minor", "Observed"),
+}
+_HEADLINE = {
+    "launch": ("ミサイル発射情報・避難の呼びかけ", "Missile launch: take shelter"),
+    "take_shelter_now": ("直ちに避難", "Take shelter immediately"),
+    "passed": ("ミサイル通過", "Missile passed over"),
+    "fell_in_japan": ("ミサイル落下情報（日本）", "Missile fell in Japan"),
+    "fell_outside": ("ミサイル落下情報", "Missile fell at sea"),
+}
+_INSTRUCTION = {
+    "launch": ("頑丈な建物の中か地下に避難してください。", "Take shelter in a sturdy building or underground."),
+    "take_shelter_now": ("今すぐ頑丈な建物の中か地下に避難してください。", "Get into a sturdy building or underground now."),
+    "passed": ("不審な物には近寄らず、警察や消防に連絡してください。",
+               "Do not go near suspicious objects; report them to the police or fire service."),
+    "fell_in_japan": ("屋内にとどまり、不審な物には近寄らず、警察や消防に連絡してください。",
+                      "Stay indoors; do not go near suspicious objects; report them to the police or fire service."),
+    "fell_outside": ("屋内にとどまる必要はありません。不審な物には近寄らないでください。",
+                     "No need to stay indoors. Do not go near suspicious objects."),
+}
+
+
+# --- shared helpers -------------------------------------------------------------------------
+
+
+def _warned_prefectures(result: SimulationResult) -> list[tuple[Any, Any]]:
+    """(PrefectureAlert, geography.Prefecture) for every warned prefecture, in alert order."""
+    from .geography import prefectures
+
+    by_code = {p.code: p for p in prefectures()}
+    return [(a, by_code[a.code]) for a in result.alerts]
+
+
+def _iso(result: SimulationResult, seconds: float | None) -> str | None:
+    t = result.time(seconds)
+    return None if t is None else t.isoformat()
+
+
+def _round(coords: Any) -> Any:
+    if isinstance(coords, (list, tuple)):
+        if coords and isinstance(coords[0], (int, float)):
+            return [round(float(c), _DECIMALS) for c in coords]
+        return [_round(c) for c in coords]
+    return coords
+
+
+def _track_lonlat(result: SimulationResult) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """t_s, lat, lon (wrapped to [-180, 180)), alt_km of the track samples."""
+    tr = result.track
+    lon = (np.asarray(tr.lon, dtype=float) + 180.0) % 360.0 - 180.0
+    return np.asarray(tr.t_s, float), np.asarray(tr.lat, float), lon, np.asarray(tr.alt_km, float)
+
+
+def split_antimeridian(lat: np.ndarray, lon: np.ndarray) -> list[list[list[float]]]:
+    """The track as lists of [lon, lat], cut where it crosses 180° (RFC 7946 §3.1.9)."""
+    parts: list[list[list[float]]] = [[[float(lon[0]), float(lat[0])]]]
+    for k in range(1, len(lon)):
+        lo0, lo1, la0, la1 = float(lon[k - 1]), float(lon[k]), float(lat[k - 1]), float(lat[k])
+        if abs(lo1 - lo0) > 180.0:  # crossed the antimeridian: end here at ±180, restart on the other side
+            edge = 180.0 if lo0 > 0 else -180.0
+            lo1u = lo1 + 360.0 if lo0 > 0 else lo1 - 360.0
+            f = (edge - lo0) / (lo1u - lo0)
+            la_x = la0 + f * (la1 - la0)
+            parts[-1].append([edge, la_x])
+            parts.append([[-edge, la_x]])
+        parts[-1].append([lo1, la1])
+    return parts
+
+
+# --- GeoJSON --------------------------------------------------------------------------------
+
+
+def geojson_dict(result: SimulationResult) -> dict[str, Any]:
+    """The RFC 7946 FeatureCollection as a dict (see the module docstring)."""
+    t, lat, lon, alt = _track_lonlat(result)
+    parts = split_antimeridian(lat, lon)
+    if len(parts) == 1:
+        track_geom = {"type": "LineString", "coordinates": _round(parts[0])}
+    else:
+        track_geom = {"type": "MultiLineString", "coordinates": _round(parts)}
+    tr = result.trajectory
+    imp = result.impact
+    features: list[dict[str, Any]] = [
+        {
+            "type": "Feature",
+            "id": "track",
+            "geometry": track_geom,
+            "properties": {
+                "kind": "track",
+                "launch_time": result.launch_time.isoformat(),
+                "impact_time": _iso(result, imp.time_s),
+                "azimuth_deg": result.azimuth_deg,
+                "apogee_km": tr["apogee_km"],
+                "range_km": tr["range_km"],
+                "flight_time_s": tr["flight_time_s"],
+                # One value per vertex of the (unsplit) track, in order.
+                "t_s": [round(float(v), 3) for v in t],
+                "alt_km": [round(float(v), 3) for v in alt],
+            },
+        },
+        {
+            "type": "Feature",
+            "id": "launch",
+            "geometry": {"type": "Point", "coordinates": _round([result.launch_lon, result.launch_lat])},
+            "properties": {"kind": "launch", "time": result.launch_time.isoformat(),
+                           "site": result.site.name if result.site else None},
+        },
+        {
+            "type": "Feature",
+            "id": "impact",
+            "geometry": {"type": "Point", "coordinates": _round([(imp.lon + 180.0) % 360.0 - 180.0, imp.lat])},
+            "properties": {
+                "kind": "impact", "time": _iso(result, imp.time_s), "time_s": imp.time_s,
+                "description": imp.description, "description_ja": imp.description_ja,
+                "on_land": imp.on_land, "in_territorial_sea": imp.in_territorial_sea, "eez_status": imp.eez_status,
+                "sea": imp.sea,
+            },
+        },
+    ]
+    for a, pref in _warned_prefectures(result):
+        land = shapely.simplify(pref.land, OUTLINE_TOLERANCE_DEG, preserve_topology=True)
+        land = shapely.orient_polygons(land, exterior_cw=False)
+        geom = mapping(land)
+        features.append({
+            "type": "Feature",
+            "id": f"prefecture-{a.code}",
+            "geometry": {"type": geom["type"], "coordinates": _round(geom["coordinates"])},
+            "properties": {
+                "kind": "prefecture", "code": a.code, "name": a.name, "name_ja": a.name_ja, "reason": a.reason,
+                "alert_time": _iso(result, a.alert_time_s),
+                "overflight_start": _iso(result, a.overflight_start_s),
+                "overflight_end": _iso(result, a.overflight_end_s),
+                "min_altitude_km": a.min_altitude_km, "lead_time_s": a.lead_time_s,
+            },
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def to_geojson(result: SimulationResult) -> str:
+    return json.dumps(geojson_dict(result), ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+# --- KML ------------------------------------------------------------------------------------
+
+
+def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrib: str) -> ET.Element:
+    el = ET.SubElement(parent, tag, attrib)
+    if text is not None:
+        el.text = text
+    return el
+
+
+def _xml(root: ET.Element, namespaces: dict[str, str] | None = None) -> str:
+    """Serialise with the given prefix → URI mapping ('' = default namespace)."""
+    for prefix, uri in (namespaces or {}).items():
+        ET.register_namespace(prefix, uri)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _kml_ring(parent: ET.Element, tag: str, coords) -> None:
+    ring = _sub(_sub(parent, tag), "LinearRing")
+    _sub(ring, "coordinates", " ".join(f"{x:.{_DECIMALS}f},{y:.{_DECIMALS}f}" for x, y in coords))
+
+
+def to_kml(result: SimulationResult, *, title: str | None = None) -> str:
+    """KML 2.2 document: 3-D track, launch, impact, warned prefectures (see the module docstring)."""
+    q = lambda tag: f"{{{KML_NS}}}{tag}"  # noqa: E731
+    root = ET.Element(q("kml"))
+    doc = ET.SubElement(root, q("Document"))
+    ET.SubElement(doc, q("name")).text = title or f"jalert-sim: launch {result.launch_time.isoformat()}"
+    ET.SubElement(doc, q("description")).text = (
+        f"Simulated by jalert-sim {__version__}. Not a real warning. {result.assessment.summary_en}")
+    styles = {"track": ("ff0000ff", None), "impact": ("ff0000ff", "7f0000ff"), "overflight": ("ff00a5ff", "6000a5ff"),
+              "corridor": ("ffffff00", "40ffff00")}
+    for sid, (line, poly) in styles.items():
+        st = ET.SubElement(doc, q("Style"), id=sid)
+        ls = ET.SubElement(st, q("LineStyle"))
+        ET.SubElement(ls, q("color")).text = line
+        ET.SubElement(ls, q("width")).text = "3" if sid == "track" else "1"
+        if poly:
+            ET.SubElement(ET.SubElement(st, q("PolyStyle")), q("color")).text = poly
+
+    t, lat, lon, alt = _track_lonlat(result)
+    pm = ET.SubElement(doc, q("Placemark"))
+    ET.SubElement(pm, q("name")).text = "Trajectory"
+    ET.SubElement(pm, q("styleUrl")).text = "#track"
+    ls = ET.SubElement(pm, q("LineString"))
+    ET.SubElement(ls, q("extrude")).text = "1"
+    ET.SubElement(ls, q("tessellate")).text = "0"
+    ET.SubElement(ls, q("altitudeMode")).text = "absolute"
+    ET.SubElement(ls, q("coordinates")).text = " ".join(
+        f"{x:.{_DECIMALS}f},{y:.{_DECIMALS}f},{h * 1000.0:.0f}" for x, y, h in zip(lon, lat, alt))
+
+    imp = result.impact
+    for name, (plat, plon), when, desc in (
+        ("Launch", (result.launch_lat, result.launch_lon), result.launch_time.isoformat(),
+         result.site.name if result.site else ""),
+        ("Impact", (imp.lat, (imp.lon + 180.0) % 360.0 - 180.0), _iso(result, imp.time_s), imp.description),
+    ):
+        pm = ET.SubElement(doc, q("Placemark"))
+        ET.SubElement(pm, q("name")).text = name
+        ET.SubElement(pm, q("description")).text = desc
+        ET.SubElement(ET.SubElement(pm, q("TimeStamp")), q("when")).text = when
+        pt = ET.SubElement(pm, q("Point"))
+        ET.SubElement(pt, q("coordinates")).text = f"{plon:.{_DECIMALS}f},{plat:.{_DECIMALS}f},0"
+
+    folder = ET.SubElement(doc, q("Folder"))
+    ET.SubElement(folder, q("name")).text = "Warned prefectures"
+    for a, pref in _warned_prefectures(result):
+        pm = ET.SubElement(folder, q("Placemark"), id=f"prefecture-{a.code}")
+        ET.SubElement(pm, q("name")).text = f"{a.name} {a.name_ja}"
+        ET.SubElement(pm, q("description")).text = (
+            f"JIS {a.code}; {a.reason}; alert {_iso(result, a.alert_time_s)}; "
+            f"over from {_iso(result, a.overflight_start_s) or '-'} to {_iso(result, a.overflight_end_s) or '-'}")
+        ET.SubElement(pm, q("styleUrl")).text = f"#{a.reason}"
+        multi = ET.SubElement(pm, q("MultiGeometry"))
+        land = shapely.simplify(pref.land, OUTLINE_TOLERANCE_DEG, preserve_topology=True)
+        for poly in shapely.get_parts(land):
+            pg = ET.SubElement(multi, q("Polygon"))
+            ET.SubElement(pg, q("altitudeMode")).text = "clampToGround"
+            _kml_ring(pg, q("outerBoundaryIs"), poly.exterior.coords)
+            for hole in poly.interiors:
+                _kml_ring(pg, q("innerBoundaryIs"), hole.coords)
+    return _xml(root, {"": KML_NS})
+
+
+# --- CAP 1.2 --------------------------------------------------------------------------------
+
+
+def cap_status(value: str | None) -> str:
+    """Normalise a status name ('exercise' → 'Exercise'); ValueError for anything else."""
+    if value is None:
+        return CAP_STATUSES[0]
+    for s in CAP_STATUSES:
+        if s.lower() == str(value).strip().lower():
+            return s
+    raise ValueError(f"CAP status must be one of {', '.join(s.lower() for s in CAP_STATUSES)}, got {value!r}")
+
+
+def cap_polygons(land, *, min_part_km2: float = CAP_MIN_PART_KM2, max_parts: int = CAP_MAX_PARTS,
+                 max_vertices: int = CAP_MAX_VERTICES) -> list[str]:
+    """CAP ``polygon`` strings ("lat,lon lat,lon ...", first pair repeated last) for a lon/lat (Multi)Polygon.
+
+    The largest part always; other parts if at least ``min_part_km2`` (area measured in
+    the project's metric projection), largest first, at most ``max_parts``. Each
+    exterior ring is simplified until it has at most ``max_vertices`` vertices.
+    """
+    from .geography import to_xy
+
+    parts = list(shapely.get_parts(land))
+    areas = []
+    for p in parts:
+        x, y = to_xy(*np.asarray(p.exterior.coords).T)
+        areas.append(shapely.Polygon(np.column_stack([x, y])).area / 1e6)
+    order = np.argsort(areas)[::-1]
+    out = []
+    for rank, k in enumerate(order[:max_parts]):
+        if rank > 0 and areas[k] < min_part_km2:
+            break
+        ring = shapely.Polygon(parts[k].exterior)
+        tol = 0.001
+        simple = ring
+        while len(simple.exterior.coords) > max_vertices:
+            simple = shapely.simplify(ring, tol, preserve_topology=True)
+            tol *= 1.6
+        coords = list(simple.exterior.coords)
+        if coords[0] != coords[-1]:
+            coords.append(coords[0])
+        out.append(" ".join(f"{lat:.4f},{lon:.4f}" for lon, lat in coords))
+    return out
+
+
+def _cap_time(when: datetime) -> str:
+    """CAP dateTime: seconds precision, explicit offset, never 'Z' or fractions."""
+    return when.replace(microsecond=0).isoformat()
+
+
+def cap_alerts(result: SimulationResult, *, status: str = "Exercise", sender: str = CAP_SENDER) -> list[ET.Element]:
+    """One CAP 1.2 ``alert`` element per J-Alert message, in time order.
+
+    The first is ``msgType`` Alert; the others are Updates that reference the previous one.
+    """
+    status = cap_status(status)
+    q = lambda tag: f"{{{CAP_NS}}}{tag}"  # noqa: E731
+    prefs = {a.code: (a, p) for a, p in _warned_prefectures(result)}
+    polygons = {code: cap_polygons(p.land) for code, (_, p) in prefs.items()}
+    stamp = result.launch_time.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    alerts: list[ET.Element] = []
+    previous: str | None = None
+    for n, m in enumerate(result.messages, start=1):
+        sent = _cap_time(result.time(m.time_s))
+        identifier = f"jalert-sim-{stamp}-{n}"
+        alert = ET.Element(q("alert"))
+        for tag, text in (("identifier", identifier), ("sender", sender), ("sent", sent), ("status", status),
+                          ("msgType", "Alert" if previous is None else "Update"), ("source", f"jalert-sim {__version__}"),
+                          ("scope", "Public")):
+            _sub(alert, q(tag), text)
+        if status != "Actual":
+            _sub(alert, q("note"), "Simulated by jalert-sim: a drill, not a real warning. / 訓練用のシミュレーションです。実際の警報ではありません。")
+        if previous is not None:
+            _sub(alert, q("references"), previous)
+        _sub(alert, q("incidents"), f"jalert-sim-{stamp}")
+        response, urgency, severity, certainty = _CAP_KIND[m.kind]
+        head_ja, head_en = _HEADLINE[m.kind]
+        instr_ja, instr_en = _INSTRUCTION[m.kind]
+        for lang, event, headline, text, instruction in (
+            ("ja-JP", "弾道ミサイル", head_ja, m.text_ja, instr_ja),
+            ("en-US", "Ballistic missile", head_en, m.text_en, instr_en),
+        ):
+            info = _sub(alert, q("info"))
+            _sub(info, q("language"), lang)
+            _sub(info, q("category"), "Safety")
+            _sub(info, q("event"), event)
+            _sub(info, q("responseType"), response)
+            _sub(info, q("urgency"), urgency)
+            _sub(info, q("severity"), severity)
+            _sub(info, q("certainty"), certainty)
+            _sub(info, q("senderName"), "jalert-sim (simulation)" if lang == "en-US" else "jalert-sim（シミュレーション）")
+            _sub(info, q("headline"), headline)
+            _sub(info, q("description"), text)
+            _sub(info, q("instruction"), instruction)
+            for code in m.prefectures:
+                a, pref = prefs[code]
+                area = _sub(info, q("area"))
+                _sub(area, q("areaDesc"), pref.name_ja if lang == "ja-JP" else pref.name)
+                for polygon in polygons[code]:
+                    _sub(area, q("polygon"), polygon)
+                geocode = _sub(area, q("geocode"))
+                _sub(geocode, q("valueName"), "JIS X 0401")
+                _sub(geocode, q("value"), code)
+        alerts.append(alert)
+        previous = f"{sender},{identifier},{sent}"
+    return alerts
+
+
+def cap_alert_xml(alert: ET.Element) -> str:
+    """One alert as a standalone CAP document."""
+    return _xml(alert, {"": CAP_NS})
+
+
+def to_cap_feed(result: SimulationResult, *, status: str = "Exercise", sender: str = CAP_SENDER) -> str:
+    """Every CAP alert of the simulation in one Atom 1.0 feed (one ``entry`` per alert).
+
+    With no J-Alert the feed has no entries (CAP has no "nothing happened" alert).
+    """
+    q = lambda tag: f"{{{ATOM_NS}}}{tag}"  # noqa: E731
+    alerts = cap_alerts(result, status=status, sender=sender)
+    stamp = result.launch_time.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    feed = ET.Element(q("feed"))
+    _sub(feed, q("id"), f"urn:jalert-sim:{stamp}")
+    _sub(feed, q("title"), f"jalert-sim CAP alerts ({cap_status(status)}): launch {result.launch_time.isoformat()}")
+    last = result.time(max((m.time_s for m in result.messages), default=0.0))
+    _sub(feed, q("updated"), _cap_time(last))
+    _sub(_sub(feed, q("author")), q("name"), "jalert-sim")
+    for alert, m in zip(alerts, result.messages):
+        entry = _sub(feed, q("entry"))
+        ident = alert.find(f"{{{CAP_NS}}}identifier").text
+        _sub(entry, q("id"), f"urn:jalert-sim:{ident}")
+        _sub(entry, q("title"), alert.find(f"{{{CAP_NS}}}info/{{{CAP_NS}}}headline").text)
+        _sub(entry, q("updated"), alert.find(f"{{{CAP_NS}}}sent").text)
+        content = _sub(entry, q("content"), type="application/cap+xml")
+        content.append(alert)
+    return _xml(feed, {"": ATOM_NS, "cap": CAP_NS})
