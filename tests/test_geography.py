@@ -199,3 +199,178 @@ def test_inland_prefecture_footprint_is_its_land():
     for code in ("10", "15", "19", "21", "22"):
         x, y = geo.to_xy(CAPITALS[code][1], CAPITALS[code][0])
         assert not nagano.footprint_xy.contains(shapely.Point(float(x), float(y)))
+
+
+# --- EEZ (approximate) against government reports ---------------------------------------
+# Reports (MOD / Cabinet Secretariat press releases, summarised in shared/reference/geography.md)
+# give "about D km <direction> of <landmark>" and inside/outside the EEZ. The points below put
+# the impact exactly D km due <direction> of the landmark (geodesic, pyproj.Geod).
+
+def _offset(place_key: str, azimuth_deg: float, km: float) -> tuple[float, float]:
+    from jalert_sim.places import landmark
+
+    p = landmark(place_key)
+    lon, lat, _ = GEOD.fwd(p.lon, p.lat, azimuth_deg, km * 1000.0)
+    return lat, lon
+
+
+EEZ_REPORTS = [
+    # (event, landmark, azimuth, km, reported status)
+    ("2022-03-24 Hwasong-17", "oshima-peninsula", 270.0, 150.0, "inside"),
+    ("2022-11-18 Hwasong-17", "oshima-oshima", 270.0, 210.0, "inside"),
+    ("2023-03-16 Hwasong-17", "oshima-oshima", 270.0, 200.0, "outside"),
+    ("2023-07-12 Hwasong-18", "okushiri", 270.0, 250.0, "outside"),
+    ("2023-12-18 Hwasong-18", "okushiri", 270.0, 250.0, "outside"),
+    ("2017-08-29 Hwasong-12", "cape-erimo", 90.0, 1180.0, "outside"),
+]
+
+
+@pytest.mark.parametrize("event, key, azimuth, km, reported", EEZ_REPORTS)
+def test_eez_model_is_never_confidently_wrong_on_reports(event, key, azimuth, km, reported):
+    status = geo.eez_status(*_offset(key, azimuth, km))
+    assert status in (geo.EEZStatus(reported), geo.EEZStatus.UNCERTAIN), (event, status)
+
+
+def test_eez_clear_reports_are_called_right_and_contradictory_ones_uncertain():
+    assert geo.eez_status(*_offset("oshima-peninsula", 270.0, 150.0)) is geo.EEZStatus.INSIDE
+    assert geo.eez_status(*_offset("okushiri", 270.0, 250.0)) is geo.EEZStatus.OUTSIDE
+    assert geo.eez_status(*_offset("cape-erimo", 90.0, 1180.0)) is geo.EEZStatus.OUTSIDE
+    # 2022-11-18 (inside) and 2023-03-16 (outside) are both "about 200 km W of Oshima-Oshima"
+    for km in (200.0, 210.0):
+        assert geo.eez_status(*_offset("oshima-oshima", 270.0, km)) is geo.EEZStatus.UNCERTAIN
+
+
+def test_eez_obvious_points():
+    todogasaki = (39.546, 142.072)  # easternmost point of Honshu (GSI)
+    lon, lat, _ = GEOD.fwd(todogasaki[1], todogasaki[0], 90.0, 100_000.0)
+    assert geo.eez_status(lat, lon) is geo.EEZStatus.INSIDE  # 100 km off the Sanriku coast
+    assert geo.eez_status(35.69, 139.69) is geo.EEZStatus.INSIDE  # Tokyo, on land
+    assert geo.eez_status(39.22, 125.67) is geo.EEZStatus.OUTSIDE  # Sunan, North Korea
+    assert geo.eez_status(35.0, 160.0) is geo.EEZStatus.OUTSIDE  # open Pacific, ~1,800 km from Japan
+    assert geo.eez_status(24.28, 153.98) is geo.EEZStatus.INSIDE  # Minamitorishima
+    lon, lat, _ = GEOD.fwd(136.0697, 20.4253, 180.0, 150_000.0)  # 150 km S of Okinotorishima (GSI)
+    assert geo.eez_status(lat, lon) is geo.EEZStatus.INSIDE
+    assert geo.EEZStatus.INSIDE == "inside"
+
+
+def test_territorial_sea_is_inside_eez():
+    lon, lat, _ = GEOD.fwd(143.249, 41.924, 150.0, 15_000.0)  # 15 km off Cape Erimo
+    assert geo.in_territorial_sea(lat, lon) and geo.eez_status(lat, lon) is geo.EEZStatus.INSIDE
+
+
+# --- seas --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "lat, lon, expected",
+    [
+        (40.0, 135.0, "Sea of Japan"),
+        (41.49, 136.97, "Sea of Japan"),  # 2023-03-16 impact area
+        (41.05, 157.35, "Pacific Ocean"),  # 2017-08-29 impact area, 1,180 km E of Cape Erimo
+        (35.0, 145.0, "Pacific Ocean"),
+        (25.0, 135.0, "Pacific Ocean"),
+        (30.0, 126.0, "East China Sea"),
+        (36.0, 124.0, "Yellow Sea"),
+        (38.5, 120.0, "Yellow Sea"),  # Bohai
+        (50.0, 150.0, "Sea of Okhotsk"),
+        (34.2, 133.0, "Seto Inland Sea"),
+        (21.0, 118.0, "South China Sea"),
+    ],
+)
+def test_sea_at(lat, lon, expected):
+    sea = geo.sea_at(lat, lon)
+    assert sea is not None and sea.name == expected
+
+
+@pytest.mark.parametrize("lat, lon", [(35.69, 139.69), (39.02, 125.74), (37.57, 126.98), (43.06, 141.35),
+                                      (26.21, 127.68), (39.90, 116.40), (43.12, 131.89)])
+def test_sea_at_is_none_on_land(lat, lon):
+    # Tokyo, Pyongyang, Seoul, Sapporo, Naha, Beijing, Vladivostok
+    assert geo.sea_at(lat, lon) is None
+
+
+def test_sea_names_in_japanese():
+    assert geo.sea_at(40.0, 135.0).name_ja == "日本海"
+    assert geo.sea_at(41.05, 157.35).name_ja == "太平洋"
+
+
+# --- describing a point like a report ----------------------------------------------------
+
+def _haversine_km(lat1, lon1, lat2, lon2, r_km=6371.0088):
+    import math
+
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * r_km * math.asin(math.sqrt(a))
+
+
+def test_describe_2017_08_29_impact_relative_to_cape_erimo():
+    # Reported: about 1,180 km E of Cape Erimo. Point: 1,180 km due E (geodesic) of the cape.
+    lat, lon = _offset("cape-erimo", 90.0, 1180.0)
+    d = geo.describe_point(lat, lon, reference="Cape Erimo")
+    assert d.landmark.key == "cape-erimo" and (d.direction, d.direction_ja) == ("E", "東")
+    assert d.distance_km == pytest.approx(_haversine_km(41.924, 143.249, lat, lon), rel=0.02)
+    assert d.text_en == "about 1,180 km E of Cape Erimo" and d.text_ja == "襟裳岬の東約1,180km"
+
+
+@pytest.mark.parametrize(
+    "lat, lon, key, direction, direction_ja",
+    [
+        (41.49, 136.97, "oshima-oshima", "W", "西"),  # ~200 km W of Oshima-Oshima
+        (36.70, 133.27, "dogo", "N", "北"),  # ~50 km N of Dogo
+        (23.90, 124.60, "ishigaki-jima", "SE", "南東"),
+        (38.30, 137.90, "sado", "NW", "北西"),
+        (33.10, 134.00, "cape-ashizuri", "NE", "北東"),
+    ],
+)
+def test_describe_point_picks_the_nearest_landmark(lat, lon, key, direction, direction_ja):
+    d = geo.describe_point(lat, lon)
+    assert d.landmark.key == key and geo.nearest_landmark(lat, lon).key == key
+    assert (d.direction, d.direction_ja) == (direction, direction_ja)
+    assert d.distance_km == pytest.approx(_haversine_km(d.landmark.lat, d.landmark.lon, lat, lon), rel=0.02)
+    assert 0.0 <= d.bearing_deg < 360.0
+
+
+def test_describe_point_rounds_like_reports():
+    near = geo.describe_point(36.70, 133.27, reference="dogo")  # ~50 km: to 1 km
+    assert near.text_en == f"about {round(near.distance_km)} km N of Dogo (Oki Islands)"
+    far = geo.describe_point(*_offset("okushiri", 270.0, 253.0), reference="okushiri")  # to 10 km
+    assert far.text_en == "about 250 km W of Okushiri Island" and far.text_ja == "奥尻島の西約250km"
+
+
+def test_describe_point_unknown_reference():
+    with pytest.raises(UnknownNameError):
+        geo.describe_point(40.0, 135.0, reference="Cape Nowhere")
+
+
+# --- invariants --------------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+lats = st.floats(15.0, 55.0)
+lons = st.floats(110.0, 165.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lats, lons)
+def test_queries_answer_for_any_point_in_the_region(lat, lon):
+    status = geo.eez_status(lat, lon)
+    assert isinstance(status, geo.EEZStatus)
+    sea = geo.sea_at(lat, lon)
+    pref = geo.prefecture_at(lat, lon)
+    if pref is not None:
+        assert sea is None and status is geo.EEZStatus.INSIDE and geo.in_territorial_sea(lat, lon)
+    d = geo.describe_point(lat, lon)
+    assert d.distance_km == pytest.approx(_haversine_km(d.landmark.lat, d.landmark.lon, lat, lon), rel=0.01, abs=0.5)
+
+
+def test_import_loads_nothing():
+    import subprocess
+    import sys
+
+    code = (
+        "import jalert_sim.geography, jalert_sim._geocache as c, jalert_sim.places as p;"
+        "assert c._load.cache_info().currsize == 0 and p._catalogue.cache_info().currsize == 0"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
