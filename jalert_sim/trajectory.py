@@ -9,26 +9,32 @@ call solves many trajectories at once (shape (n,)).
 Model and assumptions
 ---------------------
 * **Boost.** The missile rises along the launch azimuth. In the vertical plane of
-  the launch geodesic, its path is a circular arc that leaves the pad vertically
-  and turns at a constant rate per unit length to the burnout flight-path angle
-  (the free flight's Earth-relative flight-path angle). The distance flown along
-  the arc grows as (t / T)**p, with p chosen so the speed at burnout equals the
-  free flight's Earth-relative burnout speed (p clipped to [1, 10]). Downrange
+  the launch geodesic its path is a quadratic Bezier curve in (downrange, height):
+  it leaves the pad vertically and reaches burnout with the free flight's
+  Earth-relative flight-path angle, like a gravity turn. The curve parameter
+  grows as (t / T)**p, p chosen so the speed at burnout equals the free flight's
+  (clipped to [1, 10]; p > 1 means the missile starts from rest). Downrange
   distance follows the WGS84 geodesic from the launch point along the azimuth, so
-  the ground track's initial heading is the requested azimuth exactly; altitude
-  is ellipsoidal height. The profile is flat-Earth in (downrange, height); its
-  tangent at burnout is within ~1 degree of the free-flight velocity.
-* **Default boost** (:class:`BoostModel` fields left ``None``): burn time
-  T = v_bo / 30 m/s**2 clipped to [60, 300] s, where v_bo is the burnout speed
-  relative to the Earth, and burnout height h = 1/2 * 13 m/s**2 * T**2, capped at half
-  the apogee. 30 m/s**2 is the mean acceleration of typical ballistic missiles:
-  Scud-B ~1.5 km/s after ~65 s, a liquid-fuelled ICBM ~7 km/s after ~240 s (APS
-  boost-phase study, 2003), Minuteman III ~7 km/s after ~180 s. So a single-stage
-  IRBM (v_bo ~ 4.5 km/s) burns ~150 s and a multi-stage ICBM (~7 km/s) ~230 s.
-  13 m/s**2 of net vertical acceleration reproduces the burnout heights of
-  those missiles (Scud-B ~25-30 km at ~65 s, Minuteman III ~200 km at ~180 s).
-  Published flight times include the boost, which is why a pure surface-to-
-  surface Kepler arc is 1-4 minutes short of them.
+  the ground track's initial heading is the requested azimuth exactly; height is
+  ellipsoidal. The curve is flat-Earth in (downrange, height), so its tangent at
+  burnout differs from the free-flight velocity by the few tenths of a degree
+  the Earth curves over the boost's downrange.
+* **Default boost** (:class:`BoostModel` fields left ``None``). Burn time from the
+  Earth-relative burnout speed v_bo: a high-thrust first stage gives up to 4.5 km/s
+  at a mean 50 m/s**2 (so <= 90 s), and any further speed comes from low-thrust
+  upper stages at a mean 15 m/s**2; clipped to [20, 400] s. So a single-stage
+  IRBM (Hwasong-12 class, ~4.5 km/s) burns ~90 s and a two-stage ICBM reaching
+  ~7 km/s ~260 s. Public anchors: the Paektusan-class engine (~80 tf claimed by
+  the DPRK in 2017) on a ~30 t single-stage IRBM gives liftoff thrust/weight
+  ~2.5-3 and a propellant burn of ~90 s; liquid ICBMs burn ~240-250 s in total
+  (APS boost-phase intercept study, 2003). The chord from pad to burnout is
+  0.4 * v_bo * T (a constant-thrust rocket of mass ratio ~5 covers 0.37-0.45 of
+  v_bo * T), which puts burnout at ~100-150 km for IRBMs on standard arcs and
+  ~500-900 km for near-vertical lofted ICBM shots; the default burnout height
+  is capped at half the apogee (depressed arcs). Published flight times include
+  the boost, which is why a pure surface-to-surface Kepler arc is 1-4 minutes
+  short of them. The model is generic: a missile with an unusually long upper-
+  stage burn (the 2017 Hwasong-14) flies ~7 % longer than it predicts.
 * **Free flight** from burnout to impact is a two-body Kepler ellipse (point-mass
   GM, WGS84 value) in an inertial frame that coincides with ECEF at launch; the
   Earth turns beneath it at OMEGA_EARTH_RAD_S. Solved analytically (Kepler's
@@ -107,8 +113,11 @@ BOOST_STAGE1_ACCEL_M_S2 = 50.0
 BOOST_UPPER_ACCEL_M_S2 = 15.0
 BOOST_MIN_BURN_S = 20.0
 BOOST_MAX_BURN_S = 400.0
-#: Boost path length = this * burnout speed * burn time (constant-thrust rocket, mass ratio ~5: 0.37-0.45).
+#: Boost chord (pad to burnout) = this * burnout speed * burn time: the distance a
+#: constant-thrust rocket of mass ratio ~5 covers is 0.37-0.45 of v_bo * T.
 BOOST_PATH_FRACTION = 0.4
+#: Height of the Bezier control point above the pad, as a fraction of the burnout height.
+BOOST_CONTROL_FRACTION = 0.3
 #: The default burnout height is at most this fraction of the apogee.
 BOOST_MAX_APOGEE_FRACTION = 0.5
 
@@ -176,8 +185,7 @@ class Trajectories:
     ok: np.ndarray
     error: np.ndarray
     # Internal state for positions_at: boost arc and the free-flight ellipses.
-    _burnout_gamma_rad: np.ndarray = field(repr=False)
-    _arc_length_m: np.ndarray = field(repr=False)
+    _burnout_downrange_m: np.ndarray = field(repr=False)
     _arc_power: np.ndarray = field(repr=False)
     _lon_offset_rad: np.ndarray = field(repr=False)
     _ellipses: Ellipses = field(repr=False)
@@ -222,8 +230,9 @@ class Trajectories:
         if boost.any():
             rows, cols = np.nonzero(boost)
             u = (t[rows, cols] / self.burnout_time_s[rows]) ** self._arc_power[rows]
-            x1, z1 = _profile(self._burnout_gamma_rad[rows], u)
-            downrange, height = self._arc_length_m[rows] * x1, self._arc_length_m[rows] * z1
+            top = self.burnout_altitude_km[rows] * 1000.0
+            downrange = u * u * self._burnout_downrange_m[rows]
+            height = 2.0 * u * (1.0 - u) * BOOST_CONTROL_FRACTION * top + u * u * top
             lon0 = self.launch_lon[rows]
             blon, blat, _ = _GEOD.fwd(lon0, self.launch_lat[rows], self.azimuth_deg[rows], downrange)
             lat[rows, cols] = blat
@@ -401,44 +410,39 @@ def _raise_first(param, message, scalar, error_type=InputError):
 # --------------------------------------------------------------------------- the model
 
 
-_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(16)
-
-
 def _default_burn_time(speed):
-    """Default burn time (s) for an Earth-relative burnout speed (m/s): one fast stage, then a slow one."""
+    """Default burn time (s) for an Earth-relative burnout speed (m/s): one fast stage, then slow ones."""
     first = np.minimum(speed, BOOST_STAGE1_SPEED_M_S) / BOOST_STAGE1_ACCEL_M_S2
     upper = np.maximum(speed - BOOST_STAGE1_SPEED_M_S, 0.0) / BOOST_UPPER_ACCEL_M_S2
     return np.clip(first + upper, BOOST_MIN_BURN_S, BOOST_MAX_BURN_S)
 
 
-def _profile(gamma_b, u):
-    """(downrange, height) per metre of boost path, at path fraction u in [0, 1].
-
-    The flight-path angle falls from vertical to gamma_b as (1 - u**0.4)**2, so
-    the missile pitches over early (when it is slow) and flies most of its path
-    near gamma_b, like a gravity turn. Gauss-Legendre quadrature, 16 nodes.
-    """
-    u = np.asarray(u, dtype=float)[..., None]
-    nodes = 0.5 * u * (_GL_NODES + 1.0)
-    g = np.asarray(gamma_b)[..., None]
-    angle = g + (0.5 * np.pi - g) * (1.0 - nodes**0.4) ** 2
-    weights = 0.5 * u * _GL_WEIGHTS
-    return (weights * np.cos(angle)).sum(-1), (weights * np.sin(angle)).sum(-1)
-
-
 def _boost(speed, gamma, apogee_m, boost):
-    """Burn time (s), path length, burnout downrange and height (m), and time exponent of the boost."""
+    """Burn time (s), burnout downrange and height (m), and the boost's time exponent.
+
+    The boost path in the (downrange, height) plane is a quadratic Bezier curve
+    from the pad, leaving it vertically (control point straight above the pad at
+    BOOST_CONTROL_FRACTION of the burnout height) and arriving at burnout with the
+    free flight's flight-path angle gamma.
+    """
     if boost.burn_time_s is None:
         burn = _default_burn_time(speed)
     else:
         burn = np.full_like(speed, float(boost.burn_time_s))
-    x1, z1 = _profile(gamma, np.ones_like(speed))
+    k = BOOST_CONTROL_FRACTION
+    elevation = np.arctan2(np.sin(gamma), (1.0 - k) * np.cos(gamma))  # of the chord pad -> burnout
+    sin_e = np.sin(elevation)
     if boost.burnout_altitude_km is None:
-        length = np.minimum(BOOST_PATH_FRACTION * speed * burn, BOOST_MAX_APOGEE_FRACTION * apogee_m / z1)
+        chord = np.minimum(BOOST_PATH_FRACTION * speed * burn, BOOST_MAX_APOGEE_FRACTION * apogee_m / sin_e)
+        height = chord * sin_e
     else:
-        length = float(boost.burnout_altitude_km) * 1000.0 / z1
-    power = np.clip(speed * burn / length, 1.0, 10.0)
-    return burn, length, length * x1, length * z1, power
+        height = np.full_like(speed, float(boost.burnout_altitude_km) * 1000.0)
+        chord = height / sin_e
+    downrange = chord * np.cos(elevation)
+    # Bezier position B(u); u = (t / T)**power, chosen so the speed at burnout is the free flight's.
+    end_speed_per_u = 2.0 * np.hypot(downrange, (1.0 - k) * height)
+    power = np.clip(speed * burn / end_speed_per_u, 1.0, 10.0)
+    return burn, downrange, height, power
 
 
 def _sphere_fwd(lat, lon, az, dist):
@@ -466,7 +470,7 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, exact):
 
     Angles in radians. Returns a dict of burnout, apogee and impact quantities.
     """
-    burn, length, downrange, height, power = _boost(speed, gamma, apogee_m, boost)
+    burn, downrange, height, power = _boost(speed, gamma, apogee_m, boost)
     if exact:
         blon, blat, back = _GEOD.fwd(np.degrees(lon0), np.degrees(lat0), np.degrees(az), downrange)
         blat, blon, heading = np.radians(blat), np.radians(blon), np.radians(back) + np.pi
@@ -500,7 +504,7 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, exact):
     # Signed along the launch azimuth, so Newton can tell a short-fall behind the pad from one ahead.
     signed = np.where(np.cos(bearing - az) < 0, -rng, rng)
     return {
-        "burn": burn, "height": height, "length": length, "power": power, "downrange": downrange, "blat": blat, "blon": blon,
+        "burn": burn, "height": height, "power": power, "downrange": downrange, "blat": blat, "blon": blon,
         "ellipses": ell, "apogee": apo_alt, "r_apo": r_apo, "e_imp": e_imp, "r_imp": r_imp, "t_imp": t_imp,
         "imp_lat": imp_lat, "imp_lon": imp_lon, "range": rng, "signed_range": signed, "r0": r0, "v0": v0,
     }
@@ -519,7 +523,7 @@ def _initial_guess(lat0, az, apogee_m, range_m, boost):
     a = p / (1 - e * e)
     v_surface = np.sqrt(GM_M3_S2 * (2 / r - 1 / a))
     cos_g0 = np.clip(np.sqrt(GM_M3_S2 * p) / (r * v_surface), -1, 1)
-    burn, _, _, height, _ = _boost(v_surface, np.full_like(v_surface, 0.6), apogee_m, boost)
+    burn, _, height, _ = _boost(v_surface, np.full_like(v_surface, 0.6), apogee_m, boost)
     rb = r + height
     vb = np.sqrt(np.maximum(v_surface**2 - 2 * GM_M3_S2 * (1 / r - 1 / rb), 1e4))
     cos_gb = np.clip(r * v_surface * cos_g0 / (rb * vb), 0, 1)
@@ -702,8 +706,7 @@ def solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km=None, *, boost: Boo
         minimum_energy=np.where(ok, np.isnan(rng), False),
         ok=ok,
         error=error,
-        _burnout_gamma_rad=full(gamma),
-        _arc_length_m=full(res["length"]),
+        _burnout_downrange_m=full(res["downrange"]),
         _arc_power=full(res["power"]),
         _lon_offset_rad=full(lon_offset),
         _ellipses=ellipses,
