@@ -60,17 +60,19 @@ def timeline_table(result: SimulationResult, lang: str) -> Table:
 
 
 def alerts_table(result: SimulationResult) -> Table:
-    table = Table(title="Warned prefectures", expand=True)
-    for col in ("Code", "Prefecture", "Reason", "Alert", "Over from", "Over until", "Lowest alt", "Lead time"):
-        table.add_column(col, no_wrap=True)
+    first = result.alerts[0].alert_time_s
+    table = Table(title=f"Warned prefectures — alert at {_clock(result, first)} JST ({t_plus(first)})", expand=True)
+    table.add_column("Prefecture", ratio=3)
+    table.add_column("Reason", no_wrap=True)
+    table.add_column("Over it (JST)", no_wrap=True)
+    table.add_column("Lowest", justify="right", no_wrap=True)
+    table.add_column("Lead", justify="right", no_wrap=True)
     for a in result.alerts:
         alt = "—" if a.min_altitude_km is None else f"{a.min_altitude_km:,.0f} km"
+        over = "—" if a.overflight_start_s is None else (
+            f"{_clock(result, a.overflight_start_s)}–{_clock(result, a.overflight_end_s)}")
         lead_text = Text(lead(a.lead_time_s), style="bold red" if a.lead_time_s < 0 else "green")
-        table.add_row(
-            a.code, f"{a.name} {a.name_ja}", Text(a.reason, style=_REASON_STYLE[a.reason]),
-            _clock(result, a.alert_time_s), _clock(result, a.overflight_start_s), _clock(result, a.overflight_end_s),
-            alt, lead_text,
-        )
+        table.add_row(f"{a.code} {a.name} {a.name_ja}", Text(a.reason, style=_REASON_STYLE[a.reason]), over, alt, lead_text)
     return table
 
 
