@@ -471,11 +471,12 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, exact):
     Angles in radians. Returns a dict of burnout, apogee and impact quantities.
     """
     burn, downrange, height, power = _boost(speed, gamma, apogee_m, boost)
-    if exact:
-        blon, blat, back = _GEOD.fwd(np.degrees(lon0), np.degrees(lat0), np.degrees(az), downrange)
-        blat, blon, heading = np.radians(blat), np.radians(blon), np.radians(back) + np.pi
-    else:
-        blat, blon, heading = _sphere_fwd(lat0, lon0, az, downrange)
+    exact = np.broadcast_to(np.asarray(exact, dtype=bool), speed.shape)
+    blat, blon, heading = _sphere_fwd(lat0, lon0, az, downrange)
+    if exact.any():
+        e = exact if not exact.all() else slice(None)
+        flon, flat, back = _GEOD.fwd(np.degrees(lon0[e]), np.degrees(lat0[e]), np.degrees(az[e]), downrange[e])
+        blat[e], blon[e], heading[e] = np.radians(flat), np.radians(flon), np.radians(back) + np.pi
     r_fixed = geodetic_to_ecef(blat, blon, height)
     sl, cl, so, co = np.sin(blat), np.cos(blat), np.sin(blon), np.cos(blon)
     east = np.stack([-so, co, np.zeros_like(so)], axis=-1)
@@ -495,12 +496,12 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, exact):
     imp_fixed = rotate_z(r_imp, -OMEGA_EARTH_RAD_S * t_imp)
     imp_lat, _ = ecef_to_lat_alt(imp_fixed)
     imp_lon = np.arctan2(imp_fixed[:, 1], imp_fixed[:, 0])
-    if exact:
-        bearing, _, rng = _GEOD.inv(np.degrees(lon0), np.degrees(lat0), np.degrees(imp_lon), np.degrees(imp_lat))
-        rng, bearing = np.asarray(rng, dtype=float), np.radians(bearing)
-    else:
-        rng = _sphere_dist(lat0, lon0, imp_lat, imp_lon)
-        bearing = _sphere_bearing(lat0, lon0, imp_lat, imp_lon)
+    rng = _sphere_dist(lat0, lon0, imp_lat, imp_lon)
+    bearing = _sphere_bearing(lat0, lon0, imp_lat, imp_lon)
+    if exact.any():
+        e = exact if not exact.all() else slice(None)
+        fb, _, fr = _GEOD.inv(np.degrees(lon0[e]), np.degrees(lat0[e]), np.degrees(imp_lon[e]), np.degrees(imp_lat[e]))
+        rng[e], bearing[e] = fr, np.radians(fb)
     # Signed along the launch azimuth, so Newton can tell a short-fall behind the pad from one ahead.
     signed = np.where(np.cos(bearing - az) < 0, -rng, rng)
     return {
@@ -540,26 +541,15 @@ _SLOPE_STEP_RAD = 1e-4
 _TOL_SLOPE = 20.0  # m of range per rad of flight-path angle: |gamma - optimum| < ~3e-6 rad
 
 
-def _range_slope(lat0, lon0, az, speed, gamma, apogee_m, boost):
-    """d(range)/d(flight-path angle) at fixed Earth-relative burnout speed (m/rad), cheap model."""
-    k = len(speed)
-    res = _flight(np.tile(lat0, 2), np.tile(lon0, 2), np.tile(az, 2), np.tile(speed, 2),
-                  np.concatenate([gamma + _SLOPE_STEP_RAD, gamma - _SLOPE_STEP_RAD]), np.tile(apogee_m, 2), boost,
-                  exact=False)
-    r = res["signed_range"]
-    return (r[:k] - r[k:]) / (2 * _SLOPE_STEP_RAD)
-
-
-def _residual(res, args, speed, gamma, apogee_m, range_m, me, boost):
-    """(apogee error m, range error m or, for minimum energy, range slope m/rad)."""
-    second = res["signed_range"] - range_m
-    if me.any():
-        second = second.copy()
-        second[me] = _range_slope(*(a[me] for a in args), speed[me], gamma[me], apogee_m[me], boost)
-    return res["apogee"] - apogee_m, second
-
-
 def _newton(lat0, lon0, az, apogee_m, range_m, boost):
+    """Burnout (speed, flight-path angle) meeting the apogee and the range (or the minimum-energy condition).
+
+    Residuals: apogee error (m) and signed range error (m) or, for minimum energy,
+    d(range)/d(flight-path angle) at fixed speed (m/rad), which is zero where the
+    range is greatest for the speed. One model call per iteration evaluates the
+    exact residual and, with the cheap spherical twin, the finite-difference
+    Jacobian (and the range slopes) at once.
+    """
     n = len(lat0)
     me = np.isnan(range_m)
     speed, gamma = _initial_guess(lat0, az, apogee_m, range_m, boost)
@@ -569,14 +559,37 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     last_step = np.zeros((n, 2))
     g_lo, g_hi = 1e-3, math.pi / 2 - 1e-4
     gamma = np.clip(gamma, g_lo, g_hi)
+    d = _SLOPE_STEP_RAD
     for _ in range(_MAX_ITER):
         act = np.nonzero(~done & ~failed)[0]
         if act.size == 0:
             break
-        args = (lat0[act], lon0[act], az[act])
-        res = _flight(*args, speed[act], gamma[act], apogee_m[act], boost, exact=True)
-        f1, f2 = _residual(res, args, speed[act], gamma[act], apogee_m[act], range_m[act], me[act], boost)
-        conv = (np.abs(f1) < _TOL_M) & (np.abs(f2) < np.where(me[act], _TOL_SLOPE, _TOL_M))
+        k = act.size
+        s, g, h, rm, m = speed[act], gamma[act], apogee_m[act], range_m[act], me[act]
+        dv, dg = 1e-6 * np.maximum(s, 1.0), 1e-6
+        sm, gm, dvm = s[m], g[m], dv[m]
+        km = sm.size
+        # Points: exact base; cheap base, +dv, +dg; for minimum energy each cheap point again at +-d.
+        pts_s = [s, s, s + dv, s, sm, sm, sm + dvm, sm + dvm, sm, sm]
+        pts_g = [g, g, g, g + dg, gm + d, gm - d, gm + d, gm - d, gm + dg + d, gm + dg - d]
+        rows = np.concatenate([np.tile(np.arange(k), 4), np.tile(np.nonzero(m)[0], 6)])
+        exact = np.zeros(rows.size, bool)
+        exact[:k] = True
+        res = _flight(lat0[act][rows], lon0[act][rows], az[act][rows], np.concatenate(pts_s), np.concatenate(pts_g),
+                      h[rows], boost, exact)
+        apo = res["apogee"] - h[rows]
+        rng = res["signed_range"] - rm[rows]
+        f1 = apo[:k]
+        # Second residual at the exact base and the three cheap points (columns).
+        f2 = rng[:k].copy()
+        c2 = rng[k:4 * k].reshape(3, k).copy()
+        if km:
+            r_me = res["signed_range"][4 * k:].reshape(6, km)
+            slopes = (r_me[0::2] - r_me[1::2]) / (2 * d)
+            c2[:, m] = slopes
+            f2[m] = slopes[0]
+        c1 = apo[k:4 * k].reshape(3, k)
+        conv = (np.abs(f1) < _TOL_M) & (np.abs(f2) < np.where(m, _TOL_SLOPE, _TOL_M))
         done[act[conv]] = True
         bad = ~(np.isfinite(f1) & np.isfinite(f2))
         # Back off half the last step where the trial left the domain (no impact, unbound orbit).
@@ -589,18 +602,10 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         if not go.any():
             continue
         idx = act[go]
-        args = (lat0[idx], lon0[idx], az[idx])
-        s, g, h, rm, m = speed[idx], gamma[idx], apogee_m[idx], range_m[idx], me[idx]
-        dv, dg = 1e-6 * np.maximum(s, 1.0), 1e-6
-        s3, g3 = np.concatenate([s, s + dv, s]), np.concatenate([g, g, g + dg])
-        args3 = tuple(np.tile(a, 3) for a in args)
-        stacked = _flight(*args3, s3, g3, np.tile(h, 3), boost, exact=False)
-        a1, a2 = _residual(stacked, args3, s3, g3, np.tile(h, 3), np.tile(rm, 3), np.tile(m, 3), boost)
-        k = len(idx)
-        j11, j21 = (a1[k:2 * k] - a1[:k]) / dv, (a2[k:2 * k] - a2[:k]) / dv
-        j12, j22 = (a1[2 * k:] - a1[:k]) / dg, (a2[2 * k:] - a2[:k]) / dg
+        j11, j21 = (c1[1] - c1[0])[go] / dv[go], (c2[1] - c2[0])[go] / dv[go]
+        j12, j22 = (c1[2] - c1[0])[go] / dg, (c2[2] - c2[0])[go] / dg
         det = j11 * j22 - j12 * j21
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             step_v = -(j22 * f1[go] - j12 * f2[go]) / det
             step_g = -(-j21 * f1[go] + j11 * f2[go]) / det
             scale = np.minimum(1.0, np.minimum(800.0 / np.abs(step_v), 0.15 / np.abs(step_g)))
@@ -608,6 +613,7 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         singular = ~(np.isfinite(step_v) & np.isfinite(step_g))
         failed[idx[singular]] = True
         step_v, step_g = np.nan_to_num(step_v), np.nan_to_num(step_g)
+        s, g = s[go], g[go]
         new_s = np.clip(s + step_v, 50.0, 11_000.0)
         new_g = np.clip(g + step_g, g_lo, g_hi)
         # A solution beyond the vertical (or the speed limits) does not exist: stop after a few tries.
