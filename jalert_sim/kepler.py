@@ -75,7 +75,11 @@ def ellipsoid_excess(xyz):
 def rotate_z(xyz, angle_rad):
     """Rotate vectors (..., 3) by angle (broadcast over ...) about the z axis, counter-clockwise."""
     c, s = np.cos(angle_rad), np.sin(angle_rad)
-    return np.stack([c * xyz[..., 0] - s * xyz[..., 1], s * xyz[..., 0] + c * xyz[..., 1], xyz[..., 2]], axis=-1)
+    out = np.empty(np.broadcast_shapes(xyz.shape, np.shape(c) + (3,)))
+    out[..., 0] = c * xyz[..., 0] - s * xyz[..., 1]
+    out[..., 1] = s * xyz[..., 0] + c * xyz[..., 1]
+    out[..., 2] = xyz[..., 2]
+    return out
 
 
 def omega_cross(xyz):
@@ -107,20 +111,32 @@ class Ellipses:
 
     @classmethod
     def from_state(cls, r, v, t):
-        """Orbits through ECI position r (m), velocity v (m/s) at time t (s)."""
-        rn = np.linalg.norm(r, axis=-1)
-        h = np.cross(r, v)
-        energy = 0.5 * np.einsum("...i,...i", v, v) - GM_M3_S2 / rn
+        """Orbits through ECI position r (m), velocity v (m/s) (both (n, 3)) at time t (s).
+
+        Written out component by component: np.cross and friends cost more than
+        the arithmetic for the small arrays of a single trajectory.
+        """
+        rx, ry, rz = r[:, 0], r[:, 1], r[:, 2]
+        vx, vy, vz = v[:, 0], v[:, 1], v[:, 2]
+        rn = np.sqrt(rx * rx + ry * ry + rz * rz)
+        hx, hy, hz = ry * vz - rz * vy, rz * vx - rx * vz, rx * vy - ry * vx
+        hn = np.sqrt(hx * hx + hy * hy + hz * hz)
+        rv = rx * vx + ry * vy + rz * vz
+        energy = 0.5 * (vx * vx + vy * vy + vz * vz) - GM_M3_S2 / rn
         with np.errstate(invalid="ignore", divide="ignore"):
             a = np.where(energy < 0, -GM_M3_S2 / (2.0 * energy), np.nan)
-            e_vec = np.cross(v, h) / GM_M3_S2 - r / rn[..., None]
-            e = np.linalg.norm(e_vec, axis=-1)
-            p_hat = e_vec / e[..., None]
-            q_hat = np.cross(_unit(h), p_hat)
+            ex = (vy * hz - vz * hy) / GM_M3_S2 - rx / rn
+            ey = (vz * hx - vx * hz) / GM_M3_S2 - ry / rn
+            ez = (vx * hy - vy * hx) / GM_M3_S2 - rz / rn
+            e = np.sqrt(ex * ex + ey * ey + ez * ez)
+            px, py, pz = ex / e, ey / e, ez / e
+            wx, wy, wz = hx / hn, hy / hn, hz / hn
+            p_hat = np.empty_like(r)
+            q_hat = np.empty_like(r)
+            p_hat[:, 0], p_hat[:, 1], p_hat[:, 2] = px, py, pz
+            q_hat[:, 0], q_hat[:, 1], q_hat[:, 2] = wy * pz - wz * py, wz * px - wx * pz, wx * py - wy * px
             n = np.sqrt(GM_M3_S2 / a**3)
-            cos_e = (1.0 - rn / a) / e
-            sin_e = np.einsum("...i,...i", r, v) / (e * np.sqrt(GM_M3_S2 * a))
-            e_b = np.arctan2(sin_e, cos_e)
+            e_b = np.arctan2(rv / (e * np.sqrt(GM_M3_S2 * a)), (1.0 - rn / a) / e)
             tau = t - (e_b - e * np.sin(e_b)) / n
         return cls(p_hat, q_hat, a, e, n, tau, e_b)
 
@@ -168,8 +184,13 @@ class Ellipses:
         with np.errstate(invalid="ignore"):
             cos_e = (1.0 - mean_radius / a) / e
             ecc = np.where(np.abs(cos_e) <= 1.0, TWO_PI - np.arccos(np.clip(cos_e, -1.0, 1.0)), np.nan)
-            # Newton on the ellipsoid equation; in-plane coefficients make it a few scalar ops per step.
             p, q = self.p_hat, self.q_hat
+            # Restart from the ellipsoid's radius at that point's geocentric latitude: metres off.
+            sin_lat = (a * (np.cos(ecc) - e) * p[:, 2] + b * np.sin(ecc) * q[:, 2]) / mean_radius
+            radius = WGS84_A_M * WGS84_B_M / np.sqrt(WGS84_B_M**2 + (WGS84_A_M**2 - WGS84_B_M**2) * sin_lat**2)
+            cos_e = (1.0 - radius / a) / e
+            ecc = np.where(np.abs(cos_e) <= 1.0, TWO_PI - np.arccos(np.clip(cos_e, -1.0, 1.0)), ecc)
+            # Newton on the ellipsoid equation; in-plane coefficients make it a few scalar ops per step.
             w = np.array([1.0 / WGS84_A_M**2, 1.0 / WGS84_A_M**2, 1.0 / WGS84_B_M**2])
             pp = (p * p * w).sum(-1) * a * a
             qq = (q * q * w).sum(-1) * b * b

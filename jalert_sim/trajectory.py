@@ -479,14 +479,17 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, exact):
         blat[e], blon[e], heading[e] = np.radians(flat), np.radians(flon), np.radians(back) + np.pi
     r_fixed = geodetic_to_ecef(blat, blon, height)
     sl, cl, so, co = np.sin(blat), np.cos(blat), np.sin(blon), np.cos(blon)
-    east = np.stack([-so, co, np.zeros_like(so)], axis=-1)
-    north = np.stack([-sl * co, -sl * so, cl], axis=-1)
-    up = np.stack([cl * co, cl * so, sl], axis=-1)
-    horiz = (np.cos(gamma) * speed)[:, None]
-    v_rel = horiz * (np.sin(heading)[:, None] * east + np.cos(heading)[:, None] * north) + (np.sin(gamma) * speed)[:, None] * up
+    # Earth-relative velocity from its east/north/up components, plus the ground's omega x r.
+    v_up = np.sin(gamma) * speed
+    v_h = np.cos(gamma) * speed
+    v_e, v_n = v_h * np.sin(heading), v_h * np.cos(heading)
+    v_fixed = np.empty_like(r_fixed)
+    v_fixed[:, 0] = -so * v_e - sl * co * v_n + cl * co * v_up - OMEGA_EARTH_RAD_S * r_fixed[:, 1]
+    v_fixed[:, 1] = co * v_e - sl * so * v_n + cl * so * v_up + OMEGA_EARTH_RAD_S * r_fixed[:, 0]
+    v_fixed[:, 2] = cl * v_n + sl * v_up
     angle = OMEGA_EARTH_RAD_S * burn
     r0 = rotate_z(r_fixed, angle)
-    v0 = rotate_z(v_rel + omega_cross(r_fixed), angle)
+    v0 = rotate_z(v_fixed, angle)
     ell = Ellipses.from_state(r0, v0, burn)
     r_apo = ell.position(np.full_like(speed, np.pi))
     _, apo_alt = ecef_to_lat_alt(r_apo)
