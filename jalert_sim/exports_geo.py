@@ -26,7 +26,7 @@ vertices. Small islands are then covered only by the prefecture's geocode
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import timezone
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -93,8 +93,8 @@ def _warned_prefectures(result: SimulationResult) -> list[tuple[Any, Any]]:
 
 
 def _iso(result: SimulationResult, seconds: float | None) -> str | None:
-    t = result.time(seconds)
-    return None if t is None else t.isoformat()
+    """The time as the JSON document writes it (SimulationResult.to_dict): rounded to the second."""
+    return None if seconds is None else result.time(round(seconds)).isoformat(timespec="seconds")
 
 
 def _round(coords: Any) -> Any:
@@ -332,11 +332,6 @@ def cap_polygons(land, *, min_part_km2: float = CAP_MIN_PART_KM2, max_parts: int
     return out
 
 
-def _cap_time(when: datetime) -> str:
-    """CAP dateTime: seconds precision, explicit offset, never 'Z' or fractions."""
-    return when.replace(microsecond=0).isoformat()
-
-
 def cap_alerts(result: SimulationResult, *, status: str = "Exercise", sender: str = CAP_SENDER) -> list[ET.Element]:
     """One CAP 1.2 ``alert`` element per J-Alert message, in time order.
 
@@ -350,7 +345,7 @@ def cap_alerts(result: SimulationResult, *, status: str = "Exercise", sender: st
     alerts: list[ET.Element] = []
     previous: str | None = None
     for n, m in enumerate(result.messages, start=1):
-        sent = _cap_time(result.time(m.time_s))
+        sent = _iso(result, m.time_s)  # CAP dateTime: seconds, explicit offset, as in the JSON
         identifier = f"jalert-sim-{stamp}-{n}"
         alert = ET.Element(q("alert"))
         for tag, text in (("identifier", identifier), ("sender", sender), ("sent", sent), ("status", status),
@@ -411,8 +406,7 @@ def to_cap_feed(result: SimulationResult, *, status: str = "Exercise", sender: s
     feed = ET.Element(q("feed"))
     _sub(feed, q("id"), f"urn:jalert-sim:{stamp}")
     _sub(feed, q("title"), f"jalert-sim CAP alerts ({cap_status(status)}): launch {result.launch_time.isoformat()}")
-    last = result.time(max((m.time_s for m in result.messages), default=0.0))
-    _sub(feed, q("updated"), _cap_time(last))
+    _sub(feed, q("updated"), _iso(result, max((m.time_s for m in result.messages), default=0.0)))
     _sub(_sub(feed, q("author")), q("name"), "jalert-sim")
     for alert, m in zip(alerts, result.messages):
         entry = _sub(feed, q("entry"))

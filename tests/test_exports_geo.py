@@ -1,0 +1,163 @@
+"""GeoJSON, KML and CAP exports: they parse, follow their standards, and agree with the JSON."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+import shapely
+from typer.testing import CliRunner
+
+import jalert_sim.cli  # noqa: F401  (registers the commands)
+from jalert_sim import exports_geo
+from jalert_sim.cli.common import app
+
+runner = CliRunner()
+HOKKAIDO = ["--scenario", "2017-08-29"]
+CAP = "{urn:oasis:names:tc:emergency:cap:1.2}"
+ATOM = "{http://www.w3.org/2005/Atom}"
+KML = "{http://www.opengis.net/kml/2.2}"
+
+
+def invoke(*args: str) -> str:
+    out = runner.invoke(app, ["run", *args])
+    assert out.exit_code == 0, out.output
+    return out.stdout
+
+
+@pytest.fixture(scope="module")
+def doc() -> dict:
+    return json.loads(invoke(*HOKKAIDO, "--format", "json"))
+
+
+@pytest.fixture(scope="module")
+def geojson() -> dict:
+    return json.loads(invoke(*HOKKAIDO, "--format", "geojson"))
+
+
+@pytest.fixture(scope="module")
+def feed() -> ET.Element:
+    return ET.fromstring(invoke(*HOKKAIDO, "--format", "cap"))
+
+
+def test_geojson_is_lon_lat(geojson, doc):
+    assert geojson["type"] == "FeatureCollection"
+    by_id = {f["id"]: f for f in geojson["features"]}
+    track = by_id["track"]["geometry"]
+    assert track["type"] == "LineString"
+    # Sunan is at 39.22 N 125.67 E: RFC 7946 puts the longitude first.
+    lon, lat = track["coordinates"][0]
+    assert lon == pytest.approx(125.67, abs=0.01) and lat == pytest.approx(39.224, abs=0.01)
+    assert by_id["impact"]["geometry"]["coordinates"] == pytest.approx([doc["impact"]["lon"], doc["impact"]["lat"]], abs=1e-4)
+    props = by_id["track"]["properties"]
+    assert len(props["t_s"]) == len(props["alt_km"]) == len(track["coordinates"])
+    assert max(props["alt_km"]) == pytest.approx(doc["trajectory"]["apogee_km"], rel=0.01)
+
+
+def test_geojson_prefectures_match_the_json(geojson, doc):
+    prefs = [f for f in geojson["features"] if f["properties"]["kind"] == "prefecture"]
+    assert [f["properties"]["code"] for f in prefs] == [a["code"] for a in doc["alerts"]]
+    for f, a in zip(prefs, doc["alerts"]):
+        for key in ("alert_time", "overflight_start", "overflight_end", "reason"):
+            assert f["properties"][key] == a[key]
+        geom = shapely.geometry.shape(f["geometry"])
+        assert geom.geom_type == "MultiPolygon" and geom.is_valid
+        assert all(p.exterior.is_ccw for p in geom.geoms)  # RFC 7946 §3.1.6 winding
+    hok = next(f for f in prefs if f["properties"]["code"] == "01")
+    assert shapely.geometry.shape(hok["geometry"]).contains(shapely.Point(141.35, 43.06))  # Sapporo, lon/lat
+
+
+def test_antimeridian_split():
+    import numpy as np
+
+    parts = exports_geo.split_antimeridian(np.array([10.0, 11.0, 12.0]), np.array([178.0, 179.5, -179.5]))
+    assert len(parts) == 2
+    assert parts[0][-1][0] == 180.0 and parts[1][0][0] == -180.0
+    assert parts[0][-1][1] == pytest.approx(11.5)
+
+
+def test_geojson_written_with_output(tmp_path, doc):
+    path = tmp_path / "t.geojson"
+    invoke(*HOKKAIDO, "--format", "geojson", "-o", str(path))
+    assert json.loads(path.read_text())["features"][0]["id"] == "track"
+
+
+def test_kml_is_valid_with_absolute_altitudes(doc, tmp_path):
+    path = tmp_path / "t.kml"
+    invoke(*HOKKAIDO, "--format", "kml", "-o", str(path))
+    root = ET.parse(path).getroot()
+    assert root.tag == f"{KML}kml"
+    line = root.find(f".//{KML}LineString")
+    assert line.find(f"{KML}altitudeMode").text == "absolute"
+    coords = [tuple(map(float, c.split(","))) for c in line.find(f"{KML}coordinates").text.split()]
+    assert all(len(c) == 3 for c in coords)
+    assert max(c[2] for c in coords) == pytest.approx(doc["trajectory"]["apogee_km"] * 1000, rel=0.01)
+    assert coords[0][:2] == pytest.approx((125.67, 39.224), abs=0.01)
+    names = [pm.get("id") for pm in root.iter(f"{KML}Placemark") if pm.get("id")]
+    assert names == [f"prefecture-{a['code']}" for a in doc["alerts"]]
+
+
+def test_cap_one_alert_per_message_with_required_elements(feed, doc):
+    alerts = [e.find(f"{ATOM}content/{CAP}alert") for e in feed.findall(f"{ATOM}entry")]
+    assert len(alerts) == len(doc["messages"]) >= 2
+    previous = None
+    for n, (alert, msg) in enumerate(zip(alerts, doc["messages"])):
+        get = lambda tag: alert.find(f"{CAP}{tag}").text  # noqa: E731
+        for tag in ("identifier", "sender", "sent", "status", "msgType", "scope"):
+            assert alert.find(f"{CAP}{tag}") is not None, tag
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", get("sent"))
+        assert get("sent") == msg["time"]
+        assert get("status") == "Exercise"
+        assert get("scope") == "Public"
+        assert get("msgType") == ("Alert" if n == 0 else "Update")
+        if previous:
+            assert get("references") == previous
+        previous = f"{get('sender')},{get('identifier')},{get('sent')}"
+        infos = alert.findall(f"{CAP}info")
+        assert [i.find(f"{CAP}language").text for i in infos] == ["ja-JP", "en-US"]
+        for info in infos:
+            g = lambda tag: info.find(f"{CAP}{tag}").text  # noqa: E731
+            assert g("category") == "Safety"
+            assert g("urgency") in ("Immediate", "Expected", "Future", "Past", "Unknown")
+            assert g("severity") in ("Extreme", "Severe", "Moderate", "Minor", "Unknown")
+            assert g("certainty") in ("Observed", "Likely", "Possible", "Unlikely", "Unknown")
+            assert g("responseType") in ("Shelter", "Evacuate", "Prepare", "Execute", "Avoid", "Monitor", "Assess",
+                                         "AllClear", "None")
+            for tag in ("event", "headline", "description", "instruction"):
+                assert g(tag)
+            codes = [a.find(f"{CAP}geocode/{CAP}value").text for a in info.findall(f"{CAP}area")]
+            assert codes == msg["prefectures"]
+        en = infos[1]
+        assert en.find(f"{CAP}description").text == msg["text_en"]
+        if msg["kind"] == "launch":
+            assert en.find(f"{CAP}responseType").text == "Shelter"
+            assert en.find(f"{CAP}urgency").text == "Immediate" and en.find(f"{CAP}severity").text == "Extreme"
+
+
+def test_cap_areas_polygons_and_geocodes(feed):
+    area = next(feed.iter(f"{CAP}area"))
+    assert area.find(f"{CAP}geocode/{CAP}valueName").text == "JIS X 0401"
+    polygons = [p.text.split() for p in area.findall(f"{CAP}polygon")]
+    assert polygons
+    for pairs in polygons:
+        assert pairs[0] == pairs[-1] and 4 <= len(pairs) <= exports_geo.CAP_MAX_VERTICES + 1
+        for pair in pairs:
+            lat, lon = map(float, pair.split(","))
+            assert 20 < lat < 50 and 120 < lon < 155  # "lat,lon", not "lon,lat"
+
+
+def test_cap_status_is_never_actual_by_default():
+    assert exports_geo.cap_status(None) == "Exercise"
+    actual = ET.fromstring(invoke(*HOKKAIDO, "--format", "cap", "--cap-status", "actual"))
+    assert {s.text for s in actual.iter(f"{CAP}status")} == {"Actual"}
+    out = runner.invoke(app, ["run", *HOKKAIDO, "--format", "cap", "--cap-status", "real"])
+    assert out.exit_code == 2 and "--cap-status" in out.output
+
+
+def test_no_alert_scenario_exports_nothing_to_warn():
+    feed = ET.fromstring(invoke("--scenario", "2023-07-12", "--format", "cap"))
+    assert feed.findall(f"{ATOM}entry") == []
+    gj = json.loads(invoke("--scenario", "2023-07-12", "--format", "geojson"))
+    assert [f["id"] for f in gj["features"]] == ["track", "launch", "impact"]

@@ -1,0 +1,135 @@
+"""Historical scenarios: the data file, the API, and `run --scenario` with its comparison.
+
+Published figures: ../shared/reference/events.md and jalert.md, and the sources cited in
+data/scenarios.json (Ministry of Defense press release of 2017-09-15; NTV/NHK of 2022-10-04).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+import jalert_sim.cli  # noqa: F401  (registers the commands)
+from jalert_sim import simulate
+from jalert_sim.cli.common import app
+from jalert_sim.errors import UnknownNameError
+from jalert_sim.projection import GEOD
+from jalert_sim.scenarios import compare, scenario, scenarios
+
+runner = CliRunner()
+TWELVE_2017 = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "15", "20"]
+
+
+def test_the_required_events_are_there_in_order():
+    ids = [s.id for s in scenarios()]
+    assert {"2017-08-29", "2017-09-15", "2022-10-04"} <= set(ids)
+    assert ids == sorted(ids)
+    for s in scenarios():
+        assert s.launch_time.utcoffset() == timedelta(hours=9)
+        assert s.sources, s.id
+
+
+def test_published_figures_are_encoded():
+    s = scenario("2017-08-29")
+    assert s.launch_time.strftime("%H:%M") == "05:58"
+    assert (s.apogee_km, s.range_km) == (550.0, 2700.0)
+    assert s.actual.alert_time.strftime("%H:%M") == "06:02"
+    assert s.actual.passed_time.strftime("%H:%M") == "06:14"
+    assert s.actual.impact_time.strftime("%H:%M") == "06:12"
+    assert list(s.actual.prefectures) == TWELVE_2017
+    assert list(scenario("2017-09-15").actual.prefectures) == TWELVE_2017
+    oct4 = scenario("2022-10-04")
+    assert list(oct4.actual.prefectures) == ["01", "02"]
+    assert oct4.actual.erroneous_prefectures == ("13",)
+    assert oct4.actual.alert_time_for("02").strftime("%H:%M") == "07:29"
+    assert scenario("2023-07-12").actual.alert_time is None
+
+
+def test_published_fall_point_is_consistent_with_published_range():
+    # events.md: Sunan → 1,180 km E of Cape Erimo is ≈2,690 km, matching "≈2,700 km".
+    for s in scenarios():
+        lat, lon = s.target.point()
+        _, _, d = GEOD.inv(s.launch_lon, s.launch_lat, lon, lat)
+        assert abs(d / 1000.0 - s.range_km) < 0.05 * s.range_km, s.id
+
+
+def test_fitted_azimuth_is_a_little_less_than_the_great_circle_bearing_for_overflights():
+    # events.md: on the rotating Earth the initial heading is 1–3° less than the bearing.
+    for sid in ("2017-08-29", "2017-09-15", "2022-10-04"):
+        s = scenario(sid)
+        assert 1.0 <= s.target.great_circle_bearing_deg - s.azimuth_deg <= 3.5, sid
+
+
+def test_unknown_scenario_suggests_close_ids():
+    with pytest.raises(UnknownNameError) as err:
+        scenario("2017-08-30")
+    assert "2017-08-29" in err.value.suggestions
+
+
+@pytest.mark.parametrize("sid, tolerance_km", [("2017-08-29", 30), ("2017-09-15", 30), ("2022-10-04", 150)])
+def test_simulated_fall_is_near_the_published_point(sid, tolerance_km):
+    s = scenario(sid)
+    c = compare(simulate(**s.simulate_kwargs()), s)
+    assert c.impact_miss_km < tolerance_km
+    impact = next(t for t in c.times if t.what == "impact")
+    assert abs(impact.difference_s) < 150  # published to the minute
+
+
+def test_comparison_is_honest_about_the_wide_2017_alert_area():
+    s = scenario("2017-08-29")
+    c = compare(simulate(**s.simulate_kwargs()), s)
+    assert "01" in c.both
+    assert not c.prefectures_match  # today's narrow default vs the 12 prefectures of 2017
+    assert set(c.only_actual) | set(c.both) == set(TWELVE_2017)
+
+
+def test_cli_scenarios_lists_them():
+    out = runner.invoke(app, ["scenarios"])
+    assert out.exit_code == 0, out.output
+    for s in scenarios():
+        assert s.id in out.stdout
+    doc = json.loads(runner.invoke(app, ["scenarios", "--format", "json"]).stdout)
+    assert [d["id"] for d in doc["scenarios"]] == [s.id for s in scenarios()]
+    assert doc["scenarios"][0]["actual"]["prefectures"] == TWELVE_2017
+
+
+def test_run_scenario_json_has_historical_block_and_stays_valid():
+    out = runner.invoke(app, ["run", "--scenario", "2017-08-29", "--format", "json", "--no-track"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout)
+    schema = json.loads((Path(jalert_sim.__file__).parent / "schemas" / "simulation.schema.json").read_text())
+    jsonschema.validate(doc, schema)
+    h = doc["historical"]
+    assert h["scenario"] == "2017-08-29"
+    assert h["prefectures"]["actual"] == TWELVE_2017
+    assert h["prefectures"]["predicted"] == [a["code"] for a in doc["alerts"]]
+    first = next(t for t in h["times"] if t["what"] == "first alert")
+    assert first["actual"] == "2017-08-29T06:02:00+09:00"
+    assert first["predicted"] == doc["messages"][0]["time"]
+    assert doc["input"]["launch_time"] == "2017-08-29T05:58:00+09:00"
+
+
+def test_explicit_options_override_the_scenario():
+    doc = json.loads(runner.invoke(app, ["run", "--scenario", "2017-08-29", "--azimuth", "60", "--format", "json",
+                                         "--no-track"]).stdout)
+    assert doc["input"]["azimuth_deg"] == 60.0
+    assert doc["input"]["apogee_km"] == 550.0
+
+
+def test_run_scenario_table_shows_simulated_vs_actual():
+    out = runner.invoke(app, ["run", "--scenario", "2022-10-04", "--lang", "en"], env={"COLUMNS": "120"})
+    assert out.exit_code == 0, out.output
+    assert "simulated vs actually issued" in out.stdout
+    assert "warned by mistake" in out.stdout and "Tokyo" in out.stdout
+    assert "07:27:00" in out.stdout  # the actual first alert
+
+
+def test_unknown_scenario_is_one_line_exit_2():
+    out = runner.invoke(app, ["run", "--scenario", "1999-01-01"])
+    assert out.exit_code == 2
+    assert "unknown scenario" in out.output and "Traceback" not in out.output
