@@ -276,15 +276,30 @@ def simulate(
     return result
 
 
-def simulate_many(scenarios: Iterable[Mapping[str, Any]], *, errors: str = "raise") -> list[SimulationResult | JalertError]:
+def simulate_many(
+    scenarios: Iterable[Mapping[str, Any]] | None = None, *, errors: str = "raise", **columns: Any
+) -> list[SimulationResult | JalertError]:
     """Solve and assess many scenarios, vectorised, in input order.
 
-    Each scenario is a mapping with the keyword arguments of :func:`simulate`.
+    Either ``scenarios``, an iterable of mappings with the keyword arguments of
+    :func:`simulate`, or the same arguments as *columns*: each a scalar (shared by
+    every scenario) or a sequence/array with one value per scenario (all of one
+    length); ``lat`` and ``lon`` columns (degrees) may replace ``launch``; None or NaN
+    in ``range_km`` means minimum energy::
+
+        simulate_many(launch="sunan", azimuth_deg=np.arange(40, 200), apogee_km=800)
+        simulate_many(lat=lats, lon=lons, azimuth_deg=azs, apogee_km=apogees, range_km=ranges)
+
+    Result ``k`` is what ``simulate`` gives for scenario ``k``.
     ``errors="raise"`` raises the first JalertError; ``errors="return"`` puts the
     error in that scenario's place and goes on with the others.
     """
     if errors not in ("raise", "return"):
         raise ValueError("errors must be 'raise' or 'return'")
+    if scenarios is None:
+        scenarios = _rows_from_columns(columns)
+    elif columns:
+        raise TypeError("simulate_many() takes either scenarios or columns, not both")
     prepared: list[_Prepared | JalertError] = []
     for scenario in scenarios:
         try:
@@ -306,6 +321,44 @@ def simulate_many(scenarios: Iterable[Mapping[str, Any]], *, errors: str = "rais
             if isinstance(r, JalertError):
                 raise r
     return out
+
+
+def _rows_from_columns(columns: dict[str, Any]) -> list[dict[str, Any]]:
+    """Column arguments of simulate_many → one keyword dict per scenario."""
+    if not columns:
+        raise TypeError("simulate_many() needs scenarios or columns")
+    if "launch" in columns and ("lat" in columns or "lon" in columns):
+        raise InputError("launch", "give either launch or lat and lon columns, not both")
+    if ("lat" in columns) != ("lon" in columns):
+        raise InputError("lat" if "lat" not in columns else "lon", "is required with " + ("lon" if "lon" in columns else "lat"))
+
+    def is_scalar(name: str, value: Any) -> bool:
+        if isinstance(value, (str, bytes, Place, Mapping)) or np.ndim(value) == 0:
+            return True
+        # launch=(lat, lon) is one launch point, not a column of two launches
+        return name == "launch" and len(value) == 2 and all(isinstance(v, (int, float, np.number)) for v in value)
+
+    scalars, arrays = {}, {}
+    for name, value in columns.items():
+        if is_scalar(name, value):
+            scalars[name] = value.item() if isinstance(value, np.generic) else value
+        else:
+            arrays[name] = value.tolist() if isinstance(value, np.ndarray) else list(value)
+    lengths = {len(v) for v in arrays.values()}
+    if len(lengths) > 1:
+        raise InputError("columns", "all array columns must have one length (got " + ", ".join(
+            f"{k}: {len(v)}" for k, v in arrays.items()) + ")")
+    n = lengths.pop() if lengths else 1
+    rows = []
+    for k in range(n):
+        row = {**scalars, **{name: values[k] for name, values in arrays.items()}}
+        if "lat" in row:
+            row["launch"] = (row.pop("lat"), row.pop("lon"))
+        rng = row.get("range_km")
+        if isinstance(rng, float) and math.isnan(rng):
+            row["range_km"] = None
+        rows.append(row)
+    return rows
 
 
 def _run(prepared: list[_Prepared]) -> list[SimulationResult | JalertError]:

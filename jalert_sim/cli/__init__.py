@@ -24,6 +24,7 @@ from . import run as _run  # noqa: E402,F401  (registers the command)
 from . import drill as _drill  # noqa: E402,F401
 from . import map as _map  # noqa: E402,F401
 from . import scenarios as _scenarios  # noqa: E402,F401
+from . import batch as _batch  # noqa: E402,F401
 
 
 def main(argv: list[str] | None = None) -> None:

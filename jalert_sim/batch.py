@@ -1,0 +1,529 @@
+"""Batches: many scenarios from a CSV or JSON Lines file, streamed, spread over processes.
+
+The library behind ``jalert-sim batch``; a script can do everything the command does::
+
+    from jalert_sim.batch import run_batch
+    summary = run_batch("scenarios.csv", "results.jsonl", format="jsonl", jobs=4)
+    print(summary.ok, summary.failed)
+
+Input: one scenario per row, a CSV file with a header or JSON Lines (one object per
+line); the fields are listed in :data:`FIELDS`. Output: one record per input row, in
+input order. JSONL records are the ``jalert-sim run --format json`` document plus
+``id`` and ``row`` (``track`` only on request); a row that cannot be simulated gives
+``{"id", "row", "error"}`` and the batch goes on. CSV output has one row per scenario
+(:data:`CSV_COLUMNS`).
+
+Memory stays flat: rows are read, solved and written ``chunk_size`` at a time, and at
+most two chunks per worker are in flight. Workers are forked after the geography has
+been loaded once, so they share it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from .errors import InputError, JalertError
+from .simulation import MODEL_OPTIONS, SimulationResult, _number, parse_time, simulate_many
+
+#: The input fields, for the documentation and for ``--help``. Units as in :func:`jalert_sim.simulate`.
+FIELDS: dict[str, str] = {
+    "id": "optional label copied to the output record (default: the row number)",
+    "launch": "site name (e.g. sunan) or 'lat,lon' in degrees; or give lat and lon instead",
+    "lat": "launch latitude, degrees north (WGS84), with lon",
+    "lon": "launch longitude, degrees east (WGS84), with lat",
+    "azimuth": "initial heading of the ground track, degrees clockwise from true north (alias azimuth_deg)",
+    "apogee": "apogee, km (alias apogee_km)",
+    "range": "ground range launch to impact, km; empty = minimum energy (alias range_km)",
+    "launch_time": "ISO 8601; no offset = JST; empty = the batch's launch time",
+    "latency_s": "seconds from launch to the first J-Alert",
+    "corridor_km": "half-width of the alert corridor, km",
+    "impact_radius_km": "uncertainty radius of the predicted impact point, km",
+    "report_delay_s": "seconds from impact to the 'passed'/'fell' messages",
+    "burn_time_s": "powered-ascent duration, s",
+    "burnout_altitude_km": "altitude at burnout, km",
+}
+assert set(MODEL_OPTIONS) <= set(FIELDS)
+_ALIASES = {"azimuth_deg": "azimuth", "apogee_km": "apogee", "range_km": "range"}
+
+#: Columns of the batch CSV: one row per scenario. ``warned`` holds the JIS codes of the
+#: warned prefectures joined by ";" (e.g. "01;02"); times are ISO 8601 with offset.
+CSV_COLUMNS = (
+    "id", "row", "error",
+    "launch_time", "launch_lat", "launch_lon", "site", "azimuth_deg", "apogee_km", "range_km", "flight_time_s",
+    "impact_time", "impact_lat", "impact_lon", "impact_prefecture", "impact_on_land", "impact_in_territorial_sea",
+    "impact_eez_status", "impact_sea", "impact_description",
+    "alert_issued", "alert_count", "warned", "alert_time", "overflight_start", "overflight_end", "min_lead_time_s",
+)
+
+FORMATS = ("jsonl", "csv")
+#: Rows per chunk: large enough to amortise the vectorised calls, small enough to stream.
+DEFAULT_CHUNK_SIZE = 1000
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    """What a batch did. ``first_error`` is ``(row, id, message)`` of the first failed row."""
+
+    total: int
+    ok: int
+    failed: int
+    elapsed_s: float
+    first_error: tuple[int, Any, str] | None = None
+
+    @property
+    def rate(self) -> float:
+        """Scenarios per second, wall clock."""
+        return self.total / self.elapsed_s if self.elapsed_s > 0 else float("inf")
+
+
+# --------------------------------------------------------------------------- rows → scenarios
+
+
+def scenario_from_fields(fields: Mapping[str, Any], *, launch_time: datetime | str | None = None) -> dict[str, Any]:
+    """The keyword arguments of :func:`jalert_sim.simulate` for one input row.
+
+    ``fields`` maps field names (:data:`FIELDS` or their aliases) to values; None and
+    blank strings count as absent. ``launch_time`` is used when the row has none.
+    Raises :class:`~jalert_sim.errors.InputError` naming the offending field.
+    """
+    values: dict[str, Any] = {}
+    for key, value in fields.items():
+        name = _ALIASES.get(key, key)
+        if name not in FIELDS:
+            raise InputError(str(key), f"unknown field (known: {', '.join(FIELDS)})")
+        if name in values:
+            raise InputError(str(key), f"given twice (as {name!r} and an alias)")
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        values[name] = value
+    values.pop("id", None)
+    if "launch" in values:
+        if "lat" in values or "lon" in values:
+            raise InputError("launch", "give either launch or lat and lon, not both")
+        launch = values.pop("launch")
+    elif "lat" in values or "lon" in values:
+        for name in ("lat", "lon"):
+            if name not in values:
+                raise InputError(name, "is required with " + ("lon" if name == "lat" else "lat"))
+        launch = (_number("lat", values.pop("lat")), _number("lon", values.pop("lon")))
+    else:
+        raise InputError("launch", "is required (a site name or 'lat,lon'; or the fields lat and lon)")
+    scenario: dict[str, Any] = {
+        "launch": launch,
+        "azimuth_deg": _number("azimuth", values.pop("azimuth", None)),
+        "apogee_km": _number("apogee", values.pop("apogee", None)),
+        "range_km": _number("range", values.pop("range", None), optional=True),
+        "launch_time": values.pop("launch_time", launch_time),
+    }
+    for name, value in values.items():  # only model options are left
+        scenario[name] = _number(name, value)
+    return scenario
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass(frozen=True)
+class _Chunk:
+    """Rows as read, not yet parsed: CSV field lists (or a csv error text), or JSONL lines."""
+
+    kind: str  # "csv" | "jsonl"
+    header: tuple[str, ...] | None
+    first_row: int  # 1-based number of the first data row
+    rows: list[Any]
+    out_format: str
+    track: bool
+    launch_time: str
+
+
+@dataclass(frozen=True)
+class _ChunkOut:
+    text: str
+    ok: int
+    failed: int
+    first_error: tuple[int, Any, str] | None
+
+
+class _Source:
+    """An input opened for streaming: its kind, CSV header, and a row iterator."""
+
+    def __init__(self, source: str | os.PathLike[str] | IO[Any], input_format: str | None = None):
+        self._close: IO[Any] | None = None
+        name = None
+        if isinstance(source, (str, os.PathLike)) and str(source) != "-":
+            name = str(source)
+            try:
+                binary: IO[bytes] = open(source, "rb")  # noqa: SIM115  (closed by close())
+            except OSError as exc:
+                raise InputError("input", f"cannot read {name!r}: {exc.strerror}") from None
+            self._close = binary
+        elif isinstance(source, (str, os.PathLike)):
+            binary = sys.stdin.buffer
+        else:
+            binary = getattr(source, "buffer", source)
+        self.binary = binary
+        try:
+            self.size = os.fstat(binary.fileno()).st_size if name else None
+        except (OSError, AttributeError, ValueError):
+            self.size = None
+        if isinstance(binary, io.TextIOBase):  # a text stream from a script
+            text = binary
+        else:
+            # Invalid UTF-8 survives as lone surrogates; the row that has them is rejected.
+            text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
+        self.text = text
+        self._pending: list[str] = []
+        self.kind = input_format or self._detect(name)
+        if self.kind not in FORMATS:
+            raise InputError("input", f"unknown input format {self.kind!r} (expected jsonl or csv)")
+        self.header: tuple[str, ...] | None = None
+        if self.kind == "csv":
+            self.header = self._read_header()
+
+    def _detect(self, name: str | None) -> str:
+        suffix = Path(name).suffix.lower() if name else ""
+        if suffix == ".csv":
+            return "csv"
+        if suffix in (".jsonl", ".ndjson", ".json"):
+            return "jsonl"
+        # Look at the first non-blank character without consuming it (the text layer buffers).
+        head = self._peek()
+        return "jsonl" if head.lstrip("\ufeff \t\r\n").startswith("{") else "csv"
+
+    def _peek(self) -> str:
+        try:
+            first = self.text.readline()
+        except (OSError, ValueError) as exc:
+            raise InputError("input", f"cannot read: {exc}") from None
+        self._pending = [first] if first else []
+        return first
+
+    def _lines(self) -> Iterator[str]:
+        pending, self._pending = self._pending, []
+        yield from pending
+        yield from self.text
+
+    def _read_header(self) -> tuple[str, ...] | None:
+        self._reader = csv.reader(self._lines())
+        try:
+            header = next(self._reader, None)
+        except csv.Error as exc:
+            raise InputError("input", f"unreadable CSV header: {exc}") from None
+        if header is None:
+            return None
+        names = tuple(h.strip().lstrip("\ufeff").strip().lower() for h in header)
+        unknown = [h for h in names if _ALIASES.get(h, h) not in FIELDS]
+        if unknown:
+            raise InputError("input", f"unknown column {unknown[0]!r} in the CSV header (known: {', '.join(FIELDS)})")
+        canonical = [_ALIASES.get(h, h) for h in names]
+        dupes = sorted({h for h in canonical if canonical.count(h) > 1})
+        if dupes:
+            raise InputError("input", f"column {dupes[0]!r} appears twice in the CSV header")
+        need = [("launch", "launch (or lat and lon)")] if not {"lat", "lon"} <= set(canonical) else []
+        need += [("azimuth", "azimuth"), ("apogee", "apogee")]
+        for field, label in need:
+            if field not in canonical:
+                raise InputError("input", f"the CSV header has no {label} column")
+        return names
+
+    def rows(self) -> Iterator[Any]:
+        """CSV: lists of fields ([] for a blank line) or a csv.Error text; JSONL: lines."""
+        if self.kind == "jsonl":
+            for line in self._lines():
+                yield line.rstrip("\r\n")
+            return
+        if self.header is None:
+            return
+        while True:
+            try:
+                fields = next(self._reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield f"malformed CSV: {exc}"
+                continue
+            yield fields
+
+    def position(self) -> int | None:
+        """Bytes consumed so far (approximate: the reader buffers ahead)."""
+        try:
+            return self.binary.tell() if self.size is not None else None
+        except (OSError, ValueError, AttributeError):
+            return None
+
+    def close(self) -> None:
+        if self._close is not None:
+            self._close.close()
+
+
+# --------------------------------------------------------------------------- solving a chunk
+
+
+def _parse(kind: str, header: tuple[str, ...] | None, raw: Any, row: int, launch_time: str) -> tuple[Any, dict | JalertError]:
+    """(id, scenario keyword arguments or the error) for one raw row."""
+    ident: Any = row
+    try:
+        if kind == "jsonl":
+            if not raw.strip():
+                raise InputError("row", "blank line")
+            if not _is_utf8(raw):
+                raise InputError("row", "not valid UTF-8")
+            try:
+                obj = json.loads(raw.lstrip("\ufeff"))
+            except ValueError as exc:
+                raise InputError("row", f"not valid JSON: {exc}") from None
+            if not isinstance(obj, dict):
+                raise InputError("row", f"expected a JSON object, got {type(obj).__name__}")
+            if obj.get("id") is not None:
+                ident = obj["id"]
+            return ident, scenario_from_fields(obj, launch_time=launch_time)
+        if isinstance(raw, str):  # a csv.Error
+            raise InputError("row", raw)
+        assert header is not None
+        if not raw or (len(raw) == 1 and not raw[0].strip() and len(header) > 1):
+            raise InputError("row", "blank line")
+        if "id" in header and len(raw) > header.index("id") and raw[header.index("id")].strip():
+            ident = raw[header.index("id")].strip()
+        if len(raw) != len(header):
+            raise InputError("row", f"has {len(raw)} fields, the header has {len(header)}")
+        if not all(_is_utf8(value) for value in raw):
+            raise InputError("row", "not valid UTF-8")
+        return ident, scenario_from_fields(dict(zip(header, raw)), launch_time=launch_time)
+    except JalertError as exc:
+        return ident, exc
+
+
+def _is_utf8(text: str) -> bool:
+    """False if the text holds bytes that were not UTF-8 (kept as lone surrogates on reading)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _solve_chunk(chunk: _Chunk) -> _ChunkOut:
+    """Parse, solve and serialise one chunk (runs in a worker process)."""
+    parsed = [_parse(chunk.kind, chunk.header, raw, chunk.first_row + k, chunk.launch_time)
+              for k, raw in enumerate(chunk.rows)]
+    scenarios = [s for _, s in parsed if isinstance(s, dict)]
+    solved = iter(simulate_many(scenarios, errors="return"))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n") if chunk.out_format == "csv" else None
+    ok = failed = 0
+    first_error = None
+    for k, (ident, item) in enumerate(parsed):
+        row = chunk.first_row + k
+        result = next(solved) if isinstance(item, dict) else item
+        if isinstance(result, JalertError):
+            failed += 1
+            if first_error is None:
+                first_error = (row, ident, str(result))
+        else:
+            ok += 1
+        if writer is not None:
+            writer.writerow(csv_row(ident, row, result))
+        else:
+            buffer.write(json_record(ident, row, result, track=chunk.track))
+            buffer.write("\n")
+    return _ChunkOut(buffer.getvalue(), ok, failed, first_error)
+
+
+# --------------------------------------------------------------------------- records
+
+
+def json_record(ident: Any, row: int, result: SimulationResult | JalertError, *, track: bool = False) -> str:
+    """One JSONL line (without the newline): the ``run`` document plus id and row, or the error."""
+    if isinstance(result, JalertError):
+        doc: dict[str, Any] = {"id": ident, "row": row, "error": str(result)}
+    else:
+        doc = {"id": ident, "row": row, **result.to_dict(track=track)}
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def csv_row(ident: Any, row: int, result: SimulationResult | JalertError) -> list[Any]:
+    """One row of :data:`CSV_COLUMNS`, taken from the ``run`` document so that both always agree."""
+    from .exports import _cell  # the number format of every CSV this package writes
+
+    if isinstance(result, JalertError):
+        return [ident, row, str(result)] + [""] * (len(CSV_COLUMNS) - 3)
+    doc = result.to_dict(track=False)
+    inp, tr, imp, alerts = doc["input"], doc["trajectory"], doc["impact"], doc["alerts"]
+    leads = [a["lead_time_s"] for a in alerts]
+    values = [
+        ident, row, "",
+        inp["launch_time"], inp["launch"]["lat"], inp["launch"]["lon"], inp["launch"]["site"],
+        tr["azimuth_deg"], tr["apogee_km"], tr["range_km"], tr["flight_time_s"],
+        imp["time"], imp["lat"], imp["lon"], imp["prefecture"], imp["on_land"], imp["in_territorial_sea"],
+        imp["eez_status"], imp["sea"], imp["description"],
+        doc["alert_issued"], len(alerts), ";".join(a["code"] for a in alerts),
+        alerts[0]["alert_time"] if alerts else None,
+        doc["overflight"]["start"], doc["overflight"]["end"],
+        min(leads) if leads else None,
+    ]
+    return [_cell(v) for v in values]
+
+
+# --------------------------------------------------------------------------- the batch
+
+
+@contextmanager
+def _open_output(destination: str | os.PathLike[str] | IO[str] | None) -> Iterator[IO[str]]:
+    """stdout, a caller's stream, or a file written whole or not at all (temp file + rename)."""
+    if destination is None or (isinstance(destination, str) and destination == "-"):
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    if not isinstance(destination, (str, os.PathLike)):
+        yield destination
+        return
+    target = Path(destination)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    except OSError as exc:
+        raise InputError("output", f"cannot write {str(target)!r}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _chunks(source: _Source, chunk_size: int, out_format: str, track: bool, launch_time: str) -> Iterator[_Chunk]:
+    rows = source.rows()
+    first = 1
+    while True:
+        block = []
+        for raw in rows:
+            block.append(raw)
+            if len(block) == chunk_size:
+                break
+        if not block:
+            return
+        yield _Chunk(source.kind, source.header, first, block, out_format, track, launch_time)
+        first += len(block)
+
+
+def _worker_init() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
+
+
+def run_batch(
+    source: str | os.PathLike[str] | IO[Any],
+    destination: str | os.PathLike[str] | IO[str] | None = None,
+    *,
+    format: str = "jsonl",
+    jobs: int | None = None,
+    track: bool = False,
+    launch_time: datetime | str | None = None,
+    input_format: str | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: Callable[[int, int | None, int | None], None] | None = None,
+) -> BatchSummary:
+    """Simulate every row of ``source`` and write one record per row to ``destination``.
+
+    ``source``: a path, ``"-"`` for stdin, or an open file (binary or text). The format
+    is taken from the extension (.csv, .jsonl/.ndjson/.json), else from the content.
+    ``destination``: a path (written whole or not at all), ``"-"``/None for stdout, or
+    an open text stream. ``format``: "jsonl" or "csv". ``jobs``: worker processes
+    (default: the CPUs this process may use; 1 = no subprocess). ``launch_time``: for
+    rows without one (default: now). ``progress(rows_done, bytes_read, bytes_total)``
+    is called after each chunk.
+
+    Rows that cannot be simulated become error records; an unreadable input raises
+    :class:`~jalert_sim.errors.InputError` (the CLI's exit code 2).
+    """
+    if format not in FORMATS:
+        raise InputError("format", f"expected one of {', '.join(FORMATS)}, got {format!r}")
+    if jobs is None:
+        jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    jobs = max(1, int(jobs))
+    when = parse_time(launch_time).isoformat()
+    started = time.perf_counter()
+    src = _Source(source, input_format)
+    total = ok = failed = 0
+    first_error = None
+    try:
+        with _open_output(destination) as out:
+            if format == "csv":
+                out.write(",".join(CSV_COLUMNS) + "\n")
+            chunks = _chunks(src, chunk_size, format, track, when)
+            for part in _solve_all(chunks, jobs):
+                out.write(part.text)
+                total += part.ok + part.failed
+                ok += part.ok
+                failed += part.failed
+                first_error = first_error or part.first_error
+                if progress is not None:
+                    progress(total, src.position(), src.size)
+    finally:
+        src.close()
+    return BatchSummary(total, ok, failed, time.perf_counter() - started, first_error)
+
+
+def _solve_all(chunks: Iterator[_Chunk], jobs: int) -> Iterator[_ChunkOut]:
+    """The chunks solved, in order: in this process, or over ``jobs`` forked workers."""
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None)
+    if jobs == 1 or second is None:  # one chunk: a pool would only cost its start-up
+        yield _solve_chunk(first)
+        if second is not None:
+            yield _solve_chunk(second)
+            for chunk in chunks:
+                yield _solve_chunk(chunk)
+        return
+    import multiprocessing as mp
+
+    _warm_up()  # load the geography once, before forking, so the workers share it
+    methods = mp.get_all_start_methods()
+    context = mp.get_context("fork" if "fork" in methods else None)
+    pool = context.Pool(jobs, initializer=_worker_init)
+    try:
+        pending: deque = deque()
+        window = 2 * jobs
+        for chunk in _chain(first, second, chunks):
+            pending.append(pool.apply_async(_solve_chunk, (chunk,)))
+            if len(pending) >= window:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+
+
+def _chain(first: _Chunk, second: _Chunk, rest: Iterator[_Chunk]) -> Iterator[_Chunk]:
+    yield first
+    yield second
+    yield from rest
+
+
+def _warm_up() -> None:
+    simulate_many([{"launch": (39.0, 125.7), "azimuth_deg": 80.0, "apogee_km": 600.0}], errors="return")

@@ -1,0 +1,98 @@
+"""``jalert-sim batch``: many scenarios from CSV or JSONL; the work is jalert_sim.batch."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from typing import Annotated, Optional
+
+import typer
+
+from .common import AtOpt, app, fail, user_errors
+
+_FIELDS_HELP = (
+    "Input fields (CSV header or JSON keys): id (optional; default the row number), launch "
+    "(site or 'lat,lon') or lat and lon, azimuth, apogee, range (optional; empty = minimum energy), "
+    "launch_time (optional; default --at), and the model options latency_s, corridor_km, "
+    "impact_radius_km, report_delay_s, burn_time_s, burnout_altitude_km."
+)
+
+
+@app.command(help="Simulate every scenario of a CSV or JSONL file (or '-' for stdin), one output record per row, "
+                  "in input order.\n\n" + _FIELDS_HELP + "\n\nExit code: 0 all rows ok, 1 some rows failed "
+                  "(they get an error record), 2 the input is unreadable.")
+def batch(
+    input: Annotated[str, typer.Argument(help="CSV (with a header) or JSONL file; '-' reads stdin.", show_default=False)],
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (whole or not at all) instead of stdout.")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl (the run JSON document per row) or csv (one summary row per scenario).")] = "jsonl",
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: number of CPUs).")] = None,
+    track: Annotated[bool, typer.Option("--track", help="Include the track samples in JSONL records.")] = False,
+    at: AtOpt = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")] = False,
+) -> None:
+    from ..batch import FORMATS, run_batch
+
+    if format not in FORMATS:
+        fail(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
+    if jobs is not None and jobs < 1:
+        fail(f"--jobs: expected a positive number, got {jobs}")
+    # SIGTERM unwinds like Ctrl-C, so that a half-written -o file is removed.
+    signal.signal(signal.SIGTERM, _interrupt)
+    show = not quiet and sys.stderr.isatty()
+    with user_errors(), _progress(show) as progress:
+        try:
+            summary = run_batch(input, output, format=format, jobs=jobs, track=track, launch_time=at, progress=progress)
+        except BrokenPipeError:  # e.g. `| head`: stop quietly, as a pipe tool should
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(1) from None
+    if summary.failed:
+        row, ident, message = summary.first_error
+        sys.stderr.write(f"jalert-sim: {summary.failed} of {summary.total} scenario(s) failed; "
+                         f"first: row {row} (id {ident}): {message}\n")
+        raise SystemExit(1)
+    if show:
+        sys.stderr.write(f"jalert-sim: {summary.total} scenario(s) in {summary.elapsed_s:.1f} s "
+                         f"({summary.rate:,.0f}/s)\n")
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+class _progress:
+    """A rich progress bar on stderr (rate and ETA), or nothing."""
+
+    def __init__(self, show: bool):
+        self.show = show
+        self.bar = None
+
+    def __enter__(self):
+        if not self.show:
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        self.bar = Progress(
+            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[rows]:,} scenarios"),
+            TextColumn("{task.fields[rate]:,.0f}/s"), TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
+            # No refresh thread: the batch forks its workers, and it updates after every chunk anyway.
+            console=Console(file=sys.stderr), transient=True, auto_refresh=False,
+        )
+        self.bar.start()
+        self.task = self.bar.add_task("batch", total=None, rows=0, rate=0.0)
+        self.started = time.perf_counter()
+        return self.update
+
+    def update(self, rows: int, done_bytes: int | None, total_bytes: int | None) -> None:
+        elapsed = time.perf_counter() - self.started
+        rate = rows / elapsed if elapsed > 0 else 0.0
+        self.bar.update(self.task, completed=done_bytes or 0, total=total_bytes, rows=rows, rate=rate)
+        self.bar.refresh()
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False

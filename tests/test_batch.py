@@ -1,0 +1,339 @@
+"""``jalert-sim batch`` and jalert_sim.batch: formats, hostile rows, exit codes, order, atomic output.
+
+The reference for every result is ``jalert-sim run`` / ``simulate()`` on the same scenario:
+a batch must say exactly what ``run`` says. Scenario figures: ../shared/reference/events.md
+(2017-08-29 Sunan, azimuth ≈73°, apogee ≈550 km, range ≈2,700 km; 2023-07-12 lofted,
+apogee ≈6,000 km, range ≈1,000 km).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import jalert_sim
+import jalert_sim.cli  # noqa: F401  (registers the commands)
+from jalert_sim import batch as batch_mod
+from jalert_sim.batch import CSV_COLUMNS, run_batch, scenario_from_fields
+from jalert_sim.cli.common import app
+from jalert_sim.errors import InputError
+
+from docdiff import assert_same
+
+runner = CliRunner()
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
+    filter(None, [str(Path(jalert_sim.__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")]))}
+
+HEADER = "id,launch,azimuth,apogee,range,launch_time"
+GOOD_ROWS = [
+    "hokkaido,sunan,73,550,2700,2017-08-29T05:58:00+09:00",
+    "lofted,\"39.0,125.8\",95,6000,1000,2023-07-12T09:59:00+09:00",
+    "yellow-sea,sunan,250,600,,2024-01-01T12:00:00+09:00",
+    "akita,sunan,75,300,900,2024-01-01T12:00:00+09:00",
+]
+
+
+def sim_doc(launch, azimuth, apogee, range_km, at, **options) -> dict:
+    """What ``run --format json --no-track`` says, as parsed JSON."""
+    result = jalert_sim.simulate(launch, azimuth, apogee, range_km, at, **options)
+    return json.loads(json.dumps(result.to_dict(track=False), ensure_ascii=False))
+
+
+def records(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def strip(record: dict) -> dict:
+    return {k: v for k, v in record.items() if k not in ("id", "row")}
+
+
+@pytest.fixture(scope="module")
+def good_csv(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("in") / "good.csv"
+    path.write_text("\n".join([HEADER, *GOOD_ROWS]) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def good_out(good_csv) -> list[dict]:
+    out = io.StringIO()
+    summary = run_batch(good_csv, out, jobs=1)
+    assert (summary.total, summary.ok, summary.failed) == (4, 4, 0)
+    return records(out.getvalue())
+
+
+def test_jsonl_records_are_the_run_document_plus_id(good_out):
+    assert [r["id"] for r in good_out] == ["hokkaido", "lofted", "yellow-sea", "akita"]
+    assert [r["row"] for r in good_out] == [1, 2, 3, 4]
+    assert all("track" not in r and "error" not in r for r in good_out)
+    assert_same(strip(good_out[0]), sim_doc("sunan", 73, 550, 2700, "2017-08-29T05:58:00+09:00"))
+    assert_same(strip(good_out[1]), sim_doc((39.0, 125.8), 95, 6000, 1000, "2023-07-12T09:59:00+09:00"))
+    assert_same(strip(good_out[2]), sim_doc("sunan", 250, 600, None, "2024-01-01T12:00:00+09:00"))
+
+
+def test_batch_gives_the_same_alerts_and_times_as_the_run_command(good_out):
+    res = runner.invoke(app, ["run", "--launch", "sunan", "--azimuth", "73", "--apogee", "550", "--range", "2700",
+                              "--at", "2017-08-29T05:58:00+09:00", "--format", "json", "--no-track"])
+    assert res.exit_code == 0, res.output
+    run_doc = json.loads(res.stdout)
+    assert_same(strip(good_out[0]), run_doc)
+    assert [a["code"] for a in run_doc["alerts"]] == [a["code"] for a in good_out[0]["alerts"]]
+
+
+def test_jsonl_input_and_track_option(tmp_path, good_out):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        json.dumps({"id": 7, "launch": "sunan", "azimuth": 73, "apogee": 550, "range": 2700,
+                    "launch_time": "2017-08-29T05:58:00+09:00"}) + "\n"
+        + json.dumps({"lat": 39.0, "lon": 125.8, "azimuth_deg": "95", "apogee_km": 6000, "range_km": 1000,
+                      "launch_time": "2023-07-12T09:59:00+09:00"}) + "\n",
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    run_batch(src, out, jobs=1, track=True)
+    got = records(out.getvalue())
+    assert [r["id"] for r in got] == [7, 2]
+    assert len(got[0]["track"]) > 2
+    assert_same({k: v for k, v in strip(got[0]).items() if k != "track"}, strip(good_out[0]))
+    assert_same(strip(got[1]) | {"track": None}, strip(good_out[1]) | {"track": None})
+
+
+def test_csv_output_one_row_per_scenario_with_warned_codes(good_csv, good_out):
+    out = io.StringIO()
+    run_batch(good_csv, out, format="csv", jobs=1)
+    rows = list(csv.DictReader(io.StringIO(out.getvalue())))
+    assert tuple(rows[0]) == CSV_COLUMNS and len(rows) == 4
+    for row, rec in zip(rows, good_out):
+        assert row["id"] == rec["id"] and row["error"] == ""
+        assert row["warned"] == ";".join(a["code"] for a in rec["alerts"])
+        assert int(row["alert_count"]) == len(rec["alerts"])
+        assert row["impact_time"] == rec["impact"]["time"]
+        assert row["impact_eez_status"] == rec["impact"]["eez_status"]
+    assert rows[0]["warned"].startswith("01")  # Hokkaido, as in 2017
+    assert rows[2]["warned"] == "" and rows[2]["alert_issued"] == "False"
+
+
+@pytest.mark.parametrize(
+    "line, needle",
+    [
+        ("m1,sunan,73,,2700,", "apogee: is required"),
+        ("m2,sunan,abc,550,,", "azimuth: 'abc' is not a number"),
+        ("m3,sunan,73,550,30000,", "range"),
+        ("m4,sunan,73,-5,,", "apogee"),
+        ("m5,nowhere-ville,73,550,,", "unknown launch"),
+        ("m6,sunan,73,550,,,extra", "has 7 fields, the header has 6"),
+        ("m7,sunan,73", "has 3 fields"),
+        ("m8,sunan,73,550,,yesterday", "launch_time"),
+        ("m9,\"95,125\",73,550,,", "lat"),
+        ("m10,sunan,73,nan,,", "apogee"),
+        ("", "blank line"),
+    ],
+)
+def test_malformed_csv_rows_become_error_records_and_the_batch_goes_on(line, needle):
+    text = "\n".join([HEADER, GOOD_ROWS[0], line, GOOD_ROWS[3]]) + "\n"
+    out = io.StringIO()
+    summary = run_batch(io.BytesIO(text.encode()), out, jobs=1, input_format="csv")
+    got = records(out.getvalue())
+    assert (summary.ok, summary.failed) == (2, 1)
+    assert [r["row"] for r in got] == [1, 2, 3]
+    bad = got[1]
+    assert set(bad) == {"id", "row", "error"}
+    assert needle in bad["error"], bad["error"]
+    assert bad["id"] == (line.split(",")[0] if line else 2)
+    assert got[0]["alerts"] and got[2]["id"] == "akita"
+
+
+@pytest.mark.parametrize(
+    "line, needle",
+    [
+        ("not json", "not valid JSON"),
+        ("[1, 2]", "expected a JSON object"),
+        ('{"launch": "sunan", "azimuth": 73}', "apogee: is required"),
+        ('{"launch": "sunan", "azimuth": 73, "apogee": 550, "colour": "red"}', "unknown field"),
+        ('{"launch": "sunan", "lat": 39, "azimuth": 73, "apogee": 550}', "not both"),
+        ('{"lat": 39, "azimuth": 73, "apogee": 550}', "lon: is required"),
+        ('{"launch": "sunan", "azimuth": 73, "apogee": 550, "latency_s": -1}', "latency_s"),
+        ('{"launch": "sunan", "azimuth": 73, "apogee": 550, "azimuth_deg": 74}', "given twice"),
+        ("   ", "blank line"),
+    ],
+)
+def test_malformed_jsonl_rows(line, needle):
+    good = '{"id": "a", "launch": "sunan", "azimuth": 73, "apogee": 550, "range": 2700}'
+    out = io.StringIO()
+    summary = run_batch(io.StringIO(f"{good}\n{line}\n{good}\n"), out, jobs=1)
+    got = records(out.getvalue())
+    assert (summary.ok, summary.failed) == (2, 1)
+    assert got[1]["row"] == 2 and got[1]["id"] == 2 and needle in got[1]["error"], got[1]
+
+
+def test_bom_crlf_and_quoted_fields_are_read_as_plain_csv(good_out):
+    text = "\ufeff" + "\r\n".join([HEADER, GOOD_ROWS[0], GOOD_ROWS[1]]) + "\r\n"
+    out = io.StringIO()
+    summary = run_batch(io.BytesIO(text.encode("utf-8")), out, jobs=1)
+    assert (summary.ok, summary.failed) == (2, 0)
+    assert_same(records(out.getvalue()), good_out[:2])
+
+
+def test_invalid_utf8_fails_only_its_row():
+    text = (HEADER + "\n" + GOOD_ROWS[0] + "\n").encode() + b"x\xff,sunan,73,550,,\n"
+    out = io.StringIO()
+    summary = run_batch(io.BytesIO(text), out, jobs=1, input_format="csv")
+    assert (summary.ok, summary.failed) == (1, 1)
+    assert "UTF-8" in records(out.getvalue())[1]["error"]
+
+
+def test_unknown_column_and_missing_columns_make_the_input_unreadable():
+    with pytest.raises(InputError, match="unknown column 'azimth'"):
+        run_batch(io.StringIO("launch,azimth,apogee\nsunan,73,550\n"), io.StringIO(), input_format="csv")
+    with pytest.raises(InputError, match="no apogee column"):
+        run_batch(io.StringIO("launch,azimuth\nsunan,73\n"), io.StringIO(), input_format="csv")
+
+
+def test_scenario_from_fields_maps_to_simulate_keywords():
+    kw = scenario_from_fields({"id": "x", "lat": "39", "lon": "125.5", "azimuth": "80", "apogee": "600",
+                               "range": "", "corridor_km": "100"}, launch_time="2024-01-01T00:00:00+09:00")
+    assert kw == {"launch": (39.0, 125.5), "azimuth_deg": 80.0, "apogee_km": 600.0, "range_km": None,
+                  "launch_time": "2024-01-01T00:00:00+09:00", "corridor_km": 100.0}
+
+
+def test_model_options_per_row_match_simulate():
+    src = io.StringIO("launch,azimuth,apogee,range,launch_time,corridor_km,latency_s\n"
+                      "sunan,73,550,2700,2017-08-29T05:58:00+09:00,500,180\n")
+    out = io.StringIO()
+    run_batch(src, out, jobs=1)
+    (rec,) = records(out.getvalue())
+    assert_same(strip(rec), sim_doc("sunan", 73, 550, 2700, "2017-08-29T05:58:00+09:00", corridor_km=500, latency_s=180))
+    assert len(rec["alerts"]) > 5
+
+
+def test_rows_without_launch_time_share_the_batch_launch_time():
+    src = io.StringIO("launch,azimuth,apogee\nsunan,73,550\nsunan,80,600\n")
+    out = io.StringIO()
+    run_batch(src, out, jobs=1, launch_time="2030-05-05T10:00")
+    got = records(out.getvalue())
+    assert {r["input"]["launch_time"] for r in got} == {"2030-05-05T10:00:00+09:00"}
+
+
+def _many_rows(n: int) -> str:
+    lines = [HEADER]
+    for k in range(n):
+        if k % 17 == 5:
+            lines.append(f"r{k},sunan,abc,550,,2024-01-01T00:00:00+09:00")
+        else:
+            lines.append(f"r{k},sunan,{40 + (k * 7) % 160},{300 + (k * 37) % 900},,2024-01-01T00:00:00+09:00")
+    return "\n".join(lines) + "\n"
+
+
+def test_order_is_kept_with_two_jobs_and_small_chunks():
+    text = _many_rows(120)
+    one, two = io.StringIO(), io.StringIO()
+    s1 = run_batch(io.StringIO(text), one, jobs=1, input_format="csv")
+    s2 = run_batch(io.StringIO(text), two, jobs=2, input_format="csv", chunk_size=7)
+    assert (s1.total, s1.failed) == (s2.total, s2.failed)
+    assert s1.total == 120 and s1.failed >= 7  # the 'abc' rows, at least
+    assert [r["id"] for r in records(two.getvalue())] == [f"r{k}" for k in range(120)]
+    assert_same(records(two.getvalue()), records(one.getvalue()))
+
+
+def test_output_file_is_whole_or_absent_when_writing_fails(tmp_path, monkeypatch):
+    target = tmp_path / "out.jsonl"
+    real = batch_mod._solve_chunk
+    calls = {"n": 0}
+
+    def flaky(chunk):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk on fire")
+        return real(chunk)
+
+    monkeypatch.setattr(batch_mod, "_solve_chunk", flaky)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        run_batch(io.StringIO(_many_rows(40)), target, jobs=1, chunk_size=5, input_format="csv")
+    assert list(tmp_path.iterdir()) == []  # neither the output nor its temporary file
+    monkeypatch.setattr(batch_mod, "_solve_chunk", real)
+    run_batch(io.StringIO(_many_rows(40)), target, jobs=1, chunk_size=5, input_format="csv")
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+    assert len(target.read_text("utf-8").splitlines()) == 40
+
+
+def test_interrupted_cli_leaves_no_output_file(tmp_path):
+    import signal
+    import time
+
+    src, target = tmp_path / "in.csv", tmp_path / "out.jsonl"
+    src.write_text(_many_rows(20000), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "jalert_sim", "batch", str(src), "-o", str(target), "--jobs", "2"],
+                            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 30
+    while time.time() < deadline and not any(p.suffix == ".part" for p in tmp_path.iterdir()):
+        time.sleep(0.05)
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+
+
+# --------------------------------------------------------------------------- the command
+
+
+def cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "jalert_sim", "batch", *args], input=stdin, env=ENV,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_pipes_stdin_to_stdout_and_exit_0(good_csv, good_out):
+    proc = cli("-", stdin=good_csv.read_text("utf-8"))
+    assert proc.returncode == 0, proc.stderr
+    assert_same(records(proc.stdout), good_out)
+    assert proc.stderr == ""  # not a TTY: no progress bar
+
+
+def test_cli_jsonl_on_stdin_is_detected_and_csv_out(good_out):
+    lines = "".join(json.dumps({"id": r["id"], "launch": "sunan", "azimuth": 73, "apogee": 550}) + "\n"
+                    for r in good_out[:2])
+    proc = cli("-", "--format", "csv", stdin=lines)
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    assert [r["id"] for r in rows] == ["hokkaido", "lofted"]
+
+
+def test_cli_exit_1_on_failed_rows_with_a_summary(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("\n".join([HEADER, GOOD_ROWS[0], "x,sunan,abc,550,,"]) + "\n", encoding="utf-8")
+    target = tmp_path / "out.jsonl"
+    proc = cli(str(src), "-o", str(target))
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert "1 of 2 scenario(s) failed" in proc.stderr and "row 2" in proc.stderr
+    assert len(target.read_text("utf-8").splitlines()) == 2
+
+
+@pytest.mark.parametrize(
+    "args, stdin, needle",
+    [
+        (["/nonexistent/in.csv"], None, "cannot read"),
+        (["-"], "launch,azimth,apogee\nsunan,73,550\n", "unknown column"),
+        (["-", "--format", "xml"], "", "--format"),
+        (["-", "--jobs", "0"], "", "--jobs"),
+    ],
+)
+def test_cli_exit_2_when_the_input_is_unreadable(args, stdin, needle):
+    proc = cli(*args, stdin=stdin)
+    assert proc.returncode == 2, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and needle in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_cli_help_documents_the_fields():
+    out = runner.invoke(app, ["batch", "--help"]).stdout
+    for word in ("azimuth", "apogee", "launch_time", "corridor_km", "--jobs", "--track", "--quiet"):
+        assert word in out
