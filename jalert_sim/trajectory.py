@@ -549,9 +549,10 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
 
     Residuals: apogee error (m) and signed range error (m) or, for minimum energy,
     d(range)/d(flight-path angle) at fixed speed (m/rad), which is zero where the
-    range is greatest for the speed. One model call per iteration evaluates the
-    exact residual and, with the cheap spherical twin, the finite-difference
-    Jacobian (and the range slopes) at once.
+    range is greatest for the speed. Quasi-Newton: the first Jacobian comes from
+    finite differences of the cheap spherical twin of the model, later ones from
+    Broyden updates with the exact residuals (re-seeded whenever the residual
+    grows). Each iteration is one vectorised model call.
     """
     n = len(lat0)
     me = np.isnan(range_m)
@@ -560,6 +561,9 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     failed = ~(np.isfinite(speed) & np.isfinite(gamma))
     stuck = np.zeros(n, int)
     last_step = np.zeros((n, 2))
+    jac = np.zeros((n, 2, 2))
+    have_jac = np.zeros(n, bool)
+    f_prev = np.zeros((n, 2))
     g_lo, g_hi = 1e-3, math.pi / 2 - 1e-4
     gamma = np.clip(gamma, g_lo, g_hi)
     d = _SLOPE_STEP_RAD
@@ -569,29 +573,28 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
             break
         k = act.size
         s, g, h, rm, m = speed[act], gamma[act], apogee_m[act], range_m[act], me[act]
+        fd = ~have_jac[act]
         dv, dg = 1e-6 * np.maximum(s, 1.0), 1e-6
-        sm, gm, dvm = s[m], g[m], dv[m]
-        km = sm.size
-        # Points: exact base; cheap base, +dv, +dg; for minimum energy each cheap point again at +-d.
-        pts_s = [s, s, s + dv, s, sm, sm, sm + dvm, sm + dvm, sm, sm]
-        pts_g = [g, g, g, g + dg, gm + d, gm - d, gm + d, gm - d, gm + dg + d, gm + dg - d]
-        rows = np.concatenate([np.tile(np.arange(k), 4), np.tile(np.nonzero(m)[0], 6)])
-        exact = np.zeros(rows.size, bool)
+        ar = np.arange(k)
+        i_m, i_fd, i_fdr, i_fdm = ar[m], ar[fd], ar[fd & ~m], ar[fd & m]
+        # Points: exact base; cheap slope pair at +-d (minimum energy); for a new Jacobian the cheap
+        # base, then +dv and +dg (range rows) or the slope pair again at +dv (minimum-energy rows).
+        rows = [ar, i_m, i_m, i_fd, i_fdr, i_fdr, i_fdm, i_fdm]
+        ds = [0, 0, 0, 0, 1, 0, 1, 1]
+        dgs = [0, d, -d, 0, 0, dg, d, -d]
+        rows_all = np.concatenate(rows)
+        pts_s = np.concatenate([s[r] + (dv[r] if flag else 0.0) for r, flag in zip(rows, ds)])
+        pts_g = np.concatenate([g[r] + off for r, off in zip(rows, dgs)])
+        exact = np.zeros(rows_all.size, bool)
         exact[:k] = True
-        res = _flight(lat0[act][rows], lon0[act][rows], az[act][rows], np.concatenate(pts_s), np.concatenate(pts_g),
-                      h[rows], boost, exact)
-        apo = res["apogee"] - h[rows]
-        rng = res["signed_range"] - rm[rows]
-        f1 = apo[:k]
-        # Second residual at the exact base and the three cheap points (columns).
-        f2 = rng[:k].copy()
-        c2 = rng[k:4 * k].reshape(3, k).copy()
-        if km:
-            r_me = res["signed_range"][4 * k:].reshape(6, km)
-            slopes = (r_me[0::2] - r_me[1::2]) / (2 * d)
-            c2[:, m] = slopes
-            f2[m] = slopes[0]
-        c1 = apo[k:4 * k].reshape(3, k)
+        res = _flight(lat0[act][rows_all], lon0[act][rows_all], az[act][rows_all], pts_s, pts_g, h[rows_all], boost, exact)
+        apo = res["apogee"] - h[rows_all]
+        sr = res["signed_range"]
+        bounds = np.cumsum([0] + [r.size for r in rows])
+        part = [slice(bounds[j], bounds[j + 1]) for j in range(len(rows))]
+        f1 = apo[part[0]]
+        f2 = sr[part[0]] - rm
+        f2[m] = (sr[part[1]] - sr[part[2]]) / (2 * d)
         conv = (np.abs(f1) < _TOL_M) & (np.abs(f2) < np.where(m, _TOL_SLOPE, _TOL_M))
         done[act[conv]] = True
         bad = ~(np.isfinite(f1) & np.isfinite(f2))
@@ -601,20 +604,60 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         speed[retry] -= last_step[retry, 0]
         gamma[retry] -= last_step[retry, 1]
         failed[retry[np.all(np.abs(last_step[retry]) < 1e-9, axis=1)]] = True
+        f = np.stack([f1, f2], axis=1)
+        # Jacobian (x = speed in km/s, flight-path angle in rad): finite differences of the cheap model
+        # where needed ...
+        if i_fd.size:
+            base_apo, base_rng = apo[part[3]], sr[part[3]]
+            new = np.empty((i_fd.size, 2, 2))
+            r_sel = ~m[i_fd]
+            if i_fdr.size:
+                dvk = dv[i_fdr] / 1000.0
+                a0, r0 = base_apo[r_sel], base_rng[r_sel]
+                new[r_sel, 0, 0] = (apo[part[4]] - a0) / dvk
+                new[r_sel, 1, 0] = (sr[part[4]] - r0) / dvk
+                new[r_sel, 0, 1] = (apo[part[5]] - a0) / dg
+                new[r_sel, 1, 1] = (sr[part[5]] - r0) / dg
+            if i_fdm.size:
+                dvk = dv[i_fdm] / 1000.0
+                pos = np.searchsorted(i_m, i_fdm)
+                ap, am = apo[part[1]][pos], apo[part[2]][pos]
+                rp, rmn = sr[part[1]][pos], sr[part[2]][pos]
+                apv, amv, rpv, rmv = apo[part[6]], apo[part[7]], sr[part[6]], sr[part[7]]
+                m_sel = ~r_sel
+                new[m_sel, 0, 0] = 0.5 * ((apv + amv) - (ap + am)) / dvk
+                new[m_sel, 0, 1] = (ap - am) / (2 * d)
+                new[m_sel, 1, 0] = ((rpv - rmv) - (rp - rmn)) / (2 * d) / dvk
+                new[m_sel, 1, 1] = (rp - 2.0 * base_rng[m_sel] + rmn) / (d * d)
+            jac[act[i_fd]] = new
+        # ... Broyden's update elsewhere (x = speed in km/s, flight-path angle in rad).
+        upd = act[~fd & ~bad]
+        if upd.size:
+            dx = last_step[upd] * np.array([1e-3, 1.0])
+            df = f[~fd & ~bad] - f_prev[upd]
+            resid = df - np.einsum("nij,nj->ni", jac[upd], dx)
+            denom = np.einsum("ni,ni->n", dx, dx)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                jac[upd] += resid[:, :, None] * dx[:, None, :] / denom[:, None, None]
+            scale_prev = np.abs(f_prev[upd]) / np.array([1.0, 1.0])
+            grew = np.all(np.abs(f[~fd & ~bad]) > 0.9 * scale_prev, axis=1)
+            have_jac[upd[grew]] = False  # not converging: fresh finite differences next time
+        have_jac[act[i_fd]] = True
         go = ~conv & ~bad
+        f_prev[act[go]] = f[go]
         if not go.any():
             continue
         idx = act[go]
-        j11, j21 = (c1[1] - c1[0])[go] / dv[go], (c2[1] - c2[0])[go] / dv[go]
-        j12, j22 = (c1[2] - c1[0])[go] / dg, (c2[2] - c2[0])[go] / dg
-        det = j11 * j22 - j12 * j21
+        jj = jac[idx]
+        det = jj[:, 0, 0] * jj[:, 1, 1] - jj[:, 0, 1] * jj[:, 1, 0]
         with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            step_v = -(j22 * f1[go] - j12 * f2[go]) / det
-            step_g = -(-j21 * f1[go] + j11 * f2[go]) / det
+            step_v = -(jj[:, 1, 1] * f1[go] - jj[:, 0, 1] * f2[go]) / det * 1000.0
+            step_g = -(-jj[:, 1, 0] * f1[go] + jj[:, 0, 0] * f2[go]) / det
             scale = np.minimum(1.0, np.minimum(800.0 / np.abs(step_v), 0.15 / np.abs(step_g)))
         step_v, step_g = step_v * scale, step_g * scale
         singular = ~(np.isfinite(step_v) & np.isfinite(step_g))
-        failed[idx[singular]] = True
+        failed[idx[singular & ~have_jac[idx]]] = True
+        have_jac[idx[singular]] = False
         step_v, step_g = np.nan_to_num(step_v), np.nan_to_num(step_g)
         s, g = s[go], g[go]
         new_s = np.clip(s + step_v, 50.0, 11_000.0)
