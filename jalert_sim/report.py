@@ -130,10 +130,16 @@ def historical_panel(result: SimulationResult, comparison, lang: str = "both") -
     prefs = Table(expand=True, show_header=False, box=None, padding=(0, 1))
     prefs.add_column(style="bold", no_wrap=True)
     prefs.add_column()
-    verdict = Text("the same prefectures", style="bold green") if c.prefectures_match else Text(
-        f"{len(c.predicted_prefectures)} simulated vs {len(c.actual_prefectures)} actually warned", style="bold yellow")
+    if not c.predicted_prefectures and not c.actual_prefectures:
+        verdict = Text("no J-Alert, as in reality", style="bold green")
+    elif c.prefectures_match:
+        verdict = Text("the same prefectures", style="bold green")
+    else:
+        verdict = Text(
+            f"{len(c.predicted_prefectures)} simulated vs {len(c.actual_prefectures)} actually warned", style="bold yellow")
     prefs.add_row("Prefectures", verdict)
-    prefs.add_row("  warned in both", names(c.both))
+    if c.both:
+        prefs.add_row("  warned in both", names(c.both))
     if c.only_actual:
         prefs.add_row(Text("  only in reality", style="bold yellow"), names(c.only_actual))
     if c.only_predicted:
@@ -153,10 +159,12 @@ def historical_panel(result: SimulationResult, comparison, lang: str = "both") -
         a = c.scenario.actual
         parts.append(Text(f"Impact: simulated {result.impact.lat:.2f}°N {result.impact.lon:.2f}°E, "
                           f"{c.impact_miss_km:,.0f} km from the published point ({a.impact_description})."))
-    parts.append(Text("Actual times were published to the minute: differences under a minute mean nothing. "
-                      "The 2017 alert areas were much wider than the path; the model's default follows "
-                      "today's practice (the prefectures near the path).", style="dim"))
-    return Panel(Group(*parts), title=f"{c.scenario.title_en}: simulated vs actually issued", border_style="yellow")
+    note = "Actual times were published to the minute: differences under a minute mean nothing."
+    if c.only_actual:
+        note += (" Early alert areas (2017) were much wider than the path; the model's default follows "
+                 "today's practice (the prefectures near the path).")
+    parts.append(Text(note, style="dim"))
+    return Panel(Group(*parts), title=f"{c.scenario.id}: simulated vs actually issued", border_style="yellow")
 
 
 def _fmt(when) -> str:

@@ -107,7 +107,6 @@ def render(result: SimulationResult, *, width: int = 76, max_height: int = 30) -
         order = {"corridor": 0, "overflight": 1, "impact": 2}
         for a in sorted(result.alerts, key=lambda a: order[a.reason]):
             inside = shapely.contains_xy(by_code[a.code].land, cgx, cgy)
-            # Also any cell with a coast dot of the prefecture, so small prefectures show.
             cell_style[inside] = REASON_STYLE[a.reason]
 
     dots = coast | track
