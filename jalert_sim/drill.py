@@ -220,12 +220,20 @@ def _mmss(seconds: float) -> str:
     return f"{s // 60}:{s % 60:02d}"
 
 
-def frame(p: DrillPlan, s: DrillState, *, lang: str = "both"):
-    """The rich renderable of one moment: big clock, missile, next message, last message, prefectures."""
-    clock = Text(big(s.clock.strftime("%H:%M:%S")), style="bold bright_white")
-    tplus = Text(big(t_plus(s.t_s)), style="bold bright_yellow")
+def frame(p: DrillPlan, s: DrillState, *, lang: str = "both", width: int = 120):
+    """The rich renderable of one moment: big clock, missile, next message, last message, prefectures.
+
+    ``width`` is the console's: below about 84 columns the T+ clock goes under the JST clock.
+    """
+    clock_text, tplus_text = big(s.clock.strftime("%H:%M:%S")), big(t_plus(s.t_s))
+    clock = Text(clock_text, style="bold bright_white", no_wrap=True)
+    tplus = Text(tplus_text, style="bold bright_yellow", no_wrap=True)
     head = Table.grid(padding=(0, 4))
-    head.add_row(clock, tplus)
+    if width >= len(clock_text.split("\n")[0]) + len(tplus_text.split("\n")[0]) + 4 + 6:
+        head.add_row(clock, tplus)
+    else:
+        head.add_row(clock)
+        head.add_row(tplus)
     top = Panel(Group(Align.center(head), Align.center(Text(
         f"JST {s.clock.strftime('%Y-%m-%d')}      {p.title}      DRILL — NOT A REAL WARNING / 訓練", style="bold"))),
         border_style="bright_white", style="on grey11")
@@ -321,14 +329,14 @@ def play(p: DrillPlan, console: Console, *, speed: float = 1.0, lang: str = "bot
         raise ValueError("speed must be a positive finite number for a live drill")
     start = clock()
     rung = 0
-    with Live(frame(p, state_at(p, 0.0), lang=lang), console=console, auto_refresh=False, screen=False,
+    with Live(frame(p, state_at(p, 0.0), lang=lang, width=console.width), console=console, auto_refresh=False, screen=False,
               transient=False, vertical_overflow="crop") as live:
         while True:
             t = (clock() - start) * speed
             if t >= p.end_s:
                 t = p.end_s
             s = state_at(p, t)
-            live.update(frame(p, s, lang=lang), refresh=True)
+            live.update(frame(p, s, lang=lang, width=console.width), refresh=True)
             if bell and len(s.issued) > rung:
                 console.bell()
             rung = len(s.issued)

@@ -105,3 +105,14 @@ def test_ctrl_c_stops_cleanly(monkeypatch):
 def test_negative_speed_is_refused():
     out = runner.invoke(app, ["drill", "--scenario", "2017-08-29", "--speed", "-1"])
     assert out.exit_code == 2 and "--speed" in out.output
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_frame_fits_the_terminal_without_wrapping_the_big_clock(plan, width):
+    console = Console(file=io.StringIO(), width=width, force_terminal=False)
+    console.print(drill.frame(plan, drill.state_at(plan, 300.0), lang="en", width=width))
+    lines = console.file.getvalue().splitlines()
+    assert max(len(ln) for ln in lines) <= width
+    top = lines[:next(i for i, ln in enumerate(lines) if "JST 20" in ln)]
+    clock_rows = [ln for ln in top if "█" in ln]
+    assert len(clock_rows) == (10 if width < 84 else 5)  # stacked below ~84 columns, side by side above
