@@ -172,7 +172,7 @@ class Ellipses:
         for _ in range(12):
             step = (ecc - e * np.sin(ecc) - mean) / (1.0 - e * np.cos(ecc))
             ecc = ecc - step
-            if not np.any(np.abs(step) > 1e-14):
+            if not np.any(np.abs(step) > 1e-12):  # 1e-12 rad is ~10 micrometres along the arc
                 break
         return ecc
 

@@ -82,7 +82,7 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 import pyproj
 
-from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_A_M
+from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_F
 from .errors import InputError, TrajectoryError
 from .kepler import Ellipses, ecef_to_lat_alt, geodetic_to_ecef, omega_cross, rotate_z
 
@@ -122,6 +122,7 @@ BOOST_CONTROL_FRACTION = 0.3
 BOOST_MAX_APOGEE_FRACTION = 0.5
 
 _MEAN_RADIUS_M = 6_371_008.8
+_E2 = WGS84_F * (2.0 - WGS84_F)
 _TOL_M = 0.5  # Newton tolerance on apogee and range
 _MAX_ITER = 40
 
@@ -497,7 +498,8 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, exact):
     r_imp = ell.position(e_imp)
     t_imp = ell.time_at(e_imp)
     imp_fixed = rotate_z(r_imp, -OMEGA_EARTH_RAD_S * t_imp)
-    imp_lat, _ = ecef_to_lat_alt(imp_fixed)
+    # On the ellipsoid surface the geodetic latitude is exact in closed form.
+    imp_lat = np.arctan2(imp_fixed[:, 2], (1.0 - _E2) * np.hypot(imp_fixed[:, 0], imp_fixed[:, 1]))
     imp_lon = np.arctan2(imp_fixed[:, 1], imp_fixed[:, 0])
     rng = _sphere_dist(lat0, lon0, imp_lat, imp_lon)
     bearing = _sphere_bearing(lat0, lon0, imp_lat, imp_lon)
@@ -599,11 +601,12 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         done[act[conv]] = True
         bad = ~(np.isfinite(f1) & np.isfinite(f2))
         # Back off half the last step where the trial left the domain (no impact, unbound orbit).
-        retry = act[bad]
-        last_step[retry] *= 0.5
-        speed[retry] -= last_step[retry, 0]
-        gamma[retry] -= last_step[retry, 1]
-        failed[retry[np.all(np.abs(last_step[retry]) < 1e-9, axis=1)]] = True
+        if bad.any():
+            retry = act[bad]
+            last_step[retry] *= 0.5
+            speed[retry] -= last_step[retry, 0]
+            gamma[retry] -= last_step[retry, 1]
+            failed[retry[np.all(np.abs(last_step[retry]) < 1e-9, axis=1)]] = True
         f = np.stack([f1, f2], axis=1)
         # Jacobian (x = speed in km/s, flight-path angle in rad): finite differences of the cheap model
         # where needed ...
