@@ -124,6 +124,13 @@ EEZ_UNCERTAIN_OUTSIDE_KM = 25.0
 # worldHires, but mislabelled "Marshall Islands:Marcus"; it is taken from there.
 OKINOTORISHIMA_LONLAT = (136.0697, 20.4253)
 MINAMITORISHIMA_RING = "Marshall Islands:Marcus"
+# worldHires predates 1991 and mislabels a few islands; inside BASEMAP_BOX the
+# "Cook Islands" ring is Farallon de Pajaros (20.5 N 144.9 E, Northern Mariana Islands).
+BASEMAP_RENAMES = {
+    "USSR": "Russia",
+    "Cook Islands": "Northern Mariana Islands",
+    "Maug Island": "Northern Mariana Islands",
+}
 
 
 def read_rings(path: Path) -> dict[str, list[np.ndarray]]:
@@ -196,6 +203,7 @@ def build_prefectures(named_rings: dict[str, list[np.ndarray]]) -> list[tuple[di
         parts = [ring_polygon(r) for r in rings[raw]]
         land = as_multipolygon(shapely.union_all([p for p in parts if not p.is_empty]))
         land = as_multipolygon(shapely.make_valid(round_coords(land, 5)))
+        land = shapely.orient_polygons(land)  # as written to GeoJSON, so cache and file agree exactly
         if not land.is_valid:
             raise SystemExit(f"{name}: invalid after repair")
         props = {
@@ -205,7 +213,7 @@ def build_prefectures(named_rings: dict[str, list[np.ndarray]]) -> list[tuple[di
             "region": region,
             "region_ja": REGIONS_JA[region],
             "area_km2": round(geodesic_area_km2(land), 1),
-            "rings": len(rings[raw]),
+            "source_rings": len(rings[raw]),
         }
         out.append((props, land))
     return out
@@ -216,7 +224,9 @@ def feature_collection(features: list[tuple[dict, shapely.Geometry]], **extra) -
         "type": "FeatureCollection",
         **extra,
         "features": [
-            {"type": "Feature", "properties": props, "geometry": mapping(geom)} for props, geom in features
+            # RFC 7946 section 3.1.6: exterior rings counterclockwise, holes clockwise
+            {"type": "Feature", "properties": props, "geometry": mapping(shapely.orient_polygons(geom))}
+            for props, geom in features
         ],
     }
 
@@ -232,6 +242,7 @@ def build_basemap(world: dict[str, list[np.ndarray]]) -> list[tuple[dict, MultiP
     countries: dict[str, list[shapely.Geometry]] = defaultdict(list)
     for name, ring_list in world.items():
         country = "Japan" if name == MINAMITORISHIMA_RING else name.split(":")[0]
+        country = BASEMAP_RENAMES.get(country, country)
         for pts in ring_list:
             poly = ring_polygon(pts)
             if poly.is_empty or not poly.intersects(frame):
@@ -310,12 +321,16 @@ def build_eez(lands_xy: list[shapely.Geometry], world: dict[str, list[np.ndarray
     jp_pts = coast_samples(japan, MEDIAN_SAMPLE_M)
     other_pts = coast_samples([g for g in neighbours if g.intersects(reach.buffer(eez_m))], MEDIAN_SAMPLE_M)
     # Voronoi of all samples, keep the cells of Japanese samples
+    # metre-rounded, duplicate-free samples (a shared vertex would give a degenerate cell)
+    jp_pts = np.unique(np.round(jp_pts), axis=0)
+    other_pts = np.unique(np.round(other_pts), axis=0)
     pts = np.vstack([jp_pts, other_pts])
     is_japan = np.r_[np.ones(len(jp_pts), bool), np.zeros(len(other_pts), bool)]
     cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=reach))
+    cells = shapely.make_valid(cells)
     centres = cKDTree(pts)
     _, owner = centres.query(shapely.get_coordinates(shapely.point_on_surface(cells)))
-    japan_side = shapely.union_all(cells[is_japan[owner]])
+    japan_side = shapely.union_all(cells[is_japan[owner]], grid_size=1.0)  # 1 m grid: robust union of cells
     eez = shapely.intersection(reach, japan_side)
     eez = shapely.union_all([eez, *japan])
     eez = as_multipolygon(shapely.make_valid(shapely.simplify(eez, EEZ_TOLERANCE_M)))
