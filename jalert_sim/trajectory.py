@@ -61,9 +61,14 @@ Model and assumptions
   entry dynamics and payload separation (the same few km/seconds), Earth
   oblateness in gravity (J2, above). The tool's answers are prefecture-scale
   corridors tens of km wide and times to the minute.
-* **Solver.** Newton iterations on the Earth-relative burnout speed and flight-
-  path angle (vectorised; the Jacobian by finite differences of a cheap spherical
-  version of the same model), to 0.5 m in apogee and range.
+* **Solver.** Quasi-Newton iterations on the Earth-relative burnout speed and
+  flight-path angle, all trajectories at once: the first Jacobian by finite
+  differences of a cheap spherical twin of the model, then Broyden updates;
+  converged to 0.5 m in apogee and range. Apogee and range together are solvable
+  for any range up to half the circumference, except where the Earth's rotation
+  makes the requested heading impossible (e.g. a near-vertical lofted shot
+  heading west drifts ~900 km west in 75 minutes, so it cannot land 100 km west);
+  those, and anything that fails to converge, are TrajectoryError.
 
 Output conventions: latitudes in degrees; ``impact_lon``, ``apogee_lon`` and
 ``launch_lon`` in [-180, 180); track longitudes from :meth:`Trajectories.positions_at`
@@ -362,7 +367,7 @@ def _check(lat, lon, az, apogee, rng, notes, boost):
             param[new] = name
             idx = np.nonzero(new)[0]
             values = {"lat_deg": lat, "lon_deg": lon, "azimuth_deg": az, "apogee_km": apogee, "range_km": rng}[name]
-            message[idx] = [f"{text} (got {values[i]!r})" if np.isfinite(values[i]) or not _nonnum(name, i) else
+            message[idx] = [f"{text} (got {float(values[i]):g})" if not _nonnum(name, i) else
                             f"{text} (got a value that is not a number)" for i in idx]
 
     def _nonnum(name, i):
@@ -689,6 +694,11 @@ def solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km=None, *, boost: Boo
         raise InputError("errors", f"must be 'raise' or 'mask' (got {errors!r})")
     if not isinstance(boost, BoostModel):
         raise InputError("boost", f"must be a BoostModel (got {type(boost).__name__})")
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        return _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors)
+
+
+def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
     arrays, notes, scalar = _as_arrays((lat_deg, lon_deg, azimuth_deg, apogee_km, range_km), errors)
     lat, lon, az, apogee, rng = arrays
     param, message = _check(lat, lon, az, apogee, rng, notes, boost)
