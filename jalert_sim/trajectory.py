@@ -65,7 +65,7 @@ Model and assumptions
 * **Solver.** Quasi-Newton iterations on the Earth-relative burnout speed and
   flight-path angle, all trajectories at once: the first Jacobian by finite
   differences of a cheap spherical twin of the model, then Broyden updates;
-  converged to 0.5 m in apogee and range. Apogee and range together are solvable
+  converged to 5 m in apogee and range. Apogee and range together are solvable
   for any range up to half the circumference, except where the Earth's rotation
   makes the requested heading impossible (e.g. a near-vertical lofted shot
   heading west drifts ~900 km west in 75 minutes, so it cannot land 100 km west);
@@ -129,7 +129,7 @@ BOOST_MAX_APOGEE_FRACTION = 0.5
 
 _MEAN_RADIUS_M = 6_371_008.8
 _E2 = WGS84_F * (2.0 - WGS84_F)
-_TOL_M = 0.5  # Newton tolerance on apogee and range
+_TOL_M = 5.0  # Newton tolerance on apogee and range (m): 200x inside the 1 km the tests demand
 _MAX_ITER = 40
 
 
@@ -549,7 +549,7 @@ def _initial_guess(lat0, az, apogee_m, range_m, boost):
 
 
 _SLOPE_STEP_RAD = 1e-4
-_TOL_SLOPE = 20.0  # m of range per rad of flight-path angle: |gamma - optimum| < ~3e-6 rad
+_TOL_SLOPE = 200.0  # m of range per rad of flight-path angle: |gamma - optimum| < ~3e-5 rad
 
 
 def _newton(lat0, lon0, az, apogee_m, range_m, boost):
