@@ -238,6 +238,26 @@ def test_hostile_input_only_raises_input_error(lat, lon, az, apo, rng):
         assert isinstance(tr, Trajectories) and tr.ok.all()
 
 
+hostile_scalar = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.integers(min_value=-10**400, max_value=10**400),
+    st.text(max_size=5),
+    st.none(),
+    st.complex_numbers(max_magnitude=10),
+    st.booleans(),
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(lat=hostile_scalar, lon=hostile_scalar, az=hostile_scalar, apo=hostile_scalar, rng=hostile_scalar)
+def test_mask_mode_never_raises_for_hostile_scalars(lat, lon, az, apo, rng):
+    tr = solve(lat, lon, az, apo, rng, errors="mask")
+    assert len(tr) == 1
+    if not tr.ok[0]:
+        assert isinstance(tr.error[0], str) and ": " in tr.error[0]
+        assert np.isnan(tr.flight_time_s[0])
+
+
 numbers = st.floats(allow_nan=True, allow_infinity=True, width=64)
 
 
