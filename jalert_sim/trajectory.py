@@ -530,9 +530,17 @@ def _initial_guess(lat0, az, apogee_m, range_m, boost):
         # Minimum-energy ellipse between two points at radius r: r_a = r/2 (1 + sin(x) + cos(x)), x = half angle.
         half_me = np.arcsin(np.clip((2 * ra / r - 1) / math.sqrt(2), -1, 1)) - math.pi / 4
     half = np.where(np.isnan(range_m), half_me, range_m / (2 * r))
-    e = (ra - r) / (ra - r * np.cos(half))
-    p = ra * (1 - e)
-    a = p / (1 - e * e)
+    for _ in range(2):
+        e = (ra - r) / (ra - r * np.cos(half))
+        p = ra * (1 - e)
+        a = p / (1 - e * e)
+        # The target moves east with the Earth during the flight: aim the inertial arc
+        # that much farther along the azimuth (the dominant error for lofted shots).
+        cos_e = np.clip((1 - r / a) / e, -1, 1)
+        ecc = np.arccos(cos_e)
+        flight = 2 * (np.pi - (ecc - e * np.sin(ecc))) * np.sqrt(a**3 / GM_M3_S2)
+        drift = OMEGA_EARTH_RAD_S * r * np.cos(lat0) * flight * np.sin(az)
+        half = np.where(np.isnan(range_m), half_me, np.clip(range_m + drift, 0.02 * r, 3.0 * r) / (2 * r))
     v_surface = np.sqrt(GM_M3_S2 * (2 / r - 1 / a))
     cos_g0 = np.clip(np.sqrt(GM_M3_S2 * p) / (r * v_surface), -1, 1)
     burn, _, height, _ = _boost(v_surface, np.full_like(v_surface, 0.6), apogee_m, boost)
