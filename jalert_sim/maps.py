@@ -185,6 +185,7 @@ def render_map(result: SimulationResult, path: str | Path | None = None, *, fmt:
         step = _minute_step(flight)
         span = max(x1 - x0, y1 - y0)
         last_label = None  # skip labels that would pile up where the ground speed is low (lofted shots)
+        last_label_below = False  # was the last minute label under the track? The impact label goes the other way
         for minute in range(step, int(flight // 60) + 1, step):
             ts = minute * 60.0
             k = int(np.clip(np.searchsorted(t, ts), 1, len(t) - 1))
@@ -194,14 +195,15 @@ def render_map(result: SimulationResult, path: str | Path | None = None, *, fmt:
             nx, ny = -dy / norm, dx / norm  # left of the direction of flight
             tick = 0.008 * span
             ax.plot([px - nx * tick, px + nx * tick], [py - ny * tick, py + ny * tick], color=TRACK_COLOUR, lw=1.6,
-                    zorder=6)
+                    zorder=6, gid=f"tick-{minute}")
             if (last_label is not None and math.hypot(px - last_label[0], py - last_label[1]) < 0.05 * span) or \
-                    math.hypot(px - x[-1], py - y[-1]) < 0.05 * span:
+                    math.hypot(px - x[-1], py - y[-1]) < 0.1 * span:  # room for the impact label
                 continue
             last_label = (px, py)
             h = float(np.interp(ts, t, alt))
             side = 1 if (minute // step) % 2 else -1
             off = 0.022 * span * side
+            last_label_below = ny * off < 0
             ax.annotate(f"T+{minute}\n{h:,.0f} km", (px, py), xytext=(px + nx * off, py + ny * off),
                         ha="center", va="center", fontsize=7.5, color="#3b0047", zorder=7,
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.75})
@@ -222,7 +224,9 @@ def render_map(result: SimulationResult, path: str | Path | None = None, *, fmt:
         ax.plot(x[-1], y[-1], marker="X", ms=12, color="#d7191c", mec="white", zorder=8, gid="impact")
         ha, dx_pt = side(x[-1])
         ax.annotate(f"Impact {result.time(imp.time_s).strftime('%H:%M JST')}\n{imp.description}", (x[-1], y[-1]),
-                    xytext=(dx_pt, -18), textcoords="offset points", ha=ha, va="top", fontsize=8, zorder=8,
+                    xytext=(dx_pt, 45 if last_label_below else -45), textcoords="offset points", ha=ha,
+                    va="bottom" if last_label_below else "top", fontsize=8, zorder=8,
+                    arrowprops={"arrowstyle": "-", "color": "#d7191c", "lw": 0.6},
                     bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "#d7191c", "lw": 0.7})
 
         # Scale bar: 500 km, bottom left.
@@ -252,8 +256,8 @@ def render_map(result: SimulationResult, path: str | Path | None = None, *, fmt:
         ax.set_title(subtitle, fontsize=9, pad=6)
         ax.text(0.5, 1.0, title, transform=ax.transAxes, ha="center", va="bottom", fontsize=14, fontweight="bold",
                 gid="map-title").set_y(1.035)
-        fig.text(0.99, 0.005, "jalert-sim simulation — not an official forecast. Land: R mapdata (GPL-2).",
-                 ha="right", va="bottom", fontsize=6.5, color="#555555")
+        ax.text(1.0, -0.006, "jalert-sim simulation — not an official forecast. Land: R mapdata (GPL-2).",
+                transform=ax.transAxes, ha="right", va="top", fontsize=6.5, color="#555555")
         fig.tight_layout(rect=(0, 0.01, 1, 0.97))
 
         buffer = io.BytesIO()

@@ -43,9 +43,13 @@ def test_svg_has_title_legend_and_minute_labels(svg, result):
                   "Launch site", "Impact point", "500 km"):
         assert label in texts, label
     minutes = sorted(int(t.split()[0][2:]) for t in texts if t.startswith("T+"))
-    # A 14.6-minute flight: a label every minute (the last may give way to the impact label).
+    # A 14.6-minute flight: a tick every minute, and a label on each but the last few, which
+    # give way to the impact label.
+    whole_minutes = int(result.trajectory["flight_time_s"] // 60)
+    ticks = {el.get("id") for el in svg.iter() if (el.get("id") or "").startswith("tick-")}
+    assert ticks == {f"tick-{m}" for m in range(1, whole_minutes + 1)}
     assert minutes == list(range(1, len(minutes) + 1))
-    assert len(minutes) >= int(result.trajectory["flight_time_s"] // 60) - 1
+    assert len(minutes) >= whole_minutes - 3
 
 
 def test_svg_has_the_track_and_coloured_prefectures(svg, result):
