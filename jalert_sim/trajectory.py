@@ -17,8 +17,9 @@ Model and assumptions
   distance follows the WGS84 geodesic from the launch point along the azimuth, so
   the ground track's initial heading is the requested azimuth exactly; height is
   ellipsoidal. The curve is flat-Earth in (downrange, height), so its tangent at
-  burnout differs from the free-flight velocity by the few tenths of a degree
-  the Earth curves over the boost's downrange.
+  burnout differs from the free-flight velocity by the angle the Earth curves
+  through under the boost (~1-2 degrees for 100-200 km of downrange); position
+  and speed are continuous at burnout.
 * **Default boost** (:class:`BoostModel` fields left ``None``). Burn time from the
   Earth-relative burnout speed v_bo: a high-thrust first stage gives up to 4.5 km/s
   at a mean 50 m/s**2 (so <= 90 s), and any further speed comes from low-thrust
