@@ -249,7 +249,8 @@ class Trajectories:
         if free.any():
             rows = np.nonzero(free.any(axis=1))[0]
             tt = np.where(free[rows], t[rows], self.burnout_time_s[rows, None])
-            sub = self._take(rows)._ellipses
+            ell = self._ellipses
+            sub = Ellipses(*(getattr(ell, f.name)[rows] for f in fields(ell)))
             ecc = sub.anomaly_at(tt)
             r = sub.position(ecc)
             flat, falt = ecef_to_lat_alt(r)
