@@ -24,6 +24,11 @@ _EP2 = (WGS84_A_M**2 - WGS84_B_M**2) / WGS84_B_M**2  # second eccentricity squar
 TWO_PI = 2.0 * np.pi
 
 
+def fast_clip(x, lo, hi):
+    """np.clip without its Python-level overhead (it matters for single trajectories). NaN stays NaN."""
+    return np.minimum(np.maximum(x, lo), hi)
+
+
 def geodetic_to_ecef(lat_rad, lon_rad, alt_m):
     """WGS84 geodetic latitude, longitude (rad) and ellipsoidal height (m) to ECEF (m), shape (..., 3)."""
     sin_lat, cos_lat = np.sin(lat_rad), np.cos(lat_rad)
@@ -172,7 +177,7 @@ class Ellipses:
         for _ in range(12):
             step = (ecc - e * np.sin(ecc) - mean) / (1.0 - e * np.cos(ecc))
             ecc = ecc - step
-            if not np.any(np.abs(step) > 1e-12):  # 1e-12 rad is ~10 micrometres along the arc
+            if not (np.abs(step) > 1e-12).any():  # 1e-12 rad is ~10 micrometres along the arc
                 break
         return ecc
 
@@ -183,13 +188,13 @@ class Ellipses:
         b = a * np.sqrt(1.0 - e * e)
         with np.errstate(invalid="ignore"):
             cos_e = (1.0 - mean_radius / a) / e
-            ecc = np.where(np.abs(cos_e) <= 1.0, TWO_PI - np.arccos(np.clip(cos_e, -1.0, 1.0)), np.nan)
+            ecc = np.where(np.abs(cos_e) <= 1.0, TWO_PI - np.arccos(fast_clip(cos_e, -1.0, 1.0)), np.nan)
             p, q = self.p_hat, self.q_hat
             # Restart from the ellipsoid's radius at that point's geocentric latitude: metres off.
             sin_lat = (a * (np.cos(ecc) - e) * p[:, 2] + b * np.sin(ecc) * q[:, 2]) / mean_radius
             radius = WGS84_A_M * WGS84_B_M / np.sqrt(WGS84_B_M**2 + (WGS84_A_M**2 - WGS84_B_M**2) * sin_lat**2)
             cos_e = (1.0 - radius / a) / e
-            ecc = np.where(np.abs(cos_e) <= 1.0, TWO_PI - np.arccos(np.clip(cos_e, -1.0, 1.0)), ecc)
+            ecc = np.where(np.abs(cos_e) <= 1.0, TWO_PI - np.arccos(fast_clip(cos_e, -1.0, 1.0)), ecc)
             # Newton on the ellipsoid equation; in-plane coefficients make it a few scalar ops per step.
             w = np.array([1.0 / WGS84_A_M**2, 1.0 / WGS84_A_M**2, 1.0 / WGS84_B_M**2])
             pp = (p * p * w).sum(-1) * a * a
@@ -201,8 +206,8 @@ class Ellipses:
                 dc, ds = -np.sin(ecc), np.cos(ecc)
                 df = 2.0 * (pp * c * dc + qq * s * ds + pq * (dc * s + c * ds))
                 step = f / df
-                ecc = np.clip(ecc - step, np.pi, TWO_PI)
-                if not np.any(np.abs(step) > 1e-13):
+                ecc = fast_clip(ecc - step, np.pi, TWO_PI)
+                if not (np.abs(step) > 1e-13).any():
                     break
         return ecc
 

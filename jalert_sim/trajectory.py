@@ -91,7 +91,7 @@ import pyproj
 
 from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_F
 from .errors import InputError, TrajectoryError
-from .kepler import Ellipses, ecef_to_lat_alt, geodetic_to_ecef, omega_cross, rotate_z
+from .kepler import Ellipses, fast_clip, ecef_to_lat_alt, geodetic_to_ecef, omega_cross, rotate_z
 
 __all__ = [
     "BoostModel",
@@ -423,7 +423,7 @@ def _default_burn_time(speed):
     """Default burn time (s) for an Earth-relative burnout speed (m/s): one fast stage, then slow ones."""
     first = np.minimum(speed, BOOST_STAGE1_SPEED_M_S) / BOOST_STAGE1_ACCEL_M_S2
     upper = np.maximum(speed - BOOST_STAGE1_SPEED_M_S, 0.0) / BOOST_UPPER_ACCEL_M_S2
-    return np.clip(first + upper, BOOST_MIN_BURN_S, BOOST_MAX_BURN_S)
+    return fast_clip(first + upper, BOOST_MIN_BURN_S, BOOST_MAX_BURN_S)
 
 
 def _boost(speed, gamma, apogee_m, boost):
@@ -450,7 +450,7 @@ def _boost(speed, gamma, apogee_m, boost):
     downrange = chord * np.cos(elevation)
     # Bezier position B(u); u = (t / T)**power, chosen so the speed at burnout is the free flight's.
     end_speed_per_u = 2.0 * np.hypot(downrange, (1.0 - k) * height)
-    power = np.clip(speed * burn / end_speed_per_u, 1.0, 10.0)
+    power = fast_clip(speed * burn / end_speed_per_u, 1.0, 10.0)
     return burn, downrange, height, power
 
 
@@ -458,7 +458,7 @@ def _sphere_fwd(lat, lon, az, dist):
     """Spherical direct problem (radians, metres): the cheap twin of Geod.fwd for the Jacobian."""
     d = dist / _MEAN_RADIUS_M
     sl, cl = np.sin(lat), np.cos(lat)
-    lat2 = np.arcsin(np.clip(sl * np.cos(d) + cl * np.sin(d) * np.cos(az), -1, 1))
+    lat2 = np.arcsin(fast_clip(sl * np.cos(d) + cl * np.sin(d) * np.cos(az), -1, 1))
     lon2 = lon + np.arctan2(np.sin(az) * np.sin(d) * cl, np.cos(d) - sl * np.sin(lat2))
     back = np.arctan2(np.sin(lon - lon2) * cl, np.cos(lat2) * sl - np.sin(lat2) * cl * np.cos(lon - lon2))
     return lat2, lon2, back + np.pi
@@ -466,7 +466,7 @@ def _sphere_fwd(lat, lon, az, dist):
 
 def _sphere_dist(lat1, lon1, lat2, lon2):
     h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2.0 * _MEAN_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0, 1)))
+    return 2.0 * _MEAN_RADIUS_M * np.arcsin(np.sqrt(fast_clip(h, 0, 1)))
 
 
 def _sphere_bearing(lat1, lon1, lat2, lon2):
@@ -530,7 +530,7 @@ def _initial_guess(lat0, az, apogee_m, range_m, boost):
     ra = r + apogee_m
     with np.errstate(invalid="ignore"):
         # Minimum-energy ellipse between two points at radius r: r_a = r/2 (1 + sin(x) + cos(x)), x = half angle.
-        half_me = np.arcsin(np.clip((2 * ra / r - 1) / math.sqrt(2), -1, 1)) - math.pi / 4
+        half_me = np.arcsin(fast_clip((2 * ra / r - 1) / math.sqrt(2), -1, 1)) - math.pi / 4
     half = np.where(np.isnan(range_m), half_me, range_m / (2 * r))
     for _ in range(2):
         e = (ra - r) / (ra - r * np.cos(half))
@@ -538,17 +538,17 @@ def _initial_guess(lat0, az, apogee_m, range_m, boost):
         a = p / (1 - e * e)
         # The target moves east with the Earth during the flight: aim the inertial arc
         # that much farther along the azimuth (the dominant error for lofted shots).
-        cos_e = np.clip((1 - r / a) / e, -1, 1)
+        cos_e = fast_clip((1 - r / a) / e, -1, 1)
         ecc = np.arccos(cos_e)
         flight = 2 * (np.pi - (ecc - e * np.sin(ecc))) * np.sqrt(a**3 / GM_M3_S2)
         drift = OMEGA_EARTH_RAD_S * r * np.cos(lat0) * flight * np.sin(az)
-        half = np.where(np.isnan(range_m), half_me, np.clip(range_m + drift, 0.02 * r, 3.0 * r) / (2 * r))
+        half = np.where(np.isnan(range_m), half_me, fast_clip(range_m + drift, 0.02 * r, 3.0 * r) / (2 * r))
     v_surface = np.sqrt(GM_M3_S2 * (2 / r - 1 / a))
-    cos_g0 = np.clip(np.sqrt(GM_M3_S2 * p) / (r * v_surface), -1, 1)
+    cos_g0 = fast_clip(np.sqrt(GM_M3_S2 * p) / (r * v_surface), -1, 1)
     burn, _, height, _ = _boost(v_surface, np.full_like(v_surface, 0.6), apogee_m, boost)
     rb = r + height
     vb = np.sqrt(np.maximum(v_surface**2 - 2 * GM_M3_S2 * (1 / r - 1 / rb), 1e4))
-    cos_gb = np.clip(r * v_surface * cos_g0 / (rb * vb), 0, 1)
+    cos_gb = fast_clip(r * v_surface * cos_g0 / (rb * vb), 0, 1)
     gb = np.arccos(cos_gb)
     # Subtract the ground's eastward speed to get an Earth-relative guess.
     ve = vb * np.cos(gb) * np.sin(az) - OMEGA_EARTH_RAD_S * rb * np.cos(lat0)
@@ -583,7 +583,7 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     have_jac = np.zeros(n, bool)
     f_prev = np.zeros((n, 2))
     g_lo, g_hi = 1e-3, math.pi / 2 - 1e-4
-    gamma = np.clip(gamma, g_lo, g_hi)
+    gamma = fast_clip(gamma, g_lo, g_hi)
     d = _SLOPE_STEP_RAD
     for _ in range(_MAX_ITER):
         act = np.nonzero(~done & ~failed)[0]
@@ -679,8 +679,8 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         have_jac[idx[singular]] = False
         step_v, step_g = np.nan_to_num(step_v), np.nan_to_num(step_g)
         s, g = s[go], g[go]
-        new_s = np.clip(s + step_v, 50.0, 11_000.0)
-        new_g = np.clip(g + step_g, g_lo, g_hi)
+        new_s = fast_clip(s + step_v, 50.0, 11_000.0)
+        new_g = fast_clip(g + step_g, g_lo, g_hi)
         # A solution beyond the vertical (or the speed limits) does not exist: stop after a few tries.
         pinned = (new_g != g + step_g) | (new_s != s + step_v)
         stuck[idx] = np.where(pinned, stuck[idx] + 1, 0)
