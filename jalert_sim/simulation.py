@@ -74,8 +74,9 @@ class SimulationResult:
 
     def to_dict(self, *, track: bool = True) -> dict[str, Any]:
         """The JSON document of ``jalert-sim run --format json`` (ISO 8601 times with offset)."""
-        iso = lambda s: None if s is None else self.time(s).isoformat()  # noqa: E731
-        tr = self.trajectory
+        # Crossing times are good to about a second: ISO times say no more than that.
+        iso = lambda s: None if s is None else self.time(round(s)).isoformat(timespec="seconds")  # noqa: E731
+        tr = {k: v for k, v in self.trajectory.items() if k not in ("ok", "error")}
         a = self.assessment
         imp = a.impact
         doc: dict[str, Any] = {
