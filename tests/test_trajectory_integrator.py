@@ -66,6 +66,6 @@ def test_integrated_impact_matches(name):
     x, y, z = sol.y_events[0][0][:3]
     lon, lat, _ = TO_GEODETIC.transform(x, y, z)
     _, _, miss = GEOD.inv(lon, lat, tr.impact_lon[0], tr.impact_lat[0])
-    print(f"{name}: integrator vs model impact {miss:.1f} m, time {sol.t_events[0][0] - tr.flight_time_s[0]:+.3f} s")
+    print(f"{name}: integrator vs model impact {miss:.4f} m, time {sol.t_events[0][0] - tr.flight_time_s[0]:+.5f} s")
     assert miss < 1000.0
     assert abs(sol.t_events[0][0] - tr.flight_time_s[0]) < 1.0
