@@ -54,9 +54,11 @@ Model and assumptions
   apogee: the burnout flight-path angle that maximises the ground range on the
   rotating Earth for its Earth-relative burnout speed (equivalently, the least
   burnout speed, i.e. the least work for the rocket, for that ground range). Such arcs
-  only exist up to an apogee of ~1,300 km (range ~ a quarter of the Earth's
-  circumference), so without a range the apogee is limited to
-  MIN_ENERGY_MAX_APOGEE_KM = 1,200 km.
+  only exist up to an apogee of ~1,300 km (surface to surface, at a range of a
+  quarter of the Earth's circumference; the apogee stops growing with range
+  there), so without a range the apogee is limited to MIN_ENERGY_MAX_APOGEE_KM =
+  1,200 km, which with the default boost is a range of ~5,000-5,800 km
+  depending on the azimuth (longer eastward). Longer flights need range_km.
 * **Ignored:** drag (matters below ~100 km: during boost, whose profile is
   prescribed anyway, and the last ~30-60 s of re-entry, where it slows the
   warhead and moves the impact by a few km and the impact time by seconds), re-
