@@ -145,35 +145,21 @@ def read_rings(path: Path) -> dict[str, list[np.ndarray]]:
     return out
 
 
-def ring_polygon(pts: np.ndarray) -> shapely.Geometry:
-    """A valid (Multi)Polygon from one ring; self-intersections repaired with make_valid."""
+def ring_polygon(pts: np.ndarray) -> MultiPolygon:
+    """A valid MultiPolygon from one ring; self-intersections repaired with make_valid."""
     if len(pts) < 3:
-        return Polygon()
-    geom = shapely.make_valid(Polygon(pts))
-    return polygonal(geom)
-
-
-def polygonal(geom: shapely.Geometry) -> shapely.Geometry:
-    """Only the polygonal parts of ``geom`` (make_valid may add stray lines or points)."""
-    parts = [g for g in shapely.get_parts(geom) if g.geom_type == "Polygon" and not g.is_empty]
-    polys: list[Polygon] = []
-    for g in parts:
-        polys.append(g)
-    if not parts:
-        # make_valid can return a GeometryCollection holding polygons
-        for g in shapely.get_parts(geom):
-            if g.geom_type in ("MultiPolygon", "GeometryCollection"):
-                polys.extend(p for p in shapely.get_parts(g) if p.geom_type == "Polygon")
-    return MultiPolygon(polys) if polys else Polygon()
+        return MultiPolygon()
+    return as_multipolygon(shapely.make_valid(Polygon(pts)))
 
 
 def as_multipolygon(geom: shapely.Geometry) -> MultiPolygon:
+    """The polygonal parts of ``geom`` (make_valid may add stray lines or points) as one MultiPolygon."""
     parts: list[Polygon] = []
     for g in shapely.get_parts(geom):
-        if g.geom_type == "Polygon":
+        if g.geom_type == "Polygon" and not g.is_empty:
             parts.append(g)
         elif g.geom_type in ("MultiPolygon", "GeometryCollection"):
-            parts.extend(p for p in shapely.get_parts(g) if p.geom_type == "Polygon")
+            parts.extend(as_multipolygon(g).geoms)
     return MultiPolygon(parts)
 
 
@@ -279,7 +265,7 @@ def build_footprints(lands_xy: list[shapely.Geometry]) -> list[shapely.Geometry]
             continue
         sea_band = coast.buffer(band_m, quad_segs=8).difference(others)
         fp = shapely.union_all([land, shapely.simplify(sea_band, FOOTPRINT_TOLERANCE_M)])
-        out.append(polygonal(shapely.make_valid(fp)) if not fp.is_valid else fp)
+        out.append(fp if fp.is_valid else as_multipolygon(shapely.make_valid(fp)))
     return out
 
 
