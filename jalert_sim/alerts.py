@@ -151,7 +151,17 @@ def assess(trajectories: Trajectories, launch_times: list[datetime], model: Aler
 
     ``launch_times`` (timezone-aware) are used only to word the clock times in the
     messages; every time in the result is in seconds after launch.
+
+    Computes what :func:`assess_reference` does, vectorised across trajectories and
+    prefectures (jalert_sim._fast_assess; tests/test_fast_assess.py keeps them equal).
     """
+    from ._fast_assess import assess as fast
+
+    return fast(trajectories, launch_times, model)
+
+
+def assess_reference(trajectories: Trajectories, launch_times: list[datetime], model: AlertModel = AlertModel()) -> list[Assessment]:
+    """The alert model one trajectory at a time: the readable statement of what :func:`assess` computes."""
     n = len(trajectories)
     if n == 0:
         return []

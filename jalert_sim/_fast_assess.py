@@ -1,0 +1,436 @@
+"""The alert engine vectorised across trajectories: what :func:`jalert_sim.alerts.assess` computes.
+
+``alerts.assess_reference`` states the model one trajectory at a time and is the
+reference; this module computes the same quantities with array operations across
+all (trajectory, prefecture) pairs of a batch, and ``alerts.assess`` uses it.
+tests/test_fast_assess.py checks that both agree (to floating-point noise) on a few
+hundred varied scenarios: change the model there first, then here.
+
+What makes it fast without changing any result:
+
+* Only the part of each coarse track that can matter is projected. A cheap
+  spherical projection (within 0.5 % of the exact one, measured over the whole
+  region) finds the samples that may lie within reach of some footprint; the
+  track from one sample before the first of them to one after the last is
+  projected exactly. Dropped segments lie farther than the corridor (and the
+  impact radius) from every footprint, so the STRtree answers and every minimum
+  below are the same as on the whole track.
+* Crossings, bisections and closest approaches are done for all pairs at once:
+  one ``positions_at`` call per stage with per-pair time rows, one vectorised
+  ``contains_xy``/``distance`` call with an array of (prepared) footprints.
+* Exact distances are only computed where they can be the minimum: a sample
+  inside the footprint settles it (distance 0, first such sample); otherwise the
+  distance to the footprint's bounding box is a lower bound that rules out most
+  samples.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from functools import cache
+
+import numpy as np
+import shapely
+
+from . import geography, seas
+from .alerts import COARSE_STEP_S, FINE_STEP_S, _BISECTIONS, AlertModel, Assessment, Impact, PrefectureAlert, _messages
+from .describe import describe_point
+from .places import landmarks
+from .projection import GEOD
+from .trajectory import Trajectories
+
+#: Ground distance one coarse step can cover, m (the reference's bound for its bbox test).
+_STEP_M = 8000.0 * COARSE_STEP_S
+_SPHERE_R_M = 6_371_008.8
+
+
+@cache
+def _footprints() -> tuple[np.ndarray, np.ndarray]:
+    """(prepared copies of the 47 footprints, their bounds (47, 4))."""
+    geoms = shapely.from_wkb(shapely.to_wkb([p.footprint_xy for p in geography.prefectures()]))
+    shapely.prepare(geoms)
+    return geoms, shapely.bounds(geoms)
+
+
+def _approx_xy(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Spherical azimuthal equidistant about the same centre as geography.to_xy: within 0.5 % of
+    the distance from the centre (measured over 100-250 E, 10 S-70 N), used only to prefilter."""
+    lat0, lon0 = np.radians(36.0), np.radians(138.0)
+    p, dl = np.radians(lat), np.radians(lon) - lon0
+    cos_c = np.sin(lat0) * np.sin(p) + np.cos(lat0) * np.cos(p) * np.cos(dl)
+    c = np.arccos(np.clip(cos_c, -1.0, 1.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        k = np.where(c > 1e-9, c / np.sin(c), 1.0)
+    return (_SPHERE_R_M * k * np.cos(p) * np.sin(dl),
+            _SPHERE_R_M * k * (np.cos(lat0) * np.sin(p) - np.sin(lat0) * np.cos(p) * np.cos(dl)))
+
+
+def _maybe_near(lon: np.ndarray, lat: np.ndarray, reach_m: float) -> np.ndarray:
+    """False where a point is surely farther than ``reach_m`` from every footprint (NaN: False)."""
+    _, bounds = _footprints()
+    ax, ay = _approx_xy(lon, lat)
+    slack = 10_000.0 + 0.015 * np.hypot(ax, ay) + reach_m
+    lo_x, lo_y = bounds[:, 0].min(), bounds[:, 1].min()
+    hi_x, hi_y = bounds[:, 2].max(), bounds[:, 3].max()
+    with np.errstate(invalid="ignore"):
+        out = (ax > lo_x - slack) & (ax < hi_x + slack) & (ay > lo_y - slack) & (ay < hi_y + slack)
+    k = np.nonzero(out)
+    if len(k[0]):
+        px, py, ps = ax[k][:, None], ay[k][:, None], slack[k][:, None]
+        box = ((px > bounds[:, 0] - ps) & (px < bounds[:, 2] + ps) & (py > bounds[:, 1] - ps) & (py < bounds[:, 3] + ps))
+        out[k] = box.any(axis=1)
+    return out
+
+
+def _first_true(mask: np.ndarray) -> np.ndarray:
+    """Index of the first True per row (-1 if none)."""
+    return np.where(mask.any(axis=1), mask.argmax(axis=1), -1)
+
+
+def _last_true(mask: np.ndarray) -> np.ndarray:
+    m = mask.shape[1]
+    return np.where(mask.any(axis=1), m - 1 - mask[:, ::-1].argmax(axis=1), -1)
+
+
+def _fine_grid(lo: np.ndarray, hi: np.ndarray, flight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of ``np.arange(lo, hi + FINE_STEP_S, FINE_STEP_S).clip(0, flight)``, NaN-padded, and their lengths."""
+    n = np.ceil((hi + FINE_STEP_S - lo) / FINE_STEP_S).astype(int)
+    width = int(n.max(initial=1))
+    cols = np.arange(width)
+    grid = lo[:, None] + cols[None, :] * FINE_STEP_S
+    grid = np.clip(grid, 0.0, flight[:, None])
+    return np.where(cols[None, :] < n[:, None], grid, np.nan), n
+
+
+def _project(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """geography.to_xy on the finite entries; NaN elsewhere."""
+    x = np.full(lat.shape, np.nan)
+    y = np.full(lat.shape, np.nan)
+    ok = ~np.isnan(lat)
+    if ok.any():
+        x[ok], y[ok] = geography.to_xy(lon[ok], lat[ok])
+    return x, y
+
+
+def _box_distance(x: np.ndarray, y: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+    """A lower bound of the distance from (x, y) to a geometry with these bounds (rounding included)."""
+    dx = np.maximum(np.maximum(bounds[..., 0] - x, x - bounds[..., 2]), 0.0)
+    dy = np.maximum(np.maximum(bounds[..., 1] - y, y - bounds[..., 3]), 0.0)
+    return np.hypot(dx, dy) * (1.0 - 1e-12) - 1e-6
+
+
+def _min_distance(fp: np.ndarray, bounds: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per row: (index of the first minimum, minimum) of shapely.distance(fp[row], point) over the
+    finite points of the row, as ``np.argmin`` would find it; exact distances only where needed."""
+    rows, cols = x.shape
+    valid = ~np.isnan(x)
+    inside = np.zeros((rows, cols), bool)
+    b = bounds[:, None, :]
+    in_box = valid & (x >= b[..., 0]) & (x <= b[..., 2]) & (y >= b[..., 1]) & (y <= b[..., 3])
+    r, c = np.nonzero(in_box)
+    if len(r):
+        inside[r, c] = shapely.contains_xy(fp[r], x[r, c], y[r, c])
+    first_in = _first_true(inside)
+    best_k = first_in.copy()
+    best_d = np.where(first_in >= 0, 0.0, np.inf)
+    todo = np.nonzero(first_in < 0)[0]
+    if len(todo):
+        xs, ys, vs = x[todo], y[todo], valid[todo]
+        lb = np.where(vs, _box_distance(xs, ys, b[todo]), np.inf)
+        # Evaluate the most promising sample, then every sample whose bound does not exclude it.
+        seed = lb.argmin(axis=1)
+        seed_d = shapely.distance(fp[todo], shapely.points(xs[np.arange(len(todo)), seed], ys[np.arange(len(todo)), seed]))
+        d = np.full(xs.shape, np.inf)
+        d[np.arange(len(todo)), seed] = seed_d
+        cand = vs & (lb <= seed_d[:, None])
+        cand[np.arange(len(todo)), seed] = False
+        r, c = np.nonzero(cand)
+        if len(r):
+            d[r, c] = shapely.distance(fp[todo][r], shapely.points(xs[r, c], ys[r, c]))
+        best_k[todo] = d.argmin(axis=1)
+        best_d[todo] = d[np.arange(len(todo)), best_k[todo]]
+    return best_k, best_d
+
+
+def assess(trajs: Trajectories, launch_times: list[datetime], model: AlertModel) -> list[Assessment]:
+    """Same as ``alerts.assess_reference(trajs, launch_times, model)``."""
+    n = len(trajs)
+    if n == 0:
+        return []
+    prefs = geography.prefectures()
+    fps, bounds = _footprints()
+
+    t, lat, lon, alt = trajs.sample(COARSE_STEP_S)
+    valid = ~np.isnan(lat)
+    count = valid.sum(axis=1)  # valid samples are a prefix of each row
+    reach = max(model.corridor_km, model.impact_radius_km) * 1000.0 + 2.0 * _STEP_M
+    near = _maybe_near(lon, lat, reach) & valid
+    first, last = _first_true(near), _last_true(near)
+    has = first >= 0
+    lo = np.where(has, np.maximum(first - 1, 0), 0)
+    hi = np.where(has, np.minimum(last + 1, count - 1), -1)
+
+    # The projected coarse samples of each kept range: X, Y (n, m), NaN outside the range.
+    cols = np.arange(t.shape[1])[None, :]
+    keep = (cols >= lo[:, None]) & (cols <= hi[:, None])
+    X, Y = _project(np.where(keep, lat, np.nan), np.where(keep, lon, np.nan))
+    r, c = np.nonzero(keep)
+    lines = np.full(n, None, dtype=object)
+    if len(r):
+        line_of, compact = np.unique(r, return_inverse=True)
+        lines[line_of] = shapely.linestrings(np.column_stack([X[r, c], Y[r, c]]), indices=compact)
+    ix, iy = geography.to_xy(trajs.impact_lon, trajs.impact_lat)
+    impact_points = shapely.points(ix, iy)
+
+    # The same pairs as footprint_tree().query(lines or points, predicate), found the other way round:
+    # the predicates are symmetric, and a prepared footprint tests a simple line or point much faster
+    # than a prepared line tests a footprint of hundreds of vertices.
+    line_rows = np.nonzero(lines != None)[0]  # noqa: E711
+    line_tree = shapely.STRtree(lines[line_rows])
+    point_tree = shapely.STRtree(impact_points)
+
+    def keys(q: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+        row = q[1] if rows is None else rows[q[1]]
+        return np.unique(row.astype(np.int64) * len(prefs) + q[0])
+
+    corridor = keys(line_tree.query(fps, predicate="dwithin", distance=model.corridor_km * 1000.0), line_rows)
+    crossed = keys(line_tree.query(fps, predicate="intersects"), line_rows)
+    near_impact = keys(point_tree.query(fps, predicate="dwithin", distance=model.impact_radius_km * 1000.0))
+    hit = keys(point_tree.query(fps, predicate="intersects"))
+    warned = np.union1d(np.union1d(corridor, near_impact), hit)  # sorted: by trajectory, then prefecture
+    p_row, p_pref = warned // len(prefs), warned % len(prefs)
+    p_crossed, p_hit, p_near = np.isin(warned, crossed), np.isin(warned, hit), np.isin(warned, near_impact)
+    flight = trajs.flight_time_s
+
+    closest_s, closest_km = _closest(trajs, t, X, Y, count, flight, p_row, p_pref, fps, bounds)
+    crossing = _crossings(trajs, t, X, Y, count, flight, p_row[p_crossed], p_pref[p_crossed], fps, bounds)
+    crossing_of = dict(zip(np.nonzero(p_crossed)[0].tolist(), crossing))
+
+    impacts = _Impacts(trajs.impact_lat, trajs.impact_lon, ix, iy, flight, prefs)
+    hit_sets: list[set[int]] = [set() for _ in range(n)]
+    for a, b in zip((hit // len(prefs)).tolist(), (hit % len(prefs)).tolist()):
+        hit_sets[a].add(b)
+    starts = np.searchsorted(p_row, np.arange(n + 1))
+    results = []
+    for i in range(n):
+        flight_time_s = float(flight[i])
+        alerts = []
+        first_entry, last_exit, exit_fix = None, None, None
+        for p in range(starts[i], starts[i + 1]):
+            pref = prefs[p_pref[p]]
+            cross = crossing_of.get(p)
+            c_s, c_km = closest_s[p], closest_km[p]
+            if p_hit[p] or p_near[p]:
+                reason, moment_s = "impact", flight_time_s
+            elif cross is not None:
+                reason, moment_s = "overflight", cross[0]
+            else:
+                reason, moment_s = "corridor", c_s
+            if cross is not None:
+                start_s, end_s, min_alt_km, last_inside = cross
+                if first_entry is None or start_s < first_entry:
+                    first_entry = start_s
+                if last_exit is None or end_s > last_exit:
+                    last_exit, exit_fix = end_s, last_inside
+                if reason == "impact" and p_hit[p]:
+                    moment_s = start_s
+            else:
+                start_s = end_s = min_alt_km = None
+            alerts.append(PrefectureAlert(
+                code=pref.code, name=pref.name, name_ja=pref.name_ja, region=pref.region, region_ja=pref.region_ja,
+                reason=reason, alert_time_s=model.latency_s,
+                overflight_start_s=start_s, overflight_end_s=end_s, min_altitude_km=min_alt_km,
+                closest_approach_s=c_s, closest_distance_km=c_km, lead_time_s=moment_s - model.latency_s,
+            ))
+        impact = impacts.one(i, hit_sets[i], exit_fix)
+        crossed_i = {int(j) for j, cr in zip(p_pref[starts[i]:starts[i + 1]], p_crossed[starts[i]:starts[i + 1]]) if cr}
+        msgs, summary = _messages(alerts, impact, trajs, i, launch_times[i], model, prefs, crossed_i)
+        results.append(Assessment(
+            alerts=tuple(alerts), impact=impact, messages=tuple(msgs),
+            overflight_start_s=first_entry, overflight_end_s=last_exit,
+            summary_ja=summary[0], summary_en=summary[1],
+        ))
+    return results
+
+
+def _closest(trajs, t, X, Y, count, flight, rows, prefs_idx, fps, bounds):
+    """(time_s, distance_km) lists of the ground track's nearest approach, per pair (alerts._closest_approach)."""
+    if len(rows) == 0:
+        return [], []
+    fp, bd = fps[prefs_idx], bounds[prefs_idx]
+    k, d = _min_distance(fp, bd, X[rows], Y[rows])
+    out_s = t[rows, k].astype(float)
+    out_km = np.zeros(len(rows))
+    far = np.nonzero(d > 0.0)[0]
+    if len(far):
+        fr = rows[far]
+        lo = t[fr, np.maximum(k[far] - 1, 0)]
+        hi = t[fr, np.minimum(k[far] + 1, count[fr] - 1)]
+        fine_t, _ = _fine_grid(lo, hi, flight[fr])
+        flat, flon, _ = trajs.select(fr).positions_at(fine_t)
+        fx, fy = _project(flat, flon)
+        m, fd = _min_distance(fp[far], bd[far], fx, fy)
+        out_s[far] = fine_t[np.arange(len(far)), m]
+        out_km[far] = fd / 1000.0
+    return out_s.tolist(), out_km.tolist()
+
+
+def _crossings(trajs, t, X, Y, count, flight, rows, prefs_idx, fps, bounds):
+    """Per crossed pair: (entry_s, exit_s, min_altitude_km, (lat, lon) last inside) or None (alerts._crossing)."""
+    out: list = [None] * len(rows)
+    if len(rows) == 0:
+        return out
+    fp, bd = fps[prefs_idx], bounds[prefs_idx]
+    b = bd[:, None, :]
+    xs, ys = X[rows], Y[rows]
+    with np.errstate(invalid="ignore"):
+        near = ((xs > b[..., 0] - _STEP_M) & (xs < b[..., 2] + _STEP_M)
+                & (ys > b[..., 1] - _STEP_M) & (ys < b[..., 3] + _STEP_M))
+    k0, k1 = _first_true(near), _last_true(near)
+    go = np.nonzero(k0 >= 0)[0]
+    if len(go) == 0:
+        return out
+    gr = rows[go]
+    t0 = t[gr, np.maximum(k0[go] - 1, 0)]
+    t1 = t[gr, np.minimum(k1[go] + 1, count[gr] - 1)]
+    fine_t, width = _fine_grid(t0, t1, flight[gr])
+    sub = trajs.select(gr)
+    flat, flon, falt = sub.positions_at(fine_t)
+    # Only points in the footprint's box can be inside it: project and test those.
+    ax, ay = _approx_xy(flon, flat)
+    gb = bd[go][:, None, :]
+    slack = 10_000.0 + 0.015 * np.hypot(ax, ay)
+    with np.errstate(invalid="ignore"):
+        maybe = ((ax > gb[..., 0] - slack) & (ax < gb[..., 2] + slack)
+                 & (ay > gb[..., 1] - slack) & (ay < gb[..., 3] + slack))
+    r, c = np.nonzero(maybe)
+    inside = np.zeros(fine_t.shape, bool)
+    if len(r):
+        px, py = geography.to_xy(flon[r, c], flat[r, c])
+        inside[r, c] = shapely.contains_xy(fp[go][r], px, py)
+    a, z = _first_true(inside), _last_true(inside)
+    ok = np.nonzero(a >= 0)[0]
+    if len(ok) == 0:
+        return out
+    a, z, width = a[ok], z[ok], width[ok]
+    rows_ok = np.arange(len(ok))
+    ft = fine_t[ok]
+    # Bisection of every boundary at once: entries then exits.
+    refine_in = np.nonzero(a > 0)[0]
+    refine_out = np.nonzero(z < width - 1)[0]
+    t_out = np.concatenate([ft[refine_in, a[refine_in] - 1], ft[refine_out, z[refine_out] + 1]])
+    t_in = np.concatenate([ft[refine_in, a[refine_in]], ft[refine_out, z[refine_out]]])
+    which = np.concatenate([refine_in, refine_out])
+    if len(which):
+        bis = sub.select(ok[which])
+        geom = fp[go][ok[which]]
+        for _ in range(_BISECTIONS):
+            mid = 0.5 * (t_out + t_in)
+            mlat, mlon, _ = bis.positions_at(mid[:, None])
+            mx, my = geography.to_xy(mlon[:, 0], mlat[:, 0])
+            inn = shapely.contains_xy(geom, mx, my)
+            t_in = np.where(inn, mid, t_in)
+            t_out = np.where(inn, t_out, mid)
+        refined = 0.5 * (t_out + t_in)
+    entry = ft[rows_ok, a].copy()
+    exit_ = ft[rows_ok, z].copy()
+    if len(which):
+        entry[refine_in] = refined[: len(refine_in)]
+        exit_[refine_out] = refined[len(refine_in):]
+    _, _, ealt = sub.select(ok).positions_at(np.column_stack([entry, exit_]))
+    inside_alt = np.where(inside[ok], falt[ok], np.inf).min(axis=1)
+    min_alt = np.minimum(inside_alt, np.nanmin(ealt, axis=1))
+    last_lat, last_lon = flat[ok][rows_ok, z], flon[ok][rows_ok, z]
+    for q, g in enumerate(go[ok].tolist()):
+        out[g] = (float(entry[q]), float(exit_[q]), max(float(min_alt[q]), 0.0),
+                  (float(last_lat[q]), float(last_lon[q])))
+    return out
+
+
+# --------------------------------------------------------------------------- the impact point
+
+
+@cache
+def _prepared_tree(which: str) -> tuple[shapely.STRtree, np.ndarray]:
+    """A land STRtree of geography or seas, and prepared copies of its geometries."""
+    tree = geography._land_tree() if which == "prefectures" else seas._land_tree()
+    geoms = shapely.from_wkb(shapely.to_wkb(tree.geometries))
+    shapely.prepare(geoms)
+    return tree, geoms
+
+
+def _first_intersecting(which: str, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Per point, the smallest index of the tree's geometries that intersect it, -1 if none
+    (``tree.query(Point(lon, lat), predicate="intersects")``, tested on prepared geometries)."""
+    tree, geoms = _prepared_tree(which)
+    q = tree.query(shapely.points(lon, lat))
+    hit = shapely.intersects_xy(geoms[q[1]], lon[q[0]], lat[q[0]])
+    out = np.full(len(lon), np.iinfo(np.int64).max)
+    np.minimum.at(out, q[0][hit], q[1][hit])
+    return np.where(out == np.iinfo(np.int64).max, -1, out)
+
+
+def nearest_landmarks(lat: np.ndarray, lon: np.ndarray) -> list:
+    """geography.nearest_landmark for many points: exact geodesic distances (the same GEOD.inv)
+    only to the landmarks that a spherical distance (within 1 % of the geodesic) cannot rule out."""
+    marks = landmarks()
+    mlat = np.radians([m.lat for m in marks])
+    mlon = np.radians([m.lon for m in marks])
+    plat, plon = np.radians(lat)[:, None], np.radians(lon)[:, None]
+    h = np.sin((mlat - plat) / 2) ** 2 + np.cos(plat) * np.cos(mlat) * np.sin((mlon - plon) / 2) ** 2
+    sphere = 2.0 * _SPHERE_R_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    cand = sphere <= sphere.min(axis=1, keepdims=True) * 1.01**2 + 1.0
+    r, c = np.nonzero(cand)
+    lons = np.array([m.lon for m in marks])
+    lats = np.array([m.lat for m in marks])
+    _, _, dist = GEOD.inv(lons[c], lats[c], np.asarray(lon, float)[r], np.asarray(lat, float)[r])
+    full = np.full(cand.shape, np.inf)
+    full[r, c] = dist
+    return [marks[k] for k in full.argmin(axis=1).tolist()]
+
+
+class _Impacts:
+    """Where every impact point lies (land, territorial sea, EEZ, sea, nearest landmark), computed
+    for all points at once; ``one(i, ...)`` builds what alerts._impact builds for point i."""
+
+    def __init__(self, lat, lon, x, y, time_s, prefs):
+        self.lat, self.lon, self.time_s, self.prefs = lat.tolist(), lon.tolist(), time_s.tolist(), prefs
+        land = _first_intersecting("prefectures", lon, lat)
+        self.on_land = land.tolist()
+        self.territorial = shapely.contains_xy(geography.japan_footprint_xy(), x, y).tolist()
+        footprint, inner, outer = seas._eez_layers()
+        inside = shapely.contains_xy(footprint, x, y) | shapely.contains_xy(inner, x, y)
+        self.eez = np.where(inside, seas.EEZStatus.INSIDE.value,
+                            np.where(shapely.contains_xy(outer, x, y), seas.EEZStatus.UNCERTAIN.value,
+                                     seas.EEZStatus.OUTSIDE.value)).tolist()
+        lon_min, lat_min, lon_max, lat_max = seas.REGION
+        sea = np.full(len(lat), None, dtype=object)
+        open_sea = (lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max)
+        open_sea &= _first_intersecting("seas", lon, lat) < 0
+        left = open_sea.copy()
+        for named, poly in seas._sea_polygons():
+            k = np.nonzero(left)[0]
+            inside_sea = shapely.contains_xy(poly, lon[k], lat[k])
+            sea[k[inside_sea]] = named
+            left[k[inside_sea]] = False
+        sea[left] = seas.PACIFIC_OCEAN
+        self.sea = sea.tolist()
+        self.nearest = nearest_landmarks(lat, lon)
+
+    def one(self, i: int, hit: set[int], exit_fix: tuple[float, float] | None) -> Impact:
+        lat, lon = self.lat[i], self.lon[i]
+        land, territorial = self.on_land[i], self.territorial[i]
+        code = None
+        if territorial:
+            code = self.prefs[land].code if land >= 0 else (self.prefs[min(hit)].code if hit else None)
+        # For an overflight the government describes the fall from where the path left Japan.
+        reference = nearest_landmarks(np.array([exit_fix[0]]), np.array([exit_fix[1]]))[0] if exit_fix else self.nearest[i]
+        d = describe_point(lat, lon, reference=reference)
+        sea = self.sea[i]
+        return Impact(
+            lat=lat, lon=lon, time_s=self.time_s[i], prefecture_code=code, on_land=land >= 0,
+            in_territorial_sea=territorial, eez_status=self.eez[i],
+            sea=sea.name if sea else None, sea_ja=sea.name_ja if sea else None,
+            description=d.text_en, description_ja=d.text_ja,
+            landmark=d.landmark.name, distance_km=d.distance_km, direction=d.direction,
+        )
