@@ -383,15 +383,62 @@ def _run(prepared: list[_Prepared]) -> list[SimulationResult | JalertError]:
             continue
         sub = trajs.select(good)
         assessments = assess(sub, [ps[g].launch_time for g in good], model)
-        for j, g in enumerate(good):
+        summaries = _summaries(sub)
+        azimuths = sub.azimuth_deg.tolist()
+        for j, g in enumerate(good.tolist()):
             p = ps[g]
             out[idx[g]] = SimulationResult(
-                launch_lat=p.lat, launch_lon=p.lon, site=p.site, azimuth_deg=float(sub.azimuth_deg[j]),
+                launch_lat=p.lat, launch_lon=p.lon, site=p.site, azimuth_deg=azimuths[j],
                 apogee_km=p.apogee_km, range_km=p.range_km, launch_time=p.launch_time,
-                model=model, boost=boost, trajectory=sub.summary(j), assessment=assessments[j],
-                track=sub.track(j, TRACK_STEP_S),
+                model=model, boost=boost, trajectory=summaries[j], assessment=assessments[j],
+                track=_LazyTrack(sub, j),
             )
     return out  # type: ignore[return-value]
+
+
+def _summaries(trajs) -> list[dict[str, Any]]:
+    """``[trajs.summary(j) for j in range(len(trajs))]``, converting each column once (performance)."""
+    from dataclasses import fields
+
+    columns: dict[str, list] = {}
+    for f in fields(trajs):
+        if f.name.startswith("_"):
+            continue
+        values = getattr(trajs, f.name)
+        if f.name in ("ok", "minimum_energy"):
+            columns[f.name] = [bool(v) for v in values.tolist()]
+        elif f.name == "error":
+            columns[f.name] = [None if v is None else str(v) for v in values.tolist()]
+        else:
+            columns[f.name] = [v if math.isfinite(v) else None for v in values.tolist()]
+    names = list(columns)
+    return [dict(zip(names, row)) for row in zip(*columns.values())]
+
+
+class _LazyTrack(Track):
+    """``trajs.track(j, TRACK_STEP_S)``, computed on first use: most results are never asked for it,
+    and sampling every trajectory at 5 s cost more than solving and assessing it (performance)."""
+
+    def __init__(self, trajs, j: int):  # noqa: D107  (Track's generated __init__ is bypassed on purpose)
+        object.__setattr__(self, "_source", (trajs, j))
+        object.__setattr__(self, "_track", None)
+
+    def _get(self) -> Track:
+        if self._track is None:
+            trajs, j = self._source
+            object.__setattr__(self, "_track", trajs.track(j, TRACK_STEP_S))
+        return self._track
+
+    t_s = property(lambda self: self._get().t_s)
+    lat = property(lambda self: self._get().lat)
+    lon = property(lambda self: self._get().lon)
+    alt_km = property(lambda self: self._get().alt_km)
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+    def __reduce__(self):
+        return (Track, (self.t_s, self.lat, self.lon, self.alt_km))
 
 
 def _trajectory_error(message: str) -> JalertError:
