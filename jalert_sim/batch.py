@@ -51,7 +51,7 @@ FIELDS: dict[str, str] = {
     "latency_s": "seconds from launch to the first J-Alert",
     "corridor_km": "half-width of the alert corridor, km",
     "impact_radius_km": "uncertainty radius of the predicted impact point, km",
-    "report_delay_s": "seconds from impact to the 'passed'/'fell' messages",
+    "report_delay_s": "seconds from leaving Japan to the 'passed' message and from impact to 'fell'",
     "burn_time_s": "powered-ascent duration, s",
     "burnout_altitude_km": "altitude at burnout, km",
 }
@@ -70,7 +70,7 @@ CSV_COLUMNS = (
 
 FORMATS = ("jsonl", "csv")
 #: Rows per chunk: large enough to amortise the vectorised calls, small enough to stream.
-DEFAULT_CHUNK_SIZE = 1000
+DEFAULT_CHUNK_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -424,12 +424,6 @@ def _chunks(source: _Source, chunk_size: int, out_format: str, track: bool, laun
         first += len(block)
 
 
-def _worker_init() -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the pool
-
-
 def run_batch(
     source: str | os.PathLike[str] | IO[Any],
     destination: str | os.PathLike[str] | IO[str] | None = None,
@@ -469,15 +463,18 @@ def run_batch(
         with _open_output(destination) as out:
             if format == "csv":
                 out.write(",".join(CSV_COLUMNS) + "\n")
-            chunks = _chunks(src, chunk_size, format, track, when)
-            for part in _solve_all(chunks, jobs):
-                out.write(part.text)
-                total += part.ok + part.failed
-                ok += part.ok
-                failed += part.failed
-                first_error = first_error or part.first_error
-                if progress is not None:
-                    progress(total, src.position(), src.size)
+            parts = _solve_all(_chunks(src, chunk_size, format, track, when), jobs)
+            try:
+                for part in parts:
+                    out.write(part.text)
+                    total += part.ok + part.failed
+                    ok += part.ok
+                    failed += part.failed
+                    first_error = first_error or part.first_error
+                    if progress is not None:
+                        progress(total, src.position(), src.size)
+            finally:
+                parts.close()  # stops the workers now, even while an exception is on its way out
     finally:
         src.close()
     return BatchSummary(total, ok, failed, time.perf_counter() - started, first_error)
@@ -489,34 +486,91 @@ def _solve_all(chunks: Iterator[_Chunk], jobs: int) -> Iterator[_ChunkOut]:
     if first is None:
         return
     second = next(chunks, None)
-    if jobs == 1 or second is None:  # one chunk: a pool would only cost its start-up
+    if jobs == 1 or second is None:  # one chunk: workers would only cost their start-up
         yield _solve_chunk(first)
         if second is not None:
             yield _solve_chunk(second)
             for chunk in chunks:
                 yield _solve_chunk(chunk)
         return
-    import multiprocessing as mp
+    yield from _Workers(jobs).run(_chain(first, second, chunks))
 
-    _warm_up()  # load the geography once, before forking, so the workers share it
-    methods = mp.get_all_start_methods()
-    context = mp.get_context("fork" if "fork" in methods else None)
-    pool = context.Pool(jobs, initializer=_worker_init)
-    try:
-        pending: deque = deque()
-        window = 2 * jobs
-        for chunk in _chain(first, second, chunks):
-            pending.append(pool.apply_async(_solve_chunk, (chunk,)))
-            if len(pending) >= window:
-                yield pending.popleft().get()
-        while pending:
-            yield pending.popleft().get()
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
+
+class _Workers:
+    """Forked worker processes, one pipe each, one chunk each at a time, results in input order.
+
+    Deliberately simpler than multiprocessing.Pool: no feeder threads, so nothing can block
+    on a full pipe when the batch is interrupted, and stopping is killing our own children.
+    A worker is sent its next chunk only after its result has been read, so neither side ever
+    waits on the other with a full pipe.
+    """
+
+    def __init__(self, jobs: int):
+        import multiprocessing as mp
+
+        _warm_up()  # load the geography once, before forking, so the workers share it
+        context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else None)
+        self.procs, self.conns = [], []
+        for _ in range(jobs):
+            mine, theirs = context.Pipe()
+            proc = context.Process(target=_worker_main, args=(theirs, mine), daemon=True)
+            proc.start()
+            theirs.close()
+            self.procs.append(proc)
+            self.conns.append(mine)
+
+    def run(self, chunks: Iterator[_Chunk]) -> Iterator[_ChunkOut]:
+        busy: deque[int] = deque()
+        try:
+            for w, conn in enumerate(self.conns):
+                chunk = next(chunks, None)
+                if chunk is None:
+                    break
+                conn.send(chunk)
+                busy.append(w)
+            while busy:
+                w = busy.popleft()
+                status, value = self.conns[w].recv()
+                if status != "ok":
+                    raise value
+                chunk = next(chunks, None)
+                if chunk is not None:
+                    self.conns[w].send(chunk)
+                    busy.append(w)
+                yield value
+            for conn in self.conns:
+                conn.send(None)
+            for proc in self.procs:
+                proc.join()
+        finally:
+            for proc in self.procs:
+                if proc.is_alive():
+                    proc.terminate()
+                    proc.join()
+            for conn in self.conns:
+                conn.close()
+
+
+def _worker_main(conn, parent_end) -> None:
+    import signal
+
+    parent_end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            chunk = conn.recv()
+        except EOFError:
+            return
+        if chunk is None:
+            return
+        try:
+            conn.send(("ok", _solve_chunk(chunk)))
+        except Exception as exc:  # a bug: hand it to the parent, which raises it
+            try:
+                conn.send(("error", exc))
+            except Exception:  # noqa: BLE001  (not picklable)
+                conn.send(("error", RuntimeError(f"worker failed: {exc!r}")))
 
 
 def _chain(first: _Chunk, second: _Chunk, rest: Iterator[_Chunk]) -> Iterator[_Chunk]:

@@ -280,6 +280,16 @@ def test_interrupted_cli_leaves_no_output_file(tmp_path):
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    time.sleep(0.2)
+    left = [p for p in Path("/proc").glob("[0-9]*") if _cmdline_has(p, str(src))]
+    assert not left, "worker processes outlived the batch"
+
+
+def _cmdline_has(proc_dir: Path, needle: str) -> bool:
+    try:
+        return needle in (proc_dir / "cmdline").read_bytes().decode(errors="replace")
+    except OSError:
+        return False
 
 
 # --------------------------------------------------------------------------- the command
