@@ -220,15 +220,19 @@ class Ellipses:
         Subtracting omega * t gives the Earth-fixed longitude.
         """
         extra = (slice(None),) + (None,) * (np.ndim(ecc_anomaly) - 1)
-        w = np.cross(self.p_hat, self.q_hat)
-        node = np.cross(np.array([0.0, 0.0, 1.0]), w)
-        norm = np.linalg.norm(node, axis=-1, keepdims=True)
-        node = np.where(norm > 1e-12, node / np.where(norm > 0, norm, 1.0), np.array([1.0, 0.0, 0.0]))
-        in_plane = np.cross(w, node)
-        node_lon = np.arctan2(node[:, 1], node[:, 0])
-        cos_i = w[:, 2]
+        # Written out component by component: np.cross costs ~40 us a call on small arrays.
+        p, q = self.p_hat, self.q_hat
+        px, py, pz, qx, qy, qz = p[:, 0], p[:, 1], p[:, 2], q[:, 0], q[:, 1], q[:, 2]
+        wx, wy, cos_i = py * qz - pz * qy, pz * qx - px * qz, px * qy - py * qx  # orbit normal w = p x q
+        # Ascending node z x w = (-wy, wx, 0), normalised (x axis for an equatorial orbit); in-plane w x node.
+        norm = np.hypot(wx, wy)
+        polar = norm > 1e-12
+        safe = np.where(polar, norm, 1.0)
+        nx, ny = np.where(polar, -wy / safe, 1.0), np.where(polar, wx / safe, 0.0)
+        node_lon = np.arctan2(ny, nx)
         sign = np.where(cos_i < 0, -1.0, 1.0)
-        u_perigee = np.arctan2(np.einsum("ij,ij->i", self.p_hat, in_plane), np.einsum("ij,ij->i", self.p_hat, node))
+        p_in_plane = px * (-cos_i * ny) + py * (cos_i * nx) + pz * (wx * ny - wy * nx)
+        u_perigee = np.arctan2(p_in_plane, px * nx + py * ny)
         e = self.e[extra]
         true_anomaly = 2.0 * np.arctan2(np.sqrt(1.0 + e) * np.sin(ecc_anomaly / 2), np.sqrt(1.0 - e) * np.cos(ecc_anomaly / 2))
         u = u_perigee[extra] + true_anomaly

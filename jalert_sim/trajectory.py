@@ -476,16 +476,21 @@ def _sphere_bearing(lat1, lon1, lat2, lon2):
     return np.arctan2(np.sin(dl) * np.cos(lat2), np.cos(lat1) * np.sin(lat2) - np.sin(lat1) * np.cos(lat2) * np.cos(dl))
 
 
-def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, exact):
+def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact):
     """Evaluate the model for Earth-relative burnout speed (m/s) and flight-path angle (rad).
 
-    Angles in radians. Returns a dict of burnout, apogee and impact quantities.
+    Angles in radians. The first ``n_exact`` rows use the WGS84 geodesic (pyproj),
+    the others its spherical twin (for finite differences). Returns a dict of
+    burnout, apogee and impact quantities.
     """
     burn, downrange, height, power = _boost(speed, gamma, apogee_m, boost)
-    exact = np.broadcast_to(np.asarray(exact, dtype=bool), speed.shape)
-    blat, blon, heading = _sphere_fwd(lat0, lon0, az, downrange)
-    if exact.any():
-        e = exact if not exact.all() else slice(None)
+    n = speed.shape[0]
+    e = slice(0, n_exact)
+    if n_exact < n:
+        blat, blon, heading = _sphere_fwd(lat0, lon0, az, downrange)
+    else:
+        blat, blon, heading = np.empty(n), np.empty(n), np.empty(n)
+    if n_exact:
         flon, flat, back = _GEOD.fwd(np.degrees(lon0[e]), np.degrees(lat0[e]), np.degrees(az[e]), downrange[e])
         blat[e], blon[e], heading[e] = np.radians(flat), np.radians(flon), np.radians(back) + np.pi
     r_fixed = geodetic_to_ecef(blat, blon, height)
@@ -502,7 +507,8 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, exact):
     r0 = rotate_z(r_fixed, angle)
     v0 = rotate_z(v_fixed, angle)
     ell = Ellipses.from_state(r0, v0, burn)
-    r_apo = ell.position(np.full_like(speed, np.pi))
+    # Apoapsis (eccentric anomaly pi): -a (1 + e) along the perigee direction.
+    r_apo = -(ell.a * (1.0 + ell.e))[:, None] * ell.p_hat
     _, apo_alt = ecef_to_lat_alt(r_apo)
     e_imp = ell.ellipsoid_crossing()
     r_imp = ell.position(e_imp)
@@ -511,10 +517,12 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, exact):
     # On the ellipsoid surface the geodetic latitude is exact in closed form.
     imp_lat = np.arctan2(imp_fixed[:, 2], (1.0 - _E2) * np.hypot(imp_fixed[:, 0], imp_fixed[:, 1]))
     imp_lon = np.arctan2(imp_fixed[:, 1], imp_fixed[:, 0])
-    rng = _sphere_dist(lat0, lon0, imp_lat, imp_lon)
-    bearing = _sphere_bearing(lat0, lon0, imp_lat, imp_lon)
-    if exact.any():
-        e = exact if not exact.all() else slice(None)
+    if n_exact < n:
+        rng = _sphere_dist(lat0, lon0, imp_lat, imp_lon)
+        bearing = _sphere_bearing(lat0, lon0, imp_lat, imp_lon)
+    else:
+        rng, bearing = np.empty(n), np.empty(n)
+    if n_exact:
         fb, _, fr = _GEOD.inv(np.degrees(lon0[e]), np.degrees(lat0[e]), np.degrees(imp_lon[e]), np.degrees(imp_lat[e]))
         rng[e], bearing[e] = fr, np.radians(fb)
     # Signed along the launch azimuth, so Newton can tell a short-fall behind the pad from one ahead.
@@ -564,6 +572,24 @@ _SLOPE_STEP_RAD = 1e-4
 _TOL_SLOPE = 200.0  # m of range per rad of flight-path angle: |gamma - optimum| < ~3e-5 rad
 
 
+#: Model results kept for each converged row (see _newton), besides the ellipses.
+_KEPT = ("burn", "height", "power", "downrange", "blon", "apogee", "r_apo", "e_imp", "r_imp", "t_imp",
+         "imp_lat", "imp_lon", "range")
+
+
+def _keep(kept, n, res, dst, src):
+    """Copy the model results ``res`` at rows ``src`` into rows ``dst`` of ``kept`` (NaN-filled on first use)."""
+    if kept is None:
+        kept = {key: np.full((n, 3) if key.startswith("r_") else n, np.nan) for key in _KEPT}
+        kept["ellipses"] = Ellipses(*(np.full((n, 3) if f.name.endswith("_hat") else n, np.nan) for f in fields(Ellipses)))
+    if res is not None:
+        for key in _KEPT:
+            kept[key][dst] = res[key][src]
+        for f in fields(Ellipses):
+            getattr(kept["ellipses"], f.name)[dst] = getattr(res["ellipses"], f.name)[src]
+    return kept
+
+
 def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     """Burnout (speed, flight-path angle) meeting the apogee and the range (or the minimum-energy condition).
 
@@ -572,7 +598,9 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     range is greatest for the speed. Quasi-Newton: the first Jacobian comes from
     finite differences of the cheap spherical twin of the model, later ones from
     Broyden updates with the exact residuals (re-seeded whenever the residual
-    grows). Each iteration is one vectorised model call.
+    grows). Each iteration is one vectorised model call. Returns speed, flight-path
+    angle, the converged mask and the model's results at the converged rows (the
+    exact evaluation that met the tolerance; NaN elsewhere).
     """
     n = len(lat0)
     me = np.isnan(range_m)
@@ -580,116 +608,136 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     done = np.zeros(n, bool)
     failed = ~(np.isfinite(speed) & np.isfinite(gamma))
     stuck = np.zeros(n, int)
-    last_step = np.zeros((n, 2))
-    jac = np.zeros((n, 2, 2))
+    last_v, last_g = np.zeros(n), np.zeros(n)  # last step in speed (m/s) and flight-path angle (rad)
+    # Jacobian of (apogee m, range m or slope m/rad) by x = (speed km/s, flight-path angle rad), by entry.
+    j00, j01, j10, j11 = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
     have_jac = np.zeros(n, bool)
-    f_prev = np.zeros((n, 2))
+    f1_prev, f2_prev = np.zeros(n), np.zeros(n)
+    kept = None
     g_lo, g_hi = 1e-3, math.pi / 2 - 1e-4
     gamma = fast_clip(gamma, g_lo, g_hi)
     d = _SLOPE_STEP_RAD
+    dg = 1e-6
+    # Points: exact base; cheap slope pair at +-d (minimum energy); for a new Jacobian the cheap
+    # base, then +dv and +dg (range rows) or the slope pair again at +dv (minimum-energy rows).
+    add_dv = np.array([0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0])
+    add_dg = np.array([0.0, d, -d, 0.0, 0.0, dg, d, -d])
     for _ in range(_MAX_ITER):
-        act = np.nonzero(~done & ~failed)[0]
-        if act.size == 0:
-            break
+        act = np.nonzero(~(done | failed))[0]
         k = act.size
-        s, g, h, rm, m = speed[act], gamma[act], apogee_m[act], range_m[act], me[act]
+        if k == 0:
+            break
+        s, g, rm, m = speed[act], gamma[act], range_m[act], me[act]
         fd = ~have_jac[act]
-        dv, dg = 1e-6 * np.maximum(s, 1.0), 1e-6
+        dv = 1e-6 * np.maximum(s, 1.0)
         ar = np.arange(k)
-        i_m, i_fd, i_fdr, i_fdm = ar[m], ar[fd], ar[fd & ~m], ar[fd & m]
-        # Points: exact base; cheap slope pair at +-d (minimum energy); for a new Jacobian the cheap
-        # base, then +dv and +dg (range rows) or the slope pair again at +dv (minimum-energy rows).
-        rows = [ar, i_m, i_m, i_fd, i_fdr, i_fdr, i_fdm, i_fdm]
-        ds = [0, 0, 0, 0, 1, 0, 1, 1]
-        dgs = [0, d, -d, 0, 0, dg, d, -d]
-        rows_all = np.concatenate(rows)
-        pts_s = np.concatenate([s[r] + (dv[r] if flag else 0.0) for r, flag in zip(rows, ds)])
-        pts_g = np.concatenate([g[r] + off for r, off in zip(rows, dgs)])
-        exact = np.zeros(rows_all.size, bool)
-        exact[:k] = True
-        res = _flight(lat0[act][rows_all], lon0[act][rows_all], az[act][rows_all], pts_s, pts_g, h[rows_all], boost, exact)
-        apo = res["apogee"] - h[rows_all]
+        i_m, i_fd = ar[m], ar[fd]
+        i_fdr, i_fdm = i_fd[~m[i_fd]], i_fd[m[i_fd]]
+        sizes = [k, i_m.size, i_m.size, i_fd.size, i_fdr.size, i_fdr.size, i_fdm.size, i_fdm.size]
+        rows_all = np.concatenate([ar, i_m, i_m, i_fd, i_fdr, i_fdr, i_fdm, i_fdm]) if sum(sizes) > k else ar
+        pts_s = s[rows_all] + dv[rows_all] * np.repeat(add_dv, sizes)
+        pts_g = g[rows_all] + np.repeat(add_dg, sizes)
+        at = act[rows_all]
+        h_all = apogee_m[at]
+        res = _flight(lat0[at], lon0[at], az[at], pts_s, pts_g, h_all, boost, k)
+        apo = res["apogee"] - h_all
         sr = res["signed_range"]
-        bounds = np.cumsum([0] + [r.size for r in rows])
-        part = [slice(bounds[j], bounds[j + 1]) for j in range(len(rows))]
-        f1 = apo[part[0]]
-        f2 = sr[part[0]] - rm
-        f2[m] = (sr[part[1]] - sr[part[2]]) / (2 * d)
+        bounds = [0]
+        for size in sizes:
+            bounds.append(bounds[-1] + size)
+        part = [slice(bounds[j], bounds[j + 1]) for j in range(len(sizes))]
+        f1 = apo[:k]
+        f2 = sr[:k] - rm
+        if i_m.size:
+            f2[m] = (sr[part[1]] - sr[part[2]]) / (2 * d)
         conv = (np.abs(f1) < _TOL_M) & (np.abs(f2) < np.where(m, _TOL_SLOPE, _TOL_M))
-        done[act[conv]] = True
+        if conv.any():
+            done[act[conv]] = True
+            if kept is None and k == n and conv.all():
+                kept = {key: res[key][:n] for key in _KEPT}  # all at once (e.g. a single trajectory)
+                kept["ellipses"] = Ellipses(*(getattr(res["ellipses"], f.name)[:n] for f in fields(Ellipses)))
+            else:
+                kept = _keep(kept, n, res, act[conv], np.nonzero(conv)[0])
         bad = ~(np.isfinite(f1) & np.isfinite(f2))
         # Back off half the last step where the trial left the domain (no impact, unbound orbit).
         if bad.any():
             retry = act[bad]
-            last_step[retry] *= 0.5
-            speed[retry] -= last_step[retry, 0]
-            gamma[retry] -= last_step[retry, 1]
-            failed[retry[np.all(np.abs(last_step[retry]) < 1e-9, axis=1)]] = True
-        f = np.stack([f1, f2], axis=1)
+            last_v[retry] *= 0.5
+            last_g[retry] *= 0.5
+            speed[retry] -= last_v[retry]
+            gamma[retry] -= last_g[retry]
+            failed[retry[(np.abs(last_v[retry]) < 1e-9) & (np.abs(last_g[retry]) < 1e-9)]] = True
         # Jacobian (x = speed in km/s, flight-path angle in rad): finite differences of the cheap model
         # where needed ...
         if i_fd.size:
             base_apo, base_rng = apo[part[3]], sr[part[3]]
-            new = np.empty((i_fd.size, 2, 2))
             r_sel = ~m[i_fd]
             if i_fdr.size:
                 dvk = dv[i_fdr] / 1000.0
                 a0, r0 = base_apo[r_sel], base_rng[r_sel]
-                new[r_sel, 0, 0] = (apo[part[4]] - a0) / dvk
-                new[r_sel, 1, 0] = (sr[part[4]] - r0) / dvk
-                new[r_sel, 0, 1] = (apo[part[5]] - a0) / dg
-                new[r_sel, 1, 1] = (sr[part[5]] - r0) / dg
+                at_fd = act[i_fdr]
+                j00[at_fd] = (apo[part[4]] - a0) / dvk
+                j10[at_fd] = (sr[part[4]] - r0) / dvk
+                j01[at_fd] = (apo[part[5]] - a0) / dg
+                j11[at_fd] = (sr[part[5]] - r0) / dg
             if i_fdm.size:
                 dvk = dv[i_fdm] / 1000.0
                 pos = np.searchsorted(i_m, i_fdm)
                 ap, am = apo[part[1]][pos], apo[part[2]][pos]
                 rp, rmn = sr[part[1]][pos], sr[part[2]][pos]
                 apv, amv, rpv, rmv = apo[part[6]], apo[part[7]], sr[part[6]], sr[part[7]]
-                m_sel = ~r_sel
-                new[m_sel, 0, 0] = 0.5 * ((apv + amv) - (ap + am)) / dvk
-                new[m_sel, 0, 1] = (ap - am) / (2 * d)
-                new[m_sel, 1, 0] = ((rpv - rmv) - (rp - rmn)) / (2 * d) / dvk
-                new[m_sel, 1, 1] = (rp - 2.0 * base_rng[m_sel] + rmn) / (d * d)
-            jac[act[i_fd]] = new
+                at_fd = act[i_fdm]
+                j00[at_fd] = 0.5 * ((apv + amv) - (ap + am)) / dvk
+                j01[at_fd] = (ap - am) / (2 * d)
+                j10[at_fd] = ((rpv - rmv) - (rp - rmn)) / (2 * d) / dvk
+                j11[at_fd] = (rp - 2.0 * base_rng[~r_sel] + rmn) / (d * d)
         # ... Broyden's update elsewhere (x = speed in km/s, flight-path angle in rad).
-        upd = act[~fd & ~bad]
-        if upd.size:
-            dx = last_step[upd] * np.array([1e-3, 1.0])
-            df = f[~fd & ~bad] - f_prev[upd]
-            resid = df - np.einsum("nij,nj->ni", jac[upd], dx)
-            denom = np.einsum("ni,ni->n", dx, dx)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                jac[upd] += resid[:, :, None] * dx[:, None, :] / denom[:, None, None]
-            scale_prev = np.abs(f_prev[upd]) / np.array([1.0, 1.0])
-            grew = np.all(np.abs(f[~fd & ~bad]) > 0.9 * scale_prev, axis=1)
+        sel = ~fd & ~bad
+        if sel.any():
+            upd = act[sel]
+            dx0, dx1 = last_v[upd] * 1e-3, last_g[upd]
+            f1u, f2u = f1[sel], f2[sel]
+            r0 = (f1u - f1_prev[upd]) - (j00[upd] * dx0 + j01[upd] * dx1)
+            r1 = (f2u - f2_prev[upd]) - (j10[upd] * dx0 + j11[upd] * dx1)
+            denom = dx0 * dx0 + dx1 * dx1
+            j00[upd] += r0 * dx0 / denom
+            j01[upd] += r0 * dx1 / denom
+            j10[upd] += r1 * dx0 / denom
+            j11[upd] += r1 * dx1 / denom
+            grew = (np.abs(f1u) > 0.9 * np.abs(f1_prev[upd])) & (np.abs(f2u) > 0.9 * np.abs(f2_prev[upd]))
             have_jac[upd[grew]] = False  # not converging: fresh finite differences next time
         have_jac[act[i_fd]] = True
         go = ~conv & ~bad
-        f_prev[act[go]] = f[go]
         if not go.any():
             continue
         idx = act[go]
-        jj = jac[idx]
-        det = jj[:, 0, 0] * jj[:, 1, 1] - jj[:, 0, 1] * jj[:, 1, 0]
-        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
-            step_v = -(jj[:, 1, 1] * f1[go] - jj[:, 0, 1] * f2[go]) / det * 1000.0
-            step_g = -(-jj[:, 1, 0] * f1[go] + jj[:, 0, 0] * f2[go]) / det
-            scale = np.minimum(1.0, np.minimum(800.0 / np.abs(step_v), 0.15 / np.abs(step_g)))
+        f1g, f2g = f1[go], f2[go]
+        f1_prev[idx], f2_prev[idx] = f1g, f2g
+        a00, a01, a10, a11 = j00[idx], j01[idx], j10[idx], j11[idx]
+        det = a00 * a11 - a01 * a10
+        step_v = -(a11 * f1g - a01 * f2g) / det * 1000.0
+        step_g = -(-a10 * f1g + a00 * f2g) / det
+        scale = np.minimum(1.0, np.minimum(800.0 / np.abs(step_v), 0.15 / np.abs(step_g)))
         step_v, step_g = step_v * scale, step_g * scale
-        singular = ~(np.isfinite(step_v) & np.isfinite(step_g))
-        failed[idx[singular & ~have_jac[idx]]] = True
-        have_jac[idx[singular]] = False
-        step_v, step_g = np.nan_to_num(step_v), np.nan_to_num(step_g)
+        fin_v, fin_g = np.isfinite(step_v), np.isfinite(step_g)
+        singular = ~(fin_v & fin_g)
+        if singular.any():
+            failed[idx[singular & ~have_jac[idx]]] = True
+            have_jac[idx[singular]] = False
+            step_v, step_g = np.where(fin_v, step_v, 0.0), np.where(fin_g, step_g, 0.0)
         s, g = s[go], g[go]
         new_s = fast_clip(s + step_v, 50.0, 11_000.0)
         new_g = fast_clip(g + step_g, g_lo, g_hi)
         # A solution beyond the vertical (or the speed limits) does not exist: stop after a few tries.
         pinned = (new_g != g + step_g) | (new_s != s + step_v)
-        stuck[idx] = np.where(pinned, stuck[idx] + 1, 0)
-        failed[idx[stuck[idx] >= 4]] = True
-        last_step[idx, 0], last_step[idx, 1] = new_s - s, new_g - g
+        if pinned.any() or stuck[idx].any():
+            stuck[idx] = np.where(pinned, stuck[idx] + 1, 0)
+            failed[idx[stuck[idx] >= 4]] = True
+        last_v[idx], last_g[idx] = new_s - s, new_g - g
         speed[idx], gamma[idx] = new_s, new_g
-    return speed, gamma, done & ~failed
+    if kept is None:
+        kept = _keep(None, n, None, None, None)
+    return speed, gamma, done & ~failed, kept
 
 
 def solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km=None, *, boost: BoostModel = BoostModel(),
@@ -726,11 +774,10 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
     idx = np.nonzero(good)[0]
     lat_r, lon_r, az_r = np.radians(lat_n[idx]), np.radians(lon_n[idx]), np.radians(az_n[idx])
     apogee_m, range_m = apogee[idx] * 1000.0, rng[idx] * 1000.0
-    speed, gamma, conv = _newton(lat_r, lon_r, az_r, apogee_m, range_m, boost)
-    res = _flight(lat_r, lon_r, az_r, speed, gamma, apogee_m, boost, exact=True)
+    # res: the model at the solution (the evaluation that converged), NaN where Newton failed.
+    speed, gamma, conv, res = _newton(lat_r, lon_r, az_r, apogee_m, range_m, boost)
     ell = res["ellipses"]
-    with np.errstate(invalid="ignore"):
-        conv &= (ell.e_burnout > 0) & (ell.e_burnout < np.pi) & np.isfinite(res["t_imp"])
+    conv &= (ell.e_burnout > 0) & (ell.e_burnout < np.pi) & np.isfinite(res["t_imp"])
     unsolved = idx[~conv]
     if unsolved.size:
         for i in unsolved:
