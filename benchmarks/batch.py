@@ -1,0 +1,136 @@
+"""Batch throughput: scenarios per second, end to end, against the obvious loop.
+
+Typical scenarios: a launch site in North Korea (the catalogue's launch sites inside
+a box around the country), azimuth 40-200 deg, apogee 300-1,500 km, range between the
+minimum-energy range for that apogee and 5,000 km (one row in five leaves the range
+empty, i.e. minimum energy, with the apogee capped at 1,200 km where such arcs exist).
+
+Measures, on the same input:
+
+* ``loop``: ``simulate()`` once per scenario and ``json.dumps(result.to_dict(track=False))``,
+  the obvious script (on a subset: it is slow);
+* ``library``: ``jalert_sim.batch.run_batch`` with 1 and with all worker processes;
+* ``cli``: ``python -m jalert_sim batch IN -o OUT`` as a whole process (start-up included).
+
+Run: ``python benchmarks/batch.py [--rows 100000] [--loop-rows 500] [--jobs N]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from jalert_sim import simulate  # noqa: E402
+from jalert_sim.batch import run_batch  # noqa: E402
+from jalert_sim.earth import MEAN_EARTH_RADIUS_KM  # noqa: E402
+from jalert_sim.places import launch_sites  # noqa: E402
+
+NK_BOX = (37.5, 43.1, 124.0, 130.8)  # lat min, lat max, lon min, lon max
+
+
+def min_energy_range_km(apogee_km: np.ndarray) -> np.ndarray:
+    """Spherical, non-rotating estimate: r_a = r/2 (1 + sin x + cos x), x = half the range angle."""
+    r = MEAN_EARTH_RADIUS_KM
+    s = np.clip((2 * (r + apogee_km) / r - 1) / math.sqrt(2), -1, 1)
+    return 2 * r * (np.arcsin(s) - math.pi / 4)
+
+
+def scenarios(n: int, seed: int = 5) -> list[dict]:
+    rng = np.random.default_rng(seed)
+    s, nn, w, e = NK_BOX
+    sites = [p.key for p in launch_sites() if s <= p.lat <= nn and w <= p.lon <= e]
+    site = rng.choice(sites, n)
+    azimuth = rng.uniform(40.0, 200.0, n).round(2)
+    apogee = rng.uniform(300.0, 1500.0, n).round(1)
+    lower = np.minimum(min_energy_range_km(apogee), 5000.0)
+    rng_km = rng.uniform(lower, 5000.0).round(1)
+    minimum_energy = rng.random(n) < 0.2
+    apogee = np.where(minimum_energy, np.minimum(apogee, 1200.0), apogee)
+    start = np.datetime64("2026-01-01T00:00") + rng.integers(0, 365 * 24 * 60, n).astype("timedelta64[m]")
+    return [
+        {"id": f"s{k}", "launch": str(site[k]), "azimuth": float(azimuth[k]), "apogee": float(apogee[k]),
+         "range": None if minimum_energy[k] else float(rng_km[k]), "launch_time": f"{start[k]}+09:00"}
+        for k in range(n)
+    ]
+
+
+def write_csv(rows: list[dict], path: Path) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+
+
+def loop(rows: list[dict]) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    failed = 0
+    for row in rows:
+        try:
+            result = simulate(row["launch"], row["azimuth"], row["apogee"], row["range"], row["launch_time"])
+            json.dumps(result.to_dict(track=False), ensure_ascii=False)
+        except Exception:  # noqa: BLE001  (the loop has to go on, as the batch does)
+            failed += 1
+    return len(rows) / (time.perf_counter() - t0), failed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--loop-rows", type=int, default=500)
+    parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--skip-cli", action="store_true")
+    args = parser.parse_args()
+
+    rows = scenarios(args.rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / "scenarios.csv", Path(tmp) / "results.jsonl"
+        write_csv(rows, src)
+        run_batch(src.open("rb"), io_sink(), jobs=1, chunk_size=50)  # warm caches and imports
+        report = {}
+        rate, failed = loop(rows[: args.loop_rows])
+        report["loop (simulate per scenario)"] = (rate, args.loop_rows, failed)
+        for jobs in sorted({1, args.jobs}):
+            summary = run_batch(src, out, jobs=jobs)
+            report[f"library run_batch jobs={jobs}"] = (summary.rate, summary.total, summary.failed)
+        if not args.skip_cli:
+            cli_out = Path(tmp) / "cli.jsonl"
+            t0 = time.perf_counter()
+            proc = subprocess.run([sys.executable, "-m", "jalert_sim", "batch", str(src), "-o", str(cli_out), "--quiet",
+                                   "--jobs", str(args.jobs)], cwd=ROOT, capture_output=True, text=True)
+            elapsed = time.perf_counter() - t0
+            assert proc.returncode in (0, 1), proc.stderr
+            lines = sum(1 for _ in cli_out.open(encoding="utf-8"))
+            print(f"cli: exit {proc.returncode}, {lines} records in {elapsed:.1f} s {proc.stderr.strip()}")
+            report[f"cli process jobs={args.jobs}"] = (lines / elapsed, lines, proc.stderr.count("failed"))
+    cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
+    print(f"machine: {os.cpu_count()} CPUs ({cpu}); python {sys.version.split()[0]}")
+    print(f"{'what':38s} {'scenarios/s':>12s} {'rows':>8s} {'failed':>7s}")
+    for what, (rate, n, failed) in report.items():
+        print(f"{what:38s} {rate:12,.0f} {n:8d} {failed:7d}")
+    base = report["loop (simulate per scenario)"][0]
+    best = max(v[0] for k, v in report.items() if not k.startswith("loop"))
+    print(f"speed-up over the loop: {best / base:.1f}x")
+
+
+def io_sink():
+    import io
+
+    return io.StringIO()
+
+
+if __name__ == "__main__":
+    main()
