@@ -256,7 +256,7 @@ class Trajectories:
             ecc = sub.anomaly_at(tt)
             r = sub.position(ecc)
             flat, falt = ecef_to_lat_alt(r)
-            flon = sub.ground_longitude(ecc, tt) + self._lon_offset_rad[rows, None]
+            flon = sub.ground_longitude(ecc, tt, r) + self._lon_offset_rad[rows, None]
             mask = free[rows]
             lat[rows] = np.where(mask, np.degrees(flat), lat[rows])
             lon[rows] = np.where(mask, np.degrees(flon), lon[rows])
