@@ -17,9 +17,9 @@ Model (README "The alert model" says the same for users):
   ``lead_time_s`` is the time from that alert to the moment the missile is over
   the footprint (``overflight``), comes down (``impact``) or passes closest
   (``corridor``). It is negative when the alert comes too late.
-* "Passed" and "fell" messages go out ``report_delay_s`` after the impact, once
-  the government has confirmed where the missile came down (2017-08-29: fell
-  06:12, "passed" 06:14).
+* "Passed" goes out ``report_delay_s`` after the missile has left the airspace
+  of the last warned prefecture (never before the first message); "fell" goes
+  out ``report_delay_s`` after the impact.
 
 Distances are measured in the metric projection of geography (azimuthal
 equidistant centred at 36 N 138 E: scale errors below ~2 % over Japan).
@@ -48,7 +48,9 @@ DEFAULT_LATENCY_S = 240.0
 DEFAULT_CORRIDOR_KM = 40.0
 #: Uncertainty radius of the predicted impact point early in flight.
 DEFAULT_IMPACT_RADIUS_KM = 50.0
-#: Delay between the impact and the "passed"/"fell" messages (2017-08-29: 06:12 → 06:14).
+#: Delay from the missile leaving Japan's airspace to "passed", and from the impact to "fell".
+#: 2017-09-15: over Hokkaido until ≈07:05, "passed" 07:07; 2017-08-29: fell 06:12, report 06:14.
+#: (It varies: 2022-10-04 left Aomori ≈07:29 and "passed" came at 07:42.)
 DEFAULT_REPORT_DELAY_S = 120.0
 
 #: Coarse step for the corridor test and fine step for crossing times, seconds.
@@ -216,7 +218,10 @@ def _assess_one(trajs, i, t, lat, lon, alt, line, corridor, crossed, near_impact
     for j in warned:
         pref = prefs[j]
         crossing = _crossing(trajs, i, pref.footprint_xy, t, lat, lon, flight_time_s) if j in crossed else None
-        closest_s, closest_km = _closest_approach(trajs, i, pref.footprint_xy, t, lat, lon, flight_time_s)
+        if crossing is not None:  # the track enters the footprint: nearest approach is the entry
+            closest_s, closest_km = crossing[0], 0.0
+        else:
+            closest_s, closest_km = _closest_approach(trajs, i, pref.footprint_xy, t, lat, lon, flight_time_s)
         if j in hit or j in near_impact:
             reason, moment_s = "impact", flight_time_s
         elif crossing is not None:
@@ -369,7 +374,8 @@ def _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed):
             first = min(over, key=lambda a: a.overflight_start_s)
             over_ja = "、".join(a.name_ja for a in over)
             over_en = ", ".join(a.name for a in over)
-            out.append(Message(report_s, "passed", codes,
+            passed_s = max(max(a.overflight_end_s for a in over), model.latency_s) + model.report_delay_s
+            out.append(Message(passed_s, "passed", codes,
                                *messages.passed(over_ja, over_en, impact.sea_ja or "海上", impact.sea or "sea",
                                                 at(first.overflight_start_s))))
         out.append(Message(report_s, "fell_outside", codes,

@@ -71,7 +71,7 @@ AtOpt = Annotated[Optional[str], typer.Option("--at", help="Launch time, ISO 860
 CorridorOpt = Annotated[Optional[float], typer.Option("--corridor-km", help="Half-width of the alert corridor around the ground track, km.")]
 ImpactRadiusOpt = Annotated[Optional[float], typer.Option("--impact-radius-km", help="Uncertainty radius of the predicted impact point, km.")]
 LatencyOpt = Annotated[Optional[float], typer.Option("--latency-s", help="Seconds from launch to the first J-Alert.")]
-ReportDelayOpt = Annotated[Optional[float], typer.Option("--report-delay-s", help="Seconds from impact to the 'passed'/'fell' messages.")]
+ReportDelayOpt = Annotated[Optional[float], typer.Option("--report-delay-s", help="Seconds from leaving Japan's airspace to 'passed', and from impact to 'fell'.")]
 BurnTimeOpt = Annotated[Optional[float], typer.Option("--burn-time-s", help="Powered-ascent duration, s (default: model).")]
 BurnoutAltOpt = Annotated[Optional[float], typer.Option("--burnout-altitude-km", help="Altitude at burnout, km (default: model).")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of the messages: en, ja or both.")]
