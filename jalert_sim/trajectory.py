@@ -555,17 +555,22 @@ def _initial_guess(lat0, az, apogee_m, range_m, boost):
         half = np.where(np.isnan(range_m), half_me, fast_clip(range_m + drift, 0.02 * r, 3.0 * r) / (2 * r))
     v_surface = np.sqrt(GM_M3_S2 * (2 / r - 1 / a))
     cos_g0 = fast_clip(np.sqrt(GM_M3_S2 * p) / (r * v_surface), -1, 1)
-    burn, _, height, _ = _boost(v_surface, np.full_like(v_surface, 0.6), apogee_m, boost)
-    rb = r + height
-    vb = np.sqrt(np.maximum(v_surface**2 - 2 * GM_M3_S2 * (1 / r - 1 / rb), 1e4))
-    cos_gb = fast_clip(r * v_surface * cos_g0 / (rb * vb), 0, 1)
-    gb = np.arccos(cos_gb)
-    # Subtract the ground's eastward speed to get an Earth-relative guess.
-    ve = vb * np.cos(gb) * np.sin(az) - OMEGA_EARTH_RAD_S * rb * np.cos(lat0)
-    vn = vb * np.cos(gb) * np.cos(az)
-    vu = vb * np.sin(gb)
-    speed = np.sqrt(ve**2 + vn**2 + vu**2)
-    return speed, np.arctan2(vu, np.hypot(ve, vn))
+    # The burnout height follows from the boost model at the Earth-relative burnout speed and
+    # angle, which depend on the height: two passes, the first with the surface values.
+    speed, gamma = v_surface, np.full_like(v_surface, 0.6)
+    for _ in range(2):
+        _, _, height, _ = _boost(speed, gamma, apogee_m, boost)
+        rb = r + height
+        vb = np.sqrt(np.maximum(v_surface**2 - 2 * GM_M3_S2 * (1 / r - 1 / rb), 1e4))
+        cos_gb = fast_clip(r * v_surface * cos_g0 / (rb * vb), 0, 1)
+        vh, vu = vb * cos_gb, vb * np.sqrt(1.0 - cos_gb * cos_gb)
+        # Subtract the ground's eastward speed to get an Earth-relative guess.
+        ve = vh * np.sin(az) - OMEGA_EARTH_RAD_S * rb * np.cos(lat0)
+        vn = vh * np.cos(az)
+        vh_rel = np.sqrt(ve * ve + vn * vn)
+        speed = np.sqrt(vh_rel * vh_rel + vu * vu)
+        gamma = np.arctan2(vu, vh_rel)
+    return speed, gamma
 
 
 _SLOPE_STEP_RAD = 1e-4
