@@ -45,14 +45,12 @@ def geodetic_to_ecef(lat_rad, lon_rad, alt_m):
     """WGS84 geodetic latitude, longitude (rad) and ellipsoidal height (m) to ECEF (m), shape (..., 3)."""
     sin_lat, cos_lat = np.sin(lat_rad), np.cos(lat_rad)
     n = WGS84_A_M / np.sqrt(1.0 - _E2 * sin_lat**2)
-    return np.stack(
-        [
-            (n + alt_m) * cos_lat * np.cos(lon_rad),
-            (n + alt_m) * cos_lat * np.sin(lon_rad),
-            (n * (1.0 - _E2) + alt_m) * sin_lat,
-        ],
-        axis=-1,
-    )
+    horizontal = (n + alt_m) * cos_lat
+    out = np.empty(np.shape(horizontal) + (3,))
+    out[..., 0] = horizontal * np.cos(lon_rad)
+    out[..., 1] = horizontal * np.sin(lon_rad)
+    out[..., 2] = (n * (1.0 - _E2) + alt_m) * sin_lat
+    return out
 
 
 def ecef_to_lat_alt(xyz):
@@ -92,16 +90,21 @@ def ellipsoid_excess(xyz):
 def rotate_z(xyz, angle_rad):
     """Rotate vectors (..., 3) by angle (broadcast over ...) about the z axis, counter-clockwise."""
     c, s = np.cos(angle_rad), np.sin(angle_rad)
-    out = np.empty(np.broadcast_shapes(xyz.shape, np.shape(c) + (3,)))
-    out[..., 0] = c * xyz[..., 0] - s * xyz[..., 1]
-    out[..., 1] = s * xyz[..., 0] + c * xyz[..., 1]
+    shape = xyz.shape if np.shape(c) == xyz.shape[:-1] else np.broadcast_shapes(xyz.shape, np.shape(c) + (3,))
+    out = np.empty(shape)
+    x, y = xyz[..., 0], xyz[..., 1]
+    out[..., 0] = c * x - s * y
+    out[..., 1] = s * x + c * y
     out[..., 2] = xyz[..., 2]
     return out
 
 
 def omega_cross(xyz):
     """Earth-rotation velocity omega x r (m/s) at positions r (..., 3)."""
-    return np.stack([-OMEGA_EARTH_RAD_S * xyz[..., 1], OMEGA_EARTH_RAD_S * xyz[..., 0], np.zeros_like(xyz[..., 2])], axis=-1)
+    out = np.zeros(xyz.shape)
+    out[..., 0] = -OMEGA_EARTH_RAD_S * xyz[..., 1]
+    out[..., 1] = OMEGA_EARTH_RAD_S * xyz[..., 0]
+    return out
 
 
 def _unit(v):
@@ -216,28 +219,30 @@ class Ellipses:
         mean_radius = (2.0 * WGS84_A_M + WGS84_B_M) / 3.0
         a, e = self.a, self.e
         b = a * np.sqrt(1.0 - e * e)
+        p, q = self.p_hat, self.q_hat
         with np.errstate(invalid="ignore"):
-            cos_e = (1.0 - mean_radius / a) / e
-            ecc = np.where(np.abs(cos_e) <= 1.0, TWO_PI - np.arccos(fast_clip(cos_e, -1.0, 1.0)), np.nan)
-            p, q = self.p_hat, self.q_hat
-            # Restart from the ellipsoid's radius at that point's geocentric latitude: metres off.
+            # Where the orbit crosses the mean radius (arccos is NaN if it never does) ...
+            ecc = TWO_PI - np.arccos((1.0 - mean_radius / a) / e)
+            # ... then restart from the ellipsoid's radius at that point's geocentric latitude: metres off.
             sin_lat = (a * (np.cos(ecc) - e) * p[:, 2] + b * np.sin(ecc) * q[:, 2]) / mean_radius
             radius = WGS84_A_M * WGS84_B_M / np.sqrt(WGS84_B_M**2 + (WGS84_A_M**2 - WGS84_B_M**2) * sin_lat**2)
-            cos_e = (1.0 - radius / a) / e
-            ecc = np.where(np.abs(cos_e) <= 1.0, TWO_PI - np.arccos(fast_clip(cos_e, -1.0, 1.0)), ecc)
+            refined = TWO_PI - np.arccos((1.0 - radius / a) / e)
+            ecc = np.where(np.isnan(refined), ecc, refined)
             # Newton on the ellipsoid equation; in-plane coefficients make it a few scalar ops per step.
-            w = np.array([1.0 / WGS84_A_M**2, 1.0 / WGS84_A_M**2, 1.0 / WGS84_B_M**2])
-            pp = (p * p * w).sum(-1) * a * a
-            qq = (q * q * w).sum(-1) * b * b
-            pq = (p * q * w).sum(-1) * a * b
+            px, py, pz, qx, qy, qz = p[:, 0], p[:, 1], p[:, 2], q[:, 0], q[:, 1], q[:, 2]
+            inv_a2, inv_b2 = 1.0 / WGS84_A_M**2, 1.0 / WGS84_B_M**2
+            pp = ((px * px + py * py) * inv_a2 + pz * pz * inv_b2) * a * a
+            qq = ((qx * qx + qy * qy) * inv_a2 + qz * qz * inv_b2) * b * b
+            pq = ((px * qx + py * qy) * inv_a2 + pz * qz * inv_b2) * a * b
             for _ in range(10):
-                c, s = np.cos(ecc) - e, np.sin(ecc)
-                f = pp * c * c + qq * s * s + 2.0 * pq * c * s - 1.0
-                dc, ds = -np.sin(ecc), np.cos(ecc)
-                df = 2.0 * (pp * c * dc + qq * s * ds + pq * (dc * s + c * ds))
+                cos_e, sin_e = np.cos(ecc), np.sin(ecc)
+                c = cos_e - e
+                f = pp * c * c + qq * sin_e * sin_e + 2.0 * pq * c * sin_e - 1.0
+                df = 2.0 * (qq * sin_e * cos_e - pp * c * sin_e + pq * (c * cos_e - sin_e * sin_e))
                 step = f / df
                 ecc = fast_clip(ecc - step, np.pi, TWO_PI)
-                if not (np.abs(step) > 1e-13).any():
+                # Newton's next error is ~step**2 (rad): below 1e-7 the root is found to ~1e-14 rad.
+                if not (np.abs(step) > 1e-7).any():
                     break
         return ecc
 
