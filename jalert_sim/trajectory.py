@@ -367,6 +367,8 @@ def _check(lat, lon, az, apogee, rng, notes, boost):
     message = np.full(n, None, dtype=object)
 
     def flag(name, bad, text):
+        if not bad.any():  # the usual case: skip the object-array comparison
+            return
         new = bad & (param == None)  # noqa: E711  (object array comparison)
         if new.any():
             param[new] = name
@@ -798,7 +800,11 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
     error = np.full(n, None, dtype=object)
     error[~ok] = [f"{p}: {m}" for p, m in zip(param[~ok], message[~ok])]
 
+    all_ok = bool(conv.all()) and len(idx) == n
+
     def full(values, fill=np.nan):
+        if all_ok:  # every row solved: the model's arrays as they are
+            return values
         out = np.full(n, fill, dtype=float)
         out[idx] = np.where(conv, values, fill)
         return out
@@ -814,10 +820,13 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
     v_imp = ell.velocity(res["e_imp"])
     v_imp_rel = np.linalg.norm(v_imp - omega_cross(res["r_imp"]), axis=1)
 
-    ellipses = Ellipses(*(np.full((n, 3) if getattr(ell, f.name).ndim == 2 else n, np.nan) for f in fields(ell)))
-    for f in fields(ell):
-        getattr(ellipses, f.name)[idx] = getattr(ell, f.name)
-        getattr(ellipses, f.name)[idx[~conv]] = np.nan
+    if all_ok:
+        ellipses = ell
+    else:
+        ellipses = Ellipses(*(np.full((n, 3) if getattr(ell, f.name).ndim == 2 else n, np.nan) for f in fields(ell)))
+        for f in fields(ell):
+            getattr(ellipses, f.name)[idx] = getattr(ell, f.name)
+            getattr(ellipses, f.name)[idx[~conv]] = np.nan
     return Trajectories(
         launch_lat=np.where(ok, lat_n, np.nan),
         launch_lon=np.where(ok, lon_n, np.nan),
