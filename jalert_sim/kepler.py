@@ -43,12 +43,13 @@ def cos_sin(x):
 
 def geodetic_to_ecef(lat_rad, lon_rad, alt_m):
     """WGS84 geodetic latitude, longitude (rad) and ellipsoidal height (m) to ECEF (m), shape (..., 3)."""
-    sin_lat, cos_lat = np.sin(lat_rad), np.cos(lat_rad)
+    cos_lat, sin_lat = cos_sin(lat_rad)
     n = WGS84_A_M / np.sqrt(1.0 - _E2 * sin_lat**2)
     horizontal = (n + alt_m) * cos_lat
     out = np.empty(np.shape(horizontal) + (3,))
-    out[..., 0] = horizontal * np.cos(lon_rad)
-    out[..., 1] = horizontal * np.sin(lon_rad)
+    cos_lon, sin_lon = cos_sin(lon_rad)
+    out[..., 0] = horizontal * cos_lon
+    out[..., 1] = horizontal * sin_lon
     out[..., 2] = (n * (1.0 - _E2) + alt_m) * sin_lat
     return out
 
@@ -89,7 +90,7 @@ def ellipsoid_excess(xyz):
 
 def rotate_z(xyz, angle_rad):
     """Rotate vectors (..., 3) by angle (broadcast over ...) about the z axis, counter-clockwise."""
-    c, s = np.cos(angle_rad), np.sin(angle_rad)
+    c, s = cos_sin(angle_rad)
     shape = xyz.shape if np.shape(c) == xyz.shape[:-1] else np.broadcast_shapes(xyz.shape, np.shape(c) + (3,))
     out = np.empty(shape)
     x, y = xyz[..., 0], xyz[..., 1]
@@ -224,7 +225,8 @@ class Ellipses:
             # Where the orbit crosses the mean radius (arccos is NaN if it never does) ...
             ecc = TWO_PI - np.arccos((1.0 - mean_radius / a) / e)
             # ... then restart from the ellipsoid's radius at that point's geocentric latitude: metres off.
-            sin_lat = (a * (np.cos(ecc) - e) * p[:, 2] + b * np.sin(ecc) * q[:, 2]) / mean_radius
+            cos_e, sin_e = cos_sin(ecc)
+            sin_lat = (a * (cos_e - e) * p[:, 2] + b * sin_e * q[:, 2]) / mean_radius
             radius = WGS84_A_M * WGS84_B_M / np.sqrt(WGS84_B_M**2 + (WGS84_A_M**2 - WGS84_B_M**2) * sin_lat**2)
             refined = TWO_PI - np.arccos((1.0 - radius / a) / e)
             ecc = np.where(np.isnan(refined), ecc, refined)
@@ -235,7 +237,7 @@ class Ellipses:
             qq = ((qx * qx + qy * qy) * inv_a2 + qz * qz * inv_b2) * b * b
             pq = ((px * qx + py * qy) * inv_a2 + pz * qz * inv_b2) * a * b
             for _ in range(10):
-                cos_e, sin_e = np.cos(ecc), np.sin(ecc)
+                cos_e, sin_e = cos_sin(ecc)
                 c = cos_e - e
                 f = pp * c * c + qq * sin_e * sin_e + 2.0 * pq * c * sin_e - 1.0
                 df = 2.0 * (qq * sin_e * cos_e - pp * c * sin_e + pq * (c * cos_e - sin_e * sin_e))

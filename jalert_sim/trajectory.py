@@ -93,7 +93,7 @@ import pyproj
 
 from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_F
 from .errors import InputError, TrajectoryError
-from .kepler import Ellipses, fast_clip, ecef_to_lat_alt, geodetic_to_ecef, omega_cross, rotate_z
+from .kepler import Ellipses, cos_sin, fast_clip, ecef_to_lat_alt, geodetic_to_ecef, omega_cross, rotate_z
 
 __all__ = [
     "BoostModel",
@@ -443,15 +443,16 @@ def _boost(speed, gamma, apogee_m, boost):
     else:
         burn = np.full_like(speed, float(boost.burn_time_s))
     k = BOOST_CONTROL_FRACTION
-    elevation = np.arctan2(np.sin(gamma), (1.0 - k) * np.cos(gamma))  # of the chord pad -> burnout
-    sin_e = np.sin(elevation)
+    cos_g, sin_g = cos_sin(gamma)
+    elevation = np.arctan2(sin_g, (1.0 - k) * cos_g)  # of the chord pad -> burnout
+    cos_el, sin_e = cos_sin(elevation)
     if boost.burnout_altitude_km is None:
         chord = np.minimum(BOOST_PATH_FRACTION * speed * burn, BOOST_MAX_APOGEE_FRACTION * apogee_m / sin_e)
         height = chord * sin_e
     else:
         height = np.full_like(speed, float(boost.burnout_altitude_km) * 1000.0)
         chord = height / sin_e
-    downrange = chord * np.cos(elevation)
+    downrange = chord * cos_el
     # Bezier position B(u); u = (t / T)**power, chosen so the speed at burnout is the free flight's.
     end_speed_per_u = 2.0 * np.hypot(downrange, (1.0 - k) * height)
     power = fast_clip(speed * burn / end_speed_per_u, 1.0, 10.0)
@@ -461,21 +462,25 @@ def _boost(speed, gamma, apogee_m, boost):
 def _sphere_fwd(lat, lon, az, dist):
     """Spherical direct problem (radians, metres): the cheap twin of Geod.fwd for the Jacobian."""
     d = dist / _MEAN_RADIUS_M
-    sl, cl = np.sin(lat), np.cos(lat)
-    lat2 = np.arcsin(fast_clip(sl * np.cos(d) + cl * np.sin(d) * np.cos(az), -1, 1))
-    lon2 = lon + np.arctan2(np.sin(az) * np.sin(d) * cl, np.cos(d) - sl * np.sin(lat2))
-    back = np.arctan2(np.sin(lon - lon2) * cl, np.cos(lat2) * sl - np.sin(lat2) * cl * np.cos(lon - lon2))
+    (cl, sl), (cd, sd), (ca, sa) = cos_sin(lat), cos_sin(d), cos_sin(az)
+    lat2 = np.arcsin(fast_clip(sl * cd + cl * sd * ca, -1, 1))
+    cl2, sl2 = cos_sin(lat2)
+    lon2 = lon + np.arctan2(sa * sd * cl, cd - sl * sl2)
+    cdl, sdl = cos_sin(lon - lon2)
+    back = np.arctan2(sdl * cl, cl2 * sl - sl2 * cl * cdl)
     return lat2, lon2, back + np.pi
 
 
 def _sphere_dist(lat1, lon1, lat2, lon2):
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    s_lat, s_lon = np.sin((lat2 - lat1) / 2), np.sin((lon2 - lon1) / 2)
+    h = s_lat * s_lat + np.cos(lat1) * np.cos(lat2) * s_lon * s_lon
     return 2.0 * _MEAN_RADIUS_M * np.arcsin(np.sqrt(fast_clip(h, 0, 1)))
 
 
 def _sphere_bearing(lat1, lon1, lat2, lon2):
     dl = lon2 - lon1
-    return np.arctan2(np.sin(dl) * np.cos(lat2), np.cos(lat1) * np.sin(lat2) - np.sin(lat1) * np.cos(lat2) * np.cos(dl))
+    (c1, s1), (c2, s2), (cdl, sdl) = cos_sin(lat1), cos_sin(lat2), cos_sin(dl)
+    return np.arctan2(sdl * c2, c1 * s2 - s1 * c2 * cdl)
 
 
 def _geod(method, a, b, c, d):
@@ -507,11 +512,12 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact):
         flon, flat, back = _geod(_GEOD.fwd, np.degrees(lon0[e]), np.degrees(lat0[e]), np.degrees(az[e]), downrange[e])
         blat[e], blon[e], heading[e] = np.radians(flat), np.radians(flon), np.radians(back) + np.pi
     r_fixed = geodetic_to_ecef(blat, blon, height)
-    sl, cl, so, co = np.sin(blat), np.cos(blat), np.sin(blon), np.cos(blon)
+    (cl, sl), (co, so) = cos_sin(blat), cos_sin(blon)
     # Earth-relative velocity from its east/north/up components, plus the ground's omega x r.
-    v_up = np.sin(gamma) * speed
-    v_h = np.cos(gamma) * speed
-    v_e, v_n = v_h * np.sin(heading), v_h * np.cos(heading)
+    (cg, sg), (ch, sh) = cos_sin(gamma), cos_sin(heading)
+    v_up = sg * speed
+    v_h = cg * speed
+    v_e, v_n = v_h * sh, v_h * ch
     v_fixed = np.empty_like(r_fixed)
     v_fixed[:, 0] = -so * v_e - sl * co * v_n + cl * co * v_up - OMEGA_EARTH_RAD_S * r_fixed[:, 1]
     v_fixed[:, 1] = co * v_e - sl * so * v_n + cl * so * v_up + OMEGA_EARTH_RAD_S * r_fixed[:, 0]
