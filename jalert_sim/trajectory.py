@@ -494,12 +494,14 @@ def _geod(method, a, b, c, d):
     return method(a, b, c, d)
 
 
-def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact):
+def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact, geodesic_range=None):
     """Evaluate the model for Earth-relative burnout speed (m/s) and flight-path angle (rad).
 
     Angles in radians. The first ``n_exact`` rows use the WGS84 geodesic (pyproj),
-    the others its spherical twin (for finite differences). Returns a dict of
-    burnout, apogee and impact quantities.
+    the others its spherical twin (for finite differences). ``geodesic_range``, if
+    given, lists the rows (among the first ``n_exact``) whose range needs the
+    geodesic too; the others get the spherical range (Newton needs no exact range
+    for minimum-energy rows). Returns a dict of burnout, apogee and impact quantities.
     """
     burn, downrange, height, power = _boost(speed, gamma, apogee_m, boost)
     n = speed.shape[0]
@@ -536,14 +538,16 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact):
     # On the ellipsoid surface the geodetic latitude is exact in closed form.
     imp_lat = np.arctan2(imp_fixed[:, 2], (1.0 - _E2) * np.hypot(imp_fixed[:, 0], imp_fixed[:, 1]))
     imp_lon = np.arctan2(imp_fixed[:, 1], imp_fixed[:, 0])
-    if n_exact < n:
+    g = e if geodesic_range is None else geodesic_range
+    n_geodesic = n_exact if geodesic_range is None else len(geodesic_range)
+    if n_geodesic < n:
         rng = _sphere_dist(lat0, lon0, imp_lat, imp_lon)
         bearing = _sphere_bearing(lat0, lon0, imp_lat, imp_lon)
     else:
         rng, bearing = np.empty(n), np.empty(n)
-    if n_exact:
-        fb, _, fr = _geod(_GEOD.inv, np.degrees(lon0[e]), np.degrees(lat0[e]), np.degrees(imp_lon[e]), np.degrees(imp_lat[e]))
-        rng[e], bearing[e] = fr, np.radians(fb)
+    if n_geodesic:
+        fb, _, fr = _geod(_GEOD.inv, np.degrees(lon0[g]), np.degrees(lat0[g]), np.degrees(imp_lon[g]), np.degrees(imp_lat[g]))
+        rng[g], bearing[g] = fr, np.radians(fb)
     # Signed along the launch azimuth, so Newton can tell a short-fall behind the pad from one ahead.
     signed = np.where(np.cos(bearing - az) < 0, -rng, rng)
     return {
@@ -663,7 +667,9 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         pts_g = g[rows_all] + np.repeat(add_dg, sizes)
         at = act[rows_all]
         h_all = apogee_m[at]
-        res = _flight(lat0[at], lon0[at], az[at], pts_s, pts_g, h_all, boost, k)
+        # Minimum-energy rows need no geodesic range while solving (their residual is the slope).
+        geodesic_range = np.nonzero(~m)[0] if i_m.size else None
+        res = _flight(lat0[at], lon0[at], az[at], pts_s, pts_g, h_all, boost, k, geodesic_range)
         apo = res["apogee"] - h_all
         sr = res["signed_range"]
         bounds = [0]
@@ -761,6 +767,11 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         speed[idx], gamma[idx] = new_s, new_g
     if kept is None:
         kept = _keep(None, n, None, None, None)
+    fix = np.nonzero(me & done)[0]  # minimum-energy solutions: their range on the WGS84 geodesic
+    if fix.size:
+        _, _, fr = _geod(_GEOD.inv, np.degrees(lon0[fix]), np.degrees(lat0[fix]),
+                         np.degrees(kept["imp_lon"][fix]), np.degrees(kept["imp_lat"][fix]))
+        kept["range"][fix] = fr
     return speed, gamma, done & ~failed, kept
 
 
