@@ -650,6 +650,7 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     # base, then +dv and +dg (range rows) or the slope pair again at +dv (minimum-energy rows).
     add_dv = np.array([0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0])
     add_dg = np.array([0.0, d, -d, 0.0, 0.0, dg, d, -d])
+    tol2 = np.where(me, _TOL_SLOPE, _TOL_M)  # on the range (m) or the range slope (m/rad)
     for _ in range(_MAX_ITER):
         act = np.nonzero(~(done | failed))[0]
         k = act.size
@@ -662,10 +663,13 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         i_m, i_fd = ar[m], ar[fd]
         i_fdr, i_fdm = i_fd[~m[i_fd]], i_fd[m[i_fd]]
         sizes = [k, i_m.size, i_m.size, i_fd.size, i_fdr.size, i_fdr.size, i_fdm.size, i_fdm.size]
-        rows_all = np.concatenate([ar, i_m, i_m, i_fd, i_fdr, i_fdr, i_fdm, i_fdm]) if sum(sizes) > k else ar
-        pts_s = s[rows_all] + dv[rows_all] * np.repeat(add_dv, sizes)
-        pts_g = g[rows_all] + np.repeat(add_dg, sizes)
-        at = act[rows_all]
+        if sum(sizes) > k:
+            rows_all = np.concatenate([ar, i_m, i_m, i_fd, i_fdr, i_fdr, i_fdm, i_fdm])
+            pts_s = s[rows_all] + dv[rows_all] * np.repeat(add_dv, sizes)
+            pts_g = g[rows_all] + np.repeat(add_dg, sizes)
+            at = act[rows_all]
+        else:  # exact base points only (range rows with a Jacobian)
+            pts_s, pts_g, at = s, g, act
         h_all = apogee_m[at]
         # Minimum-energy rows need no geodesic range while solving (their residual is the slope).
         geodesic_range = np.nonzero(~m)[0] if i_m.size else None
@@ -680,7 +684,7 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         f2 = sr[:k] - rm
         if i_m.size:
             f2[m] = (sr[part[1]] - sr[part[2]]) / (2 * d)
-        conv = (np.abs(f1) < _TOL_M) & (np.abs(f2) < np.where(m, _TOL_SLOPE, _TOL_M))
+        conv = (np.abs(f1) < _TOL_M) & (np.abs(f2) < tol2[act])
         if conv.any():
             done[act[conv]] = True
             if kept is None and k == n and conv.all():
