@@ -252,7 +252,7 @@ class Trajectories:
             rows = np.nonzero(free.any(axis=1))[0]
             tt = np.where(free[rows], t[rows], self.burnout_time_s[rows, None])
             ell = self._ellipses
-            sub = Ellipses(*(getattr(ell, f.name)[rows] for f in fields(ell)))
+            sub = ell if rows.size == n else Ellipses(*(getattr(ell, f.name)[rows] for f in fields(ell)))
             ecc = sub.anomaly_at(tt)
             r = sub.position(ecc)
             flat, falt = ecef_to_lat_alt(r)
@@ -270,9 +270,9 @@ class Trajectories:
             raise InputError("step_s", f"must be a positive number of seconds (got {step_s!r})")
         n = len(self)
         flight = np.where(self.ok, self.flight_time_s, np.nan)
-        longest = np.nanmax(flight) if np.any(self.ok) else 0.0
+        longest = self.flight_time_s[self.ok].max() if self.ok.any() else 0.0
         grid = np.arange(0.0, longest + step, step)
-        counts = np.where(self.ok, np.searchsorted(grid, np.nan_to_num(flight), side="left"), 0)
+        counts = np.where(self.ok, np.searchsorted(grid, np.where(self.ok, flight, 0.0), side="left"), 0)
         m = int(counts.max(initial=0)) + 1 if n else 1
         cols = np.arange(m)[None, :]
         t = np.where(cols < counts[:, None], grid[np.minimum(cols, len(grid) - 1)], np.nan)
