@@ -173,7 +173,7 @@ class _Source:
         elif isinstance(source, (str, os.PathLike)):
             binary = sys.stdin.buffer
         else:
-            binary = getattr(source, "buffer", source)
+            binary = source  # a script's stream: text is read as it is, bytes are decoded below
         self.binary = binary
         try:
             self.size = os.fstat(binary.fileno()).st_size if name else None

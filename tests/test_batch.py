@@ -347,3 +347,14 @@ def test_cli_help_documents_the_fields():
     out = runner.invoke(app, ["batch", "--help"]).stdout
     for word in ("azimuth", "apogee", "launch_time", "corridor_km", "--jobs", "--track", "--quiet"):
         assert word in out
+
+
+def test_cli_stops_quietly_when_the_reader_goes_away(tmp_path):
+    src = tmp_path / "in.csv"  # error records: fast, ~90 bytes each, far more than a pipe holds
+    src.write_text(HEADER + "\n" + "".join(f"r{k},sunan,abc,550,,\n" for k in range(5000)), encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "jalert_sim", "batch", str(src), "--jobs", "1"], env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.read(100)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141 and err == ""

@@ -44,10 +44,10 @@ def batch(
     with user_errors(), _progress(show) as progress:
         try:
             summary = run_batch(input, output, format=format, jobs=jobs, track=track, launch_time=at, progress=progress)
-        except BrokenPipeError:  # e.g. `| head`: stop quietly, as a pipe tool should
+        except BrokenPipeError:  # e.g. `| head`: stop quietly with the status of a tool killed by SIGPIPE
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            raise SystemExit(1) from None
+            raise SystemExit(128 + signal.SIGPIPE) from None
     if summary.failed:
         row, ident, message = summary.first_error
         sys.stderr.write(f"jalert-sim: {summary.failed} of {summary.total} scenario(s) failed; "
