@@ -30,15 +30,15 @@ def fast_clip(x, lo, hi):
 
 
 def cos_sin(x):
-    """(cos x, sin x). Large arrays go through tan(x / 2): numpy's float64 sin and cos are
-    scalar loops (~20 ns an element) where tan is vectorised (~3 ns); the results agree
-    to ~1e-16 absolute. Small arrays (a single trajectory's solve) call sin and cos directly.
+    """(cos x, sin x) through tan(x / 2): numpy's float64 sin and cos are scalar loops here
+    (~20 ns an element) where tan is vectorised (~3 ns); the results agree with np.cos/np.sin
+    to ~1e-16 absolute. Used everywhere, whatever the array size, so a trajectory's numbers
+    do not depend on the batch it is solved or sampled in.
     """
-    if np.size(x) < 64:
-        return np.cos(x), np.sin(x)
     t = np.tan(0.5 * x)
-    d = 1.0 / (1.0 + t * t)
-    return (1.0 - t * t) * d, 2.0 * t * d
+    t2 = t * t
+    d = 1.0 / (1.0 + t2)
+    return (1.0 - t2) * d, 2.0 * t * d
 
 
 def geodetic_to_ecef(lat_rad, lon_rad, alt_m):
@@ -204,14 +204,18 @@ class Ellipses:
         s2 = s * s  # (no ** here: np.power is ~50x slower than a product on this numpy)
         s = s - 0.078 * s * s2 * s2 / (1.0 + e)
         ecc = mean + e * (3.0 * s - 4.0 * s * s * s)
+        # A point stops moving once its step is small, so it gets the same value whatever the
+        # other points (of other trajectories in a batch) need.
+        done = np.zeros(np.shape(ecc), bool)
         for _ in range(12):
             cos_e, sin_e = cos_sin(ecc)
             e_sin, e_cos = e * sin_e, e * cos_e
             f = ecc - e_sin - mean
             slope = 1.0 - e_cos
-            step = f / (slope - 0.5 * f * e_sin / slope)
+            step = np.where(done, 0.0, f / (slope - 0.5 * f * e_sin / slope))
             ecc = ecc - step
-            if not (np.abs(step) > 1e-6).any():
+            done |= ~(np.abs(step) > 1e-6)
+            if done.all():
                 break
         return ecc
 
@@ -236,15 +240,18 @@ class Ellipses:
             pp = ((px * px + py * py) * inv_a2 + pz * pz * inv_b2) * a * a
             qq = ((qx * qx + qy * qy) * inv_a2 + qz * qz * inv_b2) * b * b
             pq = ((px * qx + py * qy) * inv_a2 + pz * qz * inv_b2) * a * b
+            # Newton's next error is ~step**2 (rad): below 1e-7 the root is found to ~1e-14 rad, and
+            # that row stops moving (its value must not depend on the other rows of a batch).
+            done = np.zeros(np.shape(ecc), bool)
             for _ in range(10):
                 cos_e, sin_e = cos_sin(ecc)
                 c = cos_e - e
                 f = pp * c * c + qq * sin_e * sin_e + 2.0 * pq * c * sin_e - 1.0
                 df = 2.0 * (qq * sin_e * cos_e - pp * c * sin_e + pq * (c * cos_e - sin_e * sin_e))
-                step = f / df
+                step = np.where(done, 0.0, f / df)
                 ecc = fast_clip(ecc - step, np.pi, TWO_PI)
-                # Newton's next error is ~step**2 (rad): below 1e-7 the root is found to ~1e-14 rad.
-                if not (np.abs(step) > 1e-7).any():
+                done |= ~(np.abs(step) > 1e-7)
+                if done.all():
                     break
         return ecc
 
