@@ -43,11 +43,14 @@ def cos_sin(x):
 
 def geodetic_to_ecef(lat_rad, lon_rad, alt_m):
     """WGS84 geodetic latitude, longitude (rad) and ellipsoidal height (m) to ECEF (m), shape (..., 3)."""
-    cos_lat, sin_lat = cos_sin(lat_rad)
-    n = WGS84_A_M / np.sqrt(1.0 - _E2 * sin_lat**2)
+    return ecef_from_trig(*cos_sin(lat_rad), *cos_sin(lon_rad), alt_m)
+
+
+def ecef_from_trig(cos_lat, sin_lat, cos_lon, sin_lon, alt_m):
+    """``geodetic_to_ecef`` from the sines and cosines of latitude and longitude (when already at hand)."""
+    n = WGS84_A_M / np.sqrt(1.0 - _E2 * sin_lat * sin_lat)
     horizontal = (n + alt_m) * cos_lat
     out = np.empty(np.shape(horizontal) + (3,))
-    cos_lon, sin_lon = cos_sin(lon_rad)
     out[..., 0] = horizontal * cos_lon
     out[..., 1] = horizontal * sin_lon
     out[..., 2] = (n * (1.0 - _E2) + alt_m) * sin_lat
@@ -88,9 +91,12 @@ def ellipsoid_excess(xyz):
     return (xyz[..., 0] ** 2 + xyz[..., 1] ** 2) / WGS84_A_M**2 + xyz[..., 2] ** 2 / WGS84_B_M**2 - 1.0
 
 
-def rotate_z(xyz, angle_rad):
-    """Rotate vectors (..., 3) by angle (broadcast over ...) about the z axis, counter-clockwise."""
-    c, s = cos_sin(angle_rad)
+def rotate_z(xyz, angle_rad, cos_sin_angle=None):
+    """Rotate vectors (..., 3) by angle (broadcast over ...) about the z axis, counter-clockwise.
+
+    ``cos_sin_angle``: (cos, sin) of the angle, if already computed.
+    """
+    c, s = cos_sin(angle_rad) if cos_sin_angle is None else cos_sin_angle
     shape = xyz.shape if np.shape(c) == xyz.shape[:-1] else np.broadcast_shapes(xyz.shape, np.shape(c) + (3,))
     out = np.empty(shape)
     x, y = xyz[..., 0], xyz[..., 1]

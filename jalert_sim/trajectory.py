@@ -93,7 +93,7 @@ import pyproj
 
 from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_F
 from .errors import InputError, TrajectoryError
-from .kepler import Ellipses, cos_sin, fast_clip, ecef_to_lat_alt, geodetic_to_ecef, omega_cross, rotate_z
+from .kepler import Ellipses, cos_sin, ecef_from_trig, ecef_to_lat_alt, fast_clip, omega_cross, rotate_z
 
 __all__ = [
     "BoostModel",
@@ -513,8 +513,8 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact, geodesic_ran
     if n_exact:
         flon, flat, back = _geod(_GEOD.fwd, np.degrees(lon0[e]), np.degrees(lat0[e]), np.degrees(az[e]), downrange[e])
         blat[e], blon[e], heading[e] = np.radians(flat), np.radians(flon), np.radians(back) + np.pi
-    r_fixed = geodetic_to_ecef(blat, blon, height)
     (cl, sl), (co, so) = cos_sin(blat), cos_sin(blon)
+    r_fixed = ecef_from_trig(cl, sl, co, so, height)
     # Earth-relative velocity from its east/north/up components, plus the ground's omega x r.
     (cg, sg), (ch, sh) = cos_sin(gamma), cos_sin(heading)
     v_up = sg * speed
@@ -525,8 +525,9 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact, geodesic_ran
     v_fixed[:, 1] = co * v_e - sl * so * v_n + cl * so * v_up + OMEGA_EARTH_RAD_S * r_fixed[:, 0]
     v_fixed[:, 2] = cl * v_n + sl * v_up
     angle = OMEGA_EARTH_RAD_S * burn
-    r0 = rotate_z(r_fixed, angle)
-    v0 = rotate_z(v_fixed, angle)
+    trig = cos_sin(angle)
+    r0 = rotate_z(r_fixed, angle, trig)
+    v0 = rotate_z(v_fixed, angle, trig)
     ell = Ellipses.from_state(r0, v0, burn)
     # Apoapsis (eccentric anomaly pi): -a (1 + e) along the perigee direction.
     r_apo = -(ell.a * (1.0 + ell.e))[:, None] * ell.p_hat
