@@ -629,7 +629,8 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     Broyden updates with the exact residuals (re-seeded whenever the residual
     grows). Each iteration is one vectorised model call. Returns speed, flight-path
     angle, the converged mask and the model's results at the converged rows (the
-    exact evaluation that met the tolerance; NaN elsewhere).
+    exact evaluation that met the tolerance, with the geodesic range added for
+    minimum-energy rows; NaN elsewhere).
     """
     n = len(lat0)
     me = np.isnan(range_m)

@@ -317,7 +317,7 @@ def test_range_limit_is_half_meridian():
 # ---------------------------------------------------------------- numerics behind the speed-ups
 
 
-@pytest.mark.parametrize("size", [5, 5000])  # small arrays use sin/cos, large ones tan(x/2)
+@pytest.mark.parametrize("size", [5, 5000])  # a single track and a long one
 def test_kepler_anomaly_solves_keplers_equation(size):
     from jalert_sim.kepler import Ellipses
 
