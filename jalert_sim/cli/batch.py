@@ -24,13 +24,14 @@ _FIELDS_HELP = (
                   "in input order.\n\n" + _FIELDS_HELP + "\n\nExit code: 0 all rows ok, 1 some rows failed "
                   "(they get an error record), 2 the input is unreadable.")
 def batch(
-    input: Annotated[str, typer.Argument(help="CSV (with a header) or JSONL file; '-' reads stdin.", show_default=False)],
+    input: Annotated[str, typer.Argument(help="CSV (with a header) or JSONL file; '-' reads stdin.", show_default=False,
+                                   metavar="INPUT")],
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (whole or not at all) instead of stdout.")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl (the run JSON document per row) or csv (one summary row per scenario).")] = "jsonl",
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: number of CPUs).")] = None,
     track: Annotated[bool, typer.Option("--track", help="Include the track samples in JSONL records.")] = False,
     at: AtOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar and no summary line.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or timing line (failed rows are still summarised).")] = False,
 ) -> None:
     from ..batch import FORMATS, run_batch
 
