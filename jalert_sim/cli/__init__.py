@@ -11,11 +11,7 @@ import sys
 
 import typer
 
-try:  # typer < 0.20 runs on click
-    from click.exceptions import Abort, ClickException, UsageError
-except ImportError:  # newer typer vendors click as typer._click and no longer installs it
-    from typer import Abort
-    from typer._click.exceptions import ClickException, UsageError
+from click.exceptions import Abort, ClickException, UsageError  # typer < 0.20 (pinned) runs on click
 
 from .. import __version__
 from .common import app, fail
