@@ -25,8 +25,12 @@ CSV_COLUMNS = (
 )
 
 
-def to_json(result: SimulationResult, *, track: bool = True) -> str:
-    return json.dumps(result.to_dict(track=track), ensure_ascii=False, indent=2) + "\n"
+def to_json(result: SimulationResult, *, track: bool = True, extra: dict[str, Any] | None = None) -> str:
+    """The ``run --format json`` document; ``extra`` adds top-level blocks (e.g. ``historical``)."""
+    doc = result.to_dict(track=track)
+    if extra:
+        doc.update(extra)
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 def csv_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:

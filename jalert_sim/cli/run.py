@@ -42,12 +42,14 @@ def run(
     if format not in FORMATS:
         fail(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
     check_lang(lang)
-    from ..exports_geo import cap_status as _cap_status
+    status = None
+    if format == "cap":  # exports_geo (and its XML libraries) only when CAP is asked for
+        from ..exports_geo import cap_status as _cap_status
 
-    try:
-        status = _cap_status(cap_status)
-    except ValueError as exc:
-        fail(f"--cap-status: {exc}")
+        try:
+            status = _cap_status(cap_status)
+        except ValueError as exc:
+            fail(f"--cap-status: {exc}")
     scn = load_scenario(scenario)
     kwargs = scenario_kwargs(
         launch=launch, azimuth=azimuth, apogee=apogee, range_km=range_km, at=at, latency_s=latency_s,
@@ -97,14 +99,8 @@ def run(
         from ..exports import to_csv, to_json
 
         if format == "json":
-            if comparison is not None:
-                import json
-
-                doc = result.to_dict(track=not no_track)
-                doc["historical"] = comparison.to_dict()
-                text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
-            else:
-                text = to_json(result, track=not no_track)
+            extra = {"historical": comparison.to_dict()} if comparison is not None else None
+            text = to_json(result, track=not no_track, extra=extra)
         else:
             text = to_csv([result])
     if output:
