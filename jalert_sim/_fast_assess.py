@@ -33,7 +33,10 @@ import numpy as np
 import shapely
 
 from . import geography, seas
-from .alerts import COARSE_STEP_S, FINE_STEP_S, _BISECTIONS, AlertModel, Assessment, Impact, PrefectureAlert, _messages
+from .alerts import (
+    COARSE_STEP_S, FINE_STEP_S, _BISECTIONS, AlertModel, Assessment, Impact, _messages, overflight_span,
+    prefecture_alert,
+)
 from .describe import describe_point
 from .places import landmarks
 from .projection import GEOD
@@ -301,34 +304,15 @@ def assess(trajs: Trajectories, launch_times: list[datetime], model: AlertModel)
     results = []
     for i in range(n):
         flight_time_s = float(flight[i])
-        alerts = []
-        first_entry, last_exit, exit_fix = None, None, None
+        alerts, crossings = [], []
         for p in range(starts[i], starts[i + 1]):
-            pref = prefs[p_pref[p]]
             cross = crossing_of.get(p)
-            c_s, c_km = closest_s[p], closest_km[p]
-            if p_hit[p] or p_near[p]:
-                reason, moment_s = "impact", flight_time_s
-            elif cross is not None:
-                reason, moment_s = "overflight", cross[0]
-            else:
-                reason, moment_s = "corridor", c_s
-            if cross is not None:
-                start_s, end_s, min_alt_km, last_inside = cross
-                if first_entry is None or start_s < first_entry:
-                    first_entry = start_s
-                if last_exit is None or end_s > last_exit:
-                    last_exit, exit_fix = end_s, last_inside
-                if reason == "impact" and p_hit[p]:
-                    moment_s = start_s
-            else:
-                start_s = end_s = min_alt_km = None
-            alerts.append(PrefectureAlert(
-                code=pref.code, name=pref.name, name_ja=pref.name_ja, region=pref.region, region_ja=pref.region_ja,
-                reason=reason, alert_time_s=model.latency_s,
-                overflight_start_s=start_s, overflight_end_s=end_s, min_altitude_km=min_alt_km,
-                closest_approach_s=c_s, closest_distance_km=c_km, lead_time_s=moment_s - model.latency_s,
-            ))
+            alert = prefecture_alert(prefs[p_pref[p]], model, flight_time_s, cross, closest_s[p], closest_km[p],
+                                     bool(p_hit[p]), bool(p_near[p]))
+            if alert is not None:
+                alerts.append(alert)
+                crossings.append(cross)
+        first_entry, last_exit, exit_fix = overflight_span(crossings)
         impact = impacts.one(i, hit_sets[i], exit_fix)
         crossed_i = {int(j) for j, cr in zip(p_pref[starts[i]:starts[i + 1]], p_crossed[starts[i]:starts[i + 1]]) if cr}
         msgs, summary = _messages(alerts, impact, trajs, i, launch_times[i], model, prefs, crossed_i)

@@ -212,41 +212,19 @@ def _assess_one(trajs, i, t, lat, lon, alt, line, corridor, crossed, near_impact
     flight_time_s = float(trajs.flight_time_s[i])
     impact_lat, impact_lon = float(trajs.impact_lat[i]), float(trajs.impact_lon[i])
 
-    warned = sorted(corridor | near_impact | hit)
-    alerts = []
-    first_entry, last_exit, exit_fix = None, None, None
-    for j in warned:
+    alerts, crossings = [], []
+    for j in sorted(corridor | near_impact | hit):
         pref = prefs[j]
         crossing = _crossing(trajs, i, pref.footprint_xy, t, lat, lon, flight_time_s) if j in crossed else None
         if crossing is not None:  # the track enters the footprint: nearest approach is the entry
             closest_s, closest_km = crossing[0], 0.0
         else:
             closest_s, closest_km = _closest_approach(trajs, i, pref.footprint_xy, t, lat, lon, flight_time_s)
-        if j in hit or j in near_impact:
-            reason, moment_s = "impact", flight_time_s
-        elif crossing is not None:
-            reason, moment_s = "overflight", crossing[0]
-        else:
-            reason, moment_s = "corridor", closest_s
-        if crossing is not None:
-            start_s, end_s, min_alt_km, last_inside = crossing
-            if first_entry is None or start_s < first_entry:
-                first_entry = start_s
-            if last_exit is None or end_s > last_exit:
-                last_exit, exit_fix = end_s, last_inside
-            if reason == "impact" and j in hit:
-                moment_s = start_s
-        else:
-            start_s = end_s = min_alt_km = None
-        alerts.append(
-            PrefectureAlert(
-                code=pref.code, name=pref.name, name_ja=pref.name_ja, region=pref.region, region_ja=pref.region_ja,
-                reason=reason, alert_time_s=model.latency_s,
-                overflight_start_s=start_s, overflight_end_s=end_s, min_altitude_km=min_alt_km,
-                closest_approach_s=closest_s, closest_distance_km=closest_km,
-                lead_time_s=moment_s - model.latency_s,
-            )
-        )
+        alert = prefecture_alert(pref, model, flight_time_s, crossing, closest_s, closest_km, j in hit, j in near_impact)
+        if alert is not None:
+            alerts.append(alert)
+            crossings.append(crossing)
+    first_entry, last_exit, exit_fix = overflight_span(crossings)
 
     impact = _impact(impact_lat, impact_lon, flight_time_s, hit, prefs, exit_fix)
     msgs, summary = _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed)
@@ -255,6 +233,47 @@ def _assess_one(trajs, i, t, lat, lon, alt, line, corridor, crossed, near_impact
         overflight_start_s=first_entry, overflight_end_s=last_exit,
         summary_ja=summary[0], summary_en=summary[1],
     )
+
+
+def prefecture_alert(pref, model: AlertModel, flight_time_s: float, crossing, closest_s: float, closest_km: float,
+                     hit: bool, near_impact: bool) -> PrefectureAlert | None:
+    """The alert of one candidate prefecture (both engines decide here), or None.
+
+    ``crossing`` is (entry_s, exit_s, min_altitude_km, last point inside) or None.
+    Candidates come from tree queries on the coarse polyline of the track, whose
+    10 s chords can cut the corner of a footprint that the track itself misses:
+    such a candidate is dropped when the exact track stays outside the corridor.
+    """
+    if hit or near_impact:
+        reason, moment_s = "impact", flight_time_s
+    elif crossing is not None:
+        reason, moment_s = "overflight", crossing[0]
+    elif closest_km <= model.corridor_km:
+        reason, moment_s = "corridor", closest_s
+    else:
+        return None
+    if crossing is not None:
+        start_s, end_s, min_alt_km = crossing[:3]
+        if hit:  # it comes down in this footprint: the danger starts when it is overhead
+            moment_s = start_s
+    else:
+        start_s = end_s = min_alt_km = None
+    return PrefectureAlert(
+        code=pref.code, name=pref.name, name_ja=pref.name_ja, region=pref.region, region_ja=pref.region_ja,
+        reason=reason, alert_time_s=model.latency_s,
+        overflight_start_s=start_s, overflight_end_s=end_s, min_altitude_km=min_alt_km,
+        closest_approach_s=closest_s, closest_distance_km=closest_km,
+        lead_time_s=moment_s - model.latency_s,
+    )
+
+
+def overflight_span(crossings) -> tuple[float | None, float | None, tuple[float, float] | None]:
+    """(first entry, last exit, (lat, lon) of the last point inside) over the crossings that are not None."""
+    real = [c for c in crossings if c is not None]
+    if not real:
+        return None, None, None
+    last = max(real, key=lambda c: c[1])
+    return min(c[0] for c in real), last[1], last[3]
 
 
 def _crossing(trajs, i, footprint, t, lat, lon, flight_time_s):
