@@ -6,8 +6,12 @@ Both commands run alternately, each in a fresh interpreter, so that load on a
 shared machine hits both alike; the medians of wall time and of CPU time (user +
 system of the child) are reported, with their ratios.
 
-Run: python benchmarks/startup.py [--runs 21]
-(``hyperfine -N`` on the same two commands gives the same picture.)
+Run it with the interpreter of an environment where the project is installed
+from a wheel (``pip install .``), as users and CI have it:
+python benchmarks/startup.py [--runs 21]
+An editable install under PYTHONDONTWRITEBYTECODE=1 (set on this workplace's
+machines) recompiles every module of the package at each start, ~60 ms that no
+installed copy pays. ``hyperfine -N`` on the same two commands gives the same picture.
 """
 
 from __future__ import annotations
