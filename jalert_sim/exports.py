@@ -30,7 +30,8 @@ def to_json(result: SimulationResult, *, track: bool = True, extra: dict[str, An
     doc = result.to_dict(track=track)
     if extra:
         doc.update(extra)
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    # Compact: json's C encoder serves only indent=None, and the track makes the document long.
+    return json.dumps(doc, ensure_ascii=False) + "\n"
 
 
 def csv_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:

@@ -5,8 +5,6 @@ renders. Errors the user can fix (JalertError, bad option values) become one
 line on stderr and exit code 2, never a traceback.
 """
 
-from __future__ import annotations
-
 import sys
 
 import typer

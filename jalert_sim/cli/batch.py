@@ -1,7 +1,5 @@
 """``jalert-sim batch``: many scenarios from CSV or JSONL; the work is jalert_sim.batch."""
 
-from __future__ import annotations
-
 import os
 import signal
 import sys

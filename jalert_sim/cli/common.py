@@ -1,7 +1,5 @@
 """What the commands share: the app, the scenario options, and error handling."""
 
-from __future__ import annotations
-
 import sys
 from contextlib import contextmanager
 from typing import Annotated, Any, NoReturn, Optional

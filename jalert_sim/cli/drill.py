@@ -1,7 +1,5 @@
 """``jalert-sim drill``: play a scenario's J-Alert timeline live, for a classroom."""
 
-from __future__ import annotations
-
 import math
 import sys
 from typing import Annotated

@@ -1,7 +1,5 @@
 """``jalert-sim map``: one scenario as an SVG or PNG map (needs the ``maps`` extra)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

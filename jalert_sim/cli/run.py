@@ -1,7 +1,5 @@
 """``jalert-sim run``: one scenario, as a table, JSON, CSV, GeoJSON, KML or CAP."""
 
-from __future__ import annotations
-
 import io
 import sys
 from typing import Annotated, Optional

@@ -1,7 +1,5 @@
 """``jalert-sim scenarios``: the historical launches that ``--scenario`` accepts."""
 
-from __future__ import annotations
-
 import json
 import sys
 from typing import Annotated
