@@ -40,33 +40,39 @@ def write_cache(path, layers: Mapping[str, Sequence[shapely.Geometry]], meta: Ma
     np.savez(path, **arrays)
 
 
-@cache
-def _load() -> tuple[dict[str, Any], dict[str, np.ndarray]]:
+def _read(*keys: str) -> list[np.ndarray]:
+    """The arrays ``keys`` of the cache file. The file is opened for each read, never kept open:
+    batch workers are forked, and an inherited open file would share its read offset."""
     path = data_path(CACHE_FILE)
     try:
         with np.load(path, allow_pickle=False) as npz:
-            arrays = {key: npz[key] for key in npz.files}
-        meta = json.loads(arrays.pop("meta").tobytes().decode())
-    except (OSError, ValueError, KeyError) as exc:
+            return [npz[key] for key in keys]
+    except KeyError as exc:
+        raise DataError(f"geometry cache {path} has no array {exc}; rebuild it") from exc
+    except (OSError, ValueError) as exc:
         raise DataError(f"geometry cache {path} is unreadable: {exc}") from exc
+
+
+@cache
+def _meta() -> dict[str, Any]:
+    path = data_path(CACHE_FILE)
+    (raw,) = _read("meta")
+    meta = json.loads(raw.tobytes().decode())
     if meta.get("version") != CACHE_VERSION:
         raise DataError(f"geometry cache {path} has version {meta.get('version')}, expected {CACHE_VERSION}; rebuild it")
-    return meta, arrays
+    return meta
 
 
 def cache_meta() -> dict[str, Any]:
     """The cache's JSON header (prefecture properties, projection, build parameters)."""
-    return _load()[0]
+    return _meta()
 
 
 @cache
 def layer(name: str) -> tuple[shapely.Geometry, ...]:
     """The geometries of layer ``name``, parsed once and cached."""
-    _, arrays = _load()
-    try:
-        raw = arrays[f"{name}.wkb"].tobytes()
-        offsets = arrays[f"{name}.offsets"]
-    except KeyError as exc:
-        raise DataError(f"geometry cache has no layer {name!r}; rebuild it") from exc
+    _meta()  # checks the version first
+    wkb, offsets = _read(f"{name}.wkb", f"{name}.offsets")
+    raw = wkb.tobytes()
     blobs = [raw[offsets[i] : offsets[i + 1]] for i in range(len(offsets) - 1)]
     return tuple(shapely.from_wkb(np.asarray(blobs, dtype=object)))

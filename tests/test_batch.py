@@ -20,10 +20,9 @@ import pytest
 from typer.testing import CliRunner
 
 import jalert_sim
-import jalert_sim.cli  # noqa: F401  (registers the commands)
 from jalert_sim import batch as batch_mod
 from jalert_sim.batch import CSV_COLUMNS, run_batch, scenario_from_fields
-from jalert_sim.cli.common import app
+from jalert_sim.cli import app
 from jalert_sim.errors import InputError
 
 from docdiff import assert_same

@@ -18,8 +18,7 @@ from datetime import datetime
 import pytest
 from typer.testing import CliRunner
 
-import jalert_sim.cli  # noqa: F401  (registers the commands)
-from jalert_sim.cli.common import app
+from jalert_sim.cli import app
 
 runner = CliRunner()
 

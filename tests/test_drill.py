@@ -11,9 +11,8 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-import jalert_sim.cli  # noqa: F401  (registers the commands)
 from jalert_sim import drill, simulate
-from jalert_sim.cli.common import app
+from jalert_sim.cli import app
 from jalert_sim.scenarios import scenario
 
 runner = CliRunner()

@@ -10,9 +10,8 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
-import jalert_sim.cli  # noqa: F401  (registers the commands)
 from jalert_sim import exports_geo
-from jalert_sim.cli.common import app
+from jalert_sim.cli import app
 
 runner = CliRunner()
 HOKKAIDO = ["--scenario", "2017-08-29"]

@@ -371,6 +371,6 @@ def test_import_loads_nothing():
 
     code = (
         "import jalert_sim.geography, jalert_sim._geocache as c, jalert_sim.places as p;"
-        "assert c._load.cache_info().currsize == 0 and p._catalogue.cache_info().currsize == 0"
+        "assert c._meta.cache_info().currsize == 0 and c.layer.cache_info().currsize == 0 and p._catalogue.cache_info().currsize == 0"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -9,9 +9,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from typer.testing import CliRunner
 
-import jalert_sim.cli  # noqa: F401  (registers the commands)
 from jalert_sim import maps, simulate, termmap
-from jalert_sim.cli.common import app
+from jalert_sim.cli import app
 from jalert_sim.scenarios import scenario
 
 pytest.importorskip("matplotlib")

@@ -14,9 +14,9 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-import jalert_sim.cli  # noqa: F401  (registers the commands)
 from jalert_sim import simulate
-from jalert_sim.cli.common import app
+import jalert_sim
+from jalert_sim.cli import app
 from jalert_sim.errors import UnknownNameError
 from jalert_sim.projection import GEOD
 from jalert_sim.scenarios import compare, scenario, scenarios

@@ -11,20 +11,42 @@ import typer
 
 from click.exceptions import Abort, ClickException, UsageError  # typer < 0.20 (pinned) runs on click
 
-from .. import __version__
-from .common import app, fail
+from importlib import import_module
 
-from . import run as _run  # noqa: E402,F401  (registers the command)
-from . import drill as _drill  # noqa: E402,F401
-from . import map as _map  # noqa: E402,F401
-from . import scenarios as _scenarios  # noqa: E402,F401
-from . import batch as _batch  # noqa: E402,F401
+from .. import __version__
+from . import common
+from .common import fail
+
+#: Command name -> its module, in the order ``--help`` lists them; a module registers its command on import.
+COMMANDS = {"run": "run", "drill": "drill", "map": "map", "scenarios": "scenarios", "batch": "batch"}
+
+
+def register(names=None) -> typer.Typer:
+    """Register the commands ``names`` (default: all) on the app and return it."""
+    for name in names or COMMANDS:
+        import_module(f".{COMMANDS[name]}", __name__)
+    return common.app
+
+
+def __getattr__(name: str):
+    # ``from jalert_sim.cli import app``: the app with every command, for CliRunner and scripts.
+    if name == "app":
+        return register()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point of the console script and of ``python -m jalert_sim``."""
+    """Entry point of the console script and of ``python -m jalert_sim``.
+
+    Typer builds the options of every registered command at each start, so only
+    the command named on the command line is registered (all of them for
+    ``--help``, ``--version`` or an unknown name).
+    """
+    args = sys.argv[1:] if argv is None else argv
+    first = next((a for a in args if not a.startswith("-")), None)
+    app = register([first] if first in COMMANDS else None)
     try:
-        code = app(args=argv, prog_name="jalert-sim", standalone_mode=False)
+        code = app(args=args, prog_name="jalert-sim", standalone_mode=False)
     except UsageError as exc:
         fail(exc.format_message())
     except Abort:
@@ -38,4 +60,4 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-__all__ = ["app", "main", "__version__", "typer"]
+__all__ = ["COMMANDS", "app", "main", "register"]
