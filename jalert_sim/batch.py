@@ -25,11 +25,10 @@ import io
 import json
 import os
 import sys
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -390,23 +389,14 @@ def _open_output(destination: str | os.PathLike[str] | IO[str] | None) -> Iterat
     if not isinstance(destination, (str, os.PathLike)):
         yield destination
         return
-    target = Path(destination)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    except OSError as exc:
-        raise InputError("output", f"cannot write {str(target)!r}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
+    from .exports import atomic_open
+
+    with ExitStack() as stack:
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+            handle = stack.enter_context(atomic_open(destination))
+        except OSError as exc:
+            raise InputError("output", f"cannot write {str(destination)!r}: {exc.strerror}") from None
+        yield handle
 
 
 def _chunks(source: _Source, chunk_size: int, out_format: str, track: bool, launch_time: str) -> Iterator[_Chunk]:

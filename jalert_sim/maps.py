@@ -266,26 +266,7 @@ def render_map(result: SimulationResult, path: str | Path | None = None, *, fmt:
         plt.close(fig)
     data = buffer.getvalue()
     if path is not None:
-        _write_bytes_atomic(path, data)
+        from .exports import write_atomic
+
+        write_atomic(path, data)
     return data
-
-
-def _write_bytes_atomic(path: str | Path, data: bytes) -> None:
-    """Binary twin of exports.write_atomic: a temporary file beside the target, then rename."""
-    import os
-    import tempfile
-
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise

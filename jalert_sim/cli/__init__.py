@@ -13,7 +13,6 @@ from click.exceptions import Abort, ClickException, UsageError  # typer < 0.20 (
 
 from importlib import import_module
 
-from .. import __version__
 from . import common
 from .common import fail
 
