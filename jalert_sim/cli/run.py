@@ -36,7 +36,14 @@ def run(
     show_map: Annotated[bool, typer.Option("--map", help="Add a terminal map of the ground track to the table.")] = False,
     cap_status: Annotated[str, typer.Option("--cap-status", help="CAP status: exercise (default), test, draft, system; 'actual' only if you really mean it.")] = "exercise",
 ) -> None:
-    """Simulate one launch: who gets J-Alert, when, and the messages."""
+    """Simulate one launch: who gets J-Alert, when, and the messages.
+
+    \b
+    Examples:
+      jalert-sim run --scenario 2017-08-29
+      jalert-sim run --launch sunan --azimuth 75 --apogee 550 --range 2700 --lang ja
+      jalert-sim run --launch 40.0,128.2 --azimuth 110 --apogee 900 --format json -o out.json
+    """
     if format not in FORMATS:
         fail(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
     check_lang(lang)
