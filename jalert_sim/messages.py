@@ -39,6 +39,11 @@ def clock_en(when: datetime) -> str:
     return when.astimezone(JST).strftime("%H:%M JST")
 
 
+def join_en(names: Sequence[str]) -> str:
+    """'Hokkaido', 'Hokkaido and Aomori', 'Hokkaido, Aomori and Iwate'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _names_ja(names_ja: Sequence[str]) -> str:
     return "、".join(names_ja)
 
