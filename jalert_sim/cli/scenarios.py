@@ -26,16 +26,20 @@ def scenarios_command(
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="Historical scenarios (jalert-sim run --scenario ID)", expand=False)
-    for col in ("ID", "Title", "Launch (JST)", "Site", "Az°", "Apogee km", "Range km", "J-Alert actually issued"):
-        table.add_column(col, no_wrap=col in ("ID", "Launch (JST)"))
+    # Fits 80 columns: the title and site share a cell; the actual area is a count (JSON has the codes).
+    table = Table(title="Historical scenarios (jalert-sim run --scenario ID)")
+    table.add_column("ID", no_wrap=True)
+    table.add_column("Launch", ratio=1)
+    table.add_column("Az°", justify="right", no_wrap=True)
+    table.add_column("Apogee / range km", justify="right", no_wrap=True)
+    table.add_column("J-Alert issued", no_wrap=True)
     for s in items:
         a = s.actual
         if a is None or a.alert_time is None:
             issued = "none"
         else:
-            issued = f"{a.alert_time.strftime('%H:%M')} to {len(a.prefectures)} prefecture(s): {', '.join(a.prefectures)}"
-        table.add_row(s.id, f"{s.title_en}\n{s.title_ja}", s.launch_time.strftime("%Y-%m-%d %H:%M"), s.site_name,
-                      f"{s.azimuth_deg:g}", f"{s.apogee_km:,.0f}", "—" if s.range_km is None else f"{s.range_km:,.0f}",
-                      issued)
+            issued = f"{a.alert_time.strftime('%H:%M')}, {len(a.prefectures)} pref."
+        rng = "—" if s.range_km is None else f"{s.range_km:,.0f}"
+        table.add_row(s.id, f"{s.title_en}\n{s.site_name}, {s.launch_time.strftime('%H:%M')} JST",
+                      f"{s.azimuth_deg:g}", f"{s.apogee_km:,.0f} / {rng}", issued)
     Console().print(table)
