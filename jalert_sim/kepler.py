@@ -48,13 +48,17 @@ def geodetic_to_ecef(lat_rad, lon_rad, alt_m):
 
 def ecef_from_trig(cos_lat, sin_lat, cos_lon, sin_lon, alt_m):
     """``geodetic_to_ecef`` from the sines and cosines of latitude and longitude (when already at hand)."""
+    x, y, z = ecef_xyz_from_trig(cos_lat, sin_lat, cos_lon, sin_lon, alt_m)
+    out = np.empty(np.shape(x) + (3,))
+    out[..., 0], out[..., 1], out[..., 2] = x, y, z
+    return out
+
+
+def ecef_xyz_from_trig(cos_lat, sin_lat, cos_lon, sin_lon, alt_m):
+    """``ecef_from_trig`` as three separate arrays x, y, z (no (..., 3) array to build and slice)."""
     n = WGS84_A_M / np.sqrt(1.0 - _E2 * sin_lat * sin_lat)
     horizontal = (n + alt_m) * cos_lat
-    out = np.empty(np.shape(horizontal) + (3,))
-    out[..., 0] = horizontal * cos_lon
-    out[..., 1] = horizontal * sin_lon
-    out[..., 2] = (n * (1.0 - _E2) + alt_m) * sin_lat
-    return out
+    return horizontal * cos_lon, horizontal * sin_lon, (n * (1.0 - _E2) + alt_m) * sin_lat
 
 
 def ecef_to_lat_alt(xyz):
@@ -138,13 +142,16 @@ class Ellipses:
 
     @classmethod
     def from_state(cls, r, v, t):
-        """Orbits through ECI position r (m), velocity v (m/s) (both (n, 3)) at time t (s).
+        """Orbits through ECI position r (m), velocity v (m/s) (both (n, 3)) at time t (s)."""
+        return cls.from_components(r[:, 0], r[:, 1], r[:, 2], v[:, 0], v[:, 1], v[:, 2], t)
+
+    @classmethod
+    def from_components(cls, rx, ry, rz, vx, vy, vz, t):
+        """``from_state`` with the position and velocity given as six 1-D arrays (n,).
 
         Written out component by component: np.cross and friends cost more than
         the arithmetic for the small arrays of a single trajectory.
         """
-        rx, ry, rz = r[:, 0], r[:, 1], r[:, 2]
-        vx, vy, vz = v[:, 0], v[:, 1], v[:, 2]
         rn = np.sqrt(rx * rx + ry * ry + rz * rz)
         hx, hy, hz = ry * vz - rz * vy, rz * vx - rx * vz, rx * vy - ry * vx
         hn = np.sqrt(hx * hx + hy * hy + hz * hz)
@@ -158,8 +165,8 @@ class Ellipses:
             e = np.sqrt(ex * ex + ey * ey + ez * ez)
             px, py, pz = ex / e, ey / e, ez / e
             wx, wy, wz = hx / hn, hy / hn, hz / hn
-            p_hat = np.empty_like(r)
-            q_hat = np.empty_like(r)
+            p_hat = np.empty(np.shape(rx) + (3,))
+            q_hat = np.empty(np.shape(rx) + (3,))
             p_hat[:, 0], p_hat[:, 1], p_hat[:, 2] = px, py, pz
             q_hat[:, 0], q_hat[:, 1], q_hat[:, 2] = wy * pz - wz * py, wz * px - wx * pz, wx * py - wy * px
             n = np.sqrt(GM_M3_S2 / (a * a * a))

@@ -93,7 +93,7 @@ import pyproj
 
 from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_F
 from .errors import InputError, TrajectoryError
-from .kepler import Ellipses, cos_sin, ecef_from_trig, ecef_to_lat_alt, fast_clip, omega_cross, rotate_z
+from .kepler import Ellipses, cos_sin, ecef_to_lat_alt, ecef_xyz_from_trig, fast_clip, omega_cross, rotate_z
 
 __all__ = [
     "BoostModel",
@@ -514,21 +514,19 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact, geodesic_ran
         flon, flat, back = _geod(_GEOD.fwd, np.degrees(lon0[e]), np.degrees(lat0[e]), np.degrees(az[e]), downrange[e])
         blat[e], blon[e], heading[e] = np.radians(flat), np.radians(flon), np.radians(back) + np.pi
     (cl, sl), (co, so) = cos_sin(blat), cos_sin(blon)
-    r_fixed = ecef_from_trig(cl, sl, co, so, height)
+    # Burnout state as separate x, y, z arrays: fewer numpy calls than (n, 3) arrays built and sliced.
+    x, y, z = ecef_xyz_from_trig(cl, sl, co, so, height)
     # Earth-relative velocity from its east/north/up components, plus the ground's omega x r.
     (cg, sg), (ch, sh) = cos_sin(gamma), cos_sin(heading)
     v_up = sg * speed
     v_h = cg * speed
     v_e, v_n = v_h * sh, v_h * ch
-    v_fixed = np.empty_like(r_fixed)
-    v_fixed[:, 0] = -so * v_e - sl * co * v_n + cl * co * v_up - OMEGA_EARTH_RAD_S * r_fixed[:, 1]
-    v_fixed[:, 1] = co * v_e - sl * so * v_n + cl * so * v_up + OMEGA_EARTH_RAD_S * r_fixed[:, 0]
-    v_fixed[:, 2] = cl * v_n + sl * v_up
-    angle = OMEGA_EARTH_RAD_S * burn
-    trig = cos_sin(angle)
-    r0 = rotate_z(r_fixed, angle, trig)
-    v0 = rotate_z(v_fixed, angle, trig)
-    ell = Ellipses.from_state(r0, v0, burn)
+    vx = -so * v_e - sl * co * v_n + cl * co * v_up - OMEGA_EARTH_RAD_S * y
+    vy = co * v_e - sl * so * v_n + cl * so * v_up + OMEGA_EARTH_RAD_S * x
+    vz = cl * v_n + sl * v_up
+    # Into the inertial frame: the Earth has turned by omega * burn about z since launch.
+    c, s = cos_sin(OMEGA_EARTH_RAD_S * burn)
+    ell = Ellipses.from_components(c * x - s * y, s * x + c * y, z, c * vx - s * vy, s * vx + c * vy, vz, burn)
     # Apoapsis (eccentric anomaly pi): -a (1 + e) along the perigee direction.
     r_apo = -(ell.a * (1.0 + ell.e))[:, None] * ell.p_hat
     _, apo_alt = ecef_to_lat_alt(r_apo)
@@ -554,7 +552,7 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact, geodesic_ran
     return {
         "burn": burn, "height": height, "power": power, "downrange": downrange, "blat": blat, "blon": blon,
         "ellipses": ell, "apogee": apo_alt, "r_apo": r_apo, "e_imp": e_imp, "r_imp": r_imp, "t_imp": t_imp,
-        "imp_lat": imp_lat, "imp_lon": imp_lon, "range": rng, "signed_range": signed, "r0": r0, "v0": v0,
+        "imp_lat": imp_lat, "imp_lon": imp_lon, "range": rng, "signed_range": signed,
     }
 
 
