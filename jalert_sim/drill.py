@@ -30,6 +30,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ._data import data_path
+from .messages import HEADINGS
 from .simulation import SimulationResult
 from .timeline import Event, events, lead, t_plus
 
@@ -38,13 +39,7 @@ TAIL_S = 5.0
 #: Screen refreshes per second of wall time.
 REFRESH_HZ = 8.0
 
-_KIND_LABEL = {
-    "launch": ("MISSILE LAUNCH — TAKE SHELTER", "ミサイル発射 — 避難してください"),
-    "take_shelter_now": ("TAKE SHELTER IMMEDIATELY", "直ちに避難"),
-    "passed": ("MISSILE PASSED OVER", "ミサイル通過"),
-    "fell_in_japan": ("MISSILE FELL IN JAPAN", "ミサイル落下（日本）"),
-    "fell_outside": ("MISSILE FELL AT SEA", "ミサイル落下（海上）"),
-}
+_KIND_LABEL = {kind: (en.upper(), ja) for kind, (ja, en) in HEADINGS.items()}
 _REASON_STYLE = {"impact": "bold white on red", "overflight": "bold black on yellow", "corridor": "bold black on cyan"}
 
 # A 5-row block font for the clock: readable from across a room.

@@ -35,6 +35,7 @@ import shapely
 from shapely.geometry import mapping
 
 from . import __version__
+from .messages import HEADINGS
 from .simulation import SimulationResult
 
 CAP_NS = "urn:oasis:names:tc:emergency:cap:1.2"
@@ -62,13 +63,7 @@ _CAP_KIND = {
     "fell_in_japan": ("Shelter", "Immediate", "Extreme", "Observed"),
     "fell_outside": ("AllClear", "Past", "Minor", "Observed"),
 }
-_HEADLINE = {
-    "launch": ("ミサイル発射情報・避難の呼びかけ", "Missile launch: take shelter"),
-    "take_shelter_now": ("直ちに避難", "Take shelter immediately"),
-    "passed": ("ミサイル通過", "Missile passed over"),
-    "fell_in_japan": ("ミサイル落下情報（日本）", "Missile fell in Japan"),
-    "fell_outside": ("ミサイル落下情報", "Missile fell at sea"),
-}
+_HEADLINE = HEADINGS  # (ja, en)
 _INSTRUCTION = {
     "launch": ("頑丈な建物の中か地下に避難してください。", "Take shelter in a sturdy building or underground."),
     "take_shelter_now": ("今すぐ頑丈な建物の中か地下に避難してください。", "Get into a sturdy building or underground now."),

@@ -16,6 +16,15 @@ from .earth import JST
 #: Message kinds, in the order they are issued when several share a time.
 KINDS = ("launch", "take_shelter_now", "passed", "fell_in_japan", "fell_outside")
 
+#: The heading of each kind, (Japanese, English): the report, the drill and CAP headlines use these.
+HEADINGS = {
+    "launch": ("ミサイル発射情報・避難の呼びかけ", "Missile launch: take shelter"),
+    "take_shelter_now": ("直ちに避難", "Take shelter immediately"),
+    "passed": ("ミサイル通過", "Missile passed over"),
+    "fell_in_japan": ("ミサイル落下情報（日本）", "Missile fell in Japan"),
+    "fell_outside": ("ミサイル落下情報", "Missile fell at sea"),
+}
+
 _EEZ_JA = {
     "inside": "日本の排他的経済水域（EEZ）内と推定",
     "outside": "日本の排他的経済水域（EEZ）外と推定",

@@ -7,17 +7,12 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .messages import HEADINGS
 from .simulation import SimulationResult
 from .timeline import events, lead, t_plus
 
 _REASON_STYLE = {"impact": "bold red", "overflight": "bold yellow", "corridor": "cyan"}
-_KIND_LABEL = {
-    "launch": ("Launch / take shelter", "ミサイル発射情報"),
-    "take_shelter_now": ("TAKE SHELTER NOW", "直ちに避難"),
-    "passed": ("Passed over", "ミサイル通過"),
-    "fell_in_japan": ("Fell in Japan", "落下情報（日本）"),
-    "fell_outside": ("Fell at sea", "落下情報"),
-}
+_KIND_LABEL = {kind: (en, ja) for kind, (ja, en) in HEADINGS.items()}
 
 
 def _clock(result: SimulationResult, seconds: float | None) -> str:
