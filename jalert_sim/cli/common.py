@@ -4,6 +4,7 @@ import sys
 from contextlib import contextmanager
 from typing import Annotated, Any, NoReturn, Optional
 
+import click
 import typer
 
 from .. import __version__
@@ -89,17 +90,20 @@ def load_scenario(scenario_id: str | None):
         return scenario(scenario_id)
 
 
-def scenario_kwargs(
-    *, launch: str | None, azimuth: float | None, apogee: float | None, range_km: float | None, at: str | None,
-    latency_s: float | None, corridor_km: float | None, impact_radius_km: float | None,
-    report_delay_s: float | None, burn_time_s: float | None, burnout_altitude_km: float | None,
-    scenario: Any = None,
-) -> dict[str, Any]:
-    """The keyword arguments of ``jalert_sim.simulate`` from the command-line options.
+#: The option parameters (by their Python names) that every scenario command takes.
+_MODEL_PARAMS = ("latency_s", "corridor_km", "impact_radius_km", "report_delay_s", "burn_time_s", "burnout_altitude_km")
 
-    With a ``scenario`` (a :class:`jalert_sim.scenarios.Scenario`), its values fill
-    every option that was not given on the command line.
+
+def scenario_request() -> tuple[Any, dict[str, Any]]:
+    """(the historical Scenario or None, the keyword arguments of ``jalert_sim.simulate``)
+    from the options of the command being run (click's context holds them all).
+
+    With ``--scenario``, the scenario's values fill every option not given on the
+    command line.
     """
+    params = click.get_current_context().params
+    scenario = load_scenario(params.get("scenario"))
+    launch, azimuth, apogee, range_km, at = (params.get(k) for k in ("launch", "azimuth", "apogee", "range_km", "at"))
     if scenario is not None:
         base = scenario.simulate_kwargs()
         launch = base["launch"] if launch is None else launch
@@ -112,10 +116,8 @@ def scenario_kwargs(
         fail(f"missing option(s) {', '.join(missing)}")
     kwargs: dict[str, Any] = {"launch": launch, "azimuth_deg": azimuth, "apogee_km": apogee,
                               "range_km": range_km, "launch_time": at}
-    options = {"latency_s": latency_s, "corridor_km": corridor_km, "impact_radius_km": impact_radius_km,
-               "report_delay_s": report_delay_s, "burn_time_s": burn_time_s, "burnout_altitude_km": burnout_altitude_km}
-    kwargs.update({k: v for k, v in options.items() if v is not None})
-    return kwargs
+    kwargs.update({k: params[k] for k in _MODEL_PARAMS if params.get(k) is not None})
+    return scenario, kwargs
 
 
 def check_lang(lang: str) -> str:

@@ -8,7 +8,7 @@ import typer
 
 from .common import (
     ApogeeOpt, AtOpt, AzimuthOpt, BurnoutAltOpt, BurnTimeOpt, CorridorOpt, ImpactRadiusOpt, LangOpt, LatencyOpt,
-    LaunchOpt, RangeOpt, ReportDelayOpt, ScenarioOpt, app, check_lang, fail, load_scenario, scenario_kwargs,
+    LaunchOpt, RangeOpt, ReportDelayOpt, ScenarioOpt, app, check_lang, fail, scenario_request,
     user_errors,
 )
 
@@ -35,12 +35,7 @@ def drill_command(
     check_lang(lang)
     if not (math.isfinite(speed) and speed >= 0):
         fail(f"--speed: must be 0 or a positive number, got {speed:g}")
-    scn = load_scenario(scenario)
-    kwargs = scenario_kwargs(
-        launch=launch, azimuth=azimuth, apogee=apogee, range_km=range_km, at=at, latency_s=latency_s,
-        corridor_km=corridor_km, impact_radius_km=impact_radius_km, report_delay_s=report_delay_s,
-        burn_time_s=burn_time_s, burnout_altitude_km=burnout_altitude_km, scenario=scn,
-    )
+    scn, kwargs = scenario_request()  # reads the scenario options above from click's context
     with user_errors():
         from ..drill import plan, plain_lines, play
         from ..simulation import simulate

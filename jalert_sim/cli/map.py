@@ -6,7 +6,7 @@ import typer
 
 from .common import (
     ApogeeOpt, AtOpt, AzimuthOpt, BurnoutAltOpt, BurnTimeOpt, CorridorOpt, ImpactRadiusOpt, LatencyOpt,
-    LaunchOpt, RangeOpt, ReportDelayOpt, ScenarioOpt, app, fail, load_scenario, scenario_kwargs, user_errors,
+    LaunchOpt, RangeOpt, ReportDelayOpt, ScenarioOpt, app, fail, scenario_request, user_errors,
 )
 
 
@@ -28,12 +28,7 @@ def map_command(
     dpi: Annotated[int, typer.Option("--dpi", help="Resolution of a PNG, dots per inch.")] = 150,
 ) -> None:
     """Draw the ground track, the alert corridor and the warned prefectures on a map."""
-    scn = load_scenario(scenario)
-    kwargs = scenario_kwargs(
-        launch=launch, azimuth=azimuth, apogee=apogee, range_km=range_km, at=at, latency_s=latency_s,
-        corridor_km=corridor_km, impact_radius_km=impact_radius_km, report_delay_s=report_delay_s,
-        burn_time_s=burn_time_s, burnout_altitude_km=burnout_altitude_km, scenario=scn,
-    )
+    scn, kwargs = scenario_request()  # reads the scenario options above from click's context
     if not 20 <= dpi <= 1200:
         fail(f"--dpi: must be between 20 and 1200, got {dpi}")
     with user_errors():

@@ -8,8 +8,8 @@ import typer
 
 from .common import (
     ApogeeOpt, AtOpt, AzimuthOpt, BurnoutAltOpt, BurnTimeOpt, CorridorOpt, ImpactRadiusOpt, LangOpt,
-    LatencyOpt, LaunchOpt, RangeOpt, ReportDelayOpt, ScenarioOpt, app, check_lang, fail, load_scenario,
-    scenario_kwargs, user_errors,
+    LatencyOpt, LaunchOpt, RangeOpt, ReportDelayOpt, ScenarioOpt, app, check_lang, fail, scenario_request,
+    user_errors,
 )
 
 FORMATS = ("table", "json", "csv", "geojson", "kml", "cap")
@@ -55,12 +55,7 @@ def run(
             status = _cap_status(cap_status)
         except ValueError as exc:
             fail(f"--cap-status: {exc}")
-    scn = load_scenario(scenario)
-    kwargs = scenario_kwargs(
-        launch=launch, azimuth=azimuth, apogee=apogee, range_km=range_km, at=at, latency_s=latency_s,
-        corridor_km=corridor_km, impact_radius_km=impact_radius_km, report_delay_s=report_delay_s,
-        burn_time_s=burn_time_s, burnout_altitude_km=burnout_altitude_km, scenario=scn,
-    )
+    scn, kwargs = scenario_request()  # reads the scenario options above from click's context
     with user_errors():
         from ..simulation import simulate
 
