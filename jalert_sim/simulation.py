@@ -52,7 +52,7 @@ class SimulationResult:
     launch_time: datetime
     model: AlertModel
     boost: BoostModel
-    trajectory: dict[str, Any]  # Trajectories.summary()
+    trajectory: dict[str, Any]  # Trajectories.summaries() row
     assessment: Assessment
     track: Track
 
@@ -383,7 +383,7 @@ def _run(prepared: list[_Prepared]) -> list[SimulationResult | JalertError]:
             continue
         sub = trajs.select(good)
         assessments = assess(sub, [ps[g].launch_time for g in good], model)
-        summaries = _summaries(sub)
+        summaries = sub.summaries()
         azimuths = sub.azimuth_deg.tolist()
         for j, g in enumerate(good.tolist()):
             p = ps[g]
@@ -394,25 +394,6 @@ def _run(prepared: list[_Prepared]) -> list[SimulationResult | JalertError]:
                 track=_LazyTrack(sub, j),
             )
     return out  # type: ignore[return-value]
-
-
-def _summaries(trajs) -> list[dict[str, Any]]:
-    """``[trajs.summary(j) for j in range(len(trajs))]``, converting each column once (performance)."""
-    from dataclasses import fields
-
-    columns: dict[str, list] = {}
-    for f in fields(trajs):
-        if f.name.startswith("_"):
-            continue
-        values = getattr(trajs, f.name)
-        if f.name in ("ok", "minimum_energy"):
-            columns[f.name] = [bool(v) for v in values.tolist()]
-        elif f.name == "error":
-            columns[f.name] = [None if v is None else str(v) for v in values.tolist()]
-        else:
-            columns[f.name] = [v if math.isfinite(v) else None for v in values.tolist()]
-    names = list(columns)
-    return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
 class _LazyTrack(Track):

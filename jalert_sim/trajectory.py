@@ -292,18 +292,23 @@ class Trajectories:
         """Trajectory ``i`` as a dict of plain Python values (JSON-ready)."""
         if not (-len(self) <= i < len(self)):
             raise InputError("i", f"must index one of the {len(self)} trajectories (got {i})")
-        out = {}
+        return self._take(i % len(self)).summaries()[0]
+
+    def summaries(self) -> list[dict]:
+        """Every trajectory's :meth:`summary`, converting each column to Python values once."""
+        columns: dict[str, list] = {}
         for f in fields(self):
             if f.name.startswith("_"):
                 continue
-            value = getattr(self, f.name)[i]
+            values = getattr(self, f.name).tolist()
             if f.name in ("ok", "minimum_energy"):
-                out[f.name] = bool(value)
+                columns[f.name] = [bool(v) for v in values]
             elif f.name == "error":
-                out[f.name] = None if value is None else str(value)
+                columns[f.name] = [None if v is None else str(v) for v in values]
             else:
-                out[f.name] = float(value) if np.isfinite(value) else None
-        return out
+                columns[f.name] = [v if math.isfinite(v) else None for v in values]
+        names = list(columns)
+        return [dict(zip(names, row)) for row in zip(*columns.values())]
 
 
 def _wrap180(deg):

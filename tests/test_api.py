@@ -101,12 +101,15 @@ def test_columns_misuse_is_reported():
 
 
 def test_result_internals_match_the_trajectory_methods():
-    from jalert_sim.simulation import TRACK_STEP_S, _summaries
+    from jalert_sim.simulation import TRACK_STEP_S
     from jalert_sim.trajectory import solve
 
     trajs = solve([39.2, 40.0, 95.0], [125.7, 128.0, 125.0], [73, 100, 80], [550, 800, 600], [2700, None, None],
                   errors="mask")
-    assert _summaries(trajs) == [trajs.summary(j) for j in range(len(trajs))]  # row 2 is not ok: NaN -> None
+    rows = trajs.summaries()
+    assert rows == [trajs.summary(j) for j in range(len(trajs))]
+    assert rows[2]["ok"] is False and rows[2]["apogee_km"] is None  # row 2 is not ok: NaN -> None
+    assert rows[0]["apogee_km"] == pytest.approx(550, abs=1) and rows[1]["minimum_energy"] is True
     (result,) = simulate_many(launch="sunan", azimuth_deg=[73], apogee_km=550, range_km=2700, launch_time=AT)
     expected = simulate("sunan", 73, 550, 2700, AT).track
     assert len(result.track) == len(expected) and result.track.t_s[1] == TRACK_STEP_S
