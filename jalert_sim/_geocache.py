@@ -2,10 +2,11 @@
 
 The cache holds geometries that are too slow to compute at run time
 (projected land, 12 nm footprints, their union, the approximate EEZ limits)
-as WKB, plus a JSON header. ``scripts/build_data.py`` writes it; the
+as WKB, numeric arrays (the distance grid of jalert_sim._distance_grid), plus a JSON header. ``scripts/build_data.py`` writes it; the
 product only reads it. Layout: for each layer ``NAME`` two arrays,
 ``NAME.wkb`` (uint8, the WKB blobs end to end) and ``NAME.offsets`` (int64,
-start of each blob, plus the end), and ``meta`` (uint8, UTF-8 JSON).
+start of each blob, plus the end); numeric arrays under their own names; and ``meta``
+(uint8, UTF-8 JSON).
 """
 
 from __future__ import annotations
@@ -23,12 +24,14 @@ from .errors import DataError
 
 CACHE_FILE = "geometry.npz"
 #: Bumped whenever the layout or the meaning of a layer changes.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
-def write_cache(path, layers: Mapping[str, Sequence[shapely.Geometry]], meta: Mapping[str, Any]) -> None:
-    """Write ``layers`` (name -> list of geometries) and ``meta`` to ``path`` (build time only)."""
-    arrays: dict[str, np.ndarray] = {}
+def write_cache(path, layers: Mapping[str, Sequence[shapely.Geometry]], meta: Mapping[str, Any],
+                arrays: Mapping[str, np.ndarray] | None = None) -> None:
+    """Write ``layers`` (name -> list of geometries), numeric ``arrays`` and ``meta`` to ``path``
+    (build time only)."""
+    arrays = dict(arrays or {})
     for name, geoms in layers.items():
         blobs = shapely.to_wkb(np.asarray(list(geoms), dtype=object), output_dimension=2)
         sizes = np.fromiter((len(b) for b in blobs), dtype=np.int64, count=len(blobs))

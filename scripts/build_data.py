@@ -9,7 +9,8 @@ Writes, in ``data/``:
   basemap.geojson      land of the region 115-160 E, 20-50 N, one MultiPolygon per country
   geometry.npz         precomputed layers read at run time (see jalert_sim/_geocache.py):
                        projected land, 12 nm footprints and their union, the approximate
-                       EEZ limit with its uncertainty band, and the basemap land.
+                       EEZ limit with its uncertainty band, the basemap land, and the
+                       footprints' distance grid (jalert_sim/_distance_grid.py).
 
 Needs numpy, shapely>=2, pyproj and scipy (scipy only here, for a KD-tree). Deterministic:
 the same input rings give byte-identical GeoJSON.
@@ -269,6 +270,47 @@ def build_footprints(lands_xy: list[shapely.Geometry]) -> list[shapely.Geometry]
     return out
 
 
+#: Distance grid (jalert_sim/_distance_grid.py): cell size, how far from each footprint cells get
+#: an entry (the default corridor, 40 km, plus a 10 s chord and the bounds' slack fit well inside),
+#: and the unit of the stored int16 distances.
+GRID_CELL_M = 5_000.0
+GRID_REACH_M = 120_000.0
+GRID_UNIT_M = 10.0
+
+
+def build_distance_grid(footprints: list[shapely.Geometry]) -> tuple[dict, dict[str, np.ndarray]]:
+    """Signed distance (negative inside) from the centre of every grid cell within GRID_REACH_M of
+    a footprint to that footprint: (parameters for the cache header, arrays)."""
+    from jalert_sim._distance_grid import KEY_PREF_BITS
+
+    b = shapely.bounds(np.array(footprints, dtype=object))
+    x0 = float(np.floor((b[:, 0].min() - GRID_REACH_M) / GRID_CELL_M) * GRID_CELL_M)
+    y0 = float(np.floor((b[:, 1].min() - GRID_REACH_M) / GRID_CELL_M) * GRID_CELL_M)
+    nx = int(np.ceil((b[:, 2].max() + GRID_REACH_M - x0) / GRID_CELL_M))
+    ny = int(np.ceil((b[:, 3].max() + GRID_REACH_M - y0) / GRID_CELL_M))
+    assert len(footprints) <= 1 << KEY_PREF_BITS and nx * ny << KEY_PREF_BITS < 2**31
+    keys, sds = [], []
+    for j, fp in enumerate(footprints):
+        i0, i1 = (int(np.floor((b[j, k] + s * GRID_REACH_M - x0) / GRID_CELL_M)) for k, s in ((0, -1), (2, 1)))
+        k0, k1 = (int(np.floor((b[j, k] + s * GRID_REACH_M - y0) / GRID_CELL_M)) for k, s in ((1, -1), (3, 1)))
+        ix, iy = (a.ravel() for a in np.meshgrid(np.arange(max(i0, 0), min(i1, nx - 1) + 1),
+                                                 np.arange(max(k0, 0), min(k1, ny - 1) + 1), indexing="ij"))
+        centres = shapely.points(x0 + (ix + 0.5) * GRID_CELL_M, y0 + (iy + 0.5) * GRID_CELL_M)
+        sd = shapely.distance(fp, centres)
+        inside = sd == 0.0
+        sd[inside] = -shapely.distance(shapely.boundary(fp), centres[inside])
+        keep = sd <= GRID_REACH_M
+        keys.append(((ix * ny + iy)[keep] << KEY_PREF_BITS) + j)
+        sds.append(sd[keep])
+    key = np.concatenate(keys)
+    order = np.argsort(key, kind="stable")
+    sd_units = np.rint(np.concatenate(sds)[order] / GRID_UNIT_M)
+    assert sd_units.min() > np.iinfo(np.int16).min and sd_units.max() < np.iinfo(np.int16).max
+    params = {"x0_m": x0, "y0_m": y0, "cell_m": GRID_CELL_M, "nx": nx, "ny": ny, "reach_m": GRID_REACH_M,
+              "unit_m": GRID_UNIT_M}
+    return params, {"distance_grid.keys": key[order].astype(np.int32), "distance_grid.sd": sd_units.astype(np.int16)}
+
+
 def coast_samples(geoms_xy: list[shapely.Geometry], spacing_m: float) -> np.ndarray:
     """Points every ``spacing_m`` (at most) along the exterior rings of polygons, projected metres."""
     rings = shapely.get_exterior_ring(shapely.get_parts(shapely.get_parts(np.asarray(geoms_xy, dtype=object))))
@@ -362,6 +404,8 @@ def main(argv: list[str] | None = None) -> None:
     print(f"eez: {shapely.get_num_coordinates(eez['eez'])} vertices ({time.perf_counter() - t0:.1f} s)")
 
     basemap_land = as_multipolygon(shapely.union_all([g for _, g in basemap]))
+    grid_params, grid_arrays = build_distance_grid(footprints)
+    print(f"distance grid: {len(grid_arrays['distance_grid.keys'])} entries ({time.perf_counter() - t0:.1f} s)")
     meta = {
         "projection": PROJECTION_CRS,
         "source": source,
@@ -370,6 +414,7 @@ def main(argv: list[str] | None = None) -> None:
         "eez_uncertain_inside_km": EEZ_UNCERTAIN_INSIDE_KM,
         "eez_uncertain_outside_km": EEZ_UNCERTAIN_OUTSIDE_KM,
         "prefectures": [props for props, _ in prefs],
+        "distance_grid": grid_params,
     }
     write_cache(
         args.out / "geometry.npz",
@@ -384,6 +429,7 @@ def main(argv: list[str] | None = None) -> None:
             "basemap_land": [basemap_land],
         },
         meta,
+        grid_arrays,
     )
     for name in ("prefectures.geojson", "basemap.geojson", "geometry.npz"):
         print(f"{name}: {(args.out / name).stat().st_size / 1e6:.2f} MB")
