@@ -13,15 +13,20 @@ What makes it fast without changing any result:
   region) finds the samples that may lie within reach of some footprint; the
   track from one sample before the first of them to one after the last is
   projected exactly. Dropped segments lie farther than the corridor (and the
-  impact radius) from every footprint, so the STRtree answers and every minimum
-  below are the same as on the whole track.
+  impact radius) from every footprint, so the tree queries' answers and every
+  minimum below are the same as on the whole track.
+* Most geometric questions are settled by guaranteed bounds instead of exact
+  geometry: the distance grid (jalert_sim._distance_grid) bounds the signed
+  distance from any point to any footprint to within 3.5 km, and along a chord
+  of the track the distance cannot fall faster than the chord runs. Exact
+  shapely tests run only where the bounds leave the answer open: which chords
+  of the polyline are within the corridor or intersect a footprint (the
+  reference's STRtree "dwithin"/"intersects" queries), which samples are inside,
+  which samples may be the nearest (then the distance to the nearest piece of
+  the footprint's boundary, from a per-footprint tree: the same number GEOS
+  gives for the whole polygon).
 * Crossings, bisections and closest approaches are done for all pairs at once:
-  one ``positions_at`` call per stage with per-pair time rows, one vectorised
-  ``contains_xy``/``distance`` call with an array of (prepared) footprints.
-* Exact distances are only computed where they can be the minimum: a sample
-  inside the footprint settles it (distance 0, first such sample); otherwise the
-  distance to the footprint's bounding box is a lower bound that rules out most
-  samples.
+  one ``positions_at`` call per stage with per-pair time rows.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from functools import cache
 import numpy as np
 import shapely
 
-from . import geography, seas
+from . import _distance_grid, geography, seas
 from .alerts import (
     COARSE_STEP_S, FINE_STEP_S, _BISECTIONS, AlertModel, Assessment, Impact, _messages, overflight_span,
     prefecture_alert,
@@ -134,117 +139,116 @@ def _project(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def _box_distance(x: np.ndarray, y: np.ndarray, bounds: np.ndarray) -> np.ndarray:
-    """A lower bound of the distance from (x, y) to a geometry with these bounds (rounding included)."""
-    dx = np.maximum(np.maximum(bounds[..., 0] - x, x - bounds[..., 2]), 0.0)
-    dy = np.maximum(np.maximum(bounds[..., 1] - y, y - bounds[..., 3]), 0.0)
-    return np.hypot(dx, dy) * (1.0 - 1e-12) - 1e-6
+def _inside(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``shapely.contains_xy(footprint[pref], x, y)`` (arrays of one shape; NaN: False), exact but
+    computed only where the distance grid cannot tell; and the grid's (lower, upper) bounds."""
+    lower, upper = _distance_grid.bounds(pref, x, y)
+    inside = upper < 0.0
+    r = np.nonzero((lower <= 0.0) & ~inside)
+    if len(r[0]):
+        inside[r] = shapely.contains_xy(_footprints()[0][pref[r]], x[r], y[r])
+    return inside, lower, upper
 
 
-#: Boundary segments per box of :func:`_boundary_boxes`.
-_BOX_SEGMENTS = 12
+#: Boundary segments per piece of the boundary trees.
+_BOUNDARY_PIECE = 16
 
 
 @cache
-def _boundary_boxes() -> np.ndarray:
-    """(47, K, 4) bounds of runs of _BOX_SEGMENTS consecutive boundary segments of each footprint,
-    padded with empty boxes (infinitely far). A point outside a footprint is at least as far from
-    it as from the nearest of its boxes: a much tighter bound than the footprint's own box."""
-    per_footprint = []
+def _boundary_trees() -> list[shapely.STRtree]:
+    """Per footprint, an STRtree of its boundary cut into pieces of _BOUNDARY_PIECE segments."""
+    trees = []
     for geom in _footprints()[0]:
-        boxes = []
+        pieces = []
         for ring in shapely.get_rings(shapely.get_parts(geom)):
             xy = shapely.get_coordinates(ring)
-            for s in range(0, len(xy) - 1, _BOX_SEGMENTS):
-                run = xy[s:s + _BOX_SEGMENTS + 1]
-                boxes.append((*run.min(axis=0), *run.max(axis=0)))
-        per_footprint.append(np.array(boxes, dtype=float))
-    out = np.empty((len(per_footprint), max(len(b) for b in per_footprint), 4))
-    out[...] = (np.inf, np.inf, -np.inf, -np.inf)
-    for j, boxes in enumerate(per_footprint):
-        out[j, : len(boxes)] = boxes
-    return out
+            pieces += [xy[s:s + _BOUNDARY_PIECE + 1] for s in range(0, len(xy) - 1, _BOUNDARY_PIECE)]
+        trees.append(shapely.STRtree(shapely.linestrings(np.concatenate(pieces), indices=np.repeat(
+            np.arange(len(pieces)), [len(p) for p in pieces]))))
+    return trees
 
 
-def _boundary_bound(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Lower bound of the distance from outside points (x, y) to footprint ``pref`` (1-D arrays)."""
-    boxes = _boundary_boxes()
+def _outside_distance(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """shapely.distance(footprint[pref], point) for points that are not inside their footprint
+    (1-D arrays): the distance to the nearest piece of its boundary, found by its tree."""
     out = np.empty(len(x))
-    for s in range(0, len(x), 2048):  # bounded temporaries
-        sl = slice(s, s + 2048)
-        out[sl] = _box_distance(x[sl, None], y[sl, None], boxes[pref[sl]]).min(axis=1)
+    order = np.argsort(pref, kind="stable")
+    cuts = np.flatnonzero(np.diff(pref[order])) + 1
+    for group in np.split(order, cuts):
+        if len(group):
+            tree = _boundary_trees()[pref[group[0]]]
+            (at, _), dist = tree.query_nearest(shapely.points(x[group], y[group]), return_distance=True,
+                                               all_matches=False)
+            out[group[at]] = dist
     return out
 
 
 def _min_distance(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per row: (index of the first minimum, minimum) of shapely.distance(footprint[pref[row]], point)
     over the finite points of the row, as ``np.argmin`` would find them; exact distances only where
-    a lower bound does not rule the point out."""
-    fps, bounds = _footprints()
-    fp, bd = fps[pref], bounds[pref]
-    rows, cols = x.shape
-    valid = ~np.isnan(x)
-    inside = np.zeros((rows, cols), bool)
-    b = bd[:, None, :]
-    in_box = valid & (x >= b[..., 0]) & (x <= b[..., 2]) & (y >= b[..., 1]) & (y <= b[..., 3])
-    r, c = np.nonzero(in_box)
-    if len(r):
-        inside[r, c] = shapely.contains_xy(fp[r], x[r, c], y[r, c])
+    the distance grid's bounds do not rule the point out."""
+    cols = x.shape[1]
+    inside, lower, upper = _inside(np.broadcast_to(pref[:, None], x.shape), x, y)
     first_in = _first_true(inside)
     best_k = first_in.copy()
     best_d = np.where(first_in >= 0, 0.0, np.inf)
     todo = np.nonzero(first_in < 0)[0]  # no point inside: all are outside the footprint
     if len(todo) == 0:
         return best_k, best_d
-    xs, ys, vs = x[todo], y[todo], valid[todo]
-    each = np.arange(len(todo))
-    lb = np.where(vs, _box_distance(xs, ys, b[todo]), np.inf)
-    # The most promising point gives an upper bound; every point whose bound does not exceed it is
-    # measured, after tightening the bound of those that the footprint's own box does not rule out.
-    seed = lb.argmin(axis=1)
-    seed_d = shapely.distance(fp[todo], shapely.points(xs[each, seed], ys[each, seed]))
-    d = np.full(xs.shape, np.inf)
-    d[each, seed] = seed_d
-    cand = lb <= seed_d[:, None]
-    cand[each, seed] = False
-    r, c = np.nonzero(cand)
-    if len(r):
-        tight = _boundary_bound(pref[todo][r], xs[r, c], ys[r, c]) <= seed_d[r]
-        r, c = r[tight], c[tight]
-    if len(r):
-        d[r, c] = shapely.distance(fp[todo][r], shapely.points(xs[r, c], ys[r, c]))
+    # The minimum is at most the smallest upper bound: only points whose lower bound does not exceed
+    # it can be (or tie) the minimum, and only those are measured.
+    lo = lower[todo]
+    r, c = np.nonzero((lo <= upper[todo].min(axis=1, keepdims=True)) & ~np.isnan(x[todo]))
+    d = np.full((len(todo), cols), np.inf)
+    d[r, c] = _outside_distance(pref[todo][r], x[todo][r, c], y[todo][r, c])
     best_k[todo] = d.argmin(axis=1)
-    best_d[todo] = d[each, best_k[todo]]
+    best_d[todo] = d[np.arange(len(todo)), best_k[todo]]
     return best_k, best_d
 
 
-#: Segments per piece of track in the STRtree.
-_PIECE = 4
+def _chord_bounds(pref, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) bounds of the distance from the segment a-b to footprint ``pref``: the signed
+    distance is 1-Lipschitz, so along a segment of length L it is at least (lower(a) + lower(b) - L) / 2."""
+    la, ua = _distance_grid.bounds(pref, ax, ay)
+    lb, ub = _distance_grid.bounds(pref, bx, by)
+    return 0.5 * (la + lb - np.hypot(bx - ax, by - ay)), np.minimum(ua, ub)
 
 
-def _pieces(keep: np.ndarray, lo: np.ndarray, hi: np.ndarray, X: np.ndarray, Y: np.ndarray):
-    """The kept part of each track as LineStrings of at most _PIECE segments, consecutive pieces sharing
-    an end point (so together they are exactly the track), and the row of each piece."""
-    r, c = np.nonzero(keep)
-    if len(r) == 0:
-        return np.array([], dtype=object), np.array([], dtype=int)
-    m = c - lo[r]  # position in the row's kept range
-    last = m == (hi - lo)[r]
-    piece = np.where(last, (m - 1) // _PIECE, m // _PIECE)
-    dup = (m % _PIECE == 0) & (m > 0) & ~last  # a piece's first point also ends the piece before it
-    rows = np.concatenate([r, r[dup]])
-    local = np.concatenate([piece, piece[dup] - 1])
-    order_m = np.concatenate([m, m[dup]])
-    cols = np.concatenate([c, c[dup]])
-    n_pieces = np.zeros(keep.shape[0], int)
-    np.maximum.at(n_pieces, rows, local + 1)
-    offset = np.cumsum(n_pieces) - n_pieces
-    gid = offset[rows] + local
-    order = np.lexsort((order_m, gid))
-    gid, rows, cols = gid[order], rows[order], cols[order]
-    geoms = shapely.linestrings(np.column_stack([X[rows, cols], Y[rows, cols]]), indices=gid)
-    piece_row = np.repeat(np.arange(keep.shape[0]), n_pieces)
-    return geoms, piece_row
+def _track_pairs(keep: np.ndarray, X: np.ndarray, Y: np.ndarray, corridor_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Keys (row * 47 + footprint) of the tracks whose kept coarse polyline lies within ``corridor_m``
+    of a footprint, and of those that intersect one: footprint_tree().query(lines, "dwithin") and
+    (lines, "intersects"), decided chord by chord from the distance grid's bounds, with exact
+    shapely tests only on the chords that the bounds leave open."""
+    n_prefs = len(_footprints()[0])
+    g = _distance_grid.grid()
+    r, k = np.nonzero(keep[:, :-1] & keep[:, 1:])
+    ax, ay, bx, by = X[r, k], Y[r, k], X[r, k + 1], Y[r, k + 1]
+    # Candidates: the footprints the grid lists at either end. One it lists at neither is farther than
+    # reach - slack from both ends, so at least reach - slack - L/2 from the chord; where that is not
+    # beyond the corridor (long chords, wide corridors), every footprint is a candidate.
+    pa, fa = _distance_grid.near(ax, ay)
+    pb, fb = _distance_grid.near(bx, by)
+    wide = np.nonzero(g.reach_m - g.slack_m - 0.5 * np.hypot(bx - ax, by - ay) <= corridor_m)[0]
+    chord = np.concatenate([pa, pb, np.repeat(wide, n_prefs)])
+    pref = np.concatenate([fa, fb, np.tile(np.arange(n_prefs), len(wide))])
+    key = _unique(chord * n_prefs + pref)[0]
+    chord, pref = key // n_prefs, key % n_prefs
+    lower, upper = _chord_bounds(pref, ax[chord], ay[chord], bx[chord], by[chord])
+    pair = r[chord] * n_prefs + pref
+
+    def decide(limit: float, predicate) -> np.ndarray:
+        sure = _unique(pair[upper <= limit])[0]  # an end within the limit (or inside: limit 0)
+        open_ = np.nonzero((lower <= limit) & ~_isin(pair, sure))[0]
+        if len(open_) == 0:
+            return sure
+        c = chord[open_]
+        lines = shapely.linestrings(np.stack([np.column_stack([ax[c], ay[c]]), np.column_stack([bx[c], by[c]])], axis=1))
+        hit = predicate(_footprints()[0][pref[open_]], lines)
+        return _unique(np.concatenate([sure, pair[open_][hit]]))[0]
+
+    corridor = decide(corridor_m, lambda a, b: shapely.dwithin(a, b, corridor_m))
+    crossed = decide(0.0, shapely.intersects)
+    return corridor, crossed
 
 
 def assess(trajs: Trajectories, launch_times: list[datetime], model: AlertModel) -> list[Assessment]:
@@ -269,23 +273,17 @@ def assess(trajs: Trajectories, launch_times: list[datetime], model: AlertModel)
     cols = np.arange(t.shape[1])[None, :]
     keep = (cols >= lo[:, None]) & (cols <= hi[:, None])
     X, Y = _project(np.where(keep, lat, np.nan), np.where(keep, lon, np.nan))
-    pieces, piece_row = _pieces(keep, lo, hi, X, Y)
     ix, iy = geography.to_xy(trajs.impact_lon, trajs.impact_lat)
     impact_points = shapely.points(ix, iy)
+    corridor, crossed = _track_pairs(keep, X, Y, model.corridor_km * 1000.0)
 
-    # The same pairs as footprint_tree().query(lines or points, predicate), found the other way round:
-    # the predicates are symmetric, and a prepared footprint tests a short piece of track or a point
-    # much faster than a prepared track tests a footprint of hundreds of vertices. A track touches a
-    # footprint if one of its pieces does; short pieces have small boxes, so the tree rules most out.
-    line_tree = shapely.STRtree(pieces)
+    # The same pairs as footprint_tree().query(points, predicate), found the other way round: the
+    # predicates are symmetric, and a prepared footprint tests a point much faster than the reverse.
     point_tree = shapely.STRtree(impact_points)
 
-    def keys(q: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-        row = q[1] if rows is None else rows[q[1]]
-        return _unique(row.astype(np.int64) * len(prefs) + q[0])[0]
+    def keys(q: np.ndarray) -> np.ndarray:
+        return _unique(q[1].astype(np.int64) * len(prefs) + q[0])[0]
 
-    corridor = keys(line_tree.query(fps, predicate="dwithin", distance=model.corridor_km * 1000.0), piece_row)
-    crossed = keys(line_tree.query(fps, predicate="intersects"), piece_row)
     near_impact = keys(point_tree.query(fps, predicate="dwithin", distance=model.impact_radius_km * 1000.0))
     hit = keys(point_tree.query(fps, predicate="intersects"))
     warned = _unique(np.concatenate([corridor, near_impact, hit]))[0]  # sorted: by trajectory, then prefecture
@@ -293,14 +291,14 @@ def assess(trajs: Trajectories, launch_times: list[datetime], model: AlertModel)
     p_crossed, p_hit, p_near = _isin(warned, crossed), _isin(warned, hit), _isin(warned, near_impact)
     flight = trajs.flight_time_s
 
-    crossing = _crossings(trajs, t, X, Y, count, flight, p_row[p_crossed], p_pref[p_crossed], fps, bounds)
+    crossing = _crossings(trajs, t, X, Y, count, flight, p_row[p_crossed], p_pref[p_crossed])
     crossing_of = {p: c for p, c in zip(np.nonzero(p_crossed)[0].tolist(), crossing) if c is not None}
     # Where the track enters the footprint its nearest approach is the entry; elsewhere search for it.
     closest_s, closest_km = [0.0] * len(warned), [0.0] * len(warned)
     for p, c in crossing_of.items():
         closest_s[p] = c[0]
     search = np.array([p not in crossing_of for p in range(len(warned))], dtype=bool)
-    found_s, found_km = _closest(trajs, t, X, Y, count, flight, p_row[search], p_pref[search], fps, bounds)
+    found_s, found_km = _closest(trajs, t, X, Y, count, flight, p_row[search], p_pref[search])
     for p, s_, km in zip(np.nonzero(search)[0].tolist(), found_s, found_km):
         closest_s[p], closest_km[p] = s_, km
 
@@ -332,7 +330,7 @@ def assess(trajs: Trajectories, launch_times: list[datetime], model: AlertModel)
     return results
 
 
-def _closest(trajs, t, X, Y, count, flight, rows, prefs_idx, fps, bounds):
+def _closest(trajs, t, X, Y, count, flight, rows, prefs_idx):
     """(time_s, distance_km) lists of the ground track's nearest approach, per pair (alerts._closest_approach)."""
     if len(rows) == 0:
         return [], []
@@ -358,7 +356,7 @@ def _closest(trajs, t, X, Y, count, flight, rows, prefs_idx, fps, bounds):
 _CHORD_SLACK_M = 2000.0
 
 
-def _crossings(trajs, t, X, Y, count, flight, rows, prefs_idx, fps, bounds):
+def _crossings(trajs, t, X, Y, count, flight, rows, prefs_idx):
     """Per crossed pair: (entry_s, exit_s, min_altitude_km, (lat, lon) last inside) or None (alerts._crossing).
 
     The reference tests every 1 s sample of the window for being inside; only the first and
@@ -370,8 +368,7 @@ def _crossings(trajs, t, X, Y, count, flight, rows, prefs_idx, fps, bounds):
     out: list = [None] * len(rows)
     if len(rows) == 0:
         return out
-    fp, bd = fps[prefs_idx], bounds[prefs_idx]
-    b = bd[:, None, :]
+    b = _footprints()[1][prefs_idx][:, None, :]
     xs, ys = X[rows], Y[rows]
     with np.errstate(invalid="ignore"):
         near = ((xs > b[..., 0] - _STEP_M) & (xs < b[..., 2] + _STEP_M)
@@ -380,7 +377,7 @@ def _crossings(trajs, t, X, Y, count, flight, rows, prefs_idx, fps, bounds):
     go = np.nonzero(k0 >= 0)[0]
     if len(go) == 0:
         return out
-    gr, geom = rows[go], fp[go]
+    gr, pref = rows[go], prefs_idx[go]
     c_lo = np.maximum(k0[go] - 1, 0)
     c_hi = np.minimum(k1[go] + 1, count[gr] - 1)
     t0, fl = t[gr, c_lo], flight[gr]
@@ -391,10 +388,9 @@ def _crossings(trajs, t, X, Y, count, flight, rows, prefs_idx, fps, bounds):
     seg_pair = np.repeat(np.arange(len(go)), nseg)
     seg_c = c_lo[seg_pair] + (np.arange(nseg.sum()) - np.repeat(np.cumsum(nseg) - nseg, nseg))
     seg_row = gr[seg_pair]
-    chords = shapely.linestrings(
-        np.stack([np.column_stack([X[seg_row, seg_c], Y[seg_row, seg_c]]),
-                  np.column_stack([X[seg_row, seg_c + 1], Y[seg_row, seg_c + 1]])], axis=1))
-    cand = shapely.dwithin(geom[seg_pair], chords, _CHORD_SLACK_M)
+    # A superset of the chords within _CHORD_SLACK_M: the others hold no inside sample either.
+    cand = _chord_bounds(pref[seg_pair], X[seg_row, seg_c], Y[seg_row, seg_c],
+                         X[seg_row, seg_c + 1], Y[seg_row, seg_c + 1])[0] <= _CHORD_SLACK_M
     f_lo = np.rint((t[seg_row, seg_c] - t0[seg_pair]) / FINE_STEP_S).astype(int)
     f_hi = np.minimum(np.ceil((t[seg_row, seg_c + 1] - t0[seg_pair]) / FINE_STEP_S).astype(int), width[seg_pair] - 1)
     seg_pair, f_lo, f_hi = seg_pair[cand], f_lo[cand], f_hi[cand]
@@ -418,9 +414,7 @@ def _crossings(trajs, t, X, Y, count, flight, rows, prefs_idx, fps, bounds):
             times = np.where(valid, fine_time(pairs[:, None], f), np.nan)
             lat, lon, alt = trajs.select(gr[pairs]).positions_at(times)
             x, y = _project(lat, lon)
-            inside = np.zeros(times.shape, bool)
-            r, c = np.nonzero(valid)
-            inside[r, c] = shapely.contains_xy(geom[pairs][r], x[r, c], y[r, c])
+            inside = _inside(np.broadcast_to(pref[pairs][:, None], x.shape), x, y)[0]
             hit = inside.any(axis=1)
             k = _first_true(inside) if order == 1 else _last_true(inside)
             h = np.nonzero(hit)[0]
@@ -451,7 +445,7 @@ def _crossings(trajs, t, X, Y, count, flight, rows, prefs_idx, fps, bounds):
             mid = 0.5 * (t_out + t_in)
             mlat, mlon, _ = bis.positions_at(mid[:, None])
             mx, my = geography.to_xy(mlon[:, 0], mlat[:, 0])
-            inn = shapely.contains_xy(geom[which], mx, my)
+            inn = _inside(pref[which], mx, my)[0]
             t_in = np.where(inn, mid, t_in)
             t_out = np.where(inn, t_out, mid)
         refined = 0.5 * (t_out + t_in)
