@@ -388,9 +388,15 @@ def _crossings(trajs, t, X, Y, count, flight, rows, prefs_idx):
     seg_pair = np.repeat(np.arange(len(go)), nseg)
     seg_c = c_lo[seg_pair] + (np.arange(nseg.sum()) - np.repeat(np.cumsum(nseg) - nseg, nseg))
     seg_row = gr[seg_pair]
-    # A superset of the chords within _CHORD_SLACK_M: the others hold no inside sample either.
-    cand = _chord_bounds(pref[seg_pair], X[seg_row, seg_c], Y[seg_row, seg_c],
-                         X[seg_row, seg_c + 1], Y[seg_row, seg_c + 1])[0] <= _CHORD_SLACK_M
+    # The chords within _CHORD_SLACK_M of the footprint; exact tests only where the grid's bounds are open.
+    ax, ay, bx, by = X[seg_row, seg_c], Y[seg_row, seg_c], X[seg_row, seg_c + 1], Y[seg_row, seg_c + 1]
+    lower, upper = _chord_bounds(pref[seg_pair], ax, ay, bx, by)
+    cand = upper <= _CHORD_SLACK_M
+    open_ = np.nonzero((lower <= _CHORD_SLACK_M) & ~cand)[0]
+    if len(open_):
+        lines = shapely.linestrings(np.stack([np.column_stack([ax[open_], ay[open_]]),
+                                              np.column_stack([bx[open_], by[open_]])], axis=1))
+        cand[open_] = shapely.dwithin(_footprints()[0][pref[seg_pair[open_]]], lines, _CHORD_SLACK_M)
     f_lo = np.rint((t[seg_row, seg_c] - t0[seg_pair]) / FINE_STEP_S).astype(int)
     f_hi = np.minimum(np.ceil((t[seg_row, seg_c + 1] - t0[seg_pair]) / FINE_STEP_S).astype(int), width[seg_pair] - 1)
     seg_pair, f_lo, f_hi = seg_pair[cand], f_lo[cand], f_hi[cand]
