@@ -151,7 +151,7 @@ def _inside(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray,
 
 
 #: Boundary segments per piece of the boundary trees.
-_BOUNDARY_PIECE = 16
+_BOUNDARY_PIECE = 4
 
 
 @cache
