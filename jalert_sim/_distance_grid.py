@@ -46,7 +46,7 @@ class _Grid:
     reach_m: float
     unit_m: float
     keys: np.ndarray  # sorted int64: cell * 64 + footprint, cell = ix * ny + iy
-    sd_m: np.ndarray  # float64 signed distance of the cell centre, metres
+    sd: np.ndarray  # int16 signed distance of the cell centre, unit_m
     pref_bounds: np.ndarray  # (47, 4) footprint bounds, for the bound where a cell has no entry
 
     @property
@@ -65,7 +65,7 @@ def grid() -> _Grid:
     return _Grid(
         x0_m=float(params["x0_m"]), y0_m=float(params["y0_m"]), cell_m=float(params["cell_m"]),
         nx=int(params["nx"]), ny=int(params["ny"]), reach_m=float(params["reach_m"]), unit_m=float(params["unit_m"]),
-        keys=keys.astype(np.int64), sd_m=sd.astype(np.float64) * float(params["unit_m"]), pref_bounds=bounds,
+        keys=keys.astype(np.int64), sd=sd, pref_bounds=bounds,
     )
 
 
@@ -99,7 +99,7 @@ def bounds(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, 
     slack = g.slack_m
     with np.errstate(invalid="ignore"):
         far = np.maximum(g.reach_m - slack, _box_lower(g, pref, x, y))
-    sd = g.sd_m[np.where(found, at, 0)]
+    sd = g.sd[np.where(found, at, 0)] * g.unit_m
     lower = np.where(found, sd - slack, far)
     upper = np.where(found, sd + slack, np.inf)
     nan = np.isnan(x) | np.isnan(y)

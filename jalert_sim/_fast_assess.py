@@ -155,17 +155,15 @@ _BOUNDARY_PIECE = 4
 
 
 @cache
-def _boundary_trees() -> list[shapely.STRtree]:
-    """Per footprint, an STRtree of its boundary cut into pieces of _BOUNDARY_PIECE segments."""
-    trees = []
-    for geom in _footprints()[0]:
-        pieces = []
-        for ring in shapely.get_rings(shapely.get_parts(geom)):
-            xy = shapely.get_coordinates(ring)
-            pieces += [xy[s:s + _BOUNDARY_PIECE + 1] for s in range(0, len(xy) - 1, _BOUNDARY_PIECE)]
-        trees.append(shapely.STRtree(shapely.linestrings(np.concatenate(pieces), indices=np.repeat(
-            np.arange(len(pieces)), [len(p) for p in pieces]))))
-    return trees
+def _boundary_tree(pref: int) -> shapely.STRtree:
+    """An STRtree of footprint ``pref``'s boundary cut into pieces of _BOUNDARY_PIECE segments
+    (built on first use: a single scenario needs a few of the 47)."""
+    pieces = []
+    for ring in shapely.get_rings(shapely.get_parts(_footprints()[0][pref])):
+        xy = shapely.get_coordinates(ring)
+        pieces += [xy[s:s + _BOUNDARY_PIECE + 1] for s in range(0, len(xy) - 1, _BOUNDARY_PIECE)]
+    index = np.repeat(np.arange(len(pieces)), [len(p) for p in pieces])
+    return shapely.STRtree(shapely.linestrings(np.concatenate(pieces), indices=index))
 
 
 def _outside_distance(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -176,7 +174,7 @@ def _outside_distance(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndar
     cuts = np.flatnonzero(np.diff(pref[order])) + 1
     for group in np.split(order, cuts):
         if len(group):
-            tree = _boundary_trees()[pref[group[0]]]
+            tree = _boundary_tree(int(pref[group[0]]))
             (at, _), dist = tree.query_nearest(shapely.points(x[group], y[group]), return_distance=True,
                                                all_matches=False)
             out[group[at]] = dist
