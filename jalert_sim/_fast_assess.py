@@ -193,12 +193,18 @@ def _min_distance(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.nd
     todo = np.nonzero(first_in < 0)[0]  # no point inside: all are outside the footprint
     if len(todo) == 0:
         return best_k, best_d
-    # The minimum is at most the smallest upper bound: only points whose lower bound does not exceed
-    # it can be (or tie) the minimum, and only those are measured.
-    lo = lower[todo]
-    r, c = np.nonzero((lo <= upper[todo].min(axis=1, keepdims=True)) & ~np.isnan(x[todo]))
+    # The point with the smallest lower bound is measured first; the minimum is at most its distance,
+    # so only points whose lower bound does not exceed that can be (or tie) the minimum.
+    lo, xs, ys, pr = lower[todo], x[todo], y[todo], pref[todo]
+    each = np.arange(len(todo))
+    seed = lo.argmin(axis=1)
     d = np.full((len(todo), cols), np.inf)
-    d[r, c] = _outside_distance(pref[todo][r], x[todo][r, c], y[todo][r, c])
+    d[each, seed] = _outside_distance(pr, xs[each, seed], ys[each, seed])
+    cand = (lo <= d[each, seed][:, None]) & ~np.isnan(xs)
+    cand[each, seed] = False
+    r, c = np.nonzero(cand)
+    if len(r):
+        d[r, c] = _outside_distance(pr[r], xs[r, c], ys[r, c])
     best_k[todo] = d.argmin(axis=1)
     best_d[todo] = d[np.arange(len(todo)), best_k[todo]]
     return best_k, best_d
