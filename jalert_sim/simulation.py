@@ -9,9 +9,10 @@ prints (schema: ``jalert_sim/schemas/simulation.schema.json``).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -75,7 +76,7 @@ class SimulationResult:
     def to_dict(self, *, track: bool = True) -> dict[str, Any]:
         """The JSON document of ``jalert-sim run --format json`` (ISO 8601 times with offset)."""
         # Crossing times are good to about a second: ISO times say no more than that.
-        iso = lambda s: None if s is None else self.time(round(s)).isoformat(timespec="seconds")  # noqa: E731
+        iso = _iso_seconds(self.launch_time)
         tr = {k: v for k, v in self.trajectory.items() if k not in ("ok", "error")}
         a = self.assessment
         imp = a.impact
@@ -170,6 +171,43 @@ class SimulationResult:
                 for t, la, lo, h in zip(self.track.t_s, self.track.lat, self.track.lon, self.track.alt_km)
             ]
         return doc
+
+
+@cache
+def _clock_table() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """("HH:MM:" for each minute of a day, "SS" for each second of a minute)."""
+    return (tuple(f"{m // 60:02d}:{m % 60:02d}:" for m in range(1440)), tuple(f"{s:02d}" for s in range(60)))
+
+
+def _iso_seconds(launch_time: datetime) -> Callable[[float | None], str | None]:
+    """``s -> jst(launch_time, round(s)).isoformat(timespec="seconds")`` (None stays None).
+
+    A document has some twenty such times and a batch writes thousands of documents: within
+    the launch's JST day each is the day's prefix and a clock looked up from its seconds,
+    without a datetime (performance). Other days, and launch times whose zone has no fixed
+    offset (adding seconds there is wall-clock arithmetic), take the datetime route.
+    """
+
+    def exact(s: float | None) -> str | None:
+        return None if s is None else jst(launch_time, round(s)).isoformat(timespec="seconds")
+
+    if type(launch_time) is not datetime or not isinstance(launch_time.tzinfo, timezone):
+        return exact
+    local = launch_time.astimezone(JST)
+    text = local.replace(microsecond=0).isoformat()  # ISO seconds truncate the microseconds
+    day, zone = text[:11], text[19:]
+    start = local.hour * 3600 + local.minute * 60 + local.second
+    minutes, seconds = _clock_table()
+
+    def iso(s: float | None) -> str | None:
+        if s is None:
+            return None
+        k = start + round(s)
+        if type(k) is int and 0 <= k < 86400:
+            return day + minutes[k // 60] + seconds[k % 60] + zone
+        return exact(s)
+
+    return iso
 
 
 def parse_time(value: datetime | str | None) -> datetime:
