@@ -30,7 +30,7 @@ to better than 0.1 s.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import shapely
@@ -364,15 +364,16 @@ def _origin(trajs, i) -> tuple[str, str]:
     return "", ""
 
 
-def _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed):
-    at = lambda s: launch_time + timedelta(seconds=s)  # noqa: E731
-    by_code = {p.code: p for p in prefs}
+def _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed=None):
+    """(messages, (summary_ja, summary_en)) of one assessment. ``crossed`` (the footprints the
+    track enters) does not change the wording."""
     if not alerts:
         summary = messages.no_alert(
             impact.description_ja, impact.description, impact.sea_ja or "", impact.sea or "", impact.eez_status
         )
         return [], summary
 
+    at = _clock(launch_time)
     codes = tuple(a.code for a in alerts)
     names_ja = [a.name_ja for a in alerts]
     names_en = [a.name for a in alerts]
@@ -381,7 +382,7 @@ def _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed):
     report_s = impact.time_s + model.report_delay_s
     impact_time = at(impact.time_s)
     if impact.in_territorial_sea and impact.prefecture_code:
-        p = by_code[impact.prefecture_code]
+        p = next(q for q in prefs if q.code == impact.prefecture_code)
         targets = tuple(a.code for a in alerts if a.reason == "impact") or (p.code,)
         out.append(Message(model.latency_s, "take_shelter_now", targets,
                            *messages.take_shelter_now(p.name_ja, p.name, impact_time)))
@@ -401,9 +402,21 @@ def _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed):
                            *messages.fell_outside(impact.sea_ja or "海上", impact.sea or "sea",
                                                   impact.description_ja, impact.description,
                                                   impact.eez_status, impact_time)))
-    out.sort(key=lambda m: (m.time_s, messages.KINDS.index(m.kind)))
+    out.sort(key=lambda m: (m.time_s, _KIND_ORDER[m.kind]))
     first_ja, first_en = (f"Jアラートは{len(alerts)}都道府県に発出されます。", f"J-Alert would warn {len(alerts)} prefecture(s).")
     return out, (first_ja, first_en)
+
+
+_KIND_ORDER = {kind: k for k, kind in enumerate(messages.KINDS)}
+
+
+def _clock(launch_time: datetime):
+    """``s -> launch_time + s seconds``, for the clock times of the messages. Where the launch zone
+    has a fixed UTC offset the same instant is given in JST, which the texts then need not convert."""
+    if type(launch_time) is datetime and isinstance(launch_time.tzinfo, timezone):
+        local = launch_time.astimezone(JST)
+        return lambda s: local + timedelta(seconds=s)
+    return lambda s: launch_time + timedelta(seconds=s)
 
 
 def jst(launch_time: datetime, seconds: float | None) -> datetime | None:
