@@ -36,6 +36,7 @@ import numpy as np
 import shapely
 
 from . import geography, messages
+from ._frozen import quick_init
 from .earth import JST
 from .trajectory import Trajectories
 
@@ -80,6 +81,7 @@ class AlertModel:
         }
 
 
+@quick_init
 @dataclass(frozen=True)
 class PrefectureAlert:
     """One warned prefecture. Times in seconds after launch; None where it does not apply."""
@@ -99,6 +101,7 @@ class PrefectureAlert:
     lead_time_s: float
 
 
+@quick_init
 @dataclass(frozen=True)
 class Impact:
     lat: float
@@ -122,6 +125,7 @@ class Impact:
         return {"inside": True, "outside": False}.get(self.eez_status)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Message:
     time_s: float
@@ -131,6 +135,7 @@ class Message:
     text_en: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class Assessment:
     """Everything the alert engine concludes for one trajectory."""

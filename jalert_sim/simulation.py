@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from . import __version__
+from ._frozen import quick_init
 from .alerts import AlertModel, Assessment, assess, jst
 from .earth import JST
 from .errors import InputError, JalertError
@@ -40,6 +41,7 @@ _OPTION_LIMITS = {
 }
 
 
+@quick_init
 @dataclass(frozen=True)
 class SimulationResult:
     """One scenario, solved and assessed. Times are seconds after ``launch_time``."""
