@@ -79,7 +79,9 @@ class SimulationResult:
         """The JSON document of ``jalert-sim run --format json`` (ISO 8601 times with offset)."""
         # Crossing times are good to about a second: ISO times say no more than that.
         iso = _iso_seconds(self.launch_time)
-        tr = {k: v for k, v in self.trajectory.items() if k not in ("ok", "error")}
+        tr = self.trajectory.copy()
+        tr.pop("ok", None)
+        tr.pop("error", None)
         a = self.assessment
         imp = a.impact
         doc: dict[str, Any] = {
@@ -176,9 +178,10 @@ class SimulationResult:
 
 
 @cache
-def _clock_table() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """("HH:MM:" for each minute of a day, "SS" for each second of a minute)."""
-    return (tuple(f"{m // 60:02d}:{m % 60:02d}:" for m in range(1440)), tuple(f"{s:02d}" for s in range(60)))
+def _clock_table() -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """("HH:MM:" for each minute of a day, "SS" for each second of a minute, JST's "+09:00")."""
+    return (tuple(f"{m // 60:02d}:{m % 60:02d}:" for m in range(1440)), tuple(f"{s:02d}" for s in range(60)),
+            datetime(2000, 1, 1, tzinfo=JST).isoformat()[19:])
 
 
 def _iso_seconds(launch_time: datetime) -> Callable[[float | None], str | None]:
@@ -195,19 +198,19 @@ def _iso_seconds(launch_time: datetime) -> Callable[[float | None], str | None]:
 
     if type(launch_time) is not datetime or not isinstance(launch_time.tzinfo, timezone):
         return exact
-    local = launch_time.astimezone(JST)
-    text = local.replace(microsecond=0).isoformat()  # ISO seconds truncate the microseconds
-    day, zone = text[:11], text[19:]
+    local = launch_time.astimezone(JST)  # ISO seconds truncate its microseconds
+    day = "%04d-%02d-%02dT" % (local.year, local.month, local.day)
     start = local.hour * 3600 + local.minute * 60 + local.second
-    minutes, seconds = _clock_table()
+    minutes, seconds, zone = _clock_table()
+    known: dict[float | None, str | None] = {None: None}  # a document repeats many of its times
 
     def iso(s: float | None) -> str | None:
-        if s is None:
-            return None
-        k = start + round(s)
-        if type(k) is int and 0 <= k < 86400:
-            return day + minutes[k // 60] + seconds[k % 60] + zone
-        return exact(s)
+        text = known.get(s)
+        if text is None and s is not None:
+            k = start + round(s)
+            text = day + minutes[k // 60] + seconds[k % 60] + zone if type(k) is int and 0 <= k < 86400 else exact(s)
+            known[s] = text
+        return text
 
     return iso
 
