@@ -379,7 +379,7 @@ def _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed=None)
         return [], summary
 
     at = _clock(launch_time)
-    codes = tuple(a.code for a in alerts)
+    codes = tuple([a.code for a in alerts])
     names_ja = [a.name_ja for a in alerts]
     names_en = [a.name for a in alerts]
     out = [Message(model.latency_s, "launch", codes, *messages.launch(*_origin(trajs, i), names_ja, names_en))]
@@ -397,9 +397,9 @@ def _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed=None)
         over = [a for a in alerts if a.overflight_start_s is not None]
         if over:
             first = min(over, key=lambda a: a.overflight_start_s)
-            over_ja = "、".join(a.name_ja for a in over)
+            over_ja = "、".join([a.name_ja for a in over])
             over_en = messages.join_en([a.name for a in over])
-            passed_s = max(max(a.overflight_end_s for a in over), model.latency_s) + model.report_delay_s
+            passed_s = max(max([a.overflight_end_s for a in over]), model.latency_s) + model.report_delay_s
             out.append(Message(passed_s, "passed", codes,
                                *messages.passed(over_ja, over_en, impact.sea_ja or "海上", impact.sea or "sea",
                                                 at(first.overflight_start_s))))
