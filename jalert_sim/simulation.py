@@ -180,8 +180,8 @@ class SimulationResult:
 @cache
 def _clock_table() -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """("HH:MM:" for each minute of a day, "SS" for each second of a minute, JST's "+09:00")."""
-    return (tuple(f"{m // 60:02d}:{m % 60:02d}:" for m in range(1440)), tuple(f"{s:02d}" for s in range(60)),
-            datetime(2000, 1, 1, tzinfo=JST).isoformat()[19:])
+    two = tuple(["%02d" % k for k in range(60)])  # (~0.2 ms in all: a run pays it once)
+    return tuple([f"{h}:{m}:" for h in two[:24] for m in two]), two, datetime(2000, 1, 1, tzinfo=JST).isoformat()[19:]
 
 
 def _iso_seconds(launch_time: datetime) -> Callable[[float | None], str | None]:
