@@ -72,8 +72,8 @@ def wording(reference: Place, distance_km: float, bearing_deg: float) -> tuple[s
     """(direction, direction_ja, text_en, text_ja) of a point ``distance_km`` from ``reference``
     at ``bearing_deg``: what :func:`describe_point` says (alert engines word many points with it)."""
     en, ja = compass8(bearing_deg)
-    km = rounded_km(distance_km)
-    return en, ja, f"about {km:,} km {en} of {reference.name}", f"{reference.name_ja}の{ja}約{km:,}km"
+    km = f"{rounded_km(distance_km):,}"
+    return en, ja, f"about {km} km {en} of {reference.name}", f"{reference.name_ja}の{ja}約{km}km"
 
 
 def _reference(reference: Place | str) -> Place:
