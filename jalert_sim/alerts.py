@@ -122,7 +122,10 @@ class Impact:
     @property
     def in_eez(self) -> bool | None:
         """True/False where the approximate EEZ test is sure, None near the limit."""
-        return {"inside": True, "outside": False}.get(self.eez_status)
+        return _IN_EEZ.get(self.eez_status)
+
+
+_IN_EEZ = {"inside": True, "outside": False}
 
 
 @quick_init

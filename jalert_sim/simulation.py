@@ -26,6 +26,7 @@ from .places import Place, parse_launch
 from .trajectory import BoostModel, Track, solve
 
 SCHEMA_VERSION = "1.0"
+_GENERATOR = f"jalert-sim {__version__}"
 #: Spacing of the track samples in the JSON document, seconds.
 TRACK_STEP_S = 5.0
 
@@ -84,16 +85,17 @@ class SimulationResult:
         tr.pop("error", None)
         a = self.assessment
         imp = a.impact
+        site = self.site
         doc: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
-            "generator": f"jalert-sim {__version__}",
+            "generator": _GENERATOR,
             "input": {
                 "launch": {
                     "lat": self.launch_lat,
                     "lon": self.launch_lon,
-                    "site": self.site.key if self.site else None,
-                    "name": self.site.name if self.site else None,
-                    "name_ja": self.site.name_ja if self.site else None,
+                    "site": site.key if site else None,
+                    "name": site.name if site else None,
+                    "name_ja": site.name_ja if site else None,
                 },
                 "azimuth_deg": self.azimuth_deg,
                 "apogee_km": self.apogee_km,
