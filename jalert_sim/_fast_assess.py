@@ -310,22 +310,27 @@ def assess(trajs: Trajectories, launch_times: list[datetime], model: AlertModel)
     hit_sets: list[set[int]] = [set() for _ in range(n)]
     for a, b in zip((hit // len(prefs)).tolist(), (hit % len(prefs)).tolist()):
         hit_sets[a].add(b)
-    starts = np.searchsorted(p_row, np.arange(n + 1))
-    results = []
+    # Per trajectory: its pairs' alerts, then (once all exit fixes are known) the impacts, then the words.
+    starts = np.searchsorted(p_row, np.arange(n + 1)).tolist()
+    pair_pref = [prefs[j] for j in p_pref.tolist()]
+    pair_hit, pair_near = p_hit.tolist(), p_near.tolist()
+    flights = flight.tolist()
+    warned_alerts, spans = [], []
     for i in range(n):
-        flight_time_s = float(flight[i])
         alerts, crossings = [], []
         for p in range(starts[i], starts[i + 1]):
             cross = crossing_of.get(p)
-            alert = prefecture_alert(prefs[p_pref[p]], model, flight_time_s, cross, closest_s[p], closest_km[p],
-                                     bool(p_hit[p]), bool(p_near[p]))
+            alert = prefecture_alert(pair_pref[p], model, flights[i], cross, closest_s[p], closest_km[p],
+                                     pair_hit[p], pair_near[p])
             if alert is not None:
                 alerts.append(alert)
                 crossings.append(cross)
-        first_entry, last_exit, exit_fix = overflight_span(crossings)
-        impact = impacts.one(i, hit_sets[i], exit_fix)
-        crossed_i = {int(j) for j, cr in zip(p_pref[starts[i]:starts[i + 1]], p_crossed[starts[i]:starts[i + 1]]) if cr}
-        msgs, summary = _messages(alerts, impact, trajs, i, launch_times[i], model, prefs, crossed_i)
+        warned_alerts.append(alerts)
+        spans.append(overflight_span(crossings))
+    all_impacts = impacts.build(hit_sets, [span[2] for span in spans])
+    results = []
+    for i, (alerts, (first_entry, last_exit, _), impact) in enumerate(zip(warned_alerts, spans, all_impacts)):
+        msgs, summary = _messages(alerts, impact, trajs, i, launch_times[i], model, prefs)
         results.append(Assessment(
             alerts=tuple(alerts), impact=impact, messages=tuple(msgs),
             overflight_start_s=first_entry, overflight_end_s=last_exit,
@@ -496,15 +501,14 @@ def nearest_landmarks(lat: np.ndarray, lon: np.ndarray) -> list:
     """geography.nearest_landmark for many points: exact geodesic distances (the same GEOD.inv)
     only to the landmarks that a spherical distance (within 1 % of the geodesic) cannot rule out."""
     marks = landmarks()
-    mlat = np.radians([m.lat for m in marks])
-    mlon = np.radians([m.lon for m in marks])
+    lats = np.array([m.lat for m in marks])
+    lons = np.array([m.lon for m in marks])
+    mlat, mlon = np.radians(lats), np.radians(lons)
     plat, plon = np.radians(lat)[:, None], np.radians(lon)[:, None]
     h = np.sin((mlat - plat) / 2) ** 2 + np.cos(plat) * np.cos(mlat) * np.sin((mlon - plon) / 2) ** 2
     sphere = 2.0 * _SPHERE_R_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
     cand = sphere <= sphere.min(axis=1, keepdims=True) * 1.01**2 + 1.0
     r, c = np.nonzero(cand)
-    lons = np.array([m.lon for m in marks])
-    lats = np.array([m.lat for m in marks])
     _, _, dist = GEOD.inv(lons[c], lats[c], np.asarray(lon, float)[r], np.asarray(lat, float)[r])
     full = np.full(cand.shape, np.inf)
     full[r, c] = dist
@@ -512,10 +516,12 @@ def nearest_landmarks(lat: np.ndarray, lon: np.ndarray) -> list:
 
 
 class _Impacts:
-    """Where every impact point lies (land, territorial sea, EEZ, sea, nearest landmark), computed
-    for all points at once; ``one(i, ...)`` builds what alerts._impact builds for point i."""
+    """Where every impact point lies (land, territorial sea, EEZ, sea), computed for all points at
+    once; ``build(hits, exit_fixes)`` makes what alerts._impact makes for every point, with one
+    nearest-landmark search and one geodesic call for all of them."""
 
     def __init__(self, lat, lon, x, y, time_s, prefs):
+        self.lat_deg, self.lon_deg = np.asarray(lat, float), np.asarray(lon, float)
         self.lat, self.lon, self.time_s, self.prefs = lat.tolist(), lon.tolist(), time_s.tolist(), prefs
         land = _first_intersecting("prefectures", lon, lat)
         self.on_land = land.tolist()
@@ -537,22 +543,38 @@ class _Impacts:
             left[k[inside_sea]] = False
         sea[left] = seas.PACIFIC_OCEAN
         self.sea = sea.tolist()
-        self.nearest = nearest_landmarks(lat, lon)
 
-    def one(self, i: int, hit: set[int], exit_fix: tuple[float, float] | None) -> Impact:
-        lat, lon = self.lat[i], self.lon[i]
-        land, territorial = self.on_land[i], self.territorial[i]
-        code = None
-        if territorial:
-            code = self.prefs[land].code if land >= 0 else (self.prefs[min(hit)].code if hit else None)
-        # For an overflight the government describes the fall from where the path left Japan.
-        reference = nearest_landmarks(np.array([exit_fix[0]]), np.array([exit_fix[1]]))[0] if exit_fix else self.nearest[i]
-        d = describe_point(lat, lon, reference=reference)
-        sea = self.sea[i]
-        return Impact(
-            lat=lat, lon=lon, time_s=self.time_s[i], prefecture_code=code, on_land=land >= 0,
-            in_territorial_sea=territorial, eez_status=self.eez[i],
-            sea=sea.name if sea else None, sea_ja=sea.name_ja if sea else None,
-            description=d.text_en, description_ja=d.text_ja,
-            landmark=d.landmark.name, distance_km=d.distance_km, direction=d.direction,
-        )
+    def build(self, hits: list[set[int]], exit_fixes: list[tuple[float, float] | None]) -> list[Impact]:
+        """Every point's Impact; ``hits[i]``: the footprints point i falls in; ``exit_fixes[i]``: where
+        its track last left Japan, or None."""
+        from .describe import wording
+
+        # For an overflight the government describes the fall from where the path left Japan,
+        # otherwise from the landmark nearest the impact.
+        ref_lat, ref_lon = self.lat_deg.copy(), self.lon_deg.copy()
+        for i, fix in enumerate(exit_fixes):
+            if fix is not None:
+                ref_lat[i], ref_lon[i] = fix
+        refs = nearest_landmarks(ref_lat, ref_lon)
+        # describe_point(lat, lon, reference) for every point in one call
+        az, _, dist = GEOD.inv(np.array([m.lon for m in refs]), np.array([m.lat for m in refs]), self.lon_deg, self.lat_deg)
+        prefs, on_land, territorial, eez, sea_of = self.prefs, self.on_land, self.territorial, self.eez, self.sea
+        out = []
+        for i, (lat, lon, time_s, ref, az12, dist_m) in enumerate(
+                zip(self.lat, self.lon, self.time_s, refs, az.tolist(), dist.tolist())):
+            land = on_land[i]
+            code = None
+            if territorial[i]:
+                hit = hits[i]
+                code = prefs[land].code if land >= 0 else (prefs[min(hit)].code if hit else None)
+            distance_km = dist_m / 1000.0
+            direction, _, text_en, text_ja = wording(ref, distance_km, az12 % 360.0)
+            sea = sea_of[i]
+            out.append(Impact(
+                lat=lat, lon=lon, time_s=time_s, prefecture_code=code, on_land=land >= 0,
+                in_territorial_sea=territorial[i], eez_status=eez[i],
+                sea=sea.name if sea else None, sea_ja=sea.name_ja if sea else None,
+                description=text_en, description_ja=text_ja,
+                landmark=ref.name, distance_km=distance_km, direction=direction,
+            ))
+        return out

@@ -30,12 +30,13 @@ to better than 0.1 s.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import shapely
 
 from . import geography, messages
+from ._frozen import quick_init
 from .earth import JST
 from .trajectory import Trajectories
 
@@ -80,6 +81,7 @@ class AlertModel:
         }
 
 
+@quick_init
 @dataclass(frozen=True)
 class PrefectureAlert:
     """One warned prefecture. Times in seconds after launch; None where it does not apply."""
@@ -99,6 +101,7 @@ class PrefectureAlert:
     lead_time_s: float
 
 
+@quick_init
 @dataclass(frozen=True)
 class Impact:
     lat: float
@@ -119,9 +122,13 @@ class Impact:
     @property
     def in_eez(self) -> bool | None:
         """True/False where the approximate EEZ test is sure, None near the limit."""
-        return {"inside": True, "outside": False}.get(self.eez_status)
+        return _IN_EEZ.get(self.eez_status)
 
 
+_IN_EEZ = {"inside": True, "outside": False}
+
+
+@quick_init
 @dataclass(frozen=True)
 class Message:
     time_s: float
@@ -131,6 +138,7 @@ class Message:
     text_en: str
 
 
+@quick_init
 @dataclass(frozen=True)
 class Assessment:
     """Everything the alert engine concludes for one trajectory."""
@@ -364,16 +372,17 @@ def _origin(trajs, i) -> tuple[str, str]:
     return "", ""
 
 
-def _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed):
-    at = lambda s: launch_time + timedelta(seconds=s)  # noqa: E731
-    by_code = {p.code: p for p in prefs}
+def _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed=None):
+    """(messages, (summary_ja, summary_en)) of one assessment. ``crossed`` (the footprints the
+    track enters) does not change the wording."""
     if not alerts:
         summary = messages.no_alert(
             impact.description_ja, impact.description, impact.sea_ja or "", impact.sea or "", impact.eez_status
         )
         return [], summary
 
-    codes = tuple(a.code for a in alerts)
+    at = _clock(launch_time)
+    codes = tuple([a.code for a in alerts])
     names_ja = [a.name_ja for a in alerts]
     names_en = [a.name for a in alerts]
     out = [Message(model.latency_s, "launch", codes, *messages.launch(*_origin(trajs, i), names_ja, names_en))]
@@ -381,7 +390,7 @@ def _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed):
     report_s = impact.time_s + model.report_delay_s
     impact_time = at(impact.time_s)
     if impact.in_territorial_sea and impact.prefecture_code:
-        p = by_code[impact.prefecture_code]
+        p = next(q for q in prefs if q.code == impact.prefecture_code)
         targets = tuple(a.code for a in alerts if a.reason == "impact") or (p.code,)
         out.append(Message(model.latency_s, "take_shelter_now", targets,
                            *messages.take_shelter_now(p.name_ja, p.name, impact_time)))
@@ -391,9 +400,9 @@ def _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed):
         over = [a for a in alerts if a.overflight_start_s is not None]
         if over:
             first = min(over, key=lambda a: a.overflight_start_s)
-            over_ja = "、".join(a.name_ja for a in over)
+            over_ja = "、".join([a.name_ja for a in over])
             over_en = messages.join_en([a.name for a in over])
-            passed_s = max(max(a.overflight_end_s for a in over), model.latency_s) + model.report_delay_s
+            passed_s = max(max([a.overflight_end_s for a in over]), model.latency_s) + model.report_delay_s
             out.append(Message(passed_s, "passed", codes,
                                *messages.passed(over_ja, over_en, impact.sea_ja or "海上", impact.sea or "sea",
                                                 at(first.overflight_start_s))))
@@ -401,9 +410,21 @@ def _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed):
                            *messages.fell_outside(impact.sea_ja or "海上", impact.sea or "sea",
                                                   impact.description_ja, impact.description,
                                                   impact.eez_status, impact_time)))
-    out.sort(key=lambda m: (m.time_s, messages.KINDS.index(m.kind)))
+    out.sort(key=lambda m: (m.time_s, _KIND_ORDER[m.kind]))
     first_ja, first_en = (f"Jアラートは{len(alerts)}都道府県に発出されます。", f"J-Alert would warn {len(alerts)} prefecture(s).")
     return out, (first_ja, first_en)
+
+
+_KIND_ORDER = {kind: k for k, kind in enumerate(messages.KINDS)}
+
+
+def _clock(launch_time: datetime):
+    """``s -> launch_time + s seconds``, for the clock times of the messages. Where the launch zone
+    has a fixed UTC offset the same instant is given in JST, which the texts then need not convert."""
+    if type(launch_time) is datetime and isinstance(launch_time.tzinfo, timezone):
+        local = launch_time.astimezone(JST)
+        return lambda s: local + timedelta(seconds=s)
+    return lambda s: launch_time + timedelta(seconds=s)
 
 
 def jst(launch_time: datetime, seconds: float | None) -> datetime | None:

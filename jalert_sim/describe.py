@@ -8,7 +8,9 @@ like the reports: to 1 km below 100 km, to 10 km from 100 km up.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -39,11 +41,16 @@ class PointDescription:
     text_ja: str
 
 
+@cache
+def landmark_coordinates() -> tuple[tuple[Place, ...], np.ndarray, np.ndarray]:
+    """(the landmarks, their latitudes, their longitudes), in catalogue order."""
+    marks = landmarks()
+    return marks, np.array([m.lat for m in marks]), np.array([m.lon for m in marks])
+
+
 def nearest_landmark(lat: float, lon: float) -> Place:
     """The landmark geodesically nearest to the point (lat/lon degrees WGS84)."""
-    marks = landmarks()
-    lats = np.array([m.lat for m in marks])
-    lons = np.array([m.lon for m in marks])
+    marks, lats, lons = landmark_coordinates()
     _, _, dist_m = GEOD.inv(lons, lats, np.full_like(lons, lon), np.full_like(lats, lat))
     return marks[int(np.argmin(dist_m))]
 
@@ -57,8 +64,16 @@ def rounded_km(distance_km: float) -> int:
 
 def compass8(bearing_deg: float) -> tuple[str, str]:
     """8-point compass names (English, Japanese) of a bearing in degrees."""
-    i = int(np.floor(((bearing_deg % 360.0) + 22.5) / 45.0)) % 8
+    i = math.floor(((bearing_deg % 360.0) + 22.5) / 45.0) % 8
     return DIRECTIONS_EN[i], DIRECTIONS_JA[i]
+
+
+def wording(reference: Place, distance_km: float, bearing_deg: float) -> tuple[str, str, str, str]:
+    """(direction, direction_ja, text_en, text_ja) of a point ``distance_km`` from ``reference``
+    at ``bearing_deg``: what :func:`describe_point` says (alert engines word many points with it)."""
+    en, ja = compass8(bearing_deg)
+    km = f"{rounded_km(distance_km):,}"
+    return en, ja, f"about {km} km {en} of {reference.name}", f"{reference.name_ja}の{ja}約{km}km"
 
 
 def _reference(reference: Place | str) -> Place:
@@ -81,14 +96,13 @@ def describe_point(lat: float, lon: float, reference: Place | str | None = None)
     az12, _, dist_m = GEOD.inv(ref.lon, ref.lat, lon, lat)
     bearing = float(az12) % 360.0
     distance_km = float(dist_m) / 1000.0
-    en, ja = compass8(bearing)
-    km = rounded_km(distance_km)
+    en, ja, text_en, text_ja = wording(ref, distance_km, bearing)
     return PointDescription(
         landmark=ref,
         distance_km=distance_km,
         bearing_deg=bearing,
         direction=en,
         direction_ja=ja,
-        text_en=f"about {km:,} km {en} of {ref.name}",
-        text_ja=f"{ref.name_ja}の{ja}約{km:,}km",
+        text_en=text_en,
+        text_ja=text_ja,
     )

@@ -45,7 +45,8 @@ def clock_ja(when: datetime) -> str:
 
 def clock_en(when: datetime) -> str:
     """'06:12 JST'."""
-    return when.astimezone(JST).strftime("%H:%M JST")
+    local = when.astimezone(JST)
+    return "%02d:%02d JST" % (local.hour, local.minute)
 
 
 def join_en(names: Sequence[str]) -> str:

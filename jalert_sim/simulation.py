@@ -9,14 +9,16 @@ prints (schema: ``jalert_sim/schemas/simulation.schema.json``).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
+from functools import cache
 from typing import Any
 
 import numpy as np
 
 from . import __version__
+from ._frozen import quick_init
 from .alerts import AlertModel, Assessment, assess, jst
 from .earth import JST
 from .errors import InputError, JalertError
@@ -24,6 +26,7 @@ from .places import Place, parse_launch
 from .trajectory import BoostModel, Track, solve
 
 SCHEMA_VERSION = "1.0"
+_GENERATOR = f"jalert-sim {__version__}"
 #: Spacing of the track samples in the JSON document, seconds.
 TRACK_STEP_S = 5.0
 
@@ -39,6 +42,7 @@ _OPTION_LIMITS = {
 }
 
 
+@quick_init
 @dataclass(frozen=True)
 class SimulationResult:
     """One scenario, solved and assessed. Times are seconds after ``launch_time``."""
@@ -75,20 +79,23 @@ class SimulationResult:
     def to_dict(self, *, track: bool = True) -> dict[str, Any]:
         """The JSON document of ``jalert-sim run --format json`` (ISO 8601 times with offset)."""
         # Crossing times are good to about a second: ISO times say no more than that.
-        iso = lambda s: None if s is None else self.time(round(s)).isoformat(timespec="seconds")  # noqa: E731
-        tr = {k: v for k, v in self.trajectory.items() if k not in ("ok", "error")}
+        iso = _iso_seconds(self.launch_time)
+        tr = self.trajectory.copy()
+        tr.pop("ok", None)
+        tr.pop("error", None)
         a = self.assessment
         imp = a.impact
+        site = self.site
         doc: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
-            "generator": f"jalert-sim {__version__}",
+            "generator": _GENERATOR,
             "input": {
                 "launch": {
                     "lat": self.launch_lat,
                     "lon": self.launch_lon,
-                    "site": self.site.key if self.site else None,
-                    "name": self.site.name if self.site else None,
-                    "name_ja": self.site.name_ja if self.site else None,
+                    "site": site.key if site else None,
+                    "name": site.name if site else None,
+                    "name_ja": site.name_ja if site else None,
                 },
                 "azimuth_deg": self.azimuth_deg,
                 "apogee_km": self.apogee_km,
@@ -170,6 +177,44 @@ class SimulationResult:
                 for t, la, lo, h in zip(self.track.t_s, self.track.lat, self.track.lon, self.track.alt_km)
             ]
         return doc
+
+
+@cache
+def _clock_table() -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """("HH:MM:" for each minute of a day, "SS" for each second of a minute, JST's "+09:00")."""
+    two = tuple(["%02d" % k for k in range(60)])  # (~0.2 ms in all: a run pays it once)
+    return tuple([f"{h}:{m}:" for h in two[:24] for m in two]), two, datetime(2000, 1, 1, tzinfo=JST).isoformat()[19:]
+
+
+def _iso_seconds(launch_time: datetime) -> Callable[[float | None], str | None]:
+    """``s -> jst(launch_time, round(s)).isoformat(timespec="seconds")`` (None stays None).
+
+    A document has some twenty such times and a batch writes thousands of documents: within
+    the launch's JST day each is the day's prefix and a clock looked up from its seconds,
+    without a datetime (performance). Other days, and launch times whose zone has no fixed
+    offset (adding seconds there is wall-clock arithmetic), take the datetime route.
+    """
+
+    def exact(s: float | None) -> str | None:
+        return None if s is None else jst(launch_time, round(s)).isoformat(timespec="seconds")
+
+    if type(launch_time) is not datetime or not isinstance(launch_time.tzinfo, timezone):
+        return exact
+    local = launch_time.astimezone(JST)  # ISO seconds truncate its microseconds
+    day = "%04d-%02d-%02dT" % (local.year, local.month, local.day)
+    start = local.hour * 3600 + local.minute * 60 + local.second
+    minutes, seconds, zone = _clock_table()
+    known: dict[float | None, str | None] = {None: None}  # a document repeats many of its times
+
+    def iso(s: float | None) -> str | None:
+        text = known.get(s)
+        if text is None and s is not None:
+            k = start + round(s)
+            text = day + minutes[k // 60] + seconds[k % 60] + zone if type(k) is int and 0 <= k < 86400 else exact(s)
+            known[s] = text
+        return text
+
+    return iso
 
 
 def parse_time(value: datetime | str | None) -> datetime:

@@ -9,6 +9,7 @@ apogee ≈6,000 km, range ≈1,000 km).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import os
@@ -194,6 +195,27 @@ def test_unknown_column_and_missing_columns_make_the_input_unreadable():
         run_batch(io.StringIO("launch,azimth,apogee\nsunan,73,550\n"), io.StringIO(), input_format="csv")
     with pytest.raises(InputError, match="no apogee column"):
         run_batch(io.StringIO("launch,azimuth\nsunan,73\n"), io.StringIO(), input_format="csv")
+
+
+def _json_text(doc) -> str:
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+@pytest.mark.parametrize("ident", ["hokkaido", 7, 2**70, 1.5, float("nan"), ["a", {"b": None}], "lone \udc80 surrogate"])
+@pytest.mark.parametrize("lat", [39.0, 1e-05, -2.5e-07, 1.4e-12, 1e16, 120.00004])
+def test_jsonl_records_are_json_dumps_text_byte_for_byte(ident, lat):
+    """json_record may serialise with orjson; its text must stay json.dumps' (float forms included)."""
+    result = jalert_sim.simulate("sunan", 73, 550, 2700, "2017-08-29T05:58:00+09:00")
+    result = dataclasses.replace(result, launch_lat=lat)
+    expected = _json_text({"id": ident, "row": 3, **result.to_dict(track=False)})
+    assert batch_mod.json_record(ident, 3, result) == expected
+    error = InputError("azimuth", f"{lat!r} is not allowed")
+    assert batch_mod.json_record(ident, 4, error) == _json_text({"id": ident, "row": 4, "error": str(error)})
+
+
+def test_orjson_is_used_when_installed():
+    pytest.importorskip("orjson")
+    assert batch_mod._orjson_dumps() is not None  # the installed version writes json's text
 
 
 def test_scenario_from_fields_maps_to_simulate_keywords():
