@@ -42,7 +42,7 @@ from .alerts import (
     COARSE_STEP_S, FINE_STEP_S, _BISECTIONS, AlertModel, Assessment, Impact, _messages, overflight_span,
     prefecture_alert,
 )
-from .describe import describe_point
+from .describe import wording
 from .places import landmarks
 from .projection import GEOD
 from .trajectory import Trajectories
@@ -547,8 +547,6 @@ class _Impacts:
     def build(self, hits: list[set[int]], exit_fixes: list[tuple[float, float] | None]) -> list[Impact]:
         """Every point's Impact; ``hits[i]``: the footprints point i falls in; ``exit_fixes[i]``: where
         its track last left Japan, or None."""
-        from .describe import wording
-
         # For an overflight the government describes the fall from where the path left Japan,
         # otherwise from the landmark nearest the impact.
         ref_lat, ref_lon = self.lat_deg.copy(), self.lon_deg.copy()
