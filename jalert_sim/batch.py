@@ -289,7 +289,7 @@ def _parse(kind: str, header: tuple[str, ...] | None, raw: Any, row: int, launch
             if not isinstance(obj, dict):
                 raise InputError("row", f"expected a JSON object, got {type(obj).__name__}")
             if obj.get("id") is not None:
-                ident = obj["id"]
+                ident = _utf8_id(obj["id"])
             return ident, scenario_from_fields(obj, launch_time=launch_time)
         if isinstance(raw, str):  # a csv.Error
             raise InputError("row", raw)
@@ -304,7 +304,19 @@ def _parse(kind: str, header: tuple[str, ...] | None, raw: Any, row: int, launch
             raise InputError("row", "not valid UTF-8")
         return ident, scenario_from_fields(dict(zip(header, raw)), launch_time=launch_time)
     except JalertError as exc:
-        return ident, exc
+        return _utf8_id(ident), exc
+
+
+def _utf8_id(ident: Any) -> Any:
+    """The id with any character that UTF-8 cannot carry (bytes of a row that was not UTF-8, a JSON
+    "\\ud800") replaced by U+FFFD, so that its record can be written."""
+    if isinstance(ident, str) and not _is_utf8(ident):
+        try:  # the bytes of the input, kept as U+DC80..U+DCFF on reading
+            raw = ident.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # other surrogates
+            raw = ident.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "replace")
+    return ident
 
 
 def _is_utf8(text: str) -> bool:

@@ -190,6 +190,23 @@ def test_invalid_utf8_fails_only_its_row():
     assert "UTF-8" in records(out.getvalue())[1]["error"]
 
 
+def test_an_id_that_is_not_utf8_is_written_with_replacement_characters(tmp_path):
+    # Bytes that are not UTF-8 in the id column, and a JSON id that is a lone surrogate: the rows
+    # fail or succeed on their own merits and the output file is still written, as valid UTF-8.
+    csv_in = tmp_path / "in.csv"
+    csv_in.write_bytes((HEADER + "\n" + GOOD_ROWS[0] + "\n").encode() + b"\xff\xfeid,sunan,73,550,,\n")
+    out = tmp_path / "out.jsonl"
+    summary = run_batch(csv_in, out, jobs=1)
+    assert (summary.ok, summary.failed) == (1, 1)
+    bad = records(out.read_text(encoding="utf-8"))[1]
+    assert bad["id"] == "\ufffd\ufffdid" and "UTF-8" in bad["error"]
+    jsonl_in = tmp_path / "in.jsonl"
+    jsonl_in.write_text('{"id": "a\\ud800", "launch": "sunan", "azimuth": 73, "apogee": 550}\n', encoding="utf-8")
+    summary = run_batch(jsonl_in, out, jobs=1)
+    assert (summary.ok, summary.failed) == (1, 0)
+    assert records(out.read_text(encoding="utf-8"))[0]["id"] == "a\ufffd\ufffd\ufffd"
+
+
 def test_unknown_column_and_missing_columns_make_the_input_unreadable():
     with pytest.raises(InputError, match="unknown column 'azimth'"):
         run_batch(io.StringIO("launch,azimth,apogee\nsunan,73,550\n"), io.StringIO(), input_format="csv")
