@@ -93,7 +93,7 @@ import pyproj
 
 from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_F
 from .errors import InputError, TrajectoryError
-from .kepler import Ellipses, cos_sin, ecef_to_lat_alt, ecef_xyz_from_trig, fast_clip, omega_cross, rotate_z
+from .kepler import TWO_PI, Ellipses, cos_sin, ecef_xyz_from_trig, fast_clip, lat_alt
 
 __all__ = [
     "BoostModel",
@@ -230,37 +230,39 @@ class Trajectories:
             t = np.broadcast_to(t, (n, t.shape[0]))
         if t.ndim != 2 or t.shape[0] != n:
             raise InputError("t_s", f"must have shape (m,) or ({n}, m) (got {np.shape(t_s)})")
-        lat = np.full(t.shape, np.nan)
-        lon = np.full(t.shape, np.nan)
-        alt = np.full(t.shape, np.nan)
         tb = self.burnout_time_s[:, None]
         with np.errstate(invalid="ignore"):
             boost = (t >= 0) & (t < tb)
             free = (t >= tb) & (t <= self.flight_time_s[:, None])
-        if boost.any():
-            rows, cols = np.nonzero(boost)
-            u = (t[rows, cols] / self.burnout_time_s[rows]) ** self._arc_power[rows]
-            top = self.burnout_altitude_km[rows] * 1000.0
-            downrange = u * u * self._burnout_downrange_m[rows]
-            height = 2.0 * u * (1.0 - u) * BOOST_CONTROL_FRACTION * top + u * u * top
-            lon0 = self.launch_lon[rows]
-            blon, blat, _ = _GEOD.fwd(lon0, self.launch_lat[rows], self.azimuth_deg[rows], downrange)
-            lat[rows, cols] = blat
-            lon[rows, cols] = lon0 + _wrap180(blon - lon0)
-            alt[rows, cols] = height / 1000.0
-        if free.any():
-            rows = np.nonzero(free.any(axis=1))[0]
-            tt = np.where(free[rows], t[rows], self.burnout_time_s[rows, None])
+        rows = np.nonzero(free.any(axis=1))[0]
+        every = rows.size == n > 0
+        if rows.size:
+            # Free flight over whole rows (times outside it replaced by the burnout time), then masked.
+            tt = np.where(free, t, tb) if every else np.where(free[rows], t[rows], tb[rows])
             ell = self._ellipses
-            sub = ell if rows.size == n else Ellipses(*(getattr(ell, f.name)[rows] for f in fields(ell)))
-            ecc = sub.anomaly_at(tt)
-            r = sub.position(ecc)
-            flat, falt = ecef_to_lat_alt(r)
-            flon = sub.ground_longitude(ecc, tt, r) + self._lon_offset_rad[rows, None]
-            mask = free[rows]
-            lat[rows] = np.where(mask, np.degrees(flat), lat[rows])
-            lon[rows] = np.where(mask, np.degrees(flon), lon[rows])
-            alt[rows] = np.where(mask, np.maximum(falt, 0.0) / 1000.0, alt[rows])
+            sub = ell if every else Ellipses(*(getattr(ell, f.name)[rows] for f in fields(ell)))
+            flat, flon, falt = sub.geodetic_at(sub.anomaly_at(tt), tt)
+            flon += self._lon_offset_rad[rows, None]
+            mask = free if every else free[rows]
+            flat, flon, falt = np.where(mask, flat * _DEG, np.nan), np.where(mask, flon * _DEG, np.nan), \
+                np.where(mask, np.maximum(falt, 0.0) / 1000.0, np.nan)
+        if every:
+            lat, lon, alt = flat, flon, falt
+        else:
+            lat, lon, alt = np.full(t.shape, np.nan), np.full(t.shape, np.nan), np.full(t.shape, np.nan)
+            if rows.size:
+                lat[rows], lon[rows], alt[rows] = flat, flon, falt
+        if boost.any():
+            r, c = np.nonzero(boost)
+            u = (t[r, c] / self.burnout_time_s[r]) ** self._arc_power[r]
+            top = self.burnout_altitude_km[r]
+            uu = u * u
+            lon0 = self.launch_lon[r]
+            blon, blat, _ = _GEOD.fwd(lon0, self.launch_lat[r], self.azimuth_deg[r], uu * self._burnout_downrange_m[r])
+            lat[r, c] = blat
+            lon[r, c] = lon0 + _wrap180(blon - lon0)
+            # Bezier height: 2 u (1 - u) k top + u^2 top (km).
+            alt[r, c] = (2.0 * BOOST_CONTROL_FRACTION) * top * (u - uu) + uu * top
         return lat, lon, alt
 
     def sample(self, step_s: float = 1.0):
@@ -269,14 +271,19 @@ class Trajectories:
         if not (math.isfinite(step) and step > 0):
             raise InputError("step_s", f"must be a positive number of seconds (got {step_s!r})")
         n = len(self)
-        flight = np.where(self.ok, self.flight_time_s, np.nan)
-        longest = self.flight_time_s[self.ok].max() if self.ok.any() else 0.0
-        grid = np.arange(0.0, longest + step, step)
-        counts = np.where(self.ok, np.searchsorted(grid, np.where(self.ok, flight, 0.0), side="left"), 0)
-        m = int(counts.max(initial=0)) + 1 if n else 1
-        cols = np.arange(m)[None, :]
-        t = np.where(cols < counts[:, None], grid[np.minimum(cols, len(grid) - 1)], np.nan)
-        t = np.where((cols == counts[:, None]) & self.ok[:, None], flight[:, None], t)
+        ok = self.ok
+        flight = np.where(ok, self.flight_time_s, 0.0)
+        # Grid times i * step (what np.arange gives) strictly before the impact: ceil(flight / step)
+        # of them, corrected for the rounding of the division.
+        count = np.ceil(flight / step)
+        count -= (count - 1.0) * step >= flight
+        count += count * step < flight
+        count = count.astype(int)
+        m = int(count.max(initial=0)) + 1 if n else 1
+        cols = np.arange(m)
+        t = np.where(cols < count[:, None], cols * step, np.nan)
+        rows = np.nonzero(ok)[0]
+        t[rows, count[rows]] = self.flight_time_s[rows]
         lat, lon, alt = self.positions_at(t)
         return t, lat, lon, alt
 
@@ -427,6 +434,9 @@ def _raise_first(param, message, scalar, error_type=InputError):
 
 # --------------------------------------------------------------------------- the model
 
+_DEG = 180.0 / math.pi  # the factors np.degrees and np.radians use
+_RAD = math.pi / 180.0
+
 
 def _default_burn_time(speed):
     """Default burn time (s) for an Earth-relative burnout speed (m/s): one fast stage, then slow ones."""
@@ -436,36 +446,42 @@ def _default_burn_time(speed):
 
 
 def _boost(speed, gamma, apogee_m, boost):
-    """Burn time (s), burnout downrange and height (m), and the boost's time exponent.
+    """Burn time (s), burnout downrange and height (m), and cos and sin of gamma.
 
     The boost path in the (downrange, height) plane is a quadratic Bezier curve
     from the pad, leaving it vertically (control point straight above the pad at
     BOOST_CONTROL_FRACTION of the burnout height) and arriving at burnout with the
-    free flight's flight-path angle gamma.
+    free flight's flight-path angle gamma. Its time exponent is :func:`_arc_power`.
     """
     if boost.burn_time_s is None:
         burn = _default_burn_time(speed)
     else:
         burn = np.full_like(speed, float(boost.burn_time_s))
-    k = BOOST_CONTROL_FRACTION
     cos_g, sin_g = cos_sin(gamma)
-    elevation = np.arctan2(sin_g, (1.0 - k) * cos_g)  # of the chord pad -> burnout
-    cos_el, sin_e = cos_sin(elevation)
+    # The chord pad -> burnout rises at el, tan(el) = sin(gamma) / ((1 - k) cos(gamma)).
+    horizontal = (1.0 - BOOST_CONTROL_FRACTION) * cos_g
+    sin_el = sin_g / np.sqrt(sin_g * sin_g + horizontal * horizontal)
     if boost.burnout_altitude_km is None:
-        chord = np.minimum(BOOST_PATH_FRACTION * speed * burn, BOOST_MAX_APOGEE_FRACTION * apogee_m / sin_e)
-        height = chord * sin_e
+        # chord = min(BOOST_PATH_FRACTION v T, BOOST_MAX_APOGEE_FRACTION apogee / sin(el)); height = chord sin(el)
+        height = np.minimum(BOOST_PATH_FRACTION * speed * burn * sin_el, BOOST_MAX_APOGEE_FRACTION * apogee_m)
     else:
         height = np.full_like(speed, float(boost.burnout_altitude_km) * 1000.0)
-        chord = height / sin_e
-    downrange = chord * cos_el
-    # Bezier position B(u); u = (t / T)**power, chosen so the speed at burnout is the free flight's.
-    end_speed_per_u = 2.0 * np.hypot(downrange, (1.0 - k) * height)
-    power = fast_clip(speed * burn / end_speed_per_u, 1.0, 10.0)
-    return burn, downrange, height, power
+    downrange = height * horizontal / sin_g  # chord cos(el)
+    return burn, downrange, height, cos_g, sin_g
+
+
+def _arc_power(speed, burn, height, sin_g):
+    """The boost's time exponent: the Bezier parameter grows as (t / T)**power, the power chosen so
+    the speed at burnout is the free flight's. The end speed per unit parameter is twice the last
+    control leg, 2 hypot(downrange, (1 - k) height) = 2 (1 - k) height / sin(gamma)."""
+    return fast_clip(speed * burn * sin_g / ((2.0 * (1.0 - BOOST_CONTROL_FRACTION)) * height), 1.0, 10.0)
 
 
 def _sphere_fwd(lat, lon, az, dist):
-    """Spherical direct problem (radians, metres): the cheap twin of Geod.fwd for the Jacobian."""
+    """Spherical direct problem (radians, metres): the cheap twin of Geod.fwd for the Jacobian.
+
+    Returns latitude, longitude and the forward azimuth at the end (rad).
+    """
     d = dist / _MEAN_RADIUS_M
     (cl, sl), (cd, sd), (ca, sa) = cos_sin(lat), cos_sin(d), cos_sin(az)
     lat2 = np.arcsin(fast_clip(sl * cd + cl * sd * ca, -1, 1))
@@ -488,15 +504,26 @@ def _sphere_bearing(lat1, lon1, lat2, lon2):
     return np.arctan2(sdl * c2, c1 * s2 - s1 * c2 * cdl)
 
 
-def _geod(method, a, b, c, d):
-    """``_GEOD.fwd`` or ``_GEOD.inv`` on 1-D arrays (degrees, metres), returning arrays.
+# A single point goes through pyproj's scalar path: its array path costs ~25 us a call in
+# buffer handling, ~10x the geodesic itself (same results).
 
-    A single point goes through pyproj's scalar path: its array path costs ~25 us
-    a call in buffer handling, ~10x the geodesic itself (same results).
-    """
-    if a.size == 1:
-        return tuple(np.array([x]) for x in method(float(a[0]), float(b[0]), float(c[0]), float(d[0])))
-    return method(a, b, c, d)
+def _geodesic_fwd(lat, lon, az, dist):
+    """WGS84 direct problem on 1-D arrays (radians, metres): latitude, longitude and forward azimuth
+    at the end (rad)."""
+    if lat.size == 1:
+        lon2, lat2, back = _GEOD.fwd(float(lon[0]) * _DEG, float(lat[0]) * _DEG, float(az[0]) * _DEG, float(dist[0]))
+        return lat2 * _RAD, lon2 * _RAD, back * _RAD + math.pi
+    lon2, lat2, back = _GEOD.fwd(lon * _DEG, lat * _DEG, az * _DEG, dist)
+    return lat2 * _RAD, lon2 * _RAD, back * _RAD + np.pi
+
+
+def _geodesic_inv(lat1, lon1, lat2, lon2):
+    """WGS84 inverse problem on 1-D arrays (radians): distance (m) and initial azimuth (rad), as arrays."""
+    if lat1.size == 1:
+        fwd, _, dist = _GEOD.inv(float(lon1[0]) * _DEG, float(lat1[0]) * _DEG, float(lon2[0]) * _DEG, float(lat2[0]) * _DEG)
+        return np.array([dist]), np.array([fwd * _RAD])
+    fwd, _, dist = _GEOD.inv(lon1 * _DEG, lat1 * _DEG, lon2 * _DEG, lat2 * _DEG)
+    return dist, fwd * _RAD
 
 
 def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact, geodesic_range=None):
@@ -508,92 +535,112 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact, geodesic_ran
     geodesic too; the others get the spherical range (Newton needs no exact range
     for minimum-energy rows). Returns a dict of burnout, apogee and impact quantities.
     """
-    burn, downrange, height, power = _boost(speed, gamma, apogee_m, boost)
+    burn, downrange, height, cos_g, sin_g = _boost(speed, gamma, apogee_m, boost)
     n = speed.shape[0]
-    e = slice(0, n_exact)
+    # Burnout latitude, longitude and heading, and the angle the Earth turns during the boost:
+    # their cosines and sines in one call.
+    angles = np.empty((4, n))
     if n_exact < n:
-        blat, blon, heading = _sphere_fwd(lat0, lon0, az, downrange)
-    else:
-        blat, blon, heading = np.empty(n), np.empty(n), np.empty(n)
+        t = slice(n_exact, None)
+        angles[0, t], angles[1, t], angles[2, t] = _sphere_fwd(lat0[t], lon0[t], az[t], downrange[t])
     if n_exact:
-        flon, flat, back = _geod(_GEOD.fwd, np.degrees(lon0[e]), np.degrees(lat0[e]), np.degrees(az[e]), downrange[e])
-        blat[e], blon[e], heading[e] = np.radians(flat), np.radians(flon), np.radians(back) + np.pi
-    (cl, sl), (co, so) = cos_sin(blat), cos_sin(blon)
-    # Burnout state as separate x, y, z arrays: fewer numpy calls than (n, 3) arrays built and sliced.
+        e = slice(0, n_exact)
+        angles[0, e], angles[1, e], angles[2, e] = _geodesic_fwd(lat0[e], lon0[e], az[e], downrange[e])
+    np.multiply(burn, OMEGA_EARTH_RAD_S, out=angles[3])
+    (cl, co, ch, c), (sl, so, sh, s) = cos_sin(angles)
     x, y, z = ecef_xyz_from_trig(cl, sl, co, so, height)
     # Earth-relative velocity from its east/north/up components, plus the ground's omega x r.
-    (cg, sg), (ch, sh) = cos_sin(gamma), cos_sin(heading)
-    v_up = sg * speed
-    v_h = cg * speed
+    v_up, v_h = sin_g * speed, cos_g * speed
     v_e, v_n = v_h * sh, v_h * ch
-    vx = -so * v_e - sl * co * v_n + cl * co * v_up - OMEGA_EARTH_RAD_S * y
-    vy = co * v_e - sl * so * v_n + cl * so * v_up + OMEGA_EARTH_RAD_S * x
+    v_out = cl * v_up - sl * v_n  # along the burnout's meridian plane, away from the axis
+    vx = co * v_out - so * v_e - OMEGA_EARTH_RAD_S * y
+    vy = so * v_out + co * v_e + OMEGA_EARTH_RAD_S * x
     vz = cl * v_n + sl * v_up
     # Into the inertial frame: the Earth has turned by omega * burn about z since launch.
-    c, s = cos_sin(OMEGA_EARTH_RAD_S * burn)
     ell = Ellipses.from_components(c * x - s * y, s * x + c * y, z, c * vx - s * vy, s * vx + c * vy, vz, burn)
-    # Apoapsis (eccentric anomaly pi): -a (1 + e) along the perigee direction.
-    r_apo = -(ell.a * (1.0 + ell.e))[:, None] * ell.p_hat
-    _, apo_alt = ecef_to_lat_alt(r_apo)
+    a, ecc = ell.a, ell.e
+    p, q = ell.p_hat, ell.q_hat
+    # Apoapsis (eccentric anomaly pi): a (1 + e) along -p_hat; its height needs only z and the
+    # distance from the axis.
+    pz = p[:, 2]
+    r_apo = a * (1.0 + ecc)
+    _, apo_alt = lat_alt(r_apo * np.sqrt(1.0 - pz * pz), -r_apo * pz)
     e_imp = ell.ellipsoid_crossing()
-    r_imp = ell.position(e_imp)
-    t_imp = ell.time_at(e_imp)
-    imp_fixed = rotate_z(r_imp, -OMEGA_EARTH_RAD_S * t_imp)
-    # On the ellipsoid surface the geodetic latitude is exact in closed form.
-    imp_lat = np.arctan2(imp_fixed[:, 2], (1.0 - _E2) * np.hypot(imp_fixed[:, 0], imp_fixed[:, 1]))
-    imp_lon = np.arctan2(imp_fixed[:, 1], imp_fixed[:, 0])
-    g = e if geodesic_range is None else geodesic_range
-    n_geodesic = n_exact if geodesic_range is None else len(geodesic_range)
-    if n_geodesic < n:
+    cos_i, sin_i = cos_sin(e_imp)
+    along_p, along_q = a * (cos_i - ecc), a * np.sqrt(1.0 - ecc * ecc) * sin_i
+    xi = along_p * p[:, 0] + along_q * q[:, 0]
+    yi = along_p * p[:, 1] + along_q * q[:, 1]
+    zi = along_p * pz + along_q * q[:, 2]
+    t_imp = ell.tau + (e_imp - ecc * sin_i) / ell.n
+    # On the ellipsoid surface the geodetic latitude is exact in closed form; the ECEF longitude is
+    # the ECI one less the Earth's turn (not wrapped).
+    imp_lat = np.arctan2(zi, (1.0 - _E2) * np.sqrt(xi * xi + yi * yi))
+    imp_lon = np.arctan2(yi, xi) - OMEGA_EARTH_RAD_S * t_imp
+    if geodesic_range is None:
+        g, n_geodesic = slice(0, n_exact), n_exact
+    else:
+        g, n_geodesic = geodesic_range, len(geodesic_range)
+    if n_geodesic == n:
+        rng, bearing = _geodesic_inv(lat0, lon0, imp_lat, imp_lon)
+    else:
         rng = _sphere_dist(lat0, lon0, imp_lat, imp_lon)
         bearing = _sphere_bearing(lat0, lon0, imp_lat, imp_lon)
-    else:
-        rng, bearing = np.empty(n), np.empty(n)
-    if n_geodesic:
-        fb, _, fr = _geod(_GEOD.inv, np.degrees(lon0[g]), np.degrees(lat0[g]), np.degrees(imp_lon[g]), np.degrees(imp_lat[g]))
-        rng[g], bearing[g] = fr, np.radians(fb)
+        if n_geodesic:
+            rng[g], bearing[g] = _geodesic_inv(lat0[g], lon0[g], imp_lat[g], imp_lon[g])
     # Signed along the launch azimuth, so Newton can tell a short-fall behind the pad from one ahead.
     signed = np.where(np.cos(bearing - az) < 0, -rng, rng)
     return {
-        "burn": burn, "height": height, "power": power, "downrange": downrange, "blat": blat, "blon": blon,
-        "ellipses": ell, "apogee": apo_alt, "r_apo": r_apo, "e_imp": e_imp, "r_imp": r_imp, "t_imp": t_imp,
-        "imp_lat": imp_lat, "imp_lon": imp_lon, "range": rng, "signed_range": signed,
+        "burn": burn, "height": height, "downrange": downrange, "blon": angles[1], "ellipses": ell,
+        "apogee": apo_alt, "e_imp": e_imp, "t_imp": t_imp, "imp_lat": imp_lat, "imp_lon": imp_lon,
+        "range": rng, "signed_range": signed,
     }
+
+
+def _ellipse_through_surface(half, ra):
+    """Eccentricity, semi-latus rectum and semi-major axis (m) of the ellipse with apoapsis radius
+    ra (m) through two points on the mean sphere ``half`` (rad) either side of its apse line."""
+    r = _MEAN_RADIUS_M
+    e = (ra - r) / (ra - r * np.cos(half))
+    p = ra * (1 - e)
+    return e, p, p / (1 - e * e)
 
 
 def _initial_guess(lat0, az, apogee_m, range_m, boost):
     """Burnout (speed, flight-path angle) from a spherical, non-rotating surface-to-surface ellipse."""
     r = _MEAN_RADIUS_M
     ra = r + apogee_m
+    me = np.isnan(range_m)
+    cos_lat, sin_az = np.cos(lat0), np.sin(az)
     with np.errstate(invalid="ignore"):
         # Minimum-energy ellipse between two points at radius r: r_a = r/2 (1 + sin(x) + cos(x)), x = half angle.
         half_me = np.arcsin(fast_clip((2 * ra / r - 1) / math.sqrt(2), -1, 1)) - math.pi / 4
-    half = np.where(np.isnan(range_m), half_me, range_m / (2 * r))
-    for _ in range(2):
-        e = (ra - r) / (ra - r * np.cos(half))
-        p = ra * (1 - e)
-        a = p / (1 - e * e)
+    half = np.where(me, half_me, range_m / (2 * r))
+    e, p, a = _ellipse_through_surface(half, ra)
+    if not me.all():
         # The target moves east with the Earth during the flight: aim the inertial arc
         # that much farther along the azimuth (the dominant error for lofted shots).
-        cos_e = fast_clip((1 - r / a) / e, -1, 1)
-        ecc = np.arccos(cos_e)
-        flight = 2 * (np.pi - (ecc - e * np.sin(ecc))) * np.sqrt(a**3 / GM_M3_S2)
-        drift = OMEGA_EARTH_RAD_S * r * np.cos(lat0) * flight * np.sin(az)
-        half = np.where(np.isnan(range_m), half_me, fast_clip(range_m + drift, 0.02 * r, 3.0 * r) / (2 * r))
+        ecc = np.arccos(fast_clip((1 - r / a) / e, -1, 1))
+        flight = 2 * (np.pi - (ecc - e * np.sin(ecc))) * np.sqrt(a * a * a / GM_M3_S2)
+        drift = (OMEGA_EARTH_RAD_S * r) * cos_lat * sin_az * flight
+        half = np.where(me, half_me, fast_clip(range_m + drift, 0.02 * r, 3.0 * r) / (2 * r))
+        e, p, a = _ellipse_through_surface(half, ra)
     v_surface = np.sqrt(GM_M3_S2 * (2 / r - 1 / a))
-    cos_g0 = fast_clip(np.sqrt(GM_M3_S2 * p) / (r * v_surface), -1, 1)
+    momentum = r * v_surface * fast_clip(np.sqrt(GM_M3_S2 * p) / (r * v_surface), -1, 1)
+    ground = OMEGA_EARTH_RAD_S * cos_lat
+    cos_az = np.cos(az)
     # The burnout height follows from the boost model at the Earth-relative burnout speed and
     # angle, which depend on the height: two passes, the first with the surface values.
     speed, gamma = v_surface, np.full_like(v_surface, 0.6)
+    energy = v_surface * v_surface - 2 * GM_M3_S2 / r
     for _ in range(2):
-        _, _, height, _ = _boost(speed, gamma, apogee_m, boost)
+        _, _, height, _, _ = _boost(speed, gamma, apogee_m, boost)
         rb = r + height
-        vb = np.sqrt(np.maximum(v_surface**2 - 2 * GM_M3_S2 * (1 / r - 1 / rb), 1e4))
-        cos_gb = fast_clip(r * v_surface * cos_g0 / (rb * vb), 0, 1)
+        vb = np.sqrt(np.maximum(energy + 2 * GM_M3_S2 / rb, 1e4))
+        cos_gb = fast_clip(momentum / (rb * vb), 0, 1)
         vh, vu = vb * cos_gb, vb * np.sqrt(1.0 - cos_gb * cos_gb)
         # Subtract the ground's eastward speed to get an Earth-relative guess.
-        ve = vh * np.sin(az) - OMEGA_EARTH_RAD_S * rb * np.cos(lat0)
-        vn = vh * np.cos(az)
+        ve = vh * sin_az - ground * rb
+        vn = vh * cos_az
         vh_rel = np.sqrt(ve * ve + vn * vn)
         speed = np.sqrt(vh_rel * vh_rel + vu * vu)
         gamma = np.arctan2(vu, vh_rel)
@@ -605,14 +652,13 @@ _TOL_SLOPE = 200.0  # m of range per rad of flight-path angle: |gamma - optimum|
 
 
 #: Model results kept for each converged row (see _newton), besides the ellipses.
-_KEPT = ("burn", "height", "power", "downrange", "blon", "apogee", "r_apo", "e_imp", "r_imp", "t_imp",
-         "imp_lat", "imp_lon", "range")
+_KEPT = ("burn", "height", "downrange", "blon", "apogee", "e_imp", "t_imp", "imp_lat", "imp_lon", "range")
 
 
 def _keep(kept, n, res, dst, src):
     """Copy the model results ``res`` at rows ``src`` into rows ``dst`` of ``kept`` (NaN-filled on first use)."""
     if kept is None:
-        kept = {key: np.full((n, 3) if key.startswith("r_") else n, np.nan) for key in _KEPT}
+        kept = {key: np.full(n, np.nan) for key in _KEPT}
         kept["ellipses"] = Ellipses(*(np.full((n, 3) if f.name.endswith("_hat") else n, np.nan) for f in fields(Ellipses)))
     if res is not None:
         for key in _KEPT:
@@ -778,9 +824,7 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         kept = _keep(None, n, None, None, None)
     fix = np.nonzero(me & done)[0]  # minimum-energy solutions: their range on the WGS84 geodesic
     if fix.size:
-        _, _, fr = _geod(_GEOD.inv, np.degrees(lon0[fix]), np.degrees(lat0[fix]),
-                         np.degrees(kept["imp_lon"][fix]), np.degrees(kept["imp_lat"][fix]))
-        kept["range"][fix] = fr
+        kept["range"][fix] = _geodesic_inv(lat0[fix], lon0[fix], kept["imp_lat"][fix], kept["imp_lon"][fix])[0]
     return speed, gamma, done & ~failed, kept
 
 
@@ -846,16 +890,27 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
         out[idx] = np.where(conv, values, fill)
         return out
 
+    a, ecc, p, q = ell.a, ell.e, ell.p_hat, ell.q_hat
     # Free-flight longitude continues the boost track's unwrapped longitude.
-    lon_b = lon_r + np.radians(_wrap180(np.degrees(res["blon"] - lon_r)))
+    d_lon = res["blon"] - lon_r
+    lon_b = lon_r + (d_lon - TWO_PI * np.floor((d_lon + np.pi) * (1.0 / TWO_PI)))
     ff_lon_b = ell.ground_longitude(ell.e_burnout, res["burn"])
-    lon_offset = 2 * np.pi * np.round((lon_b - ff_lon_b) / (2 * np.pi))
-    apo_time = ell.time_at(np.full(len(idx), np.pi))
-    apo_fixed = rotate_z(res["r_apo"], -OMEGA_EARTH_RAD_S * apo_time)
-    apo_lat, _ = ecef_to_lat_alt(apo_fixed)
-    apo_lon = np.arctan2(apo_fixed[:, 1], apo_fixed[:, 0])
-    v_imp = ell.velocity(res["e_imp"])
-    v_imp_rel = np.linalg.norm(v_imp - omega_cross(res["r_imp"]), axis=1)
+    lon_offset = TWO_PI * np.round((lon_b - ff_lon_b) * (1.0 / TWO_PI))
+    # Apoapsis: eccentric anomaly pi, a (1 + e) along -p_hat.
+    apo_time = ell.tau + np.pi / ell.n
+    r_apo, pz = a * (1.0 + ecc), p[:, 2]
+    apo_lat, _ = lat_alt(r_apo * np.sqrt(1.0 - pz * pz), -r_apo * pz)
+    apo_lon = np.arctan2(-p[:, 1], -p[:, 0]) - OMEGA_EARTH_RAD_S * apo_time
+    # Earth-relative speed at impact: the ECI velocity less the ground's omega x r.
+    cos_i, sin_i = cos_sin(res["e_imp"])
+    root = np.sqrt(1.0 - ecc * ecc)
+    along_p, along_q = a * (cos_i - ecc), a * root * sin_i
+    k = ell.n * a / (1.0 - ecc * cos_i)
+    vel_p, vel_q = -k * sin_i, k * root * cos_i
+    vx = vel_p * p[:, 0] + vel_q * q[:, 0] + OMEGA_EARTH_RAD_S * (along_p * p[:, 1] + along_q * q[:, 1])
+    vy = vel_p * p[:, 1] + vel_q * q[:, 1] - OMEGA_EARTH_RAD_S * (along_p * p[:, 0] + along_q * q[:, 0])
+    vz = vel_p * pz + vel_q * q[:, 2]
+    v_imp_rel = np.sqrt(vx * vx + vy * vy + vz * vz)
 
     if all_ok:
         ellipses = ell
@@ -872,18 +927,18 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
         range_km=full(res["range"] / 1000.0),
         flight_time_s=full(res["t_imp"]),
         apogee_time_s=full(apo_time),
-        apogee_lat=full(np.degrees(apo_lat)),
-        apogee_lon=full(_wrap180(np.degrees(apo_lon))),
+        apogee_lat=full(apo_lat * _DEG),
+        apogee_lon=full(_wrap180(apo_lon * _DEG)),
         burnout_time_s=full(res["burn"]),
         burnout_altitude_km=full(res["height"] / 1000.0),
-        impact_lat=full(np.degrees(res["imp_lat"])),
-        impact_lon=full(_wrap180(np.degrees(res["imp_lon"]))),
+        impact_lat=full(res["imp_lat"] * _DEG),
+        impact_lon=full(_wrap180(res["imp_lon"] * _DEG)),
         max_speed_km_s=full(np.maximum(speed, v_imp_rel) / 1000.0),
         minimum_energy=np.where(ok, np.isnan(rng), False),
         ok=ok,
         error=error,
         _burnout_downrange_m=full(res["downrange"]),
-        _arc_power=full(res["power"]),
+        _arc_power=full(_arc_power(speed, res["burn"], res["height"], cos_sin(gamma)[1])),
         _lon_offset_rad=full(lon_offset),
         _ellipses=ellipses,
         _impact_anomaly=full(res["e_imp"]),
