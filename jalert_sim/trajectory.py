@@ -87,6 +87,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields, replace
+from itertools import accumulate
 
 import numpy as np
 import pyproj
@@ -649,6 +650,11 @@ def _initial_guess(lat0, az, apogee_m, range_m, boost):
 
 _SLOPE_STEP_RAD = 1e-4
 _TOL_SLOPE = 200.0  # m of range per rad of flight-path angle: |gamma - optimum| < ~3e-5 rad
+_GAMMA_MIN_RAD, _GAMMA_MAX_RAD = 1e-3, math.pi / 2 - 1e-4
+# Newton's extra points after the exact base ones (see _newton): speed offsets (in units of
+# its finite-difference step) and flight-path-angle offsets (rad).
+_ADD_DV = np.array([0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0])
+_ADD_DG = np.array([_SLOPE_STEP_RAD, -_SLOPE_STEP_RAD, 0.0, 0.0, 1e-6, _SLOPE_STEP_RAD, -_SLOPE_STEP_RAD])
 
 
 #: Model results kept for each converged row (see _newton), besides the ellipses.
@@ -680,10 +686,17 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     angle, the converged mask and the model's results at the converged rows (the
     exact evaluation that met the tolerance, with the geodesic range added for
     minimum-energy rows; NaN elsewhere).
+
+    Every row's arithmetic depends on that row alone (a trajectory gets the same
+    bits alone or in any batch). While every row is still iterating, rows are
+    addressed by slices rather than index arrays: a single trajectory's solve is
+    all per-call overhead.
     """
     n = len(lat0)
     me = np.isnan(range_m)
+    any_me = bool(me.any())
     speed, gamma = _initial_guess(lat0, az, apogee_m, range_m, boost)
+    gamma = fast_clip(gamma, _GAMMA_MIN_RAD, _GAMMA_MAX_RAD)
     done = np.zeros(n, bool)
     failed = ~(np.isfinite(speed) & np.isfinite(gamma))
     stuck = np.zeros(n, int)
@@ -693,59 +706,60 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     have_jac = np.zeros(n, bool)
     f1_prev, f2_prev = np.zeros(n), np.zeros(n)
     kept = None
-    g_lo, g_hi = 1e-3, math.pi / 2 - 1e-4
-    gamma = fast_clip(gamma, g_lo, g_hi)
     d = _SLOPE_STEP_RAD
     dg = 1e-6
-    # Points: exact base; cheap slope pair at +-d (minimum energy); for a new Jacobian the cheap
-    # base, then +dv and +dg (range rows) or the slope pair again at +dv (minimum-energy rows).
-    add_dv = np.array([0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0])
-    add_dg = np.array([0.0, d, -d, 0.0, 0.0, dg, d, -d])
     tol2 = np.where(me, _TOL_SLOPE, _TOL_M)  # on the range (m) or the range slope (m/rad)
+    every = np.arange(n)
     for _ in range(_MAX_ITER):
-        act = np.nonzero(~(done | failed))[0]
-        k = act.size
+        live = ~(done | failed)
+        k = int(np.count_nonzero(live))
         if k == 0:
             break
-        s, g, rm, m = speed[act], gamma[act], range_m[act], me[act]
-        fd = ~have_jac[act]
-        dv = 1e-6 * np.maximum(s, 1.0)
-        ar = np.arange(k)
-        i_m, i_fd = ar[m], ar[fd]
-        i_fdr, i_fdm = i_fd[~m[i_fd]], i_fd[m[i_fd]]
-        sizes = [k, i_m.size, i_m.size, i_fd.size, i_fdr.size, i_fdr.size, i_fdm.size, i_fdm.size]
-        if sum(sizes) > k:
-            rows_all = np.concatenate([ar, i_m, i_m, i_fd, i_fdr, i_fdr, i_fdm, i_fdm])
-            pts_s = s[rows_all] + dv[rows_all] * np.repeat(add_dv, sizes)
-            pts_g = g[rows_all] + np.repeat(add_dg, sizes)
-            at = act[rows_all]
+        # act: the live rows' indices; rows: how to address them (a slice while all are live).
+        act, rows = (every, slice(None)) if k == n else (np.nonzero(live)[0],) * 2
+        s, g, h, rm = speed[rows], gamma[rows], apogee_m[rows], range_m[rows]
+        fd = ~have_jac[rows]
+        i_fd = np.nonzero(fd)[0]
+        if any_me:
+            m = me[rows]
+            i_m = np.nonzero(m)[0]
+            i_fdr, i_fdm = i_fd[~m[i_fd]], i_fd[m[i_fd]]
+        else:
+            i_m = i_fdm = i_fd[:0]
+            i_fdr = i_fd
+        # Points: exact base; cheap slope pair at +-d (minimum energy); for a new Jacobian the cheap
+        # base, then +dv and +dg (range rows) or the slope pair again at +dv (minimum-energy rows).
+        sizes = (i_m.size, i_m.size, i_fd.size, i_fdr.size, i_fdr.size, i_fdm.size, i_fdm.size)
+        if i_m.size or i_fd.size:
+            extra = np.concatenate([i_m, i_m, i_fd, i_fdr, i_fdr, i_fdm, i_fdm])
+            pts_s = np.concatenate([s, s[extra] + 1e-6 * np.maximum(s[extra], 1.0) * np.repeat(_ADD_DV, sizes)])
+            pts_g = np.concatenate([g, g[extra] + np.repeat(_ADD_DG, sizes)])
+            at = np.concatenate([act, act[extra]])
+            pts_h = apogee_m[at]
+            res = _flight(lat0[at], lon0[at], az[at], pts_s, pts_g, pts_h, boost, k,
+                          np.nonzero(~m)[0] if i_m.size else None)
         else:  # exact base points only (range rows with a Jacobian)
-            pts_s, pts_g, at = s, g, act
-        h_all = apogee_m[at]
-        # Minimum-energy rows need no geodesic range while solving (their residual is the slope).
-        geodesic_range = np.nonzero(~m)[0] if i_m.size else None
-        res = _flight(lat0[at], lon0[at], az[at], pts_s, pts_g, h_all, boost, k, geodesic_range)
-        apo = res["apogee"] - h_all
+            res = _flight(lat0[rows], lon0[rows], az[rows], s, g, h, boost, k)
+        apo = res["apogee"]
         sr = res["signed_range"]
-        bounds = [0]
-        for size in sizes:
-            bounds.append(bounds[-1] + size)
-        part = [slice(bounds[j], bounds[j + 1]) for j in range(len(sizes))]
-        f1 = apo[:k]
+        f1 = apo[:k] - h
         f2 = sr[:k] - rm
+        b = list(accumulate((k,) + sizes))  # where each block of points ends
         if i_m.size:
-            f2[m] = (sr[part[1]] - sr[part[2]]) / (2 * d)
-        conv = (np.abs(f1) < _TOL_M) & (np.abs(f2) < tol2[act])
+            f2[i_m] = (sr[b[0]:b[1]] - sr[b[1]:b[2]]) / (2 * d)
+        conv = (np.abs(f1) < _TOL_M) & (np.abs(f2) < tol2[rows])
         if conv.any():
             done[act[conv]] = True
             if kept is None and k == n and conv.all():
                 kept = {key: res[key][:n] for key in _KEPT}  # all at once (e.g. a single trajectory)
-                kept["ellipses"] = Ellipses(*(getattr(res["ellipses"], f.name)[:n] for f in fields(Ellipses)))
+                ell = res["ellipses"]
+                kept["ellipses"] = ell if apo.size == n else Ellipses(*(getattr(ell, f.name)[:n] for f in fields(ell)))
             else:
                 kept = _keep(kept, n, res, act[conv], np.nonzero(conv)[0])
-        bad = ~(np.isfinite(f1) & np.isfinite(f2))
-        # Back off half the last step where the trial left the domain (no impact, unbound orbit).
-        if bad.any():
+        bad = ~np.isfinite(f1 + f2)
+        any_bad = bad.any()
+        if any_bad:
+            # Back off half the last step where the trial left the domain (no impact, unbound orbit).
             retry = act[bad]
             last_v[retry] *= 0.5
             last_g[retry] *= 0.5
@@ -755,69 +769,80 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         # Jacobian (x = speed in km/s, flight-path angle in rad): finite differences of the cheap model
         # where needed ...
         if i_fd.size:
-            base_apo, base_rng = apo[part[3]], sr[part[3]]
-            r_sel = ~m[i_fd]
+            dv = 1e-6 * np.maximum(s, 1.0)
+            base_apo, base_rng = apo[b[2]:b[3]], sr[b[2]:b[3]]
+            r_sel = ~me[act[i_fd]]
             if i_fdr.size:
                 dvk = dv[i_fdr] / 1000.0
                 a0, r0 = base_apo[r_sel], base_rng[r_sel]
                 at_fd = act[i_fdr]
-                j00[at_fd] = (apo[part[4]] - a0) / dvk
-                j10[at_fd] = (sr[part[4]] - r0) / dvk
-                j01[at_fd] = (apo[part[5]] - a0) / dg
-                j11[at_fd] = (sr[part[5]] - r0) / dg
+                j00[at_fd] = (apo[b[3]:b[4]] - a0) / dvk
+                j10[at_fd] = (sr[b[3]:b[4]] - r0) / dvk
+                j01[at_fd] = (apo[b[4]:b[5]] - a0) / dg
+                j11[at_fd] = (sr[b[4]:b[5]] - r0) / dg
             if i_fdm.size:
                 dvk = dv[i_fdm] / 1000.0
                 pos = np.searchsorted(i_m, i_fdm)
-                ap, am = apo[part[1]][pos], apo[part[2]][pos]
-                rp, rmn = sr[part[1]][pos], sr[part[2]][pos]
-                apv, amv, rpv, rmv = apo[part[6]], apo[part[7]], sr[part[6]], sr[part[7]]
+                ap, am = apo[b[0]:b[1]][pos], apo[b[1]:b[2]][pos]
+                rp, rmn = sr[b[0]:b[1]][pos], sr[b[1]:b[2]][pos]
+                apv, amv, rpv, rmv = apo[b[5]:b[6]], apo[b[6]:b[7]], sr[b[5]:b[6]], sr[b[6]:b[7]]
                 at_fd = act[i_fdm]
                 j00[at_fd] = 0.5 * ((apv + amv) - (ap + am)) / dvk
                 j01[at_fd] = (ap - am) / (2 * d)
                 j10[at_fd] = ((rpv - rmv) - (rp - rmn)) / (2 * d) / dvk
                 j11[at_fd] = (rp - 2.0 * base_rng[~r_sel] + rmn) / (d * d)
         # ... Broyden's update elsewhere (x = speed in km/s, flight-path angle in rad).
-        sel = ~fd & ~bad
-        if sel.any():
-            upd = act[sel]
+        if i_fd.size or any_bad:
+            upd_mask = ~(fd | bad)
+            upd = upd_ix = act[upd_mask]
+            f1u, f2u = f1[upd_mask], f2[upd_mask]
+        else:
+            upd, upd_ix, f1u, f2u = rows, act, f1, f2
+        if f1u.size:
             dx0, dx1 = last_v[upd] * 1e-3, last_g[upd]
-            f1u, f2u = f1[sel], f2[sel]
-            r0 = (f1u - f1_prev[upd]) - (j00[upd] * dx0 + j01[upd] * dx1)
-            r1 = (f2u - f2_prev[upd]) - (j10[upd] * dx0 + j11[upd] * dx1)
+            a00, a01, a10, a11 = j00[upd], j01[upd], j10[upd], j11[upd]
             denom = dx0 * dx0 + dx1 * dx1
-            j00[upd] += r0 * dx0 / denom
-            j01[upd] += r0 * dx1 / denom
-            j10[upd] += r1 * dx0 / denom
-            j11[upd] += r1 * dx1 / denom
-            grew = (np.abs(f1u) > 0.9 * np.abs(f1_prev[upd])) & (np.abs(f2u) > 0.9 * np.abs(f2_prev[upd]))
-            have_jac[upd[grew]] = False  # not converging: fresh finite differences next time
-        have_jac[act[i_fd]] = True
-        go = ~conv & ~bad
-        if not go.any():
+            c0, c1 = dx0 / denom, dx1 / denom
+            p1, p2 = f1_prev[upd], f2_prev[upd]
+            r0 = (f1u - p1) - (a00 * dx0 + a01 * dx1)
+            r1 = (f2u - p2) - (a10 * dx0 + a11 * dx1)
+            j00[upd], j01[upd], j10[upd], j11[upd] = a00 + r0 * c0, a01 + r0 * c1, a10 + r1 * c0, a11 + r1 * c1
+            grew = (np.abs(f1u) > 0.9 * np.abs(p1)) & (np.abs(f2u) > 0.9 * np.abs(p2))
+            if grew.any():
+                have_jac[upd_ix[grew]] = False  # not converging: fresh finite differences next time
+        if i_fd.size:
+            have_jac[act[i_fd]] = True
+        go = ~(conv | bad)
+        if go.all():
+            idx, f1g, f2g, sg_ = rows, f1, f2, (s, g)
+        elif go.any():
+            idx, f1g, f2g, sg_ = act[go], f1[go], f2[go], (s[go], g[go])
+        else:
             continue
-        idx = act[go]
-        f1g, f2g = f1[go], f2[go]
         f1_prev[idx], f2_prev[idx] = f1g, f2g
         a00, a01, a10, a11 = j00[idx], j01[idx], j10[idx], j11[idx]
         det = a00 * a11 - a01 * a10
-        step_v = -(a11 * f1g - a01 * f2g) / det * 1000.0
-        step_g = -(-a10 * f1g + a00 * f2g) / det
+        step_v = (a01 * f2g - a11 * f1g) / det * 1000.0
+        step_g = (a10 * f1g - a00 * f2g) / det
         scale = np.minimum(1.0, np.minimum(800.0 / np.abs(step_v), 0.15 / np.abs(step_g)))
         step_v, step_g = step_v * scale, step_g * scale
         fin_v, fin_g = np.isfinite(step_v), np.isfinite(step_g)
         singular = ~(fin_v & fin_g)
         if singular.any():
-            failed[idx[singular & ~have_jac[idx]]] = True
-            have_jac[idx[singular]] = False
+            ix = act[go] if idx is rows else idx
+            failed[ix[singular & ~have_jac[ix]]] = True
+            have_jac[ix[singular]] = False
             step_v, step_g = np.where(fin_v, step_v, 0.0), np.where(fin_g, step_g, 0.0)
-        s, g = s[go], g[go]
-        new_s = fast_clip(s + step_v, 50.0, 11_000.0)
-        new_g = fast_clip(g + step_g, g_lo, g_hi)
+        s, g = sg_
+        try_s, try_g = s + step_v, g + step_g
+        new_s = fast_clip(try_s, 50.0, 11_000.0)
+        new_g = fast_clip(try_g, _GAMMA_MIN_RAD, _GAMMA_MAX_RAD)
         # A solution beyond the vertical (or the speed limits) does not exist: stop after a few tries.
-        pinned = (new_g != g + step_g) | (new_s != s + step_v)
+        pinned = (new_g != try_g) | (new_s != try_s)
         if pinned.any() or stuck[idx].any():
             stuck[idx] = np.where(pinned, stuck[idx] + 1, 0)
-            failed[idx[stuck[idx] >= 4]] = True
+            ix = act[go] if idx is rows else idx
+            failed[ix[stuck[ix] >= 4]] = True
         last_v[idx], last_g[idx] = new_s - s, new_g - g
         speed[idx], gamma[idx] = new_s, new_g
     if kept is None:
