@@ -260,21 +260,24 @@ class Ellipses:
         radius = WGS84_A_M * WGS84_B_M / np.sqrt(WGS84_B_M**2 + (WGS84_A_M**2 - WGS84_B_M**2) * sin_lat * sin_lat)
         refined = np.arccos((1.0 - radius / a) / e)
         ecc = TWO_PI - np.where(np.isnan(refined), np.arccos(cos0), refined)
-        # Newton's next error is ~step**2 (rad): below 1e-7 the root is found to ~1e-14 rad, and
-        # that row stops moving (its value must not depend on the other rows of a batch).
+        # Halley steps: the next error is ~K step**3 (K up to ~1e5 for grazing arcs, ~1 usually), so
+        # one step from the metres-off start (~1e-6 rad) leaves ~1e-15 rad. A row stops once its step
+        # is below 1e-5 rad (its value must not depend on the other rows of a batch).
         done = None
         for _ in range(10):
             cos_e, sin_e = cos_sin(ecc)
             r = a - ae * cos_e
             z = apz * (cos_e - e) + bqz * sin_e
+            dr, dz = ae * sin_e, bqz * cos_e - apz * sin_e  # d/dE; the second derivatives are ae cos E, -(z + apz e)
             f = (r * r) * _INV_A2 + _K_Z2 * (z * z) - 1.0
-            df = 2.0 * ((r * ae * _INV_A2) * sin_e + (_K_Z2 * z) * (bqz * cos_e - apz * sin_e))
-            step = f / df
+            df = 2.0 * (r * dr * _INV_A2 + _K_Z2 * z * dz)
+            ddf = 2.0 * ((dr * dr + r * ae * cos_e) * _INV_A2 + _K_Z2 * (dz * dz - z * (z + apz * e)))
+            step = f / (df - 0.5 * f * ddf / df)
             if done is None:
-                done = ~(np.abs(step) > 1e-7)
+                done = ~(np.abs(step) > 1e-5)
             else:
                 step = np.where(done, 0.0, step)
-                done |= ~(np.abs(step) > 1e-7)
+                done |= ~(np.abs(step) > 1e-5)
             ecc = fast_clip(ecc - step, np.pi, TWO_PI)
             if done.all():
                 break
