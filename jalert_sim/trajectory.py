@@ -347,15 +347,16 @@ def _as_arrays(args, errors):
             raise InputError(name, f"must be a number or a 1-D array (got shape {arr.shape})")
         arrays.append(arr)
         notes.append(note)
-    try:
-        shape = np.broadcast_shapes(*(a.shape for a in arrays))
-    except ValueError:
+    # Broadcast to (n,) (what np.broadcast_shapes/broadcast_to do, with fewer calls: a single
+    # trajectory's solve is all per-call overhead).
+    lengths = {a.shape[0] for a in arrays if a.ndim == 1}
+    if len(lengths - {1}) > 1:
         raise InputError("lat_deg", "the inputs must be scalars or 1-D arrays of one common length "
-                         f"(got lengths {[a.shape for a in arrays]})") from None
-    n = shape[0] if shape else 1
-    arrays = [np.broadcast_to(a, (n,)).astype(float) for a in arrays]
+                         f"(got lengths {[a.shape for a in arrays]})")
+    n = max(lengths - {1}, default=1)
+    arrays = [a.astype(float) if a.shape == (n,) else np.full(n, a.reshape(-1)[0] if a.size else np.nan) for a in arrays]
     notes = [None if k is None else np.broadcast_to(k, (n,)) for k in notes]
-    return arrays, notes, len(shape) == 0
+    return arrays, notes, not lengths
 
 
 def _to_float(v):
@@ -374,7 +375,18 @@ def _is_number(v):
 
 
 def _check(lat, lon, az, apogee, rng, notes, boost):
-    """Per element: (parameter, message) of the first problem, or (None, None)."""
+    """Per element: (parameter, message) of the first problem, or (None, None); (None, None) for the
+    whole batch when every element is valid (the usual case, tested first in few calls)."""
+    rng_note = notes[4]
+    range_ok = (rng > 0) & (rng <= MAX_RANGE_KM)
+    no_range = np.isnan(rng)
+    valid = ((np.abs(lat) <= 90.0) & np.isfinite(lon) & np.isfinite(az) & (apogee > 0) & (apogee <= MAX_APOGEE_KM)
+             & (range_ok | (no_range & (True if rng_note is None else ~rng_note)))
+             & ~(no_range & (apogee > MIN_ENERGY_MAX_APOGEE_KM)))
+    if boost.burnout_altitude_km is not None:
+        valid &= apogee > boost.burnout_altitude_km
+    if valid.all():
+        return None, None
     n = len(lat)
     param = np.full(n, None, dtype=object)
     message = np.full(n, None, dtype=object)
@@ -421,7 +433,9 @@ def validate(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km=None, *, boost: 
     """
     arrays, notes, _ = _as_arrays((lat_deg, lon_deg, azimuth_deg, apogee_km, range_km), "mask")
     param, message = _check(*arrays, notes, boost)
-    out = np.full(len(param), None, dtype=object)
+    out = np.full(len(arrays[0]), None, dtype=object)
+    if param is None:
+        return out
     bad = param != None  # noqa: E711
     out[bad] = [f"{p}: {m}" for p, m in zip(param[bad], message[bad])]
     return out
@@ -589,7 +603,7 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact, geodesic_ran
         if n_geodesic:
             rng[g], bearing[g] = _geodesic_inv(lat0[g], lon0[g], imp_lat[g], imp_lon[g])
     # Signed along the launch azimuth, so Newton can tell a short-fall behind the pad from one ahead.
-    signed = np.where(np.cos(bearing - az) < 0, -rng, rng)
+    signed = np.copysign(rng, np.cos(bearing - az))
     return {
         "burn": burn, "height": height, "downrange": downrange, "blon": angles[1], "ellipses": ell,
         "apogee": apo_alt, "e_imp": e_imp, "t_imp": t_imp, "imp_lat": imp_lat, "imp_lon": imp_lon,
@@ -612,9 +626,8 @@ def _initial_guess(lat0, az, apogee_m, range_m, boost):
     ra = r + apogee_m
     me = np.isnan(range_m)
     cos_lat, sin_az = np.cos(lat0), np.sin(az)
-    with np.errstate(invalid="ignore"):
-        # Minimum-energy ellipse between two points at radius r: r_a = r/2 (1 + sin(x) + cos(x)), x = half angle.
-        half_me = np.arcsin(fast_clip((2 * ra / r - 1) / math.sqrt(2), -1, 1)) - math.pi / 4
+    # Minimum-energy ellipse between two points at radius r: r_a = r/2 (1 + sin(x) + cos(x)), x = half angle.
+    half_me = np.arcsin(fast_clip(ra * (2 / (r * math.sqrt(2))) - 1 / math.sqrt(2), -1, 1)) - math.pi / 4
     half = np.where(me, half_me, range_m / (2 * r))
     e, p, a = _ellipse_through_surface(half, ra)
     if not me.all():
@@ -631,7 +644,7 @@ def _initial_guess(lat0, az, apogee_m, range_m, boost):
     cos_az = np.cos(az)
     # The burnout height follows from the boost model at the Earth-relative burnout speed and
     # angle, which depend on the height: two passes, the first with the surface values.
-    speed, gamma = v_surface, np.full_like(v_surface, 0.6)
+    speed, gamma = v_surface, np.full(v_surface.shape, 0.6)
     energy = v_surface * v_surface - 2 * GM_M3_S2 / r
     for _ in range(2):
         _, _, height, _, _ = _boost(speed, gamma, apogee_m, boost)
@@ -876,23 +889,33 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
     arrays, notes, scalar = _as_arrays((lat_deg, lon_deg, azimuth_deg, apogee_km, range_km), errors)
     lat, lon, az, apogee, rng = arrays
     param, message = _check(lat, lon, az, apogee, rng, notes, boost)
-    if errors == "raise" and np.any(param != None):  # noqa: E711
-        _raise_first(param, message, scalar)
-    good = param == None  # noqa: E711
     n = len(lat)
-    lat_n = np.where(good, lat, np.nan)
-    lon_n = np.where(good, _wrap180(lon), np.nan)
-    az_n = np.where(good, np.mod(az, 360.0), np.nan)
-    az_n = np.where(az_n >= 360.0, 0.0, az_n)
-    idx = np.nonzero(good)[0]
-    lat_r, lon_r, az_r = np.radians(lat_n[idx]), np.radians(lon_n[idx]), np.radians(az_n[idx])
-    apogee_m, range_m = apogee[idx] * 1000.0, rng[idx] * 1000.0
+    if param is None:  # every element valid
+        lat_n, lon_n = lat, _wrap180(lon)
+        az_n = np.mod(az, 360.0)
+        idx = np.arange(n)
+    else:
+        if errors == "raise" and np.any(param != None):  # noqa: E711
+            _raise_first(param, message, scalar)
+        good = param == None  # noqa: E711
+        lat_n = np.where(good, lat, np.nan)
+        lon_n = np.where(good, _wrap180(lon), np.nan)
+        az_n = np.where(good, np.mod(az, 360.0), np.nan)
+        idx = np.nonzero(good)[0]
+    az_n = np.where(az_n >= 360.0, 0.0, az_n)  # (np.mod can round up to the modulus)
+    if param is None:
+        lat_r, lon_r, az_r, apogee_m, range_m = lat_n * _RAD, lon_n * _RAD, az_n * _RAD, apogee * 1000.0, rng * 1000.0
+    else:
+        lat_r, lon_r, az_r = lat_n[idx] * _RAD, lon_n[idx] * _RAD, az_n[idx] * _RAD
+        apogee_m, range_m = apogee[idx] * 1000.0, rng[idx] * 1000.0
     # res: the model at the solution (the evaluation that converged), NaN where Newton failed.
     speed, gamma, conv, res = _newton(lat_r, lon_r, az_r, apogee_m, range_m, boost)
     ell = res["ellipses"]
     conv &= (ell.e_burnout > 0) & (ell.e_burnout < np.pi) & np.isfinite(res["t_imp"])
     unsolved = idx[~conv]
     if unsolved.size:
+        if param is None:
+            param, message = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
         for i in unsolved:
             if np.isnan(rng[i]):
                 param[i], message[i] = "apogee_km", f"no minimum-energy trajectory reaches {apogee[i]:g} km"
@@ -902,9 +925,12 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
                               "from this launch point (it would need near-orbital speed or a burnout above the apogee)")
         if errors == "raise":
             _raise_first(param, message, scalar, TrajectoryError)
-    ok = param == None  # noqa: E711
     error = np.full(n, None, dtype=object)
-    error[~ok] = [f"{p}: {m}" for p, m in zip(param[~ok], message[~ok])]
+    if param is None:
+        ok = np.ones(n, bool)
+    else:
+        ok = param == None  # noqa: E711
+        error[~ok] = [f"{p}: {m}" for p, m in zip(param[~ok], message[~ok])]
 
     all_ok = bool(conv.all()) and len(idx) == n
 
@@ -945,9 +971,9 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
             getattr(ellipses, f.name)[idx] = getattr(ell, f.name)
             getattr(ellipses, f.name)[idx[~conv]] = np.nan
     return Trajectories(
-        launch_lat=np.where(ok, lat_n, np.nan),
-        launch_lon=np.where(ok, lon_n, np.nan),
-        azimuth_deg=np.where(ok, az_n, np.nan),
+        launch_lat=lat_n if all_ok else np.where(ok, lat_n, np.nan),
+        launch_lon=lon_n if all_ok else np.where(ok, lon_n, np.nan),
+        azimuth_deg=az_n if all_ok else np.where(ok, az_n, np.nan),
         apogee_km=full(res["apogee"] / 1000.0),
         range_km=full(res["range"] / 1000.0),
         flight_time_s=full(res["t_imp"]),
@@ -959,7 +985,7 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
         impact_lat=full(res["imp_lat"] * _DEG),
         impact_lon=full(_wrap180(res["imp_lon"] * _DEG)),
         max_speed_km_s=full(np.maximum(speed, v_imp_rel) / 1000.0),
-        minimum_energy=np.where(ok, np.isnan(rng), False),
+        minimum_energy=np.isnan(rng) if all_ok else np.where(ok, np.isnan(rng), False),
         ok=ok,
         error=error,
         _burnout_downrange_m=full(res["downrange"]),
