@@ -125,6 +125,77 @@ def omega_cross(xyz):
     return out
 
 
+def orbit_from_state(rx, ry, rz, vx, vy, vz, t):
+    """Kepler orbits through ECI positions r (m) and velocities v (m/s), six 1-D arrays, at times t (s).
+
+    Returns a dict of arrays: ``a`` (m), ``e``, ``n`` (rad/s), ``tau`` (perigee passage, s),
+    ``e_burnout`` (eccentric anomaly at t), ``state`` (the six inputs) and ``basis`` = (pa, pb, qa, qb)
+    with p_hat = pa r + pb v (toward perigee) and q_hat = qa r + qb v (90 degrees ahead in the
+    plane): the orbit in terms of the state itself, so callers needing only a few components of
+    p_hat and q_hat (the solver) do not build (n, 3) arrays. Unbound orbits are NaN.
+    """
+    r2 = rx * rx + ry * ry + rz * rz
+    v2 = vx * vx + vy * vy + vz * vz
+    rv = rx * vx + ry * vy + rz * vz
+    rn = np.sqrt(r2)
+    mu_r = GM_M3_S2 / rn
+    energy = 0.5 * v2 - mu_r
+    a = np.where(energy < 0, -0.5 * GM_M3_S2 / energy, np.nan)
+    # Eccentricity vector c1 r - c2 v = ((v^2 - mu/r) r - (r.v) v) / mu: toward perigee, of length e.
+    c1, c2 = (v2 - mu_r) * (1.0 / GM_M3_S2), rv * (1.0 / GM_M3_S2)
+    e = np.sqrt(c1 * (c1 * r2 - 2.0 * c2 * rv) + c2 * c2 * v2)
+    inv_e = 1.0 / e
+    # q_hat = h_hat x p_hat = ((r.p_hat) v - (v.p_hat) r) / |h|, |h|^2 = r^2 v^2 - (r.v)^2.
+    k = inv_e / np.sqrt(r2 * v2 - rv * rv)
+    basis = (c1 * inv_e, -c2 * inv_e, (c2 * v2 - c1 * rv) * k, (c1 * r2 - c2 * rv) * k)
+    # e sin E = r.v / sqrt(mu a) and e cos E = 1 - r/a at t; n = sqrt(mu a) / a^2.
+    sqrt_mu_a = np.sqrt(GM_M3_S2 * a)
+    e_sin = rv / sqrt_mu_a
+    e_b = np.arctan2(e_sin, 1.0 - rn / a)
+    n = sqrt_mu_a / (a * a)
+    return {"a": a, "e": e, "n": n, "tau": t - (e_b - e_sin) / n, "e_burnout": e_b,
+            "state": (rx, ry, rz, vx, vy, vz), "basis": basis}
+
+
+def ellipsoid_crossing(a, e, pz, qz):
+    """Eccentric anomaly in (pi, 2 pi) where the descending arcs of orbits (semi-major axis a in m,
+    eccentricity e, z components pz and qz of p_hat and q_hat) meet the WGS84 ellipsoid (NaN if never)."""
+    ae = a * e
+    apz, bqz = a * pz, a * np.sqrt(1.0 - e * e) * qz
+    # On the arc |r| = a (1 - e cos E) and z = a pz (cos E - e) + b qz sin E, so the ellipsoid
+    # is |r|^2 / A^2 + k z^2 = 1 (k = 1/B^2 - 1/A^2): a few operations per Newton step.
+    # Start where the orbit crosses the mean radius (arccos is NaN if it never does) ...
+    cos0 = (1.0 - _MEAN_RADIUS_M / a) / e
+    sin0 = -np.sqrt(1.0 - cos0 * cos0)
+    # ... then restart from the ellipsoid's radius at that point's geocentric latitude: metres off.
+    sin_lat = (apz * (cos0 - e) + bqz * sin0) * (1.0 / _MEAN_RADIUS_M)
+    radius = WGS84_A_M * WGS84_B_M / np.sqrt(WGS84_B_M**2 + (WGS84_A_M**2 - WGS84_B_M**2) * sin_lat * sin_lat)
+    refined = np.arccos((1.0 - radius / a) / e)
+    ecc = TWO_PI - np.where(np.isnan(refined), np.arccos(cos0), refined)
+    # Halley steps: the next error is ~K step**3 (K up to ~1e5 for grazing arcs, ~1 usually), so
+    # one step from the metres-off start (~1e-6 rad) leaves ~1e-15 rad. A row stops once its step
+    # is below 1e-5 rad (its value must not depend on the other rows of a batch).
+    done = None
+    for _ in range(10):
+        cos_e, sin_e = cos_sin(ecc)
+        r = a - ae * cos_e
+        z = apz * (cos_e - e) + bqz * sin_e
+        dr, dz = ae * sin_e, bqz * cos_e - apz * sin_e  # d/dE; the second derivatives are ae cos E, -(z + apz e)
+        f = (r * r) * _INV_A2 + _K_Z2 * (z * z) - 1.0
+        df = 2.0 * (r * dr * _INV_A2 + _K_Z2 * z * dz)
+        ddf = 2.0 * ((dr * dr + r * ae * cos_e) * _INV_A2 + _K_Z2 * (dz * dz - z * (z + apz * e)))
+        step = f / (df - 0.5 * f * ddf / df)
+        if done is None:
+            done = ~(np.abs(step) > 1e-5)
+        else:
+            step = np.where(done, 0.0, step)
+            done |= ~(np.abs(step) > 1e-5)
+        ecc = fast_clip(ecc - step, np.pi, TWO_PI)
+        if np.count_nonzero(done) == done.size:
+            break
+    return ecc
+
+
 @dataclass(frozen=True)
 class Ellipses:
     """Bound Kepler orbits (one per row), each as seen from its burnout state.
@@ -150,37 +221,19 @@ class Ellipses:
 
     @classmethod
     def from_components(cls, rx, ry, rz, vx, vy, vz, t):
-        """``from_state`` with the position and velocity given as six 1-D arrays (n,).
+        """``from_state`` with the position and velocity given as six 1-D arrays (n,)."""
+        return cls.from_orbit(orbit_from_state(rx, ry, rz, vx, vy, vz, t))
 
-        Written out component by component: np.cross and friends cost more than
-        the arithmetic for the small arrays of a single trajectory.
-        """
-        r2 = rx * rx + ry * ry + rz * rz
-        v2 = vx * vx + vy * vy + vz * vz
-        rv = rx * vx + ry * vy + rz * vz
-        rn = np.sqrt(r2)
-        mu_r = GM_M3_S2 / rn
-        energy = 0.5 * v2 - mu_r
-        a = np.where(energy < 0, -0.5 * GM_M3_S2 / energy, np.nan)
-        # Eccentricity vector ((v^2 - mu/r) r - (r.v) v) / mu: toward perigee, of length e.
-        c1, c2 = (v2 - mu_r) * (1.0 / GM_M3_S2), rv * (1.0 / GM_M3_S2)
-        ex, ey, ez = c1 * rx - c2 * vx, c1 * ry - c2 * vy, c1 * rz - c2 * vz
-        e = np.sqrt(ex * ex + ey * ey + ez * ez)
-        # q_hat = h x e_vec / (|h| e), h = r x v.
-        hx, hy, hz = ry * vz - rz * vy, rz * vx - rx * vz, rx * vy - ry * vx
-        inv_e = 1.0 / e
-        k = inv_e / np.sqrt(hx * hx + hy * hy + hz * hz)
+    @classmethod
+    def from_orbit(cls, orbit):
+        """The ellipses of an :func:`orbit_from_state` result (p_hat and q_hat built from its basis)."""
+        rx, ry, rz, vx, vy, vz = orbit["state"]
+        pa, pb, qa, qb = orbit["basis"]
         p_hat = np.empty(np.shape(rx) + (3,))
         q_hat = np.empty(np.shape(rx) + (3,))
-        p_hat[:, 0], p_hat[:, 1], p_hat[:, 2] = ex * inv_e, ey * inv_e, ez * inv_e
-        q_hat[:, 0], q_hat[:, 1], q_hat[:, 2] = (hy * ez - hz * ey) * k, (hz * ex - hx * ez) * k, (hx * ey - hy * ex) * k
-        # e sin E = r.v / sqrt(mu a) and e cos E = 1 - r/a at the burnout; n = sqrt(mu a) / a^2.
-        sqrt_mu_a = np.sqrt(GM_M3_S2 * a)
-        e_sin = rv / sqrt_mu_a
-        e_b = np.arctan2(e_sin, 1.0 - rn / a)
-        n = sqrt_mu_a / (a * a)
-        tau = t - (e_b - e_sin) / n
-        return cls(p_hat, q_hat, a, e, n, tau, e_b)
+        p_hat[:, 0], p_hat[:, 1], p_hat[:, 2] = pa * rx + pb * vx, pa * ry + pb * vy, pa * rz + pb * vz
+        q_hat[:, 0], q_hat[:, 1], q_hat[:, 2] = qa * rx + qb * vx, qa * ry + qb * vy, qa * rz + qb * vz
+        return cls(p_hat, q_hat, orbit["a"], orbit["e"], orbit["n"], orbit["tau"], orbit["e_burnout"])
 
     def position(self, ecc_anomaly):
         """ECI position (m) at eccentric anomaly E; E broadcasts against the orbit axis as (n, ...)."""
@@ -247,41 +300,7 @@ class Ellipses:
 
     def ellipsoid_crossing(self):
         """Eccentric anomaly in (pi, 2 pi) where the descending arc meets the WGS84 ellipsoid (NaN if never)."""
-        a, e = self.a, self.e
-        ae = a * e
-        apz, bqz = a * self.p_hat[:, 2], a * np.sqrt(1.0 - e * e) * self.q_hat[:, 2]
-        # On the arc |r| = a (1 - e cos E) and z = a pz (cos E - e) + b qz sin E, so the ellipsoid
-        # is |r|^2 / A^2 + k z^2 = 1 (k = 1/B^2 - 1/A^2): a few operations per Newton step.
-        # Start where the orbit crosses the mean radius (arccos is NaN if it never does) ...
-        cos0 = (1.0 - _MEAN_RADIUS_M / a) / e
-        sin0 = -np.sqrt(1.0 - cos0 * cos0)
-        # ... then restart from the ellipsoid's radius at that point's geocentric latitude: metres off.
-        sin_lat = (apz * (cos0 - e) + bqz * sin0) * (1.0 / _MEAN_RADIUS_M)
-        radius = WGS84_A_M * WGS84_B_M / np.sqrt(WGS84_B_M**2 + (WGS84_A_M**2 - WGS84_B_M**2) * sin_lat * sin_lat)
-        refined = np.arccos((1.0 - radius / a) / e)
-        ecc = TWO_PI - np.where(np.isnan(refined), np.arccos(cos0), refined)
-        # Halley steps: the next error is ~K step**3 (K up to ~1e5 for grazing arcs, ~1 usually), so
-        # one step from the metres-off start (~1e-6 rad) leaves ~1e-15 rad. A row stops once its step
-        # is below 1e-5 rad (its value must not depend on the other rows of a batch).
-        done = None
-        for _ in range(10):
-            cos_e, sin_e = cos_sin(ecc)
-            r = a - ae * cos_e
-            z = apz * (cos_e - e) + bqz * sin_e
-            dr, dz = ae * sin_e, bqz * cos_e - apz * sin_e  # d/dE; the second derivatives are ae cos E, -(z + apz e)
-            f = (r * r) * _INV_A2 + _K_Z2 * (z * z) - 1.0
-            df = 2.0 * (r * dr * _INV_A2 + _K_Z2 * z * dz)
-            ddf = 2.0 * ((dr * dr + r * ae * cos_e) * _INV_A2 + _K_Z2 * (dz * dz - z * (z + apz * e)))
-            step = f / (df - 0.5 * f * ddf / df)
-            if done is None:
-                done = ~(np.abs(step) > 1e-5)
-            else:
-                step = np.where(done, 0.0, step)
-                done |= ~(np.abs(step) > 1e-5)
-            ecc = fast_clip(ecc - step, np.pi, TWO_PI)
-            if done.all():
-                break
-        return ecc
+        return ellipsoid_crossing(self.a, self.e, self.p_hat[:, 2], self.q_hat[:, 2])
 
     def ground_longitude(self, ecc_anomaly, t, position=None):
         """ECEF longitude (rad) at anomaly E and time t, continuous along each arc (not wrapped).
