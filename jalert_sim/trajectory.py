@@ -92,9 +92,9 @@ from itertools import accumulate
 import numpy as np
 import pyproj
 
-from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_F
+from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_F
 from .errors import InputError, TrajectoryError
-from .kepler import TWO_PI, Ellipses, cos_sin, ecef_xyz_from_trig, fast_clip, lat_alt
+from .kepler import TWO_PI, Ellipses, cos_sin, ecef_xyz_from_trig, ellipsoid_crossing, fast_clip, lat_alt, orbit_from_state
 
 __all__ = [
     "BoostModel",
@@ -519,93 +519,129 @@ def _sphere_bearing(lat1, lon1, lat2, lon2):
     return np.arctan2(sdl * c2, c1 * s2 - s1 * c2 * cdl)
 
 
-# A single point goes through pyproj's scalar path: its array path costs ~25 us a call in
+# A few points go through pyproj's scalar path one by one: its array path costs ~25 us a call in
 # buffer handling, ~10x the geodesic itself (same results).
+_FEW = 4
+
 
 def _geodesic_fwd(lat, lon, az, dist):
     """WGS84 direct problem on 1-D arrays (radians, metres): latitude, longitude and forward azimuth
     at the end (rad)."""
-    if lat.size == 1:
-        lon2, lat2, back = _GEOD.fwd(float(lon[0]) * _DEG, float(lat[0]) * _DEG, float(az[0]) * _DEG, float(dist[0]))
-        return lat2 * _RAD, lon2 * _RAD, back * _RAD + math.pi
+    if lat.size <= _FEW:
+        out = np.array([_GEOD.fwd(x * _DEG, y * _DEG, a * _DEG, d) for y, x, a, d in
+                        zip(lat.tolist(), lon.tolist(), az.tolist(), dist.tolist())]).reshape(-1, 3).T * _RAD
+        lon2, lat2, back = out
+        return lat2, lon2, back + np.pi
     lon2, lat2, back = _GEOD.fwd(lon * _DEG, lat * _DEG, az * _DEG, dist)
     return lat2 * _RAD, lon2 * _RAD, back * _RAD + np.pi
 
 
 def _geodesic_inv(lat1, lon1, lat2, lon2):
-    """WGS84 inverse problem on 1-D arrays (radians): distance (m) and initial azimuth (rad), as arrays."""
-    if lat1.size == 1:
-        fwd, _, dist = _GEOD.inv(float(lon1[0]) * _DEG, float(lat1[0]) * _DEG, float(lon2[0]) * _DEG, float(lat2[0]) * _DEG)
-        return np.array([dist]), np.array([fwd * _RAD])
-    fwd, _, dist = _GEOD.inv(lon1 * _DEG, lat1 * _DEG, lon2 * _DEG, lat2 * _DEG)
-    return dist, fwd * _RAD
+    """WGS84 inverse problem on 1-D arrays (radians): distance (m), and the azimuths (rad) at the start
+    and at the end (pointing back to the start), as arrays."""
+    if lat1.size <= _FEW:
+        fwd, back, dist = np.array([_GEOD.inv(x1 * _DEG, y1 * _DEG, x2 * _DEG, y2 * _DEG) for y1, x1, y2, x2 in
+                                    zip(lat1.tolist(), lon1.tolist(), lat2.tolist(), lon2.tolist())]).reshape(-1, 3).T
+        return dist, fwd * _RAD, back * _RAD
+    fwd, back, dist = _GEOD.inv(lon1 * _DEG, lat1 * _DEG, lon2 * _DEG, lat2 * _DEG)
+    return dist, fwd * _RAD, back * _RAD
 
 
-def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact, geodesic_range=None):
+def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact=None, base=None, geodesic_range=None):
     """Evaluate the model for Earth-relative burnout speed (m/s) and flight-path angle (rad).
 
-    Angles in radians. The first ``n_exact`` rows use the WGS84 geodesic (pyproj),
-    the others its spherical twin (for finite differences). ``geodesic_range``, if
-    given, lists the rows (among the first ``n_exact``) whose range needs the
-    geodesic too; the others get the spherical range (Newton needs no exact range
-    for minimum-energy rows). Returns a dict of burnout, apogee and impact quantities.
+    Angles in radians. Rows: the first ``n_exact`` (default all) use the WGS84
+    geodesic (pyproj), the others its spherical twin (finite differences of the
+    minimum-energy condition, which is defined on the twin's range). ``base``, if
+    given, says that the last ``len(base)`` of the exact rows are small perturbations
+    (finite differences) of the rows ``base`` before them: their range is the base
+    row's geodesic range plus its first variation (the impact's displacement along
+    the geodesic at the impact), exact to second order in the displacement (~1e-6 of
+    a finite-difference step's), instead of another WGS84 inverse problem.
+    ``geodesic_range``, if given, lists the base rows whose range needs the geodesic
+    (by default all); the others get the spherical range (Newton needs no exact range
+    for minimum-energy rows). Returns a dict of burnout, apogee and impact quantities
+    and the free-flight orbit (:func:`orbit_from_state`, under ``"orbit"``).
     """
     burn, downrange, height, cos_g, sin_g = _boost(speed, gamma, apogee_m, boost)
     n = speed.shape[0]
-    # Burnout latitude, longitude and heading, and the angle the Earth turns during the boost:
-    # their cosines and sines in one call.
-    angles = np.empty((4, n))
-    if n_exact < n:
-        t = slice(n_exact, None)
-        angles[0, t], angles[1, t], angles[2, t] = _sphere_fwd(lat0[t], lon0[t], az[t], downrange[t])
-    if n_exact:
-        e = slice(0, n_exact)
+    # Burnout latitude, longitude and heading; their cosines and sines in one call, the longitude
+    # as an ECI angle (the Earth has turned by omega * burn since launch): the burnout state comes
+    # out directly in the inertial frame.
+    angles = np.empty((3, n))
+    if n_exact is None or n_exact == n:
+        n_exact = n
+        angles[0], angles[1], angles[2] = _geodesic_fwd(lat0, lon0, az, downrange)
+    else:
+        e, t = slice(0, n_exact), slice(n_exact, None)
         angles[0, e], angles[1, e], angles[2, e] = _geodesic_fwd(lat0[e], lon0[e], az[e], downrange[e])
-    np.multiply(burn, OMEGA_EARTH_RAD_S, out=angles[3])
-    (cl, co, ch, c), (sl, so, sh, s) = cos_sin(angles)
-    x, y, z = ecef_xyz_from_trig(cl, sl, co, so, height)
+        angles[0, t], angles[1, t], angles[2, t] = _sphere_fwd(lat0[t], lon0[t], az[t], downrange[t])
+    blon = angles[1].copy()
+    angles[1] += OMEGA_EARTH_RAD_S * burn
+    (cl, co, ch), (sl, so, sh) = cos_sin(angles)
+    rx, ry, rz = ecef_xyz_from_trig(cl, sl, co, so, height)
     # Earth-relative velocity from its east/north/up components, plus the ground's omega x r.
     v_up, v_h = sin_g * speed, cos_g * speed
     v_e, v_n = v_h * sh, v_h * ch
     v_out = cl * v_up - sl * v_n  # along the burnout's meridian plane, away from the axis
-    vx = co * v_out - so * v_e - OMEGA_EARTH_RAD_S * y
-    vy = so * v_out + co * v_e + OMEGA_EARTH_RAD_S * x
-    vz = cl * v_n + sl * v_up
-    # Into the inertial frame: the Earth has turned by omega * burn about z since launch.
-    ell = Ellipses.from_components(c * x - s * y, s * x + c * y, z, c * vx - s * vy, s * vx + c * vy, vz, burn)
-    a, ecc = ell.a, ell.e
-    p, q = ell.p_hat, ell.q_hat
+    orbit = orbit_from_state(rx, ry, rz, co * v_out - so * v_e - OMEGA_EARTH_RAD_S * ry,
+                             so * v_out + co * v_e + OMEGA_EARTH_RAD_S * rx, cl * v_n + sl * v_up, burn)
+    a, ecc = orbit["a"], orbit["e"]
+    pa, pb, qa, qb = orbit["basis"]
+    _, _, _, vx, vy, vz = orbit["state"]
+    pz, qz = pa * rz + pb * vz, qa * rz + qb * vz
     # Apoapsis (eccentric anomaly pi): a (1 + e) along -p_hat; its height needs only z and the
     # distance from the axis.
-    pz = p[:, 2]
     r_apo = a * (1.0 + ecc)
     _, apo_alt = lat_alt(r_apo * np.sqrt(1.0 - pz * pz), -r_apo * pz)
-    e_imp = ell.ellipsoid_crossing()
+    e_imp = ellipsoid_crossing(a, ecc, pz, qz)
+    # Impact point: a (cos E - e) p_hat + b sin E q_hat, i.e. f r + g v at burnout.
     cos_i, sin_i = cos_sin(e_imp)
     along_p, along_q = a * (cos_i - ecc), a * np.sqrt(1.0 - ecc * ecc) * sin_i
-    xi = along_p * p[:, 0] + along_q * q[:, 0]
-    yi = along_p * p[:, 1] + along_q * q[:, 1]
-    zi = along_p * pz + along_q * q[:, 2]
-    t_imp = ell.tau + (e_imp - ecc * sin_i) / ell.n
+    f, g = along_p * pa + along_q * qa, along_p * pb + along_q * qb
+    xi, yi, zi = f * rx + g * vx, f * ry + g * vy, f * rz + g * vz
+    t_imp = orbit["tau"] + (e_imp - ecc * sin_i) / orbit["n"]
     # On the ellipsoid surface the geodetic latitude is exact in closed form; the ECEF longitude is
     # the ECI one less the Earth's turn (not wrapped).
     imp_lat = np.arctan2(zi, (1.0 - _E2) * np.sqrt(xi * xi + yi * yi))
     imp_lon = np.arctan2(yi, xi) - OMEGA_EARTH_RAD_S * t_imp
-    if geodesic_range is None:
-        g, n_geodesic = slice(0, n_exact), n_exact
+    # Range, signed along the launch azimuth (so Newton can tell a short-fall behind the pad from
+    # one ahead): geodesic, its first variation, or spherical.
+    k = n_exact - (0 if base is None else base.size)  # base rows
+    if geodesic_range is None and k == n:
+        rng, bearing, back = _geodesic_inv(lat0, lon0, imp_lat, imp_lon)
+        signed = np.copysign(rng, np.cos(bearing - az))
     else:
-        g, n_geodesic = geodesic_range, len(geodesic_range)
-    if n_geodesic == n:
-        rng, bearing = _geodesic_inv(lat0, lon0, imp_lat, imp_lon)
-    else:
-        rng = _sphere_dist(lat0, lon0, imp_lat, imp_lon)
-        bearing = _sphere_bearing(lat0, lon0, imp_lat, imp_lon)
-        if n_geodesic:
-            rng[g], bearing[g] = _geodesic_inv(lat0[g], lon0[g], imp_lat[g], imp_lon[g])
-    # Signed along the launch azimuth, so Newton can tell a short-fall behind the pad from one ahead.
-    signed = np.copysign(rng, np.cos(bearing - az))
+        rng, signed = np.empty(n), np.empty(n)
+        if geodesic_range is None:
+            g, sph = slice(0, k), slice(n_exact, None)
+        else:
+            g = geodesic_range
+            sph = np.ones(n, bool)
+            sph[g] = False
+            sph[k:n_exact] = False
+            sph = np.nonzero(sph)[0]
+        rng_g, bearing, back = _geodesic_inv(lat0[g], lon0[g], imp_lat[g], imp_lon[g])
+        rng[g], signed[g] = rng_g, np.copysign(rng_g, np.cos(bearing - az[g]))
+        if n_exact < n or geodesic_range is not None:
+            rng_s = _sphere_dist(lat0[sph], lon0[sph], imp_lat[sph], imp_lon[sph])
+            bearing_s = _sphere_bearing(lat0[sph], lon0[sph], imp_lat[sph], imp_lon[sph])
+            rng[sph], signed[sph] = rng_s, np.copysign(rng_s, np.cos(bearing_s - az[sph]))
+        if base is not None and base.size:
+            # First variation of the geodesic length when its end moves by (d lat, d lon): minus the
+            # displacement's component along the azimuth back to the start.
+            t = slice(k, n_exact)
+            at = base if geodesic_range is None else np.searchsorted(geodesic_range, base)
+            lat_b, d_lon = imp_lat[base], imp_lon[t] - imp_lon[base]
+            d_lon -= TWO_PI * np.round(d_lon * (1.0 / TWO_PI))
+            (c_lat, s_lat), (c_back, s_back) = cos_sin(lat_b), cos_sin(back[at])
+            w = 1.0 - _E2 * (s_lat * s_lat)
+            prime = WGS84_A_M / np.sqrt(w)  # prime-vertical radius; the meridional one is prime (1 - e2) / w
+            change = -prime * ((1.0 - _E2) / w * (imp_lat[t] - lat_b) * c_back + c_lat * d_lon * s_back)
+            rng[t] = rng[base] + change
+            signed[t] = np.copysign(rng[t], signed[base])
     return {
-        "burn": burn, "height": height, "downrange": downrange, "blon": angles[1], "ellipses": ell,
+        "burn": burn, "height": height, "downrange": downrange, "blon": blon, "orbit": orbit,
         "apogee": apo_alt, "e_imp": e_imp, "t_imp": t_imp, "imp_lat": imp_lat, "imp_lon": imp_lon,
         "range": rng, "signed_range": signed,
     }
@@ -664,26 +700,48 @@ def _initial_guess(lat0, az, apogee_m, range_m, boost):
 _SLOPE_STEP_RAD = 1e-4
 _TOL_SLOPE = 200.0  # m of range per rad of flight-path angle: |gamma - optimum| < ~3e-5 rad
 _GAMMA_MIN_RAD, _GAMMA_MAX_RAD = 1e-3, math.pi / 2 - 1e-4
+_REFRESH_M = 5000.0  # residual (m) of a first evaluation above which its next point is differenced too
 # Newton's extra points after the exact base ones (see _newton): speed offsets (in units of
 # its finite-difference step) and flight-path-angle offsets (rad).
-_ADD_DV = np.array([0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0])
-_ADD_DG = np.array([_SLOPE_STEP_RAD, -_SLOPE_STEP_RAD, 0.0, 0.0, 1e-6, _SLOPE_STEP_RAD, -_SLOPE_STEP_RAD])
+_ADD_DV = np.array([1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0])
+_ADD_DG = np.array([0.0, 1e-6, _SLOPE_STEP_RAD, -_SLOPE_STEP_RAD, 0.0, _SLOPE_STEP_RAD, -_SLOPE_STEP_RAD])
+# Newton's unknowns (speed m/s, flight-path angle rad) against the Jacobian's units (km/s, rad);
+# their bounds, the largest step (0.8 km/s, 0.15 rad) and the smallest back-off before giving up.
+_UNITS, _INV_UNITS = np.array([[1000.0], [1.0]]), np.array([[1e-3], [1.0]])
+_X_MIN, _X_MAX = np.array([[50.0], [_GAMMA_MIN_RAD]]), np.array([[11_000.0], [_GAMMA_MAX_RAD]])
+_INV_STEP_LIMIT = np.array([[1 / 0.8], [1 / 0.15]])
+_BACKOFF_MIN = np.array([[1e-12], [1e-9]])
 
 
-#: Model results kept for each converged row (see _newton), besides the ellipses.
+#: Model results kept for each converged row (see _newton), besides the orbit.
 _KEPT = ("burn", "height", "downrange", "blon", "apogee", "e_imp", "t_imp", "imp_lat", "imp_lon", "range")
+_ORBIT_ARRAYS = ("a", "e", "n", "tau", "e_burnout")
+
+
+def _orbit_take(orbit, index):
+    """The rows ``index`` of an :func:`orbit_from_state` result."""
+    out = {key: orbit[key][index] for key in _ORBIT_ARRAYS}
+    out["state"] = tuple(v[index] for v in orbit["state"])
+    out["basis"] = tuple(v[index] for v in orbit["basis"])
+    return out
 
 
 def _keep(kept, n, res, dst, src):
     """Copy the model results ``res`` at rows ``src`` into rows ``dst`` of ``kept`` (NaN-filled on first use)."""
     if kept is None:
         kept = {key: np.full(n, np.nan) for key in _KEPT}
-        kept["ellipses"] = Ellipses(*(np.full((n, 3) if f.name.endswith("_hat") else n, np.nan) for f in fields(Ellipses)))
+        kept["orbit"] = {key: np.full(n, np.nan) for key in _ORBIT_ARRAYS}
+        kept["orbit"]["state"] = tuple(np.full(n, np.nan) for _ in range(6))
+        kept["orbit"]["basis"] = tuple(np.full(n, np.nan) for _ in range(4))
     if res is not None:
         for key in _KEPT:
             kept[key][dst] = res[key][src]
-        for f in fields(Ellipses):
-            getattr(kept["ellipses"], f.name)[dst] = getattr(res["ellipses"], f.name)[src]
+        mine, theirs = kept["orbit"], res["orbit"]
+        for key in _ORBIT_ARRAYS:
+            mine[key][dst] = theirs[key][src]
+        for key in ("state", "basis"):
+            for a, b in zip(mine[key], theirs[key]):
+                a[dst] = b[src]
     return kept
 
 
@@ -701,169 +759,180 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     minimum-energy rows; NaN elsewhere).
 
     Every row's arithmetic depends on that row alone (a trajectory gets the same
-    bits alone or in any batch). While every row is still iterating, rows are
-    addressed by slices rather than index arrays: a single trajectory's solve is
-    all per-call overhead.
+    bits alone or in any batch). A single trajectory's solve is all per-call
+    overhead, so the state is kept as stacked arrays (the two unknowns, the two
+    residuals, the 2 x 2 Jacobian: one numpy call each for both), rows are
+    addressed by slices while all are live, and tests use np.count_nonzero.
     """
     n = len(lat0)
     me = np.isnan(range_m)
-    any_me = bool(me.any())
-    speed, gamma = _initial_guess(lat0, az, apogee_m, range_m, boost)
-    gamma = fast_clip(gamma, _GAMMA_MIN_RAD, _GAMMA_MAX_RAD)
+    any_me = np.count_nonzero(me) > 0
+    x = np.empty((2, n))  # speed (m/s), flight-path angle (rad)
+    x[0], x[1] = _initial_guess(lat0, az, apogee_m, range_m, boost)
+    x[1] = fast_clip(x[1], _GAMMA_MIN_RAD, _GAMMA_MAX_RAD)
     done = np.zeros(n, bool)
-    failed = ~(np.isfinite(speed) & np.isfinite(gamma))
+    failed = ~np.isfinite(x[0] + x[1])
     stuck = np.zeros(n, int)
-    last_v, last_g = np.zeros(n), np.zeros(n)  # last step in speed (m/s) and flight-path angle (rad)
-    # Jacobian of (apogee m, range m or slope m/rad) by x = (speed km/s, flight-path angle rad), by entry.
-    j00, j01, j10, j11 = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    dx = np.zeros((2, n))  # the last step, in the Jacobian's units: speed km/s, angle rad
+    # Jacobian of (apogee m, range m or slope m/rad) by (speed km/s, flight-path angle rad).
+    jac = np.zeros((2, 2, n))
     have_jac = np.zeros(n, bool)
-    f1_prev, f2_prev = np.zeros(n), np.zeros(n)
+    f_prev = np.zeros((2, n))
+    tol = np.empty((2, n))
+    tol[0], tol[1] = _TOL_M, np.where(me, _TOL_SLOPE, _TOL_M)  # apogee (m); range (m) or range slope (m/rad)
     kept = None
     d = _SLOPE_STEP_RAD
     dg = 1e-6
-    tol2 = np.where(me, _TOL_SLOPE, _TOL_M)  # on the range (m) or the range slope (m/rad)
     every = np.arange(n)
+    stuck_any = False
     for _ in range(_MAX_ITER):
         live = ~(done | failed)
-        k = int(np.count_nonzero(live))
+        k = np.count_nonzero(live)
         if k == 0:
             break
         # act: the live rows' indices; rows: how to address them (a slice while all are live).
         act, rows = (every, slice(None)) if k == n else (np.nonzero(live)[0],) * 2
-        s, g, h, rm = speed[rows], gamma[rows], apogee_m[rows], range_m[rows]
+        xs = x[:, rows]
+        s, g = xs
+        h, rm = apogee_m[rows], range_m[rows]
         fd = ~have_jac[rows]
         i_fd = np.nonzero(fd)[0]
         if any_me:
-            m = me[rows]
+            m = m_rows = me[rows]
             i_m = np.nonzero(m)[0]
             i_fdr, i_fdm = i_fd[~m[i_fd]], i_fd[m[i_fd]]
         else:
             i_m = i_fdm = i_fd[:0]
             i_fdr = i_fd
-        # Points: exact base; cheap slope pair at +-d (minimum energy); for a new Jacobian the cheap
-        # base, then +dv and +dg (range rows) or the slope pair again at +dv (minimum-energy rows).
-        sizes = (i_m.size, i_m.size, i_fd.size, i_fdr.size, i_fdr.size, i_fdm.size, i_fdm.size)
+        # Points: the base ones; for a new Jacobian +dv and +dg (range rows: finite differences of
+        # the model itself, their range by the geodesic's first variation, see _flight); the twin's
+        # slope pair at +-d (minimum energy) and, for a new Jacobian, the twin's base point and
+        # the slope pair again at +dv.
+        sizes = (i_fdr.size, i_fdr.size, i_m.size, i_m.size, i_fdm.size, i_fdm.size, i_fdm.size)
         if i_m.size or i_fd.size:
-            extra = np.concatenate([i_m, i_m, i_fd, i_fdr, i_fdr, i_fdm, i_fdm])
+            extra = np.concatenate([i_fdr, i_fdr, i_m, i_m, i_fdm, i_fdm, i_fdm])
             pts_s = np.concatenate([s, s[extra] + 1e-6 * np.maximum(s[extra], 1.0) * np.repeat(_ADD_DV, sizes)])
             pts_g = np.concatenate([g, g[extra] + np.repeat(_ADD_DG, sizes)])
             at = np.concatenate([act, act[extra]])
-            pts_h = apogee_m[at]
-            res = _flight(lat0[at], lon0[at], az[at], pts_s, pts_g, pts_h, boost, k,
-                          np.nonzero(~m)[0] if i_m.size else None)
-        else:  # exact base points only (range rows with a Jacobian)
-            res = _flight(lat0[rows], lon0[rows], az[rows], s, g, h, boost, k)
-        apo = res["apogee"]
-        sr = res["signed_range"]
-        f1 = apo[:k] - h
-        f2 = sr[:k] - rm
+            res = _flight(lat0[at], lon0[at], az[at], pts_s, pts_g, apogee_m[at], boost, k + 2 * i_fdr.size,
+                          extra[:2 * i_fdr.size], np.nonzero(~m)[0] if i_m.size else None)
+        else:  # base points only (range rows with a Jacobian)
+            res = _flight(lat0[rows], lon0[rows], az[rows], s, g, h, boost)
+        apo, sr = res["apogee"], res["signed_range"]
+        f = np.empty((2, k))
+        np.subtract(apo[:k], h, out=f[0])
+        np.subtract(sr[:k], rm, out=f[1])
         b = list(accumulate((k,) + sizes))  # where each block of points ends
         if i_m.size:
-            f2[i_m] = (sr[b[0]:b[1]] - sr[b[1]:b[2]]) / (2 * d)
-        conv = (np.abs(f1) < _TOL_M) & (np.abs(f2) < tol2[rows])
-        if conv.any():
+            f[1, i_m] = (sr[b[2]:b[3]] - sr[b[3]:b[4]]) / (2 * d)
+        within = np.abs(f) < tol[:, rows]
+        conv = within[0] & within[1]
+        if np.count_nonzero(conv):
             done[act[conv]] = True
-            if kept is None and k == n and conv.all():
+            if kept is None and k == n and np.count_nonzero(conv) == n:
                 kept = {key: res[key][:n] for key in _KEPT}  # all at once (e.g. a single trajectory)
-                ell = res["ellipses"]
-                kept["ellipses"] = ell if apo.size == n else Ellipses(*(getattr(ell, f.name)[:n] for f in fields(ell)))
+                kept["orbit"] = res["orbit"] if apo.size == n else _orbit_take(res["orbit"], slice(0, n))
             else:
                 kept = _keep(kept, n, res, act[conv], np.nonzero(conv)[0])
-        bad = ~np.isfinite(f1 + f2)
-        any_bad = bad.any()
+        bad = ~np.isfinite(f[0] + f[1])
+        any_bad = np.count_nonzero(bad) > 0
         if any_bad:
             # Back off half the last step where the trial left the domain (no impact, unbound orbit).
             retry = act[bad]
-            last_v[retry] *= 0.5
-            last_g[retry] *= 0.5
-            speed[retry] -= last_v[retry]
-            gamma[retry] -= last_g[retry]
-            failed[retry[(np.abs(last_v[retry]) < 1e-9) & (np.abs(last_g[retry]) < 1e-9)]] = True
-        # Jacobian (x = speed in km/s, flight-path angle in rad): finite differences of the cheap model
-        # where needed ...
+            dx[:, retry] *= 0.5
+            x[:, retry] -= dx[:, retry] * _UNITS
+            small = np.abs(dx[:, retry]) < _BACKOFF_MIN
+            failed[retry[small[0] & small[1]]] = True
+        # Jacobian: finite differences of the cheap model where needed ...
         if i_fd.size:
             dv = 1e-6 * np.maximum(s, 1.0)
-            base_apo, base_rng = apo[b[2]:b[3]], sr[b[2]:b[3]]
-            r_sel = ~me[act[i_fd]]
             if i_fdr.size:
                 dvk = dv[i_fdr] / 1000.0
-                a0, r0 = base_apo[r_sel], base_rng[r_sel]
+                a0, r0 = apo[i_fdr], sr[i_fdr]
                 at_fd = act[i_fdr]
-                j00[at_fd] = (apo[b[3]:b[4]] - a0) / dvk
-                j10[at_fd] = (sr[b[3]:b[4]] - r0) / dvk
-                j01[at_fd] = (apo[b[4]:b[5]] - a0) / dg
-                j11[at_fd] = (sr[b[4]:b[5]] - r0) / dg
+                jac[0, 0, at_fd] = (apo[b[0]:b[1]] - a0) / dvk
+                jac[1, 0, at_fd] = (sr[b[0]:b[1]] - r0) / dvk
+                jac[0, 1, at_fd] = (apo[b[1]:b[2]] - a0) / dg
+                jac[1, 1, at_fd] = (sr[b[1]:b[2]] - r0) / dg
             if i_fdm.size:
                 dvk = dv[i_fdm] / 1000.0
                 pos = np.searchsorted(i_m, i_fdm)
-                ap, am = apo[b[0]:b[1]][pos], apo[b[1]:b[2]][pos]
-                rp, rmn = sr[b[0]:b[1]][pos], sr[b[1]:b[2]][pos]
+                ap, am = apo[b[2]:b[3]][pos], apo[b[3]:b[4]][pos]
+                rp, rmn = sr[b[2]:b[3]][pos], sr[b[3]:b[4]][pos]
                 apv, amv, rpv, rmv = apo[b[5]:b[6]], apo[b[6]:b[7]], sr[b[5]:b[6]], sr[b[6]:b[7]]
                 at_fd = act[i_fdm]
-                j00[at_fd] = 0.5 * ((apv + amv) - (ap + am)) / dvk
-                j01[at_fd] = (ap - am) / (2 * d)
-                j10[at_fd] = ((rpv - rmv) - (rp - rmn)) / (2 * d) / dvk
-                j11[at_fd] = (rp - 2.0 * base_rng[~r_sel] + rmn) / (d * d)
-        # ... Broyden's update elsewhere (x = speed in km/s, flight-path angle in rad).
+                jac[0, 0, at_fd] = 0.5 * ((apv + amv) - (ap + am)) / dvk
+                jac[0, 1, at_fd] = (ap - am) / (2 * d)
+                jac[1, 0, at_fd] = ((rpv - rmv) - (rp - rmn)) / (2 * d) / dvk
+                jac[1, 1, at_fd] = (rp - 2.0 * sr[b[4]:b[5]] + rmn) / (d * d)
+        # ... Broyden's update elsewhere: J += (df - J dx) dx' / |dx|^2.
         if i_fd.size or any_bad:
             upd_mask = ~(fd | bad)
             upd = upd_ix = act[upd_mask]
-            f1u, f2u = f1[upd_mask], f2[upd_mask]
+            fu = f[:, upd_mask]
         else:
-            upd, upd_ix, f1u, f2u = rows, act, f1, f2
-        if f1u.size:
-            dx0, dx1 = last_v[upd] * 1e-3, last_g[upd]
-            a00, a01, a10, a11 = j00[upd], j01[upd], j10[upd], j11[upd]
-            denom = dx0 * dx0 + dx1 * dx1
-            c0, c1 = dx0 / denom, dx1 / denom
-            p1, p2 = f1_prev[upd], f2_prev[upd]
-            r0 = (f1u - p1) - (a00 * dx0 + a01 * dx1)
-            r1 = (f2u - p2) - (a10 * dx0 + a11 * dx1)
-            j00[upd], j01[upd], j10[upd], j11[upd] = a00 + r0 * c0, a01 + r0 * c1, a10 + r1 * c0, a11 + r1 * c1
-            grew = (np.abs(f1u) > 0.9 * np.abs(p1)) & (np.abs(f2u) > 0.9 * np.abs(p2))
-            if grew.any():
+            upd, upd_ix, fu = rows, act, f
+        if fu.shape[1]:
+            du, fp, jj = dx[:, upd], f_prev[:, upd], jac[:, :, upd]
+            miss = (fu - fp) - (jj * du).sum(axis=1)
+            jac[:, :, upd] = jj + miss[:, None] * (du / (du * du).sum(axis=0))
+            grew = np.abs(fu) > 0.9 * np.abs(fp)
+            grew = grew[0] & grew[1]
+            if np.count_nonzero(grew):
                 have_jac[upd_ix[grew]] = False  # not converging: fresh finite differences next time
         if i_fd.size:
             have_jac[act[i_fd]] = True
-        go = ~(conv | bad)
-        if go.all():
-            idx, f1g, f2g, sg_ = rows, f1, f2, (s, g)
-        elif go.any():
-            idx, f1g, f2g, sg_ = act[go], f1[go], f2[go], (s[go], g[go])
-        else:
+        # Newton's step for every live row (in the Jacobian's units), at most 800 m/s and 0.15 rad;
+        # only the rows that are neither converged nor out of the domain take it.
+        (a00, a01), (a10, a11) = jac[:, :, rows]
+        inv_det = 1.0 / (a00 * a11 - a01 * a10)
+        step = np.empty((2, k))
+        np.multiply(a01 * f[1] - a11 * f[0], inv_det, out=step[0])
+        np.multiply(a10 * f[0] - a00 * f[1], inv_det, out=step[1])
+        step *= np.minimum(1.0, 1.0 / (np.abs(step) * _INV_STEP_LIMIT).max(axis=0))
+        trial = xs + step * _UNITS
+        new = fast_clip(trial, _X_MIN, _X_MAX)
+        pinned = new != trial  # (also where the step is NaN)
+        pinned = pinned[0] | pinned[1]
+        # Range rows that started far off get their Jacobian differenced again at the next point:
+        # from there Newton converges in one step where Broyden's secant needs two (two more
+        # points in the next call, one call fewer).
+        if i_fdr.size:
+            far = (np.abs(f[:, i_fdr]) > _REFRESH_M).any(axis=0)
+            if np.count_nonzero(far):
+                have_jac[act[i_fdr[far]]] = False
+        if not (np.count_nonzero(conv | bad | pinned) or stuck_any):  # every row takes a plain step
+            f_prev[:, rows] = f
+            dx[:, rows] = (new - xs) * _INV_UNITS
+            x[:, rows] = new
             continue
-        f1_prev[idx], f2_prev[idx] = f1g, f2g
-        a00, a01, a10, a11 = j00[idx], j01[idx], j10[idx], j11[idx]
-        det = a00 * a11 - a01 * a10
-        step_v = (a01 * f2g - a11 * f1g) / det * 1000.0
-        step_g = (a10 * f1g - a00 * f2g) / det
-        scale = np.minimum(1.0, np.minimum(800.0 / np.abs(step_v), 0.15 / np.abs(step_g)))
-        step_v, step_g = step_v * scale, step_g * scale
-        fin_v, fin_g = np.isfinite(step_v), np.isfinite(step_g)
-        singular = ~(fin_v & fin_g)
-        if singular.any():
-            ix = act[go] if idx is rows else idx
-            failed[ix[singular & ~have_jac[ix]]] = True
-            have_jac[ix[singular]] = False
-            step_v, step_g = np.where(fin_v, step_v, 0.0), np.where(fin_g, step_g, 0.0)
-        s, g = sg_
-        try_s, try_g = s + step_v, g + step_g
-        new_s = fast_clip(try_s, 50.0, 11_000.0)
-        new_g = fast_clip(try_g, _GAMMA_MIN_RAD, _GAMMA_MAX_RAD)
+        go = ~(conv | bad)
+        if not np.count_nonzero(go):
+            continue
+        idx = act[go]
+        f_prev[:, idx] = f[:, go]
+        step, trial, new, pinned, xg = step[:, go], trial[:, go], new[:, go], pinned[go], xs[:, go]
+        finite = np.isfinite(step)
+        singular = ~(finite[0] & finite[1])
+        if np.count_nonzero(singular):
+            failed[idx[singular & ~have_jac[idx]]] = True
+            have_jac[idx[singular]] = False
+            trial = xg + np.where(finite, step, 0.0) * _UNITS
+            new = fast_clip(trial, _X_MIN, _X_MAX)
+            pinned = new != trial
+            pinned = pinned[0] | pinned[1]
         # A solution beyond the vertical (or the speed limits) does not exist: stop after a few tries.
-        pinned = (new_g != try_g) | (new_s != try_s)
-        if pinned.any() or stuck[idx].any():
-            stuck[idx] = np.where(pinned, stuck[idx] + 1, 0)
-            ix = act[go] if idx is rows else idx
-            failed[ix[stuck[ix] >= 4]] = True
-        last_v[idx], last_g[idx] = new_s - s, new_g - g
-        speed[idx], gamma[idx] = new_s, new_g
+        stuck[idx] = np.where(pinned, stuck[idx] + 1, 0)
+        failed[idx[stuck[idx] >= 4]] = True
+        stuck_any = np.count_nonzero(stuck) > 0
+        dx[:, idx] = (new - xg) * _INV_UNITS
+        x[:, idx] = new
     if kept is None:
         kept = _keep(None, n, None, None, None)
     fix = np.nonzero(me & done)[0]  # minimum-energy solutions: their range on the WGS84 geodesic
     if fix.size:
         kept["range"][fix] = _geodesic_inv(lat0[fix], lon0[fix], kept["imp_lat"][fix], kept["imp_lon"][fix])[0]
-    return speed, gamma, done & ~failed, kept
+    return x[0], x[1], done & ~failed, kept
 
 
 def solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km=None, *, boost: BoostModel = BoostModel(),
@@ -910,7 +979,7 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
         apogee_m, range_m = apogee[idx] * 1000.0, rng[idx] * 1000.0
     # res: the model at the solution (the evaluation that converged), NaN where Newton failed.
     speed, gamma, conv, res = _newton(lat_r, lon_r, az_r, apogee_m, range_m, boost)
-    ell = res["ellipses"]
+    ell = Ellipses.from_orbit(res["orbit"])
     conv &= (ell.e_burnout > 0) & (ell.e_burnout < np.pi) & np.isfinite(res["t_imp"])
     unsolved = idx[~conv]
     if unsolved.size:
