@@ -196,6 +196,25 @@ def ellipsoid_crossing(a, e, pz, qz):
     return ecc
 
 
+def longitude(ecc_anomaly, along_p, along_q, x, y, t, sign, start):
+    """ECEF longitude (rad), continuous along each arc, of points at eccentric anomaly E, in-plane
+    coordinates (along p_hat, along q_hat), ECI x, y and time t, given their orbit's
+    ``Ellipses.longitude_reference`` (sign, start; broadcast like the points).
+
+    The ECI angle atan2(y, x) of a point moving in a fixed plane is
+    node + atan2(cos i sin u, cos u) with u the argument of latitude; that stays
+    within 90 degrees of node + sign(cos i) u, which picks the branch. Subtracting
+    omega * t gives the Earth-fixed longitude. Adding whole turns to ``start`` adds
+    them to the result.
+    """
+    # True anomaly on E's branch of [0, 2 pi) (E and the true anomaly are always in the same half-turn).
+    true_anomaly = np.arctan2(along_q, along_p)
+    true_anomaly = true_anomaly + TWO_PI * np.round((ecc_anomaly - true_anomaly) * (1.0 / TWO_PI))
+    eci = np.arctan2(y, x)  # = node + atan2(cos i sin u, cos u) up to whole turns
+    turns = np.round((start + sign * true_anomaly - eci) * (1.0 / TWO_PI))
+    return eci + TWO_PI * turns - OMEGA_EARTH_RAD_S * t
+
+
 @dataclass(frozen=True)
 class Ellipses:
     """Bound Kepler orbits (one per row), each as seen from its burnout state.
@@ -302,24 +321,25 @@ class Ellipses:
         """Eccentric anomaly in (pi, 2 pi) where the descending arc meets the WGS84 ellipsoid (NaN if never)."""
         return ellipsoid_crossing(self.a, self.e, self.p_hat[:, 2], self.q_hat[:, 2])
 
-    def ground_longitude(self, ecc_anomaly, t, position=None):
+    def ground_longitude(self, ecc_anomaly, t, position=None, reference=None):
         """ECEF longitude (rad) at anomaly E and time t, continuous along each arc (not wrapped).
 
         ``position``: the ECI position at E if already computed (saves a sine and a cosine).
+        ``reference``: :meth:`longitude_reference` if already computed.
         """
         r = self.position(ecc_anomaly) if position is None else position
-        a, e = self.a, self.e
         extra = (slice(None),) + (None,) * (np.ndim(ecc_anomaly) - 1)
         # In-plane coordinates of r: a (cos E - e) along p_hat, b sin E along q_hat.
         rx, ry, rz = r[..., 0], r[..., 1], r[..., 2]
         p, q = self.p_hat[extra], self.q_hat[extra]
         along_p = rx * p[..., 0] + ry * p[..., 1] + rz * p[..., 2]
         along_q = rx * q[..., 0] + ry * q[..., 1] + rz * q[..., 2]
-        return self._longitude(ecc_anomaly, along_p, along_q, rx, ry, t, extra)
+        sign, start = self.longitude_reference() if reference is None else reference
+        return longitude(ecc_anomaly, along_p, along_q, rx, ry, t, sign[extra], start[extra])
 
-    def _node(self, extra):
-        """Per orbit (broadcast with ``extra``): ascending-node ECI angle, sign of cos i, and
-        node angle + sign * (argument of perigee), for ``_longitude``."""
+    def longitude_reference(self):
+        """Per orbit: the sign of cos(inclination) and node angle + sign * (argument of perigee), the
+        reference :func:`longitude` picks the branch of the ECI angle with."""
         p, q = self.p_hat, self.q_hat
         px, py, pz, qx, qy, qz = p[:, 0], p[:, 1], p[:, 2], q[:, 0], q[:, 1], q[:, 2]
         wx, wy, cos_i = py * qz - pz * qy, pz * qx - px * qz, px * qy - py * qx  # orbit normal w = p x q
@@ -328,33 +348,14 @@ class Ellipses:
         polar = norm > 1e-12
         safe = np.where(polar, norm, 1.0)
         nx, ny = np.where(polar, -wy / safe, 1.0), np.where(polar, wx / safe, 0.0)
-        node_lon = np.arctan2(ny, nx)
         sign = np.where(cos_i < 0, -1.0, 1.0)
         p_in_plane = px * (-cos_i * ny) + py * (cos_i * nx) + pz * (wx * ny - wy * nx)
-        u_perigee = np.arctan2(p_in_plane, px * nx + py * ny)
-        return node_lon[extra], sign[extra], (node_lon + sign * u_perigee)[extra]
+        return sign, np.arctan2(ny, nx) + sign * np.arctan2(p_in_plane, px * nx + py * ny)
 
-    def _longitude(self, ecc_anomaly, along_p, along_q, x, y, t, extra):
-        """``ground_longitude`` from the in-plane coordinates and ECI x, y of the points.
-
-        The ECI angle atan2(y, x) of a point moving in a fixed plane is
-        node + atan2(cos i sin u, cos u) with u the argument of latitude; that
-        stays within 90 degrees of node + sign(cos i) u, which picks the branch.
-        Subtracting omega * t gives the Earth-fixed longitude.
-        """
-        node_lon, sign, start = self._node(extra)
-        # True anomaly on E's branch of [0, 2 pi) (E and the true anomaly are always in the same half-turn).
-        true_anomaly = np.arctan2(along_q, along_p)
-        true_anomaly = true_anomaly + TWO_PI * np.round((ecc_anomaly - true_anomaly) * (1.0 / TWO_PI))
-        eci = np.arctan2(y, x)  # = node + atan2(cos i sin u, cos u) up to whole turns
-        turns = np.round((start + sign * true_anomaly - eci) * (1.0 / TWO_PI))
-        return eci + TWO_PI * turns - OMEGA_EARTH_RAD_S * t
-
-    def geodetic_at(self, ecc_anomaly, t):
+    def geodetic_at(self, ecc_anomaly, t, reference=None):
         """Geodetic latitude (rad), ECEF longitude (rad, as ``ground_longitude``) and ellipsoidal
         height (m) at anomalies E and times t (both (n, m)): what sampling a track needs, in one pass
-        over contiguous arrays."""
-        extra = (slice(None), None)
+        over contiguous arrays. ``reference``: as for ``ground_longitude``."""
         a, e = self.a[:, None], self.e[:, None]
         cos_e, sin_e = cos_sin(ecc_anomaly)
         along_p = a * (cos_e - e)
@@ -364,4 +365,5 @@ class Ellipses:
         y = along_p * p[:, 1:2] + along_q * q[:, 1:2]
         z = along_p * p[:, 2:3] + along_q * q[:, 2:3]
         lat, alt = lat_alt(np.sqrt(x * x + y * y), z)
-        return lat, self._longitude(ecc_anomaly, along_p, along_q, x, y, t, extra), alt
+        sign, start = self.longitude_reference() if reference is None else reference
+        return lat, longitude(ecc_anomaly, along_p, along_q, x, y, t, sign[:, None], start[:, None]), alt

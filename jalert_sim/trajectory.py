@@ -198,7 +198,10 @@ class Trajectories:
     # Internal state for positions_at: boost arc and the free-flight ellipses.
     _burnout_downrange_m: np.ndarray = field(repr=False)
     _arc_power: np.ndarray = field(repr=False)
-    _lon_offset_rad: np.ndarray = field(repr=False)
+    # Per row, the reference that picks the branch of the free flight's longitude (kepler.longitude),
+    # shifted by whole turns so that it continues the boost track's unwrapped longitude.
+    _lon_sign: np.ndarray = field(repr=False)
+    _lon_start_rad: np.ndarray = field(repr=False)
     _ellipses: Ellipses = field(repr=False)
     _impact_anomaly: np.ndarray = field(repr=False)
 
@@ -242,8 +245,7 @@ class Trajectories:
             tt = np.where(free, t, tb) if every else np.where(free[rows], t[rows], tb[rows])
             ell = self._ellipses
             sub = ell if every else Ellipses(*(getattr(ell, f.name)[rows] for f in fields(ell)))
-            flat, flon, falt = sub.geodetic_at(sub.anomaly_at(tt), tt)
-            flon += self._lon_offset_rad[rows, None]
+            flat, flon, falt = sub.geodetic_at(sub.anomaly_at(tt), tt, (self._lon_sign[rows], self._lon_start_rad[rows]))
             mask = free if every else free[rows]
             flat, flon, falt = np.where(mask, flat * _DEG, np.nan), np.where(mask, flon * _DEG, np.nan), \
                 np.where(mask, np.maximum(falt, 0.0) / 1000.0, np.nan)
@@ -603,7 +605,8 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact=None, base=No
     t_imp = orbit["tau"] + (e_imp - ecc * sin_i) / orbit["n"]
     # On the ellipsoid surface the geodetic latitude is exact in closed form; the ECEF longitude is
     # the ECI one less the Earth's turn (not wrapped).
-    imp_lat = np.arctan2(zi, (1.0 - _E2) * np.sqrt(xi * xi + yi * yi))
+    imp_rho = np.sqrt(xi * xi + yi * yi)  # distance from the axis
+    imp_lat = np.arctan2(zi, (1.0 - _E2) * imp_rho)
     imp_lon = np.arctan2(yi, xi) - OMEGA_EARTH_RAD_S * t_imp
     # Range, signed along the launch azimuth (so Newton can tell a short-fall behind the pad from
     # one ahead): geodesic, its first variation, or spherical.
@@ -643,7 +646,7 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact=None, base=No
     return {
         "burn": burn, "height": height, "downrange": downrange, "blon": blon, "orbit": orbit,
         "apogee": apo_alt, "e_imp": e_imp, "t_imp": t_imp, "imp_lat": imp_lat, "imp_lon": imp_lon,
-        "range": rng, "signed_range": signed,
+        "imp_r": a - a * ecc * cos_i, "imp_rho": imp_rho, "sin_g": sin_g, "range": rng, "signed_range": signed,
     }
 
 
@@ -714,7 +717,8 @@ _BACKOFF_MIN = np.array([[1e-12], [1e-9]])
 
 
 #: Model results kept for each converged row (see _newton), besides the orbit.
-_KEPT = ("burn", "height", "downrange", "blon", "apogee", "e_imp", "t_imp", "imp_lat", "imp_lon", "range")
+_KEPT = ("burn", "height", "downrange", "blon", "apogee", "e_imp", "t_imp", "imp_lat", "imp_lon", "imp_r", "imp_rho",
+         "sin_g", "range")
 _ORBIT_ARRAYS = ("a", "e", "n", "tau", "e_burnout")
 
 
@@ -1010,27 +1014,32 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
         out[idx] = np.where(conv, values, fill)
         return out
 
-    a, ecc, p, q = ell.a, ell.e, ell.p_hat, ell.q_hat
-    # Free-flight longitude continues the boost track's unwrapped longitude.
+    a, ecc, p = ell.a, ell.e, ell.p_hat
+    orbit = res["orbit"]
+    rx, ry, _, vx, vy, _ = orbit["state"]
+    # The free flight's longitude continues the boost track's unwrapped one (lon_b at burnout):
+    # shift its branch reference by the whole turns between them (kepler.longitude at burnout).
+    sign, start = ell.longitude_reference()
+    cos_b, sin_b = cos_sin(ell.e_burnout)
+    e_b = ell.e_burnout
+    nu_b = np.arctan2(np.sqrt(1.0 - ecc * ecc) * sin_b, cos_b - ecc)
+    nu_b += TWO_PI * np.round((e_b - nu_b) * (1.0 / TWO_PI))
+    eci_b = np.arctan2(ry, rx)
     d_lon = res["blon"] - lon_r
     lon_b = lon_r + (d_lon - TWO_PI * np.floor((d_lon + np.pi) * (1.0 / TWO_PI)))
-    ff_lon_b = ell.ground_longitude(ell.e_burnout, res["burn"])
-    lon_offset = TWO_PI * np.round((lon_b - ff_lon_b) * (1.0 / TWO_PI))
+    start = start + TWO_PI * (np.round((lon_b - eci_b + OMEGA_EARTH_RAD_S * res["burn"]) * (1.0 / TWO_PI))
+                              - np.round((start + sign * nu_b - eci_b) * (1.0 / TWO_PI)))
     # Apoapsis: eccentric anomaly pi, a (1 + e) along -p_hat.
     apo_time = ell.tau + np.pi / ell.n
     r_apo, pz = a * (1.0 + ecc), p[:, 2]
     apo_lat, _ = lat_alt(r_apo * np.sqrt(1.0 - pz * pz), -r_apo * pz)
     apo_lon = np.arctan2(-p[:, 1], -p[:, 0]) - OMEGA_EARTH_RAD_S * apo_time
-    # Earth-relative speed at impact: the ECI velocity less the ground's omega x r.
-    cos_i, sin_i = cos_sin(res["e_imp"])
-    root = np.sqrt(1.0 - ecc * ecc)
-    along_p, along_q = a * (cos_i - ecc), a * root * sin_i
-    k = ell.n * a / (1.0 - ecc * cos_i)
-    vel_p, vel_q = -k * sin_i, k * root * cos_i
-    vx = vel_p * p[:, 0] + vel_q * q[:, 0] + OMEGA_EARTH_RAD_S * (along_p * p[:, 1] + along_q * q[:, 1])
-    vy = vel_p * p[:, 1] + vel_q * q[:, 1] - OMEGA_EARTH_RAD_S * (along_p * p[:, 0] + along_q * q[:, 0])
-    vz = vel_p * pz + vel_q * q[:, 2]
-    v_imp_rel = np.sqrt(vx * vx + vy * vy + vz * vz)
+    # Earth-relative speed at impact: |v - omega x r|^2 = v^2 - 2 omega h_z + omega^2 rho^2 (rho: distance
+    # from the axis; h_z, the angular momentum's z component, is constant on the arc).
+    r_i, rho_i = res["imp_r"], res["imp_rho"]
+    v2 = GM_M3_S2 * (2.0 / r_i - 1.0 / a) - 2.0 * OMEGA_EARTH_RAD_S * (rx * vy - ry * vx) \
+        + (OMEGA_EARTH_RAD_S * OMEGA_EARTH_RAD_S) * (rho_i * rho_i)
+    v_imp_rel = np.sqrt(v2)
 
     if all_ok:
         ellipses = ell
@@ -1058,8 +1067,9 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
         ok=ok,
         error=error,
         _burnout_downrange_m=full(res["downrange"]),
-        _arc_power=full(_arc_power(speed, res["burn"], res["height"], cos_sin(gamma)[1])),
-        _lon_offset_rad=full(lon_offset),
+        _arc_power=full(_arc_power(speed, res["burn"], res["height"], res["sin_g"])),
+        _lon_sign=full(sign),
+        _lon_start_rad=full(start),
         _ellipses=ellipses,
         _impact_anomaly=full(res["e_imp"]),
     )
