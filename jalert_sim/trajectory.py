@@ -238,6 +238,20 @@ class Trajectories:
         with np.errstate(invalid="ignore"):
             boost = (t >= 0) & (t < tb)
             free = (t >= tb) & (t <= self.flight_time_s[:, None])
+        if n == 1:
+            # One trajectory (a track): its boost and free-flight times usually form two runs of
+            # columns, computed on slices without masks (same values per point as the general way).
+            b_cols, f_cols = np.nonzero(boost[0])[0], np.nonzero(free[0])[0]
+            if all(c.size == 0 or c[-1] - c[0] + 1 == c.size for c in (b_cols, f_cols)):
+                lat, lon, alt = np.full(t.shape, np.nan), np.full(t.shape, np.nan), np.full(t.shape, np.nan)
+                if f_cols.size:
+                    c = slice(f_cols[0], f_cols[-1] + 1)
+                    flat, flon, falt = self._ellipses.geodetic_at_times(t[:, c], (self._lon_sign, self._lon_start_rad))
+                    lat[:, c], lon[:, c], alt[:, c] = flat * _DEG, flon * _DEG, np.maximum(falt, 0.0) / 1000.0
+                if b_cols.size:
+                    c = slice(b_cols[0], b_cols[-1] + 1)
+                    lat[0, c], lon[0, c], alt[0, c] = self._boost_track(np.zeros(b_cols.size, int), t[0, c])
+                return lat, lon, alt
         rows = np.nonzero(free.any(axis=1))[0]
         every = rows.size == n > 0
         if rows.size:
@@ -245,7 +259,7 @@ class Trajectories:
             tt = np.where(free, t, tb) if every else np.where(free[rows], t[rows], tb[rows])
             ell = self._ellipses
             sub = ell if every else Ellipses(*(getattr(ell, f.name)[rows] for f in fields(ell)))
-            flat, flon, falt = sub.geodetic_at(sub.anomaly_at(tt), tt, (self._lon_sign[rows], self._lon_start_rad[rows]))
+            flat, flon, falt = sub.geodetic_at_times(tt, (self._lon_sign[rows], self._lon_start_rad[rows]))
             mask = free if every else free[rows]
             flat, flon, falt = np.where(mask, flat * _DEG, np.nan), np.where(mask, flon * _DEG, np.nan), \
                 np.where(mask, np.maximum(falt, 0.0) / 1000.0, np.nan)
@@ -257,16 +271,19 @@ class Trajectories:
                 lat[rows], lon[rows], alt[rows] = flat, flon, falt
         if boost.any():
             r, c = np.nonzero(boost)
-            u = (t[r, c] / self.burnout_time_s[r]) ** self._arc_power[r]
-            top = self.burnout_altitude_km[r]
-            uu = u * u
-            lon0 = self.launch_lon[r]
-            blon, blat, _ = _GEOD.fwd(lon0, self.launch_lat[r], self.azimuth_deg[r], uu * self._burnout_downrange_m[r])
-            lat[r, c] = blat
-            lon[r, c] = lon0 + _wrap180(blon - lon0)
-            # Bezier height: 2 u (1 - u) k top + u^2 top (km).
-            alt[r, c] = (2.0 * BOOST_CONTROL_FRACTION) * top * (u - uu) + uu * top
+            lat[r, c], lon[r, c], alt[r, c] = self._boost_track(r, t[r, c])
         return lat, lon, alt
+
+    def _boost_track(self, r, t):
+        """Latitude, unwrapped longitude (deg) and height (km) of rows ``r`` at boost times ``t`` (1-D):
+        the Bezier curve of the module docstring, downrange along the WGS84 geodesic."""
+        u = (t / self.burnout_time_s[r]) ** self._arc_power[r]
+        uu = u * u
+        top = self.burnout_altitude_km[r]
+        lon0 = self.launch_lon[r]
+        blon, blat, _ = _GEOD.fwd(lon0, self.launch_lat[r], self.azimuth_deg[r], uu * self._burnout_downrange_m[r])
+        # Bezier height: 2 u (1 - u) k top + u^2 top (km).
+        return blat, lon0 + _wrap180(blon - lon0), (2.0 * BOOST_CONTROL_FRACTION) * top * (u - uu) + uu * top
 
     def sample(self, step_s: float = 1.0):
         """(t_s, lat, lon, alt_km), each (n, m): t = 0, step, 2 step, ... then the exact impact time, NaN-padded."""
@@ -710,6 +727,7 @@ _ADD_DV = np.array([1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0])
 _ADD_DG = np.array([0.0, 1e-6, _SLOPE_STEP_RAD, -_SLOPE_STEP_RAD, 0.0, _SLOPE_STEP_RAD, -_SLOPE_STEP_RAD])
 # Newton's unknowns (speed m/s, flight-path angle rad) against the Jacobian's units (km/s, rad);
 # their bounds, the largest step (0.8 km/s, 0.15 rad) and the smallest back-off before giving up.
+_NONE = np.zeros(0, int)
 _UNITS, _INV_UNITS = np.array([[1000.0], [1.0]]), np.array([[1e-3], [1.0]])
 _X_MIN, _X_MAX = np.array([[50.0], [_GAMMA_MIN_RAD]]), np.array([[11_000.0], [_GAMMA_MAX_RAD]])
 _INV_STEP_LIMIT = np.array([[1 / 0.8], [1 / 0.15]])
@@ -800,7 +818,7 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         s, g = xs
         h, rm = apogee_m[rows], range_m[rows]
         fd = ~have_jac[rows]
-        i_fd = np.nonzero(fd)[0]
+        i_fd = np.nonzero(fd)[0] if np.count_nonzero(fd) else _NONE
         if any_me:
             m = m_rows = me[rows]
             i_m = np.nonzero(m)[0]
@@ -878,8 +896,9 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
             upd, upd_ix, fu = rows, act, f
         if fu.shape[1]:
             du, fp, jj = dx[:, upd], f_prev[:, upd], jac[:, :, upd]
-            miss = (fu - fp) - (jj * du).sum(axis=1)
-            jac[:, :, upd] = jj + miss[:, None] * (du / (du * du).sum(axis=0))
+            du0, du1 = du
+            miss = (fu - fp) - (jj[:, 0] * du0 + jj[:, 1] * du1)
+            jac[:, :, upd] = jj + miss[:, None] * (du / (du0 * du0 + du1 * du1))
             grew = np.abs(fu) > 0.9 * np.abs(fp)
             grew = grew[0] & grew[1]
             if np.count_nonzero(grew):
@@ -888,12 +907,13 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
             have_jac[act[i_fd]] = True
         # Newton's step for every live row (in the Jacobian's units), at most 800 m/s and 0.15 rad;
         # only the rows that are neither converged nor out of the domain take it.
-        (a00, a01), (a10, a11) = jac[:, :, rows]
+        a00, a01, a10, a11 = jac.reshape(4, n)[:, rows]
         inv_det = 1.0 / (a00 * a11 - a01 * a10)
         step = np.empty((2, k))
         np.multiply(a01 * f[1] - a11 * f[0], inv_det, out=step[0])
         np.multiply(a10 * f[0] - a00 * f[1], inv_det, out=step[1])
-        step *= np.minimum(1.0, 1.0 / (np.abs(step) * _INV_STEP_LIMIT).max(axis=0))
+        ratio = np.abs(step) * _INV_STEP_LIMIT
+        step *= np.minimum(1.0, 1.0 / np.maximum(ratio[0], ratio[1]))
         trial = xs + step * _UNITS
         new = fast_clip(trial, _X_MIN, _X_MAX)
         pinned = new != trial  # (also where the step is NaN)
@@ -902,7 +922,8 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         # from there Newton converges in one step where Broyden's secant needs two (two more
         # points in the next call, one call fewer).
         if i_fdr.size:
-            far = (np.abs(f[:, i_fdr]) > _REFRESH_M).any(axis=0)
+            far = np.abs(f[:, i_fdr]) > _REFRESH_M
+            far = far[0] | far[1]
             if np.count_nonzero(far):
                 have_jac[act[i_fdr[far]]] = False
         if not (np.count_nonzero(conv | bad | pinned) or stuck_any):  # every row takes a plain step
