@@ -516,26 +516,19 @@ def _sphere_fwd(lat, lon, az, dist):
 
     Returns latitude, longitude and the forward azimuth at the end (rad).
     """
-    d = dist / _MEAN_RADIUS_M
-    (cl, sl), (cd, sd), (ca, sa) = cos_sin(lat), cos_sin(d), cos_sin(az)
-    lat2 = np.arcsin(fast_clip(sl * cd + cl * sd * ca, -1, 1))
-    cl2, sl2 = cos_sin(lat2)
+    (cl, sl), (cd, sd), (ca, sa) = cos_sin(lat), cos_sin(dist / _MEAN_RADIUS_M), cos_sin(az)
+    sl2 = fast_clip(sl * cd + cl * sd * ca, -1, 1)
     lon2 = lon + np.arctan2(sa * sd * cl, cd - sl * sl2)
-    cdl, sdl = cos_sin(lon - lon2)
-    back = np.arctan2(sdl * cl, cl2 * sl - sl2 * cl * cdl)
-    return lat2, lon2, back + np.pi
+    return np.arcsin(sl2), lon2, np.arctan2(sa * cl, cl * ca * cd - sl * sd)
 
 
-def _sphere_dist(lat1, lon1, lat2, lon2):
-    s_lat, s_lon = np.sin((lat2 - lat1) / 2), np.sin((lon2 - lon1) / 2)
-    h = s_lat * s_lat + np.cos(lat1) * np.cos(lat2) * s_lon * s_lon
-    return 2.0 * _MEAN_RADIUS_M * np.arcsin(np.sqrt(fast_clip(h, 0, 1)))
-
-
-def _sphere_bearing(lat1, lon1, lat2, lon2):
-    dl = lon2 - lon1
-    (c1, s1), (c2, s2), (cdl, sdl) = cos_sin(lat1), cos_sin(lat2), cos_sin(dl)
-    return np.arctan2(sdl * c2, c1 * s2 - s1 * c2 * cdl)
+def _sphere_range(lat1, lon1, lat2, lon2, az):
+    """Spherical inverse problem (radians): distance (m), signed positive where the initial bearing
+    is within 90 degrees of ``az`` (the twin of the signed geodesic range)."""
+    (c1, s1), (c2, s2), (cdl, sdl) = cos_sin(lat1), cos_sin(lat2), cos_sin(lon2 - lon1)
+    y, x = sdl * c2, c1 * s2 - s1 * c2 * cdl  # the initial bearing is atan2(y, x)
+    rng = _MEAN_RADIUS_M * np.arctan2(np.sqrt(x * x + y * y), s1 * s2 + c1 * c2 * cdl)
+    return rng, np.copysign(rng, np.cos(np.arctan2(y, x) - az))
 
 
 # A few points go through pyproj's scalar path one by one: its array path costs ~25 us a call in
@@ -634,19 +627,18 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact=None, base=No
     else:
         rng, signed = np.empty(n), np.empty(n)
         if geodesic_range is None:
-            g, sph = slice(0, k), slice(n_exact, None)
+            g, sph, n_geo = slice(0, k), slice(n_exact, None), k
         else:
-            g = geodesic_range
+            g, n_geo = geodesic_range, geodesic_range.size
             sph = np.ones(n, bool)
             sph[g] = False
             sph[k:n_exact] = False
             sph = np.nonzero(sph)[0]
-        rng_g, bearing, back = _geodesic_inv(lat0[g], lon0[g], imp_lat[g], imp_lon[g])
-        rng[g], signed[g] = rng_g, np.copysign(rng_g, np.cos(bearing - az[g]))
+        if n_geo:
+            rng_g, bearing, back = _geodesic_inv(lat0[g], lon0[g], imp_lat[g], imp_lon[g])
+            rng[g], signed[g] = rng_g, np.copysign(rng_g, np.cos(bearing - az[g]))
         if n_exact < n or geodesic_range is not None:
-            rng_s = _sphere_dist(lat0[sph], lon0[sph], imp_lat[sph], imp_lon[sph])
-            bearing_s = _sphere_bearing(lat0[sph], lon0[sph], imp_lat[sph], imp_lon[sph])
-            rng[sph], signed[sph] = rng_s, np.copysign(rng_s, np.cos(bearing_s - az[sph]))
+            rng[sph], signed[sph] = _sphere_range(lat0[sph], lon0[sph], imp_lat[sph], imp_lon[sph], az[sph])
         if base is not None and base.size:
             # First variation of the geodesic length when its end moves by (d lat, d lon): minus the
             # displacement's component along the azimuth back to the start.
