@@ -163,7 +163,7 @@ def ellipsoid_crossing(a, e, pz, qz):
     ae = a * e
     apz, bqz = a * pz, a * np.sqrt(1.0 - e * e) * qz
     # On the arc |r| = a (1 - e cos E) and z = a pz (cos E - e) + b qz sin E, so the ellipsoid
-    # is |r|^2 / A^2 + k z^2 = 1 (k = 1/B^2 - 1/A^2): a few operations per Newton step.
+    # is |r|^2 / A^2 + k z^2 = 1 (k = 1/B^2 - 1/A^2): a few operations per step.
     # Start where the orbit crosses the mean radius (arccos is NaN if it never does) ...
     cos0 = (1.0 - _MEAN_RADIUS_M / a) / e
     sin0 = -np.sqrt(1.0 - cos0 * cos0)

@@ -66,13 +66,21 @@ Model and assumptions
   oblateness in gravity (J2, above). The tool's answers are prefecture-scale
   corridors tens of km wide and times to the minute.
 * **Solver.** Quasi-Newton iterations on the Earth-relative burnout speed and
-  flight-path angle, all trajectories at once: the first Jacobian by finite
-  differences of a cheap spherical twin of the model, then Broyden updates;
-  converged to 5 m in apogee and range. Apogee and range together are solvable
-  for any range up to half the circumference, except where the Earth's rotation
-  makes the requested heading impossible (e.g. a near-vertical lofted shot
-  heading west drifts ~900 km west in 75 minutes, so it cannot land 100 km west);
-  those, and anything that fails to converge, are TrajectoryError.
+  flight-path angle, all trajectories at once, one vectorised model evaluation per
+  iteration. The first Jacobian by finite differences: with a range, of the model
+  itself (the perturbed points' geodesic range taken as the base point's plus its
+  first variation, exact to second order); for minimum energy, of a cheap spherical
+  twin of the model, on whose range the optimality condition (the range's slope in
+  the flight-path angle) is evaluated. Then Broyden updates, except that a
+  given-range row whose first residual exceeded 5 km gets fresh differences at its
+  second point (Newton from there converges in one step, Broyden in two).
+  Converged to 5 m in apogee and range: typically 3 evaluations with a range, 4
+  for minimum energy (the first guess is a spherical, non-rotating ellipse, tens of
+  km off). Apogee and range together are solvable for any range up to half the
+  circumference, except where the Earth's rotation makes the requested heading
+  impossible (e.g. a near-vertical lofted shot heading west drifts ~900 km west in
+  75 minutes, so it cannot land 100 km west); those, and anything that fails to
+  converge, are TrajectoryError.
 
 Output conventions: latitudes in degrees; ``impact_lon``, ``apogee_lon`` and
 ``launch_lon`` in [-180, 180); track longitudes from :meth:`Trajectories.positions_at`
@@ -94,7 +102,8 @@ import pyproj
 
 from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_F
 from .errors import InputError, TrajectoryError
-from .kepler import TWO_PI, Ellipses, cos_sin, ecef_xyz_from_trig, ellipsoid_crossing, fast_clip, lat_alt, orbit_from_state
+from .kepler import (TWO_PI, Ellipses, cos_sin, ecef_xyz_from_trig, ellipsoid_crossing, fast_clip, lat_alt,
+                     orbit_from_state)
 
 __all__ = [
     "BoostModel",
@@ -713,13 +722,14 @@ _SLOPE_STEP_RAD = 1e-4
 _TOL_SLOPE = 200.0  # m of range per rad of flight-path angle: |gamma - optimum| < ~3e-5 rad
 _GAMMA_MIN_RAD, _GAMMA_MAX_RAD = 1e-3, math.pi / 2 - 1e-4
 _REFRESH_M = 5000.0  # residual (m) of a first evaluation above which its next point is differenced too
-# Newton's extra points after the exact base ones (see _newton): speed offsets (in units of
-# its finite-difference step) and flight-path-angle offsets (rad).
+# Newton's extra points after the base ones, by block (see _newton): +dv, +dg (given-range rows'
+# differences); the twin's slope pair, its base point and the slope pair at +dv (minimum energy).
+# Speed offsets in units of the finite-difference step, flight-path-angle offsets in rad.
 _ADD_DV = np.array([1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0])
 _ADD_DG = np.array([0.0, 1e-6, _SLOPE_STEP_RAD, -_SLOPE_STEP_RAD, 0.0, _SLOPE_STEP_RAD, -_SLOPE_STEP_RAD])
+_NONE = np.zeros(0, int)
 # Newton's unknowns (speed m/s, flight-path angle rad) against the Jacobian's units (km/s, rad);
 # their bounds, the largest step (0.8 km/s, 0.15 rad) and the smallest back-off before giving up.
-_NONE = np.zeros(0, int)
 _UNITS, _INV_UNITS = np.array([[1000.0], [1.0]]), np.array([[1e-3], [1.0]])
 _X_MIN, _X_MAX = np.array([[50.0], [_GAMMA_MIN_RAD]]), np.array([[11_000.0], [_GAMMA_MAX_RAD]])
 _INV_STEP_LIMIT = np.array([[1 / 0.8], [1 / 0.15]])
@@ -763,11 +773,13 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     """Burnout (speed, flight-path angle) meeting the apogee and the range (or the minimum-energy condition).
 
     Residuals: apogee error (m) and signed range error (m) or, for minimum energy,
-    d(range)/d(flight-path angle) at fixed speed (m/rad), which is zero where the
-    range is greatest for the speed. Quasi-Newton: the first Jacobian comes from
-    finite differences of the cheap spherical twin of the model, later ones from
-    Broyden updates with the exact residuals (re-seeded whenever the residual
-    grows). Each iteration is one vectorised model call. Returns speed, flight-path
+    d(range)/d(flight-path angle) at fixed speed (m/rad) on the spherical twin,
+    which is zero where the range is greatest for the speed. Quasi-Newton: the first
+    Jacobian comes from finite differences (of the model itself for given-range
+    rows, of the twin for minimum-energy rows), later ones from Broyden updates with
+    the exact residuals (re-seeded whenever the residual grows, and once at the
+    second point of a given-range row whose first residual exceeded _REFRESH_M).
+    Each iteration is one vectorised model call. Returns speed, flight-path
     angle, the converged mask and the model's results at the converged rows (the
     exact evaluation that met the tolerance, with the geodesic range added for
     minimum-energy rows; NaN elsewhere).
@@ -812,7 +824,7 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
         fd = ~have_jac[rows]
         i_fd = np.nonzero(fd)[0] if np.count_nonzero(fd) else _NONE
         if any_me:
-            m = m_rows = me[rows]
+            m = me[rows]
             i_m = np.nonzero(m)[0]
             i_fdr, i_fdm = i_fd[~m[i_fd]], i_fd[m[i_fd]]
         else:
