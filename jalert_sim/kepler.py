@@ -8,7 +8,9 @@ ECEF longitude lon is at ECI angle lon + omega * t.
 
 Every function takes and returns numpy arrays and broadcasts over leading
 axes; vectors have a trailing axis of length 3. No pyproj here: these run in
-the solver's inner loop.
+the solver's inner loop. They are written for few numpy calls (a single
+trajectory's solve is ~all per-call overhead): component-wise rather than with
+np.cross/np.linalg, products rather than powers, no np.where where arithmetic does.
 """
 
 from __future__ import annotations
@@ -22,6 +24,10 @@ from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_B_M, WGS84_F
 _E2 = WGS84_F * (2.0 - WGS84_F)  # first eccentricity squared
 _EP2 = (WGS84_A_M**2 - WGS84_B_M**2) / WGS84_B_M**2  # second eccentricity squared
 TWO_PI = 2.0 * np.pi
+_INV_A2 = 1.0 / WGS84_A_M**2
+#: On the ellipsoid (x^2 + y^2)/a^2 + z^2/b^2 = 1, i.e. |r|^2/a^2 + _K_Z2 z^2 = 1.
+_K_Z2 = 1.0 / WGS84_B_M**2 - 1.0 / WGS84_A_M**2
+_MEAN_RADIUS_M = (2.0 * WGS84_A_M + WGS84_B_M) / 3.0
 
 
 def fast_clip(x, lo, hi):
@@ -36,9 +42,8 @@ def cos_sin(x):
     do not depend on the batch it is solved or sampled in.
     """
     t = np.tan(0.5 * x)
-    t2 = t * t
-    d = 1.0 / (1.0 + t2)
-    return (1.0 - t2) * d, 2.0 * t * d
+    d = 2.0 / (1.0 + t * t)
+    return d - 1.0, t * d
 
 
 def geodetic_to_ecef(lat_rad, lon_rad, alt_m):
@@ -64,30 +69,32 @@ def ecef_xyz_from_trig(cos_lat, sin_lat, cos_lon, sin_lon, alt_m):
 def ecef_to_lat_alt(xyz):
     """Geodetic latitude (rad) and height above the WGS84 ellipsoid (m) of ECEF/ECI points.
 
-    Closed-form Heikkinen (1982) solution, exact to well below a millimetre for
-    any point farther than ~50 km from the Earth's centre. Latitude and height do
-    not depend on the Earth's rotation, so ECI input works as well as ECEF.
+    Latitude and height do not depend on the Earth's rotation, so ECI input works
+    as well as ECEF. See :func:`lat_alt` for the method and its accuracy.
     """
-    x, y, z = xyz[..., 0], xyz[..., 1], xyz[..., 2]
+    x, y = xyz[..., 0], xyz[..., 1]
+    return lat_alt(np.sqrt(x * x + y * y), xyz[..., 2])
+
+
+def lat_alt(p, z):
+    """``ecef_to_lat_alt`` from the distance to the z axis p (m) and z (m).
+
+    One step of Bowring's (1976) method from the parametric latitude of the point
+    itself: for heights from -200 to 45,000 km the height is exact to ~1e-8 m and
+    the latitude to ~1e-10 rad near the surface, ~1e-8 rad (5 cm) at thousands of
+    km (checked against the closed-form Heikkinen solution). Half the numpy calls
+    of a closed form, and no special case on the axis.
+    """
     a, b = WGS84_A_M, WGS84_B_M
-    p = np.sqrt(x * x + y * y)  # np.hypot is ~10x slower and the scale is known
-    z2 = z * z
-    f_ = 54.0 * b * b * z2
-    g = p * p + (1.0 - _E2) * z2 - _E2 * (a * a - b * b)
-    c = _E2 * _E2 * f_ * p * p / (g * g * g)
-    s = np.cbrt(1.0 + c + np.sqrt(c * c + 2.0 * c))
-    k = s + 1.0 + 1.0 / s
-    pp = f_ / (3.0 * k * k * g * g)
-    q = np.sqrt(1.0 + 2.0 * _E2 * _E2 * pp)
-    r0 = -pp * _E2 * p / (1.0 + q) + np.sqrt(
-        np.maximum(0.5 * a * a * (1.0 + 1.0 / q) - pp * (1.0 - _E2) * z2 / (q * (1.0 + q)) - 0.5 * pp * p * p, 0.0)
-    )
-    u = np.sqrt((p - _E2 * r0) ** 2 + z2)
-    v = np.sqrt((p - _E2 * r0) ** 2 + (1.0 - _E2) * z2)
-    z0 = b * b * z / (a * v)
-    alt = u * (1.0 - b * b / (a * v))
-    lat = np.arctan2(z + _EP2 * z0, p)
-    return lat, alt
+    za, pb = z * a, p * b
+    k = 1.0 / np.sqrt(za * za + pb * pb)
+    sin_t, cos_t = za * k, pb * k  # of the parametric latitude tan(t) = a z / (b p)
+    num = z + (_EP2 * b) * (sin_t * sin_t * sin_t)
+    den = p - (_E2 * a) * (cos_t * cos_t * cos_t)
+    k = 1.0 / np.sqrt(num * num + den * den)
+    sin_lat = num * k
+    alt = (p * den + z * num) * k - a * np.sqrt(1.0 - _E2 * (sin_lat * sin_lat))
+    return np.arctan2(num, den), alt
 
 
 def ellipsoid_excess(xyz):
@@ -118,8 +125,94 @@ def omega_cross(xyz):
     return out
 
 
-def _unit(v):
-    return v / np.linalg.norm(v, axis=-1, keepdims=True)
+def orbit_from_state(rx, ry, rz, vx, vy, vz, t):
+    """Kepler orbits through ECI positions r (m) and velocities v (m/s), six 1-D arrays, at times t (s).
+
+    Returns a dict of arrays: ``a`` (m), ``e``, ``n`` (rad/s), ``tau`` (perigee passage, s),
+    ``e_burnout`` (eccentric anomaly at t), ``state`` (the six inputs) and ``basis`` = (pa, pb, qa, qb)
+    with p_hat = pa r + pb v (toward perigee) and q_hat = qa r + qb v (90 degrees ahead in the
+    plane): the orbit in terms of the state itself, so callers needing only a few components of
+    p_hat and q_hat (the solver) do not build (n, 3) arrays. Unbound orbits are NaN.
+    """
+    r2 = rx * rx + ry * ry + rz * rz
+    v2 = vx * vx + vy * vy + vz * vz
+    rv = rx * vx + ry * vy + rz * vz
+    rn = np.sqrt(r2)
+    mu_r = GM_M3_S2 / rn
+    energy = 0.5 * v2 - mu_r
+    a = np.where(energy < 0, -0.5 * GM_M3_S2 / energy, np.nan)
+    # Eccentricity vector c1 r - c2 v = ((v^2 - mu/r) r - (r.v) v) / mu: toward perigee, of length e.
+    c1, c2 = (v2 - mu_r) * (1.0 / GM_M3_S2), rv * (1.0 / GM_M3_S2)
+    e = np.sqrt(c1 * (c1 * r2 - 2.0 * c2 * rv) + c2 * c2 * v2)
+    inv_e = 1.0 / e
+    # q_hat = h_hat x p_hat = ((r.p_hat) v - (v.p_hat) r) / |h|, |h|^2 = r^2 v^2 - (r.v)^2.
+    k = inv_e / np.sqrt(r2 * v2 - rv * rv)
+    basis = (c1 * inv_e, -c2 * inv_e, (c2 * v2 - c1 * rv) * k, (c1 * r2 - c2 * rv) * k)
+    # e sin E = r.v / sqrt(mu a) and e cos E = 1 - r/a at t; n = sqrt(mu a) / a^2.
+    sqrt_mu_a = np.sqrt(GM_M3_S2 * a)
+    e_sin = rv / sqrt_mu_a
+    e_b = np.arctan2(e_sin, 1.0 - rn / a)
+    n = sqrt_mu_a / (a * a)
+    return {"a": a, "e": e, "n": n, "tau": t - (e_b - e_sin) / n, "e_burnout": e_b,
+            "state": (rx, ry, rz, vx, vy, vz), "basis": basis}
+
+
+def ellipsoid_crossing(a, e, pz, qz):
+    """Eccentric anomaly in (pi, 2 pi) where the descending arcs of orbits (semi-major axis a in m,
+    eccentricity e, z components pz and qz of p_hat and q_hat) meet the WGS84 ellipsoid (NaN if never)."""
+    ae = a * e
+    apz, bqz = a * pz, a * np.sqrt(1.0 - e * e) * qz
+    # On the arc |r| = a (1 - e cos E) and z = a pz (cos E - e) + b qz sin E, so the ellipsoid
+    # is |r|^2 / A^2 + k z^2 = 1 (k = 1/B^2 - 1/A^2): a few operations per step.
+    # Start where the orbit crosses the mean radius (arccos is NaN if it never does) ...
+    cos0 = (1.0 - _MEAN_RADIUS_M / a) / e
+    sin0 = -np.sqrt(1.0 - cos0 * cos0)
+    # ... then restart from the ellipsoid's radius at that point's geocentric latitude: metres off.
+    sin_lat = (apz * (cos0 - e) + bqz * sin0) * (1.0 / _MEAN_RADIUS_M)
+    radius = WGS84_A_M * WGS84_B_M / np.sqrt(WGS84_B_M**2 + (WGS84_A_M**2 - WGS84_B_M**2) * sin_lat * sin_lat)
+    refined = np.arccos((1.0 - radius / a) / e)
+    ecc = TWO_PI - np.where(np.isnan(refined), np.arccos(cos0), refined)
+    # Halley steps: the next error is ~K step**3 (K up to ~1e5 for grazing arcs, ~1 usually), so
+    # one step from the metres-off start (~1e-6 rad) leaves ~1e-15 rad. A row stops once its step
+    # is below 1e-5 rad (its value must not depend on the other rows of a batch).
+    done = None
+    for _ in range(10):
+        cos_e, sin_e = cos_sin(ecc)
+        r = a - ae * cos_e
+        z = apz * (cos_e - e) + bqz * sin_e
+        dr, dz = ae * sin_e, bqz * cos_e - apz * sin_e  # d/dE; the second derivatives are ae cos E, -(z + apz e)
+        f = (r * r) * _INV_A2 + _K_Z2 * (z * z) - 1.0
+        df = 2.0 * (r * dr * _INV_A2 + _K_Z2 * z * dz)
+        ddf = 2.0 * ((dr * dr + r * ae * cos_e) * _INV_A2 + _K_Z2 * (dz * dz - z * (z + apz * e)))
+        step = f / (df - 0.5 * f * ddf / df)
+        if done is None:
+            done = ~(np.abs(step) > 1e-5)
+        else:
+            step = np.where(done, 0.0, step)
+            done |= ~(np.abs(step) > 1e-5)
+        ecc = fast_clip(ecc - step, np.pi, TWO_PI)
+        if np.count_nonzero(done) == done.size:
+            break
+    return ecc
+
+
+def longitude(ecc_anomaly, along_p, along_q, x, y, t, sign, start):
+    """ECEF longitude (rad), continuous along each arc, of points at eccentric anomaly E, in-plane
+    coordinates (along p_hat, along q_hat), ECI x, y and time t, given their orbit's
+    ``Ellipses.longitude_reference`` (sign, start; broadcast like the points).
+
+    The ECI angle atan2(y, x) of a point moving in a fixed plane is
+    node + atan2(cos i sin u, cos u) with u the argument of latitude; that stays
+    within 90 degrees of node + sign(cos i) u, which picks the branch. Subtracting
+    omega * t gives the Earth-fixed longitude. Adding whole turns to ``start`` adds
+    them to the result.
+    """
+    # True anomaly on E's branch of [0, 2 pi) (E and the true anomaly are always in the same half-turn).
+    true_anomaly = np.arctan2(along_q, along_p)
+    true_anomaly = true_anomaly + TWO_PI * np.round((ecc_anomaly - true_anomaly) * (1.0 / TWO_PI))
+    eci = np.arctan2(y, x)  # = node + atan2(cos i sin u, cos u) up to whole turns
+    turns = np.round((start + sign * true_anomaly - eci) * (1.0 / TWO_PI))
+    return eci + TWO_PI * turns - OMEGA_EARTH_RAD_S * t
 
 
 @dataclass(frozen=True)
@@ -147,32 +240,19 @@ class Ellipses:
 
     @classmethod
     def from_components(cls, rx, ry, rz, vx, vy, vz, t):
-        """``from_state`` with the position and velocity given as six 1-D arrays (n,).
+        """``from_state`` with the position and velocity given as six 1-D arrays (n,)."""
+        return cls.from_orbit(orbit_from_state(rx, ry, rz, vx, vy, vz, t))
 
-        Written out component by component: np.cross and friends cost more than
-        the arithmetic for the small arrays of a single trajectory.
-        """
-        rn = np.sqrt(rx * rx + ry * ry + rz * rz)
-        hx, hy, hz = ry * vz - rz * vy, rz * vx - rx * vz, rx * vy - ry * vx
-        hn = np.sqrt(hx * hx + hy * hy + hz * hz)
-        rv = rx * vx + ry * vy + rz * vz
-        energy = 0.5 * (vx * vx + vy * vy + vz * vz) - GM_M3_S2 / rn
-        with np.errstate(invalid="ignore", divide="ignore"):
-            a = np.where(energy < 0, -GM_M3_S2 / (2.0 * energy), np.nan)
-            ex = (vy * hz - vz * hy) / GM_M3_S2 - rx / rn
-            ey = (vz * hx - vx * hz) / GM_M3_S2 - ry / rn
-            ez = (vx * hy - vy * hx) / GM_M3_S2 - rz / rn
-            e = np.sqrt(ex * ex + ey * ey + ez * ez)
-            px, py, pz = ex / e, ey / e, ez / e
-            wx, wy, wz = hx / hn, hy / hn, hz / hn
-            p_hat = np.empty(np.shape(rx) + (3,))
-            q_hat = np.empty(np.shape(rx) + (3,))
-            p_hat[:, 0], p_hat[:, 1], p_hat[:, 2] = px, py, pz
-            q_hat[:, 0], q_hat[:, 1], q_hat[:, 2] = wy * pz - wz * py, wz * px - wx * pz, wx * py - wy * px
-            n = np.sqrt(GM_M3_S2 / (a * a * a))
-            e_b = np.arctan2(rv / (e * np.sqrt(GM_M3_S2 * a)), (1.0 - rn / a) / e)
-            tau = t - (e_b - e * np.sin(e_b)) / n
-        return cls(p_hat, q_hat, a, e, n, tau, e_b)
+    @classmethod
+    def from_orbit(cls, orbit):
+        """The ellipses of an :func:`orbit_from_state` result (p_hat and q_hat built from its basis)."""
+        rx, ry, rz, vx, vy, vz = orbit["state"]
+        pa, pb, qa, qb = orbit["basis"]
+        p_hat = np.empty(np.shape(rx) + (3,))
+        q_hat = np.empty(np.shape(rx) + (3,))
+        p_hat[:, 0], p_hat[:, 1], p_hat[:, 2] = pa * rx + pb * vx, pa * ry + pb * vy, pa * rz + pb * vz
+        q_hat[:, 0], q_hat[:, 1], q_hat[:, 2] = qa * rx + qb * vx, qa * ry + qb * vy, qa * rz + qb * vz
+        return cls(p_hat, q_hat, orbit["a"], orbit["e"], orbit["n"], orbit["tau"], orbit["e_burnout"])
 
     def position(self, ecc_anomaly):
         """ECI position (m) at eccentric anomaly E; E broadcasts against the orbit axis as (n, ...)."""
@@ -206,80 +286,66 @@ class Ellipses:
         1e-6 rad (the next error is of order step**3). Each step costs a sine and
         a cosine per point, the bulk of sampling a track.
         """
-        x = self.n[:, None] * (t - self.tau[:, None])
-        mean = x - TWO_PI * np.floor(x / TWO_PI)
-        e = self.e[:, None]
-        m = np.where(mean > np.pi, mean - TWO_PI, mean)  # in [-pi, pi] for the starter
-        alpha = (1.0 - e) / (4.0 * e + 0.5)
-        beta = 0.5 * m / (4.0 * e + 0.5)
+        return self._anomaly_trig(t)[0]
+
+    def _anomaly_trig(self, t):
+        """``anomaly_at`` and the cosine and sine of the result: those of the last Halley step's
+        start, carried over the step to first order (the step is below 1e-6 rad, ~1e-8 usually,
+        so the error is below ~5e-13), one tan fewer per point than computing them afresh."""
+        n, e = self.n[:, None], self.e[:, None]
+        x = n * (t - self.tau[:, None])
+        # Mean anomaly in [-pi, pi) for the starter (E in [-pi, pi) too; shifted to [0, 2 pi) at the end).
+        m = x - TWO_PI * np.floor(x * (1.0 / TWO_PI) + 0.5)
+        k = 1.0 / (4.0 * e + 0.5)
+        alpha = (1.0 - e) * k
+        beta = (0.5 * k) * m
         z = np.cbrt(beta + np.copysign(np.sqrt(beta * beta + alpha * alpha * alpha), beta))
         s = z - alpha / z
         s2 = s * s  # (no ** here: np.power is ~50x slower than a product on this numpy)
-        s = s - 0.078 * s * s2 * s2 / (1.0 + e)
-        ecc = mean + e * (3.0 * s - 4.0 * s * s * s)
+        s = s - (0.078 / (1.0 + e)) * s * s2 * s2
+        ecc = m + e * s * (3.0 - 4.0 * s * s)
         # A point stops moving once its step is small, so it gets the same value whatever the
         # other points (of other trajectories in a batch) need.
-        done = np.zeros(np.shape(ecc), bool)
+        done = None
         for _ in range(12):
             cos_e, sin_e = cos_sin(ecc)
-            e_sin, e_cos = e * sin_e, e * cos_e
-            f = ecc - e_sin - mean
-            slope = 1.0 - e_cos
-            step = np.where(done, 0.0, f / (slope - 0.5 * f * e_sin / slope))
+            e_sin = e * sin_e
+            f = ecc - e_sin - m
+            slope = 1.0 - e * cos_e
+            step = f / (slope - 0.5 * f * e_sin / slope)
+            if done is None:
+                done = ~(np.abs(step) > 1e-6)
+            else:
+                step = np.where(done, 0.0, step)
+                done |= ~(np.abs(step) > 1e-6)
             ecc = ecc - step
-            done |= ~(np.abs(step) > 1e-6)
-            if done.all():
+            if np.count_nonzero(done) == done.size:
                 break
-        return ecc
+        return ecc + TWO_PI * (ecc < 0.0), cos_e + step * sin_e, sin_e - step * cos_e
 
     def ellipsoid_crossing(self):
         """Eccentric anomaly in (pi, 2 pi) where the descending arc meets the WGS84 ellipsoid (NaN if never)."""
-        mean_radius = (2.0 * WGS84_A_M + WGS84_B_M) / 3.0
-        a, e = self.a, self.e
-        b = a * np.sqrt(1.0 - e * e)
-        p, q = self.p_hat, self.q_hat
-        with np.errstate(invalid="ignore"):
-            # Where the orbit crosses the mean radius (arccos is NaN if it never does) ...
-            ecc = TWO_PI - np.arccos((1.0 - mean_radius / a) / e)
-            # ... then restart from the ellipsoid's radius at that point's geocentric latitude: metres off.
-            cos_e, sin_e = cos_sin(ecc)
-            sin_lat = (a * (cos_e - e) * p[:, 2] + b * sin_e * q[:, 2]) / mean_radius
-            radius = WGS84_A_M * WGS84_B_M / np.sqrt(WGS84_B_M**2 + (WGS84_A_M**2 - WGS84_B_M**2) * sin_lat**2)
-            refined = TWO_PI - np.arccos((1.0 - radius / a) / e)
-            ecc = np.where(np.isnan(refined), ecc, refined)
-            # Newton on the ellipsoid equation; in-plane coefficients make it a few scalar ops per step.
-            px, py, pz, qx, qy, qz = p[:, 0], p[:, 1], p[:, 2], q[:, 0], q[:, 1], q[:, 2]
-            inv_a2, inv_b2 = 1.0 / WGS84_A_M**2, 1.0 / WGS84_B_M**2
-            pp = ((px * px + py * py) * inv_a2 + pz * pz * inv_b2) * a * a
-            qq = ((qx * qx + qy * qy) * inv_a2 + qz * qz * inv_b2) * b * b
-            pq = ((px * qx + py * qy) * inv_a2 + pz * qz * inv_b2) * a * b
-            # Newton's next error is ~step**2 (rad): below 1e-7 the root is found to ~1e-14 rad, and
-            # that row stops moving (its value must not depend on the other rows of a batch).
-            done = np.zeros(np.shape(ecc), bool)
-            for _ in range(10):
-                cos_e, sin_e = cos_sin(ecc)
-                c = cos_e - e
-                f = pp * c * c + qq * sin_e * sin_e + 2.0 * pq * c * sin_e - 1.0
-                df = 2.0 * (qq * sin_e * cos_e - pp * c * sin_e + pq * (c * cos_e - sin_e * sin_e))
-                step = np.where(done, 0.0, f / df)
-                ecc = fast_clip(ecc - step, np.pi, TWO_PI)
-                done |= ~(np.abs(step) > 1e-7)
-                if done.all():
-                    break
-        return ecc
+        return ellipsoid_crossing(self.a, self.e, self.p_hat[:, 2], self.q_hat[:, 2])
 
-    def ground_longitude(self, ecc_anomaly, t, position=None):
+    def ground_longitude(self, ecc_anomaly, t, position=None, reference=None):
         """ECEF longitude (rad) at anomaly E and time t, continuous along each arc (not wrapped).
 
         ``position``: the ECI position at E if already computed (saves a sine and a cosine).
-        The ECI angle atan2(y, x) of a point moving in a fixed plane is
-        node + atan2(cos i sin u, cos u) with u the argument of latitude; that
-        stays within 90 degrees of node + sign(cos i) u, which picks the branch.
-        Subtracting omega * t gives the Earth-fixed longitude.
+        ``reference``: :meth:`longitude_reference` if already computed.
         """
-        extra = (slice(None),) + (None,) * (np.ndim(ecc_anomaly) - 1)
         r = self.position(ecc_anomaly) if position is None else position
-        # Written out component by component: np.cross costs ~40 us a call on small arrays.
+        extra = (slice(None),) + (None,) * (np.ndim(ecc_anomaly) - 1)
+        # In-plane coordinates of r: a (cos E - e) along p_hat, b sin E along q_hat.
+        rx, ry, rz = r[..., 0], r[..., 1], r[..., 2]
+        p, q = self.p_hat[extra], self.q_hat[extra]
+        along_p = rx * p[..., 0] + ry * p[..., 1] + rz * p[..., 2]
+        along_q = rx * q[..., 0] + ry * q[..., 1] + rz * q[..., 2]
+        sign, start = self.longitude_reference() if reference is None else reference
+        return longitude(ecc_anomaly, along_p, along_q, rx, ry, t, sign[extra], start[extra])
+
+    def longitude_reference(self):
+        """Per orbit: the sign of cos(inclination) and node angle + sign * (argument of perigee), the
+        reference :func:`longitude` picks the branch of the ECI angle with."""
         p, q = self.p_hat, self.q_hat
         px, py, pz, qx, qy, qz = p[:, 0], p[:, 1], p[:, 2], q[:, 0], q[:, 1], q[:, 2]
         wx, wy, cos_i = py * qz - pz * qy, pz * qx - px * qz, px * qy - py * qx  # orbit normal w = p x q
@@ -288,17 +354,28 @@ class Ellipses:
         polar = norm > 1e-12
         safe = np.where(polar, norm, 1.0)
         nx, ny = np.where(polar, -wy / safe, 1.0), np.where(polar, wx / safe, 0.0)
-        node_lon = np.arctan2(ny, nx)
         sign = np.where(cos_i < 0, -1.0, 1.0)
         p_in_plane = px * (-cos_i * ny) + py * (cos_i * nx) + pz * (wx * ny - wy * nx)
-        u_perigee = np.arctan2(p_in_plane, px * nx + py * ny)
-        # True anomaly: the angle of r in the (p_hat, q_hat) plane, on E's branch of [0, 2 pi)
-        # (E and the true anomaly are always in the same half-turn).
-        rx, ry, rz = r[..., 0], r[..., 1], r[..., 2]
-        true_anomaly = np.arctan2(rx * qx[extra] + ry * qy[extra] + rz * qz[extra],
-                                  rx * px[extra] + ry * py[extra] + rz * pz[extra])
-        true_anomaly = true_anomaly + TWO_PI * np.round((ecc_anomaly - true_anomaly) / TWO_PI)
-        u = u_perigee[extra] + true_anomaly
-        raw = np.arctan2(ry, rx) - node_lon[extra]  # = atan2(cos i sin u, cos u) up to whole turns
-        raw = raw + TWO_PI * np.round((sign[extra] * u - raw) / TWO_PI)
-        return node_lon[extra] + raw - OMEGA_EARTH_RAD_S * t
+        return sign, np.arctan2(ny, nx) + sign * np.arctan2(p_in_plane, px * nx + py * ny)
+
+    def geodetic_at(self, ecc_anomaly, t, reference=None, trig=None):
+        """Geodetic latitude (rad), ECEF longitude (rad, as ``ground_longitude``) and ellipsoidal
+        height (m) at anomalies E and times t (both (n, m)): what sampling a track needs, in one pass
+        over contiguous arrays. ``reference``: as for ``ground_longitude``; ``trig``: cos E, sin E
+        if at hand."""
+        a, e = self.a[:, None], self.e[:, None]
+        cos_e, sin_e = cos_sin(ecc_anomaly) if trig is None else trig
+        along_p = a * (cos_e - e)
+        along_q = (a * np.sqrt(1.0 - e * e)) * sin_e
+        p, q = self.p_hat, self.q_hat
+        x = along_p * p[:, 0:1] + along_q * q[:, 0:1]
+        y = along_p * p[:, 1:2] + along_q * q[:, 1:2]
+        z = along_p * p[:, 2:3] + along_q * q[:, 2:3]
+        lat, alt = lat_alt(np.sqrt(x * x + y * y), z)
+        sign, start = self.longitude_reference() if reference is None else reference
+        return lat, longitude(ecc_anomaly, along_p, along_q, x, y, t, sign[:, None], start[:, None]), alt
+
+    def geodetic_at_times(self, t, reference=None):
+        """``geodetic_at`` at times t (n, m): Kepler's equation solved on the way."""
+        ecc, cos_e, sin_e = self._anomaly_trig(t)
+        return self.geodetic_at(ecc, t, reference, (cos_e, sin_e))

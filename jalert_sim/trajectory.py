@@ -66,13 +66,21 @@ Model and assumptions
   oblateness in gravity (J2, above). The tool's answers are prefecture-scale
   corridors tens of km wide and times to the minute.
 * **Solver.** Quasi-Newton iterations on the Earth-relative burnout speed and
-  flight-path angle, all trajectories at once: the first Jacobian by finite
-  differences of a cheap spherical twin of the model, then Broyden updates;
-  converged to 5 m in apogee and range. Apogee and range together are solvable
-  for any range up to half the circumference, except where the Earth's rotation
-  makes the requested heading impossible (e.g. a near-vertical lofted shot
-  heading west drifts ~900 km west in 75 minutes, so it cannot land 100 km west);
-  those, and anything that fails to converge, are TrajectoryError.
+  flight-path angle, all trajectories at once, one vectorised model evaluation per
+  iteration. The first Jacobian by finite differences: with a range, of the model
+  itself (the perturbed points' geodesic range taken as the base point's plus its
+  first variation, exact to second order); for minimum energy, of a cheap spherical
+  twin of the model, on whose range the optimality condition (the range's slope in
+  the flight-path angle) is evaluated. Then Broyden updates, except that a
+  given-range row whose first residual exceeded 5 km gets fresh differences at its
+  second point (Newton from there converges in one step, Broyden in two).
+  Converged to 5 m in apogee and range: typically 3 evaluations with a range, 4
+  for minimum energy (the first guess is a spherical, non-rotating ellipse, tens of
+  km off). Apogee and range together are solvable for any range up to half the
+  circumference, except where the Earth's rotation makes the requested heading
+  impossible (e.g. a near-vertical lofted shot heading west drifts ~900 km west in
+  75 minutes, so it cannot land 100 km west); those, and anything that fails to
+  converge, are TrajectoryError.
 
 Output conventions: latitudes in degrees; ``impact_lon``, ``apogee_lon`` and
 ``launch_lon`` in [-180, 180); track longitudes from :meth:`Trajectories.positions_at`
@@ -87,13 +95,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, fields, replace
+from itertools import accumulate
 
 import numpy as np
 import pyproj
 
-from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_F
+from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_F
 from .errors import InputError, TrajectoryError
-from .kepler import Ellipses, cos_sin, ecef_to_lat_alt, ecef_xyz_from_trig, fast_clip, omega_cross, rotate_z
+from .kepler import (TWO_PI, Ellipses, cos_sin, ecef_xyz_from_trig, ellipsoid_crossing, fast_clip, lat_alt,
+                     orbit_from_state)
 
 __all__ = [
     "BoostModel",
@@ -197,7 +207,10 @@ class Trajectories:
     # Internal state for positions_at: boost arc and the free-flight ellipses.
     _burnout_downrange_m: np.ndarray = field(repr=False)
     _arc_power: np.ndarray = field(repr=False)
-    _lon_offset_rad: np.ndarray = field(repr=False)
+    # Per row, the reference that picks the branch of the free flight's longitude (kepler.longitude),
+    # shifted by whole turns so that it continues the boost track's unwrapped longitude.
+    _lon_sign: np.ndarray = field(repr=False)
+    _lon_start_rad: np.ndarray = field(repr=False)
     _ellipses: Ellipses = field(repr=False)
     _impact_anomaly: np.ndarray = field(repr=False)
 
@@ -230,38 +243,56 @@ class Trajectories:
             t = np.broadcast_to(t, (n, t.shape[0]))
         if t.ndim != 2 or t.shape[0] != n:
             raise InputError("t_s", f"must have shape (m,) or ({n}, m) (got {np.shape(t_s)})")
-        lat = np.full(t.shape, np.nan)
-        lon = np.full(t.shape, np.nan)
-        alt = np.full(t.shape, np.nan)
         tb = self.burnout_time_s[:, None]
         with np.errstate(invalid="ignore"):
             boost = (t >= 0) & (t < tb)
             free = (t >= tb) & (t <= self.flight_time_s[:, None])
-        if boost.any():
-            rows, cols = np.nonzero(boost)
-            u = (t[rows, cols] / self.burnout_time_s[rows]) ** self._arc_power[rows]
-            top = self.burnout_altitude_km[rows] * 1000.0
-            downrange = u * u * self._burnout_downrange_m[rows]
-            height = 2.0 * u * (1.0 - u) * BOOST_CONTROL_FRACTION * top + u * u * top
-            lon0 = self.launch_lon[rows]
-            blon, blat, _ = _GEOD.fwd(lon0, self.launch_lat[rows], self.azimuth_deg[rows], downrange)
-            lat[rows, cols] = blat
-            lon[rows, cols] = lon0 + _wrap180(blon - lon0)
-            alt[rows, cols] = height / 1000.0
-        if free.any():
-            rows = np.nonzero(free.any(axis=1))[0]
-            tt = np.where(free[rows], t[rows], self.burnout_time_s[rows, None])
+        if n == 1:
+            # One trajectory (a track): its boost and free-flight times usually form two runs of
+            # columns, computed on slices without masks (same values per point as the general way).
+            b_cols, f_cols = np.nonzero(boost[0])[0], np.nonzero(free[0])[0]
+            if all(c.size == 0 or c[-1] - c[0] + 1 == c.size for c in (b_cols, f_cols)):
+                lat, lon, alt = np.full(t.shape, np.nan), np.full(t.shape, np.nan), np.full(t.shape, np.nan)
+                if f_cols.size:
+                    c = slice(f_cols[0], f_cols[-1] + 1)
+                    flat, flon, falt = self._ellipses.geodetic_at_times(t[:, c], (self._lon_sign, self._lon_start_rad))
+                    lat[:, c], lon[:, c], alt[:, c] = flat * _DEG, flon * _DEG, np.maximum(falt, 0.0) / 1000.0
+                if b_cols.size:
+                    c = slice(b_cols[0], b_cols[-1] + 1)
+                    lat[0, c], lon[0, c], alt[0, c] = self._boost_track(np.zeros(b_cols.size, int), t[0, c])
+                return lat, lon, alt
+        rows = np.nonzero(free.any(axis=1))[0]
+        every = rows.size == n > 0
+        if rows.size:
+            # Free flight over whole rows (times outside it replaced by the burnout time), then masked.
+            tt = np.where(free, t, tb) if every else np.where(free[rows], t[rows], tb[rows])
             ell = self._ellipses
-            sub = ell if rows.size == n else Ellipses(*(getattr(ell, f.name)[rows] for f in fields(ell)))
-            ecc = sub.anomaly_at(tt)
-            r = sub.position(ecc)
-            flat, falt = ecef_to_lat_alt(r)
-            flon = sub.ground_longitude(ecc, tt, r) + self._lon_offset_rad[rows, None]
-            mask = free[rows]
-            lat[rows] = np.where(mask, np.degrees(flat), lat[rows])
-            lon[rows] = np.where(mask, np.degrees(flon), lon[rows])
-            alt[rows] = np.where(mask, np.maximum(falt, 0.0) / 1000.0, alt[rows])
+            sub = ell if every else Ellipses(*(getattr(ell, f.name)[rows] for f in fields(ell)))
+            flat, flon, falt = sub.geodetic_at_times(tt, (self._lon_sign[rows], self._lon_start_rad[rows]))
+            mask = free if every else free[rows]
+            flat, flon, falt = np.where(mask, flat * _DEG, np.nan), np.where(mask, flon * _DEG, np.nan), \
+                np.where(mask, np.maximum(falt, 0.0) / 1000.0, np.nan)
+        if every:
+            lat, lon, alt = flat, flon, falt
+        else:
+            lat, lon, alt = np.full(t.shape, np.nan), np.full(t.shape, np.nan), np.full(t.shape, np.nan)
+            if rows.size:
+                lat[rows], lon[rows], alt[rows] = flat, flon, falt
+        if boost.any():
+            r, c = np.nonzero(boost)
+            lat[r, c], lon[r, c], alt[r, c] = self._boost_track(r, t[r, c])
         return lat, lon, alt
+
+    def _boost_track(self, r, t):
+        """Latitude, unwrapped longitude (deg) and height (km) of rows ``r`` at boost times ``t`` (1-D):
+        the Bezier curve of the module docstring, downrange along the WGS84 geodesic."""
+        u = (t / self.burnout_time_s[r]) ** self._arc_power[r]
+        uu = u * u
+        top = self.burnout_altitude_km[r]
+        lon0 = self.launch_lon[r]
+        blon, blat, _ = _GEOD.fwd(lon0, self.launch_lat[r], self.azimuth_deg[r], uu * self._burnout_downrange_m[r])
+        # Bezier height: 2 u (1 - u) k top + u^2 top (km).
+        return blat, lon0 + _wrap180(blon - lon0), (2.0 * BOOST_CONTROL_FRACTION) * top * (u - uu) + uu * top
 
     def sample(self, step_s: float = 1.0):
         """(t_s, lat, lon, alt_km), each (n, m): t = 0, step, 2 step, ... then the exact impact time, NaN-padded."""
@@ -269,14 +300,19 @@ class Trajectories:
         if not (math.isfinite(step) and step > 0):
             raise InputError("step_s", f"must be a positive number of seconds (got {step_s!r})")
         n = len(self)
-        flight = np.where(self.ok, self.flight_time_s, np.nan)
-        longest = self.flight_time_s[self.ok].max() if self.ok.any() else 0.0
-        grid = np.arange(0.0, longest + step, step)
-        counts = np.where(self.ok, np.searchsorted(grid, np.where(self.ok, flight, 0.0), side="left"), 0)
-        m = int(counts.max(initial=0)) + 1 if n else 1
-        cols = np.arange(m)[None, :]
-        t = np.where(cols < counts[:, None], grid[np.minimum(cols, len(grid) - 1)], np.nan)
-        t = np.where((cols == counts[:, None]) & self.ok[:, None], flight[:, None], t)
+        ok = self.ok
+        flight = np.where(ok, self.flight_time_s, 0.0)
+        # Grid times i * step (what np.arange gives) strictly before the impact: ceil(flight / step)
+        # of them, corrected for the rounding of the division.
+        count = np.ceil(flight / step)
+        count -= (count - 1.0) * step >= flight
+        count += count * step < flight
+        count = count.astype(int)
+        m = int(count.max(initial=0)) + 1 if n else 1
+        cols = np.arange(m)
+        t = np.where(cols < count[:, None], cols * step, np.nan)
+        rows = np.nonzero(ok)[0]
+        t[rows, count[rows]] = self.flight_time_s[rows]
         lat, lon, alt = self.positions_at(t)
         return t, lat, lon, alt
 
@@ -339,15 +375,16 @@ def _as_arrays(args, errors):
             raise InputError(name, f"must be a number or a 1-D array (got shape {arr.shape})")
         arrays.append(arr)
         notes.append(note)
-    try:
-        shape = np.broadcast_shapes(*(a.shape for a in arrays))
-    except ValueError:
+    # Broadcast to (n,) (what np.broadcast_shapes/broadcast_to do, with fewer calls: a single
+    # trajectory's solve is all per-call overhead).
+    lengths = {a.shape[0] for a in arrays if a.ndim == 1}
+    if len(lengths - {1}) > 1:
         raise InputError("lat_deg", "the inputs must be scalars or 1-D arrays of one common length "
-                         f"(got lengths {[a.shape for a in arrays]})") from None
-    n = shape[0] if shape else 1
-    arrays = [np.broadcast_to(a, (n,)).astype(float) for a in arrays]
+                         f"(got lengths {[a.shape for a in arrays]})")
+    n = max(lengths - {1}, default=1)
+    arrays = [a.astype(float) if a.shape == (n,) else np.full(n, a.reshape(-1)[0] if a.size else np.nan) for a in arrays]
     notes = [None if k is None else np.broadcast_to(k, (n,)) for k in notes]
-    return arrays, notes, len(shape) == 0
+    return arrays, notes, not lengths
 
 
 def _to_float(v):
@@ -366,7 +403,18 @@ def _is_number(v):
 
 
 def _check(lat, lon, az, apogee, rng, notes, boost):
-    """Per element: (parameter, message) of the first problem, or (None, None)."""
+    """Per element: (parameter, message) of the first problem, or (None, None); (None, None) for the
+    whole batch when every element is valid (the usual case, tested first in few calls)."""
+    rng_note = notes[4]
+    range_ok = (rng > 0) & (rng <= MAX_RANGE_KM)
+    no_range = np.isnan(rng)
+    valid = ((np.abs(lat) <= 90.0) & np.isfinite(lon) & np.isfinite(az) & (apogee > 0) & (apogee <= MAX_APOGEE_KM)
+             & (range_ok | (no_range & (True if rng_note is None else ~rng_note)))
+             & ~(no_range & (apogee > MIN_ENERGY_MAX_APOGEE_KM)))
+    if boost.burnout_altitude_km is not None:
+        valid &= apogee > boost.burnout_altitude_km
+    if valid.all():
+        return None, None
     n = len(lat)
     param = np.full(n, None, dtype=object)
     message = np.full(n, None, dtype=object)
@@ -413,7 +461,9 @@ def validate(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km=None, *, boost: 
     """
     arrays, notes, _ = _as_arrays((lat_deg, lon_deg, azimuth_deg, apogee_km, range_km), "mask")
     param, message = _check(*arrays, notes, boost)
-    out = np.full(len(param), None, dtype=object)
+    out = np.full(len(arrays[0]), None, dtype=object)
+    if param is None:
+        return out
     bad = param != None  # noqa: E711
     out[bad] = [f"{p}: {m}" for p, m in zip(param[bad], message[bad])]
     return out
@@ -427,6 +477,9 @@ def _raise_first(param, message, scalar, error_type=InputError):
 
 # --------------------------------------------------------------------------- the model
 
+_DEG = 180.0 / math.pi  # the factors np.degrees and np.radians use
+_RAD = math.pi / 180.0
+
 
 def _default_burn_time(speed):
     """Default burn time (s) for an Earth-relative burnout speed (m/s): one fast stage, then slow ones."""
@@ -436,164 +489,229 @@ def _default_burn_time(speed):
 
 
 def _boost(speed, gamma, apogee_m, boost):
-    """Burn time (s), burnout downrange and height (m), and the boost's time exponent.
+    """Burn time (s), burnout downrange and height (m), and cos and sin of gamma.
 
     The boost path in the (downrange, height) plane is a quadratic Bezier curve
     from the pad, leaving it vertically (control point straight above the pad at
     BOOST_CONTROL_FRACTION of the burnout height) and arriving at burnout with the
-    free flight's flight-path angle gamma.
+    free flight's flight-path angle gamma. Its time exponent is :func:`_arc_power`.
     """
     if boost.burn_time_s is None:
         burn = _default_burn_time(speed)
     else:
         burn = np.full_like(speed, float(boost.burn_time_s))
-    k = BOOST_CONTROL_FRACTION
     cos_g, sin_g = cos_sin(gamma)
-    elevation = np.arctan2(sin_g, (1.0 - k) * cos_g)  # of the chord pad -> burnout
-    cos_el, sin_e = cos_sin(elevation)
+    # The chord pad -> burnout rises at el, tan(el) = sin(gamma) / ((1 - k) cos(gamma)).
+    horizontal = (1.0 - BOOST_CONTROL_FRACTION) * cos_g
+    sin_el = sin_g / np.sqrt(sin_g * sin_g + horizontal * horizontal)
     if boost.burnout_altitude_km is None:
-        chord = np.minimum(BOOST_PATH_FRACTION * speed * burn, BOOST_MAX_APOGEE_FRACTION * apogee_m / sin_e)
-        height = chord * sin_e
+        # chord = min(BOOST_PATH_FRACTION v T, BOOST_MAX_APOGEE_FRACTION apogee / sin(el)); height = chord sin(el)
+        height = np.minimum(BOOST_PATH_FRACTION * speed * burn * sin_el, BOOST_MAX_APOGEE_FRACTION * apogee_m)
     else:
         height = np.full_like(speed, float(boost.burnout_altitude_km) * 1000.0)
-        chord = height / sin_e
-    downrange = chord * cos_el
-    # Bezier position B(u); u = (t / T)**power, chosen so the speed at burnout is the free flight's.
-    end_speed_per_u = 2.0 * np.hypot(downrange, (1.0 - k) * height)
-    power = fast_clip(speed * burn / end_speed_per_u, 1.0, 10.0)
-    return burn, downrange, height, power
+    downrange = height * horizontal / sin_g  # chord cos(el)
+    return burn, downrange, height, cos_g, sin_g
+
+
+def _arc_power(speed, burn, height, sin_g):
+    """The boost's time exponent: the Bezier parameter grows as (t / T)**power, the power chosen so
+    the speed at burnout is the free flight's. The end speed per unit parameter is twice the last
+    control leg, 2 hypot(downrange, (1 - k) height) = 2 (1 - k) height / sin(gamma)."""
+    return fast_clip(speed * burn * sin_g / ((2.0 * (1.0 - BOOST_CONTROL_FRACTION)) * height), 1.0, 10.0)
 
 
 def _sphere_fwd(lat, lon, az, dist):
-    """Spherical direct problem (radians, metres): the cheap twin of Geod.fwd for the Jacobian."""
-    d = dist / _MEAN_RADIUS_M
-    (cl, sl), (cd, sd), (ca, sa) = cos_sin(lat), cos_sin(d), cos_sin(az)
-    lat2 = np.arcsin(fast_clip(sl * cd + cl * sd * ca, -1, 1))
-    cl2, sl2 = cos_sin(lat2)
-    lon2 = lon + np.arctan2(sa * sd * cl, cd - sl * sl2)
-    cdl, sdl = cos_sin(lon - lon2)
-    back = np.arctan2(sdl * cl, cl2 * sl - sl2 * cl * cdl)
-    return lat2, lon2, back + np.pi
+    """Spherical direct problem (radians, metres): the cheap twin of Geod.fwd for the Jacobian.
 
-
-def _sphere_dist(lat1, lon1, lat2, lon2):
-    s_lat, s_lon = np.sin((lat2 - lat1) / 2), np.sin((lon2 - lon1) / 2)
-    h = s_lat * s_lat + np.cos(lat1) * np.cos(lat2) * s_lon * s_lon
-    return 2.0 * _MEAN_RADIUS_M * np.arcsin(np.sqrt(fast_clip(h, 0, 1)))
-
-
-def _sphere_bearing(lat1, lon1, lat2, lon2):
-    dl = lon2 - lon1
-    (c1, s1), (c2, s2), (cdl, sdl) = cos_sin(lat1), cos_sin(lat2), cos_sin(dl)
-    return np.arctan2(sdl * c2, c1 * s2 - s1 * c2 * cdl)
-
-
-def _geod(method, a, b, c, d):
-    """``_GEOD.fwd`` or ``_GEOD.inv`` on 1-D arrays (degrees, metres), returning arrays.
-
-    A single point goes through pyproj's scalar path: its array path costs ~25 us
-    a call in buffer handling, ~10x the geodesic itself (same results).
+    Returns latitude, longitude and the forward azimuth at the end (rad).
     """
-    if a.size == 1:
-        return tuple(np.array([x]) for x in method(float(a[0]), float(b[0]), float(c[0]), float(d[0])))
-    return method(a, b, c, d)
+    (cl, sl), (cd, sd), (ca, sa) = cos_sin(lat), cos_sin(dist / _MEAN_RADIUS_M), cos_sin(az)
+    sl2 = fast_clip(sl * cd + cl * sd * ca, -1, 1)
+    lon2 = lon + np.arctan2(sa * sd * cl, cd - sl * sl2)
+    return np.arcsin(sl2), lon2, np.arctan2(sa * cl, cl * ca * cd - sl * sd)
 
 
-def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact, geodesic_range=None):
+def _sphere_range(lat1, lon1, lat2, lon2, az):
+    """Spherical inverse problem (radians): distance (m), signed positive where the initial bearing
+    is within 90 degrees of ``az`` (the twin of the signed geodesic range)."""
+    (c1, s1), (c2, s2), (cdl, sdl) = cos_sin(lat1), cos_sin(lat2), cos_sin(lon2 - lon1)
+    y, x = sdl * c2, c1 * s2 - s1 * c2 * cdl  # the initial bearing is atan2(y, x)
+    rng = _MEAN_RADIUS_M * np.arctan2(np.sqrt(x * x + y * y), s1 * s2 + c1 * c2 * cdl)
+    return rng, np.copysign(rng, np.cos(np.arctan2(y, x) - az))
+
+
+# A few points go through pyproj's scalar path one by one: its array path costs ~25 us a call in
+# buffer handling, ~10x the geodesic itself (same results).
+_FEW = 4
+
+
+def _geodesic_fwd(lat, lon, az, dist):
+    """WGS84 direct problem on 1-D arrays (radians, metres): latitude, longitude and forward azimuth
+    at the end (rad)."""
+    if lat.size <= _FEW:
+        out = np.array([_GEOD.fwd(x * _DEG, y * _DEG, a * _DEG, d) for y, x, a, d in
+                        zip(lat.tolist(), lon.tolist(), az.tolist(), dist.tolist())]).reshape(-1, 3).T * _RAD
+        lon2, lat2, back = out
+        return lat2, lon2, back + np.pi
+    lon2, lat2, back = _GEOD.fwd(lon * _DEG, lat * _DEG, az * _DEG, dist)
+    return lat2 * _RAD, lon2 * _RAD, back * _RAD + np.pi
+
+
+def _geodesic_inv(lat1, lon1, lat2, lon2):
+    """WGS84 inverse problem on 1-D arrays (radians): distance (m), and the azimuths (rad) at the start
+    and at the end (pointing back to the start), as arrays."""
+    if lat1.size <= _FEW:
+        fwd, back, dist = np.array([_GEOD.inv(x1 * _DEG, y1 * _DEG, x2 * _DEG, y2 * _DEG) for y1, x1, y2, x2 in
+                                    zip(lat1.tolist(), lon1.tolist(), lat2.tolist(), lon2.tolist())]).reshape(-1, 3).T
+        return dist, fwd * _RAD, back * _RAD
+    fwd, back, dist = _GEOD.inv(lon1 * _DEG, lat1 * _DEG, lon2 * _DEG, lat2 * _DEG)
+    return dist, fwd * _RAD, back * _RAD
+
+
+def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact=None, base=None, geodesic_range=None):
     """Evaluate the model for Earth-relative burnout speed (m/s) and flight-path angle (rad).
 
-    Angles in radians. The first ``n_exact`` rows use the WGS84 geodesic (pyproj),
-    the others its spherical twin (for finite differences). ``geodesic_range``, if
-    given, lists the rows (among the first ``n_exact``) whose range needs the
-    geodesic too; the others get the spherical range (Newton needs no exact range
-    for minimum-energy rows). Returns a dict of burnout, apogee and impact quantities.
+    Angles in radians. Rows: the first ``n_exact`` (default all) use the WGS84
+    geodesic (pyproj), the others its spherical twin (finite differences of the
+    minimum-energy condition, which is defined on the twin's range). ``base``, if
+    given, says that the last ``len(base)`` of the exact rows are small perturbations
+    (finite differences) of the rows ``base`` before them: their range is the base
+    row's geodesic range plus its first variation (the impact's displacement along
+    the geodesic at the impact), exact to second order in the displacement (~1e-6 of
+    a finite-difference step's), instead of another WGS84 inverse problem.
+    ``geodesic_range``, if given, lists the base rows whose range needs the geodesic
+    (by default all); the others get the spherical range (Newton needs no exact range
+    for minimum-energy rows). Returns a dict of burnout, apogee and impact quantities
+    and the free-flight orbit (:func:`orbit_from_state`, under ``"orbit"``).
     """
-    burn, downrange, height, power = _boost(speed, gamma, apogee_m, boost)
+    burn, downrange, height, cos_g, sin_g = _boost(speed, gamma, apogee_m, boost)
     n = speed.shape[0]
-    e = slice(0, n_exact)
-    if n_exact < n:
-        blat, blon, heading = _sphere_fwd(lat0, lon0, az, downrange)
+    # Burnout latitude, longitude and heading; their cosines and sines in one call, the longitude
+    # as an ECI angle (the Earth has turned by omega * burn since launch): the burnout state comes
+    # out directly in the inertial frame.
+    angles = np.empty((3, n))
+    if n_exact is None or n_exact == n:
+        n_exact = n
+        angles[0], angles[1], angles[2] = _geodesic_fwd(lat0, lon0, az, downrange)
     else:
-        blat, blon, heading = np.empty(n), np.empty(n), np.empty(n)
-    if n_exact:
-        flon, flat, back = _geod(_GEOD.fwd, np.degrees(lon0[e]), np.degrees(lat0[e]), np.degrees(az[e]), downrange[e])
-        blat[e], blon[e], heading[e] = np.radians(flat), np.radians(flon), np.radians(back) + np.pi
-    (cl, sl), (co, so) = cos_sin(blat), cos_sin(blon)
-    # Burnout state as separate x, y, z arrays: fewer numpy calls than (n, 3) arrays built and sliced.
-    x, y, z = ecef_xyz_from_trig(cl, sl, co, so, height)
+        e, t = slice(0, n_exact), slice(n_exact, None)
+        angles[0, e], angles[1, e], angles[2, e] = _geodesic_fwd(lat0[e], lon0[e], az[e], downrange[e])
+        angles[0, t], angles[1, t], angles[2, t] = _sphere_fwd(lat0[t], lon0[t], az[t], downrange[t])
+    blon = angles[1].copy()
+    angles[1] += OMEGA_EARTH_RAD_S * burn
+    (cl, co, ch), (sl, so, sh) = cos_sin(angles)
+    rx, ry, rz = ecef_xyz_from_trig(cl, sl, co, so, height)
     # Earth-relative velocity from its east/north/up components, plus the ground's omega x r.
-    (cg, sg), (ch, sh) = cos_sin(gamma), cos_sin(heading)
-    v_up = sg * speed
-    v_h = cg * speed
+    v_up, v_h = sin_g * speed, cos_g * speed
     v_e, v_n = v_h * sh, v_h * ch
-    vx = -so * v_e - sl * co * v_n + cl * co * v_up - OMEGA_EARTH_RAD_S * y
-    vy = co * v_e - sl * so * v_n + cl * so * v_up + OMEGA_EARTH_RAD_S * x
-    vz = cl * v_n + sl * v_up
-    # Into the inertial frame: the Earth has turned by omega * burn about z since launch.
-    c, s = cos_sin(OMEGA_EARTH_RAD_S * burn)
-    ell = Ellipses.from_components(c * x - s * y, s * x + c * y, z, c * vx - s * vy, s * vx + c * vy, vz, burn)
-    # Apoapsis (eccentric anomaly pi): -a (1 + e) along the perigee direction.
-    r_apo = -(ell.a * (1.0 + ell.e))[:, None] * ell.p_hat
-    _, apo_alt = ecef_to_lat_alt(r_apo)
-    e_imp = ell.ellipsoid_crossing()
-    r_imp = ell.position(e_imp)
-    t_imp = ell.time_at(e_imp)
-    imp_fixed = rotate_z(r_imp, -OMEGA_EARTH_RAD_S * t_imp)
-    # On the ellipsoid surface the geodetic latitude is exact in closed form.
-    imp_lat = np.arctan2(imp_fixed[:, 2], (1.0 - _E2) * np.hypot(imp_fixed[:, 0], imp_fixed[:, 1]))
-    imp_lon = np.arctan2(imp_fixed[:, 1], imp_fixed[:, 0])
-    g = e if geodesic_range is None else geodesic_range
-    n_geodesic = n_exact if geodesic_range is None else len(geodesic_range)
-    if n_geodesic < n:
-        rng = _sphere_dist(lat0, lon0, imp_lat, imp_lon)
-        bearing = _sphere_bearing(lat0, lon0, imp_lat, imp_lon)
+    v_out = cl * v_up - sl * v_n  # along the burnout's meridian plane, away from the axis
+    orbit = orbit_from_state(rx, ry, rz, co * v_out - so * v_e - OMEGA_EARTH_RAD_S * ry,
+                             so * v_out + co * v_e + OMEGA_EARTH_RAD_S * rx, cl * v_n + sl * v_up, burn)
+    a, ecc = orbit["a"], orbit["e"]
+    pa, pb, qa, qb = orbit["basis"]
+    _, _, _, vx, vy, vz = orbit["state"]
+    pz, qz = pa * rz + pb * vz, qa * rz + qb * vz
+    # Apoapsis (eccentric anomaly pi): a (1 + e) along -p_hat; its height needs only z and the
+    # distance from the axis.
+    r_apo = a * (1.0 + ecc)
+    _, apo_alt = lat_alt(r_apo * np.sqrt(1.0 - pz * pz), -r_apo * pz)
+    e_imp = ellipsoid_crossing(a, ecc, pz, qz)
+    # Impact point: a (cos E - e) p_hat + b sin E q_hat, i.e. f r + g v at burnout.
+    cos_i, sin_i = cos_sin(e_imp)
+    along_p, along_q = a * (cos_i - ecc), a * np.sqrt(1.0 - ecc * ecc) * sin_i
+    f, g = along_p * pa + along_q * qa, along_p * pb + along_q * qb
+    xi, yi, zi = f * rx + g * vx, f * ry + g * vy, f * rz + g * vz
+    t_imp = orbit["tau"] + (e_imp - ecc * sin_i) / orbit["n"]
+    # On the ellipsoid surface the geodetic latitude is exact in closed form; the ECEF longitude is
+    # the ECI one less the Earth's turn (not wrapped).
+    imp_rho = np.sqrt(xi * xi + yi * yi)  # distance from the axis
+    imp_lat = np.arctan2(zi, (1.0 - _E2) * imp_rho)
+    imp_lon = np.arctan2(yi, xi) - OMEGA_EARTH_RAD_S * t_imp
+    # Range, signed along the launch azimuth (so Newton can tell a short-fall behind the pad from
+    # one ahead): geodesic, its first variation, or spherical.
+    k = n_exact - (0 if base is None else base.size)  # base rows
+    if geodesic_range is None and k == n:
+        rng, bearing, back = _geodesic_inv(lat0, lon0, imp_lat, imp_lon)
+        signed = np.copysign(rng, np.cos(bearing - az))
     else:
-        rng, bearing = np.empty(n), np.empty(n)
-    if n_geodesic:
-        fb, _, fr = _geod(_GEOD.inv, np.degrees(lon0[g]), np.degrees(lat0[g]), np.degrees(imp_lon[g]), np.degrees(imp_lat[g]))
-        rng[g], bearing[g] = fr, np.radians(fb)
-    # Signed along the launch azimuth, so Newton can tell a short-fall behind the pad from one ahead.
-    signed = np.where(np.cos(bearing - az) < 0, -rng, rng)
+        rng, signed = np.empty(n), np.empty(n)
+        if geodesic_range is None:
+            g, sph, n_geo = slice(0, k), slice(n_exact, None), k
+        else:
+            g, n_geo = geodesic_range, geodesic_range.size
+            sph = np.ones(n, bool)
+            sph[g] = False
+            sph[k:n_exact] = False
+            sph = np.nonzero(sph)[0]
+        if n_geo:
+            rng_g, bearing, back = _geodesic_inv(lat0[g], lon0[g], imp_lat[g], imp_lon[g])
+            rng[g], signed[g] = rng_g, np.copysign(rng_g, np.cos(bearing - az[g]))
+        if n_exact < n or geodesic_range is not None:
+            rng[sph], signed[sph] = _sphere_range(lat0[sph], lon0[sph], imp_lat[sph], imp_lon[sph], az[sph])
+        if base is not None and base.size:
+            # First variation of the geodesic length when its end moves by (d lat, d lon): minus the
+            # displacement's component along the azimuth back to the start.
+            t = slice(k, n_exact)
+            at = base if geodesic_range is None else np.searchsorted(geodesic_range, base)
+            lat_b, d_lon = imp_lat[base], imp_lon[t] - imp_lon[base]
+            d_lon -= TWO_PI * np.round(d_lon * (1.0 / TWO_PI))
+            (c_lat, s_lat), (c_back, s_back) = cos_sin(lat_b), cos_sin(back[at])
+            w = 1.0 - _E2 * (s_lat * s_lat)
+            prime = WGS84_A_M / np.sqrt(w)  # prime-vertical radius; the meridional one is prime (1 - e2) / w
+            change = -prime * ((1.0 - _E2) / w * (imp_lat[t] - lat_b) * c_back + c_lat * d_lon * s_back)
+            rng[t] = rng[base] + change
+            signed[t] = np.copysign(rng[t], signed[base])
     return {
-        "burn": burn, "height": height, "power": power, "downrange": downrange, "blat": blat, "blon": blon,
-        "ellipses": ell, "apogee": apo_alt, "r_apo": r_apo, "e_imp": e_imp, "r_imp": r_imp, "t_imp": t_imp,
-        "imp_lat": imp_lat, "imp_lon": imp_lon, "range": rng, "signed_range": signed,
+        "burn": burn, "height": height, "downrange": downrange, "blon": blon, "orbit": orbit,
+        "apogee": apo_alt, "e_imp": e_imp, "t_imp": t_imp, "imp_lat": imp_lat, "imp_lon": imp_lon,
+        "imp_r": a - a * ecc * cos_i, "imp_rho": imp_rho, "sin_g": sin_g, "range": rng, "signed_range": signed,
     }
+
+
+def _ellipse_through_surface(half, ra):
+    """Eccentricity, semi-latus rectum and semi-major axis (m) of the ellipse with apoapsis radius
+    ra (m) through two points on the mean sphere ``half`` (rad) either side of its apse line."""
+    r = _MEAN_RADIUS_M
+    e = (ra - r) / (ra - r * np.cos(half))
+    p = ra * (1 - e)
+    return e, p, p / (1 - e * e)
 
 
 def _initial_guess(lat0, az, apogee_m, range_m, boost):
     """Burnout (speed, flight-path angle) from a spherical, non-rotating surface-to-surface ellipse."""
     r = _MEAN_RADIUS_M
     ra = r + apogee_m
-    with np.errstate(invalid="ignore"):
-        # Minimum-energy ellipse between two points at radius r: r_a = r/2 (1 + sin(x) + cos(x)), x = half angle.
-        half_me = np.arcsin(fast_clip((2 * ra / r - 1) / math.sqrt(2), -1, 1)) - math.pi / 4
-    half = np.where(np.isnan(range_m), half_me, range_m / (2 * r))
-    for _ in range(2):
-        e = (ra - r) / (ra - r * np.cos(half))
-        p = ra * (1 - e)
-        a = p / (1 - e * e)
+    me = np.isnan(range_m)
+    cos_lat, sin_az = np.cos(lat0), np.sin(az)
+    # Minimum-energy ellipse between two points at radius r: r_a = r/2 (1 + sin(x) + cos(x)), x = half angle.
+    half_me = np.arcsin(fast_clip(ra * (2 / (r * math.sqrt(2))) - 1 / math.sqrt(2), -1, 1)) - math.pi / 4
+    half = np.where(me, half_me, range_m / (2 * r))
+    e, p, a = _ellipse_through_surface(half, ra)
+    if not me.all():
         # The target moves east with the Earth during the flight: aim the inertial arc
         # that much farther along the azimuth (the dominant error for lofted shots).
-        cos_e = fast_clip((1 - r / a) / e, -1, 1)
-        ecc = np.arccos(cos_e)
-        flight = 2 * (np.pi - (ecc - e * np.sin(ecc))) * np.sqrt(a**3 / GM_M3_S2)
-        drift = OMEGA_EARTH_RAD_S * r * np.cos(lat0) * flight * np.sin(az)
-        half = np.where(np.isnan(range_m), half_me, fast_clip(range_m + drift, 0.02 * r, 3.0 * r) / (2 * r))
+        ecc = np.arccos(fast_clip((1 - r / a) / e, -1, 1))
+        flight = 2 * (np.pi - (ecc - e * np.sin(ecc))) * np.sqrt(a * a * a / GM_M3_S2)
+        drift = (OMEGA_EARTH_RAD_S * r) * cos_lat * sin_az * flight
+        half = np.where(me, half_me, fast_clip(range_m + drift, 0.02 * r, 3.0 * r) / (2 * r))
+        e, p, a = _ellipse_through_surface(half, ra)
     v_surface = np.sqrt(GM_M3_S2 * (2 / r - 1 / a))
-    cos_g0 = fast_clip(np.sqrt(GM_M3_S2 * p) / (r * v_surface), -1, 1)
+    momentum = r * v_surface * fast_clip(np.sqrt(GM_M3_S2 * p) / (r * v_surface), -1, 1)
+    ground = OMEGA_EARTH_RAD_S * cos_lat
+    cos_az = np.cos(az)
     # The burnout height follows from the boost model at the Earth-relative burnout speed and
     # angle, which depend on the height: two passes, the first with the surface values.
-    speed, gamma = v_surface, np.full_like(v_surface, 0.6)
+    speed, gamma = v_surface, np.full(v_surface.shape, 0.6)
+    energy = v_surface * v_surface - 2 * GM_M3_S2 / r
     for _ in range(2):
-        _, _, height, _ = _boost(speed, gamma, apogee_m, boost)
+        _, _, height, _, _ = _boost(speed, gamma, apogee_m, boost)
         rb = r + height
-        vb = np.sqrt(np.maximum(v_surface**2 - 2 * GM_M3_S2 * (1 / r - 1 / rb), 1e4))
-        cos_gb = fast_clip(r * v_surface * cos_g0 / (rb * vb), 0, 1)
+        vb = np.sqrt(np.maximum(energy + 2 * GM_M3_S2 / rb, 1e4))
+        cos_gb = fast_clip(momentum / (rb * vb), 0, 1)
         vh, vu = vb * cos_gb, vb * np.sqrt(1.0 - cos_gb * cos_gb)
         # Subtract the ground's eastward speed to get an Earth-relative guess.
-        ve = vh * np.sin(az) - OMEGA_EARTH_RAD_S * rb * np.cos(lat0)
-        vn = vh * np.cos(az)
+        ve = vh * sin_az - ground * rb
+        vn = vh * cos_az
         vh_rel = np.sqrt(ve * ve + vn * vn)
         speed = np.sqrt(vh_rel * vh_rel + vu * vu)
         gamma = np.arctan2(vu, vh_rel)
@@ -602,23 +720,52 @@ def _initial_guess(lat0, az, apogee_m, range_m, boost):
 
 _SLOPE_STEP_RAD = 1e-4
 _TOL_SLOPE = 200.0  # m of range per rad of flight-path angle: |gamma - optimum| < ~3e-5 rad
+_GAMMA_MIN_RAD, _GAMMA_MAX_RAD = 1e-3, math.pi / 2 - 1e-4
+_REFRESH_M = 5000.0  # residual (m) of a first evaluation above which its next point is differenced too
+# Newton's extra points after the base ones, by block (see _newton): +dv, +dg (given-range rows'
+# differences); the twin's slope pair, its base point and the slope pair at +dv (minimum energy).
+# Speed offsets in units of the finite-difference step, flight-path-angle offsets in rad.
+_ADD_DV = np.array([1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0])
+_ADD_DG = np.array([0.0, 1e-6, _SLOPE_STEP_RAD, -_SLOPE_STEP_RAD, 0.0, _SLOPE_STEP_RAD, -_SLOPE_STEP_RAD])
+_NONE = np.zeros(0, int)
+# Newton's unknowns (speed m/s, flight-path angle rad) against the Jacobian's units (km/s, rad);
+# their bounds, the largest step (0.8 km/s, 0.15 rad) and the smallest back-off before giving up.
+_UNITS, _INV_UNITS = np.array([[1000.0], [1.0]]), np.array([[1e-3], [1.0]])
+_X_MIN, _X_MAX = np.array([[50.0], [_GAMMA_MIN_RAD]]), np.array([[11_000.0], [_GAMMA_MAX_RAD]])
+_INV_STEP_LIMIT = np.array([[1 / 0.8], [1 / 0.15]])
+_BACKOFF_MIN = np.array([[1e-12], [1e-9]])
 
 
-#: Model results kept for each converged row (see _newton), besides the ellipses.
-_KEPT = ("burn", "height", "power", "downrange", "blon", "apogee", "r_apo", "e_imp", "r_imp", "t_imp",
-         "imp_lat", "imp_lon", "range")
+#: Model results kept for each converged row (see _newton), besides the orbit.
+_KEPT = ("burn", "height", "downrange", "blon", "apogee", "e_imp", "t_imp", "imp_lat", "imp_lon", "imp_r", "imp_rho",
+         "sin_g", "range")
+_ORBIT_ARRAYS = ("a", "e", "n", "tau", "e_burnout")
+
+
+def _orbit_take(orbit, index):
+    """The rows ``index`` of an :func:`orbit_from_state` result."""
+    out = {key: orbit[key][index] for key in _ORBIT_ARRAYS}
+    out["state"] = tuple(v[index] for v in orbit["state"])
+    out["basis"] = tuple(v[index] for v in orbit["basis"])
+    return out
 
 
 def _keep(kept, n, res, dst, src):
     """Copy the model results ``res`` at rows ``src`` into rows ``dst`` of ``kept`` (NaN-filled on first use)."""
     if kept is None:
-        kept = {key: np.full((n, 3) if key.startswith("r_") else n, np.nan) for key in _KEPT}
-        kept["ellipses"] = Ellipses(*(np.full((n, 3) if f.name.endswith("_hat") else n, np.nan) for f in fields(Ellipses)))
+        kept = {key: np.full(n, np.nan) for key in _KEPT}
+        kept["orbit"] = {key: np.full(n, np.nan) for key in _ORBIT_ARRAYS}
+        kept["orbit"]["state"] = tuple(np.full(n, np.nan) for _ in range(6))
+        kept["orbit"]["basis"] = tuple(np.full(n, np.nan) for _ in range(4))
     if res is not None:
         for key in _KEPT:
             kept[key][dst] = res[key][src]
-        for f in fields(Ellipses):
-            getattr(kept["ellipses"], f.name)[dst] = getattr(res["ellipses"], f.name)[src]
+        mine, theirs = kept["orbit"], res["orbit"]
+        for key in _ORBIT_ARRAYS:
+            mine[key][dst] = theirs[key][src]
+        for key in ("state", "basis"):
+            for a, b in zip(mine[key], theirs[key]):
+                a[dst] = b[src]
     return kept
 
 
@@ -626,162 +773,195 @@ def _newton(lat0, lon0, az, apogee_m, range_m, boost):
     """Burnout (speed, flight-path angle) meeting the apogee and the range (or the minimum-energy condition).
 
     Residuals: apogee error (m) and signed range error (m) or, for minimum energy,
-    d(range)/d(flight-path angle) at fixed speed (m/rad), which is zero where the
-    range is greatest for the speed. Quasi-Newton: the first Jacobian comes from
-    finite differences of the cheap spherical twin of the model, later ones from
-    Broyden updates with the exact residuals (re-seeded whenever the residual
-    grows). Each iteration is one vectorised model call. Returns speed, flight-path
+    d(range)/d(flight-path angle) at fixed speed (m/rad) on the spherical twin,
+    which is zero where the range is greatest for the speed. Quasi-Newton: the first
+    Jacobian comes from finite differences (of the model itself for given-range
+    rows, of the twin for minimum-energy rows), later ones from Broyden updates with
+    the exact residuals (re-seeded whenever the residual grows, and once at the
+    second point of a given-range row whose first residual exceeded _REFRESH_M).
+    Each iteration is one vectorised model call. Returns speed, flight-path
     angle, the converged mask and the model's results at the converged rows (the
     exact evaluation that met the tolerance, with the geodesic range added for
     minimum-energy rows; NaN elsewhere).
+
+    Every row's arithmetic depends on that row alone (a trajectory gets the same
+    bits alone or in any batch). A single trajectory's solve is all per-call
+    overhead, so the state is kept as stacked arrays (the two unknowns, the two
+    residuals, the 2 x 2 Jacobian: one numpy call each for both), rows are
+    addressed by slices while all are live, and tests use np.count_nonzero.
     """
     n = len(lat0)
     me = np.isnan(range_m)
-    speed, gamma = _initial_guess(lat0, az, apogee_m, range_m, boost)
+    any_me = np.count_nonzero(me) > 0
+    x = np.empty((2, n))  # speed (m/s), flight-path angle (rad)
+    x[0], x[1] = _initial_guess(lat0, az, apogee_m, range_m, boost)
+    x[1] = fast_clip(x[1], _GAMMA_MIN_RAD, _GAMMA_MAX_RAD)
     done = np.zeros(n, bool)
-    failed = ~(np.isfinite(speed) & np.isfinite(gamma))
+    failed = ~np.isfinite(x[0] + x[1])
     stuck = np.zeros(n, int)
-    last_v, last_g = np.zeros(n), np.zeros(n)  # last step in speed (m/s) and flight-path angle (rad)
-    # Jacobian of (apogee m, range m or slope m/rad) by x = (speed km/s, flight-path angle rad), by entry.
-    j00, j01, j10, j11 = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    dx = np.zeros((2, n))  # the last step, in the Jacobian's units: speed km/s, angle rad
+    # Jacobian of (apogee m, range m or slope m/rad) by (speed km/s, flight-path angle rad).
+    jac = np.zeros((2, 2, n))
     have_jac = np.zeros(n, bool)
-    f1_prev, f2_prev = np.zeros(n), np.zeros(n)
+    f_prev = np.zeros((2, n))
+    tol = np.empty((2, n))
+    tol[0], tol[1] = _TOL_M, np.where(me, _TOL_SLOPE, _TOL_M)  # apogee (m); range (m) or range slope (m/rad)
     kept = None
-    g_lo, g_hi = 1e-3, math.pi / 2 - 1e-4
-    gamma = fast_clip(gamma, g_lo, g_hi)
     d = _SLOPE_STEP_RAD
     dg = 1e-6
-    # Points: exact base; cheap slope pair at +-d (minimum energy); for a new Jacobian the cheap
-    # base, then +dv and +dg (range rows) or the slope pair again at +dv (minimum-energy rows).
-    add_dv = np.array([0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0])
-    add_dg = np.array([0.0, d, -d, 0.0, 0.0, dg, d, -d])
-    tol2 = np.where(me, _TOL_SLOPE, _TOL_M)  # on the range (m) or the range slope (m/rad)
+    every = np.arange(n)
+    stuck_any = False
     for _ in range(_MAX_ITER):
-        act = np.nonzero(~(done | failed))[0]
-        k = act.size
+        live = ~(done | failed)
+        k = np.count_nonzero(live)
         if k == 0:
             break
-        s, g, rm, m = speed[act], gamma[act], range_m[act], me[act]
-        fd = ~have_jac[act]
-        dv = 1e-6 * np.maximum(s, 1.0)
-        ar = np.arange(k)
-        i_m, i_fd = ar[m], ar[fd]
-        i_fdr, i_fdm = i_fd[~m[i_fd]], i_fd[m[i_fd]]
-        sizes = [k, i_m.size, i_m.size, i_fd.size, i_fdr.size, i_fdr.size, i_fdm.size, i_fdm.size]
-        if sum(sizes) > k:
-            rows_all = np.concatenate([ar, i_m, i_m, i_fd, i_fdr, i_fdr, i_fdm, i_fdm])
-            pts_s = s[rows_all] + dv[rows_all] * np.repeat(add_dv, sizes)
-            pts_g = g[rows_all] + np.repeat(add_dg, sizes)
-            at = act[rows_all]
-        else:  # exact base points only (range rows with a Jacobian)
-            pts_s, pts_g, at = s, g, act
-        h_all = apogee_m[at]
-        # Minimum-energy rows need no geodesic range while solving (their residual is the slope).
-        geodesic_range = np.nonzero(~m)[0] if i_m.size else None
-        res = _flight(lat0[at], lon0[at], az[at], pts_s, pts_g, h_all, boost, k, geodesic_range)
-        apo = res["apogee"] - h_all
-        sr = res["signed_range"]
-        bounds = [0]
-        for size in sizes:
-            bounds.append(bounds[-1] + size)
-        part = [slice(bounds[j], bounds[j + 1]) for j in range(len(sizes))]
-        f1 = apo[:k]
-        f2 = sr[:k] - rm
+        # act: the live rows' indices; rows: how to address them (a slice while all are live).
+        act, rows = (every, slice(None)) if k == n else (np.nonzero(live)[0],) * 2
+        xs = x[:, rows]
+        s, g = xs
+        h, rm = apogee_m[rows], range_m[rows]
+        fd = ~have_jac[rows]
+        i_fd = np.nonzero(fd)[0] if np.count_nonzero(fd) else _NONE
+        if any_me:
+            m = me[rows]
+            i_m = np.nonzero(m)[0]
+            i_fdr, i_fdm = i_fd[~m[i_fd]], i_fd[m[i_fd]]
+        else:
+            i_m = i_fdm = i_fd[:0]
+            i_fdr = i_fd
+        # Points: the base ones; for a new Jacobian +dv and +dg (range rows: finite differences of
+        # the model itself, their range by the geodesic's first variation, see _flight); the twin's
+        # slope pair at +-d (minimum energy) and, for a new Jacobian, the twin's base point and
+        # the slope pair again at +dv.
+        sizes = (i_fdr.size, i_fdr.size, i_m.size, i_m.size, i_fdm.size, i_fdm.size, i_fdm.size)
+        if i_m.size or i_fd.size:
+            extra = np.concatenate([i_fdr, i_fdr, i_m, i_m, i_fdm, i_fdm, i_fdm])
+            pts_s = np.concatenate([s, s[extra] + 1e-6 * np.maximum(s[extra], 1.0) * np.repeat(_ADD_DV, sizes)])
+            pts_g = np.concatenate([g, g[extra] + np.repeat(_ADD_DG, sizes)])
+            at = np.concatenate([act, act[extra]])
+            res = _flight(lat0[at], lon0[at], az[at], pts_s, pts_g, apogee_m[at], boost, k + 2 * i_fdr.size,
+                          extra[:2 * i_fdr.size], np.nonzero(~m)[0] if i_m.size else None)
+        else:  # base points only (range rows with a Jacobian)
+            res = _flight(lat0[rows], lon0[rows], az[rows], s, g, h, boost)
+        apo, sr = res["apogee"], res["signed_range"]
+        f = np.empty((2, k))
+        np.subtract(apo[:k], h, out=f[0])
+        np.subtract(sr[:k], rm, out=f[1])
+        b = list(accumulate((k,) + sizes))  # where each block of points ends
         if i_m.size:
-            f2[m] = (sr[part[1]] - sr[part[2]]) / (2 * d)
-        conv = (np.abs(f1) < _TOL_M) & (np.abs(f2) < tol2[act])
-        if conv.any():
+            f[1, i_m] = (sr[b[2]:b[3]] - sr[b[3]:b[4]]) / (2 * d)
+        within = np.abs(f) < tol[:, rows]
+        conv = within[0] & within[1]
+        if np.count_nonzero(conv):
             done[act[conv]] = True
-            if kept is None and k == n and conv.all():
+            if kept is None and k == n and np.count_nonzero(conv) == n:
                 kept = {key: res[key][:n] for key in _KEPT}  # all at once (e.g. a single trajectory)
-                kept["ellipses"] = Ellipses(*(getattr(res["ellipses"], f.name)[:n] for f in fields(Ellipses)))
+                kept["orbit"] = res["orbit"] if apo.size == n else _orbit_take(res["orbit"], slice(0, n))
             else:
                 kept = _keep(kept, n, res, act[conv], np.nonzero(conv)[0])
-        bad = ~(np.isfinite(f1) & np.isfinite(f2))
-        # Back off half the last step where the trial left the domain (no impact, unbound orbit).
-        if bad.any():
+        bad = ~np.isfinite(f[0] + f[1])
+        any_bad = np.count_nonzero(bad) > 0
+        if any_bad:
+            # Back off half the last step where the trial left the domain (no impact, unbound orbit).
             retry = act[bad]
-            last_v[retry] *= 0.5
-            last_g[retry] *= 0.5
-            speed[retry] -= last_v[retry]
-            gamma[retry] -= last_g[retry]
-            failed[retry[(np.abs(last_v[retry]) < 1e-9) & (np.abs(last_g[retry]) < 1e-9)]] = True
-        # Jacobian (x = speed in km/s, flight-path angle in rad): finite differences of the cheap model
-        # where needed ...
+            dx[:, retry] *= 0.5
+            x[:, retry] -= dx[:, retry] * _UNITS
+            small = np.abs(dx[:, retry]) < _BACKOFF_MIN
+            failed[retry[small[0] & small[1]]] = True
+        # Jacobian: finite differences of the cheap model where needed ...
         if i_fd.size:
-            base_apo, base_rng = apo[part[3]], sr[part[3]]
-            r_sel = ~m[i_fd]
+            dv = 1e-6 * np.maximum(s, 1.0)
             if i_fdr.size:
                 dvk = dv[i_fdr] / 1000.0
-                a0, r0 = base_apo[r_sel], base_rng[r_sel]
+                a0, r0 = apo[i_fdr], sr[i_fdr]
                 at_fd = act[i_fdr]
-                j00[at_fd] = (apo[part[4]] - a0) / dvk
-                j10[at_fd] = (sr[part[4]] - r0) / dvk
-                j01[at_fd] = (apo[part[5]] - a0) / dg
-                j11[at_fd] = (sr[part[5]] - r0) / dg
+                jac[0, 0, at_fd] = (apo[b[0]:b[1]] - a0) / dvk
+                jac[1, 0, at_fd] = (sr[b[0]:b[1]] - r0) / dvk
+                jac[0, 1, at_fd] = (apo[b[1]:b[2]] - a0) / dg
+                jac[1, 1, at_fd] = (sr[b[1]:b[2]] - r0) / dg
             if i_fdm.size:
                 dvk = dv[i_fdm] / 1000.0
                 pos = np.searchsorted(i_m, i_fdm)
-                ap, am = apo[part[1]][pos], apo[part[2]][pos]
-                rp, rmn = sr[part[1]][pos], sr[part[2]][pos]
-                apv, amv, rpv, rmv = apo[part[6]], apo[part[7]], sr[part[6]], sr[part[7]]
+                ap, am = apo[b[2]:b[3]][pos], apo[b[3]:b[4]][pos]
+                rp, rmn = sr[b[2]:b[3]][pos], sr[b[3]:b[4]][pos]
+                apv, amv, rpv, rmv = apo[b[5]:b[6]], apo[b[6]:b[7]], sr[b[5]:b[6]], sr[b[6]:b[7]]
                 at_fd = act[i_fdm]
-                j00[at_fd] = 0.5 * ((apv + amv) - (ap + am)) / dvk
-                j01[at_fd] = (ap - am) / (2 * d)
-                j10[at_fd] = ((rpv - rmv) - (rp - rmn)) / (2 * d) / dvk
-                j11[at_fd] = (rp - 2.0 * base_rng[~r_sel] + rmn) / (d * d)
-        # ... Broyden's update elsewhere (x = speed in km/s, flight-path angle in rad).
-        sel = ~fd & ~bad
-        if sel.any():
-            upd = act[sel]
-            dx0, dx1 = last_v[upd] * 1e-3, last_g[upd]
-            f1u, f2u = f1[sel], f2[sel]
-            r0 = (f1u - f1_prev[upd]) - (j00[upd] * dx0 + j01[upd] * dx1)
-            r1 = (f2u - f2_prev[upd]) - (j10[upd] * dx0 + j11[upd] * dx1)
-            denom = dx0 * dx0 + dx1 * dx1
-            j00[upd] += r0 * dx0 / denom
-            j01[upd] += r0 * dx1 / denom
-            j10[upd] += r1 * dx0 / denom
-            j11[upd] += r1 * dx1 / denom
-            grew = (np.abs(f1u) > 0.9 * np.abs(f1_prev[upd])) & (np.abs(f2u) > 0.9 * np.abs(f2_prev[upd]))
-            have_jac[upd[grew]] = False  # not converging: fresh finite differences next time
-        have_jac[act[i_fd]] = True
-        go = ~conv & ~bad
-        if not go.any():
+                jac[0, 0, at_fd] = 0.5 * ((apv + amv) - (ap + am)) / dvk
+                jac[0, 1, at_fd] = (ap - am) / (2 * d)
+                jac[1, 0, at_fd] = ((rpv - rmv) - (rp - rmn)) / (2 * d) / dvk
+                jac[1, 1, at_fd] = (rp - 2.0 * sr[b[4]:b[5]] + rmn) / (d * d)
+        # ... Broyden's update elsewhere: J += (df - J dx) dx' / |dx|^2.
+        if i_fd.size or any_bad:
+            upd_mask = ~(fd | bad)
+            upd = upd_ix = act[upd_mask]
+            fu = f[:, upd_mask]
+        else:
+            upd, upd_ix, fu = rows, act, f
+        if fu.shape[1]:
+            du, fp, jj = dx[:, upd], f_prev[:, upd], jac[:, :, upd]
+            du0, du1 = du
+            miss = (fu - fp) - (jj[:, 0] * du0 + jj[:, 1] * du1)
+            jac[:, :, upd] = jj + miss[:, None] * (du / (du0 * du0 + du1 * du1))
+            grew = np.abs(fu) > 0.9 * np.abs(fp)
+            grew = grew[0] & grew[1]
+            if np.count_nonzero(grew):
+                have_jac[upd_ix[grew]] = False  # not converging: fresh finite differences next time
+        if i_fd.size:
+            have_jac[act[i_fd]] = True
+        # Newton's step for every live row (in the Jacobian's units), at most 800 m/s and 0.15 rad;
+        # only the rows that are neither converged nor out of the domain take it.
+        a00, a01, a10, a11 = jac.reshape(4, n)[:, rows]
+        inv_det = 1.0 / (a00 * a11 - a01 * a10)
+        step = np.empty((2, k))
+        np.multiply(a01 * f[1] - a11 * f[0], inv_det, out=step[0])
+        np.multiply(a10 * f[0] - a00 * f[1], inv_det, out=step[1])
+        ratio = np.abs(step) * _INV_STEP_LIMIT
+        step *= np.minimum(1.0, 1.0 / np.maximum(ratio[0], ratio[1]))
+        trial = xs + step * _UNITS
+        new = fast_clip(trial, _X_MIN, _X_MAX)
+        pinned = new != trial  # (also where the step is NaN)
+        pinned = pinned[0] | pinned[1]
+        # Range rows that started far off get their Jacobian differenced again at the next point:
+        # from there Newton converges in one step where Broyden's secant needs two (two more
+        # points in the next call, one call fewer).
+        if i_fdr.size:
+            far = np.abs(f[:, i_fdr]) > _REFRESH_M
+            far = far[0] | far[1]
+            if np.count_nonzero(far):
+                have_jac[act[i_fdr[far]]] = False
+        if not (np.count_nonzero(conv | bad | pinned) or stuck_any):  # every row takes a plain step
+            f_prev[:, rows] = f
+            dx[:, rows] = (new - xs) * _INV_UNITS
+            x[:, rows] = new
+            continue
+        go = ~(conv | bad)
+        if not np.count_nonzero(go):
             continue
         idx = act[go]
-        f1g, f2g = f1[go], f2[go]
-        f1_prev[idx], f2_prev[idx] = f1g, f2g
-        a00, a01, a10, a11 = j00[idx], j01[idx], j10[idx], j11[idx]
-        det = a00 * a11 - a01 * a10
-        step_v = -(a11 * f1g - a01 * f2g) / det * 1000.0
-        step_g = -(-a10 * f1g + a00 * f2g) / det
-        scale = np.minimum(1.0, np.minimum(800.0 / np.abs(step_v), 0.15 / np.abs(step_g)))
-        step_v, step_g = step_v * scale, step_g * scale
-        fin_v, fin_g = np.isfinite(step_v), np.isfinite(step_g)
-        singular = ~(fin_v & fin_g)
-        if singular.any():
+        f_prev[:, idx] = f[:, go]
+        step, trial, new, pinned, xg = step[:, go], trial[:, go], new[:, go], pinned[go], xs[:, go]
+        finite = np.isfinite(step)
+        singular = ~(finite[0] & finite[1])
+        if np.count_nonzero(singular):
             failed[idx[singular & ~have_jac[idx]]] = True
             have_jac[idx[singular]] = False
-            step_v, step_g = np.where(fin_v, step_v, 0.0), np.where(fin_g, step_g, 0.0)
-        s, g = s[go], g[go]
-        new_s = fast_clip(s + step_v, 50.0, 11_000.0)
-        new_g = fast_clip(g + step_g, g_lo, g_hi)
+            trial = xg + np.where(finite, step, 0.0) * _UNITS
+            new = fast_clip(trial, _X_MIN, _X_MAX)
+            pinned = new != trial
+            pinned = pinned[0] | pinned[1]
         # A solution beyond the vertical (or the speed limits) does not exist: stop after a few tries.
-        pinned = (new_g != g + step_g) | (new_s != s + step_v)
-        if pinned.any() or stuck[idx].any():
-            stuck[idx] = np.where(pinned, stuck[idx] + 1, 0)
-            failed[idx[stuck[idx] >= 4]] = True
-        last_v[idx], last_g[idx] = new_s - s, new_g - g
-        speed[idx], gamma[idx] = new_s, new_g
+        stuck[idx] = np.where(pinned, stuck[idx] + 1, 0)
+        failed[idx[stuck[idx] >= 4]] = True
+        stuck_any = np.count_nonzero(stuck) > 0
+        dx[:, idx] = (new - xg) * _INV_UNITS
+        x[:, idx] = new
     if kept is None:
         kept = _keep(None, n, None, None, None)
     fix = np.nonzero(me & done)[0]  # minimum-energy solutions: their range on the WGS84 geodesic
     if fix.size:
-        _, _, fr = _geod(_GEOD.inv, np.degrees(lon0[fix]), np.degrees(lat0[fix]),
-                         np.degrees(kept["imp_lon"][fix]), np.degrees(kept["imp_lat"][fix]))
-        kept["range"][fix] = fr
-    return speed, gamma, done & ~failed, kept
+        kept["range"][fix] = _geodesic_inv(lat0[fix], lon0[fix], kept["imp_lat"][fix], kept["imp_lon"][fix])[0]
+    return x[0], x[1], done & ~failed, kept
 
 
 def solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km=None, *, boost: BoostModel = BoostModel(),
@@ -807,23 +987,33 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
     arrays, notes, scalar = _as_arrays((lat_deg, lon_deg, azimuth_deg, apogee_km, range_km), errors)
     lat, lon, az, apogee, rng = arrays
     param, message = _check(lat, lon, az, apogee, rng, notes, boost)
-    if errors == "raise" and np.any(param != None):  # noqa: E711
-        _raise_first(param, message, scalar)
-    good = param == None  # noqa: E711
     n = len(lat)
-    lat_n = np.where(good, lat, np.nan)
-    lon_n = np.where(good, _wrap180(lon), np.nan)
-    az_n = np.where(good, np.mod(az, 360.0), np.nan)
-    az_n = np.where(az_n >= 360.0, 0.0, az_n)
-    idx = np.nonzero(good)[0]
-    lat_r, lon_r, az_r = np.radians(lat_n[idx]), np.radians(lon_n[idx]), np.radians(az_n[idx])
-    apogee_m, range_m = apogee[idx] * 1000.0, rng[idx] * 1000.0
+    if param is None:  # every element valid
+        lat_n, lon_n = lat, _wrap180(lon)
+        az_n = np.mod(az, 360.0)
+        idx = np.arange(n)
+    else:
+        if errors == "raise" and np.any(param != None):  # noqa: E711
+            _raise_first(param, message, scalar)
+        good = param == None  # noqa: E711
+        lat_n = np.where(good, lat, np.nan)
+        lon_n = np.where(good, _wrap180(lon), np.nan)
+        az_n = np.where(good, np.mod(az, 360.0), np.nan)
+        idx = np.nonzero(good)[0]
+    az_n = np.where(az_n >= 360.0, 0.0, az_n)  # (np.mod can round up to the modulus)
+    if param is None:
+        lat_r, lon_r, az_r, apogee_m, range_m = lat_n * _RAD, lon_n * _RAD, az_n * _RAD, apogee * 1000.0, rng * 1000.0
+    else:
+        lat_r, lon_r, az_r = lat_n[idx] * _RAD, lon_n[idx] * _RAD, az_n[idx] * _RAD
+        apogee_m, range_m = apogee[idx] * 1000.0, rng[idx] * 1000.0
     # res: the model at the solution (the evaluation that converged), NaN where Newton failed.
     speed, gamma, conv, res = _newton(lat_r, lon_r, az_r, apogee_m, range_m, boost)
-    ell = res["ellipses"]
+    ell = Ellipses.from_orbit(res["orbit"])
     conv &= (ell.e_burnout > 0) & (ell.e_burnout < np.pi) & np.isfinite(res["t_imp"])
     unsolved = idx[~conv]
     if unsolved.size:
+        if param is None:
+            param, message = np.full(n, None, dtype=object), np.full(n, None, dtype=object)
         for i in unsolved:
             if np.isnan(rng[i]):
                 param[i], message[i] = "apogee_km", f"no minimum-energy trajectory reaches {apogee[i]:g} km"
@@ -833,9 +1023,12 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
                               "from this launch point (it would need near-orbital speed or a burnout above the apogee)")
         if errors == "raise":
             _raise_first(param, message, scalar, TrajectoryError)
-    ok = param == None  # noqa: E711
     error = np.full(n, None, dtype=object)
-    error[~ok] = [f"{p}: {m}" for p, m in zip(param[~ok], message[~ok])]
+    if param is None:
+        ok = np.ones(n, bool)
+    else:
+        ok = param == None  # noqa: E711
+        error[~ok] = [f"{p}: {m}" for p, m in zip(param[~ok], message[~ok])]
 
     all_ok = bool(conv.all()) and len(idx) == n
 
@@ -846,16 +1039,32 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
         out[idx] = np.where(conv, values, fill)
         return out
 
-    # Free-flight longitude continues the boost track's unwrapped longitude.
-    lon_b = lon_r + np.radians(_wrap180(np.degrees(res["blon"] - lon_r)))
-    ff_lon_b = ell.ground_longitude(ell.e_burnout, res["burn"])
-    lon_offset = 2 * np.pi * np.round((lon_b - ff_lon_b) / (2 * np.pi))
-    apo_time = ell.time_at(np.full(len(idx), np.pi))
-    apo_fixed = rotate_z(res["r_apo"], -OMEGA_EARTH_RAD_S * apo_time)
-    apo_lat, _ = ecef_to_lat_alt(apo_fixed)
-    apo_lon = np.arctan2(apo_fixed[:, 1], apo_fixed[:, 0])
-    v_imp = ell.velocity(res["e_imp"])
-    v_imp_rel = np.linalg.norm(v_imp - omega_cross(res["r_imp"]), axis=1)
+    a, ecc, p = ell.a, ell.e, ell.p_hat
+    orbit = res["orbit"]
+    rx, ry, _, vx, vy, _ = orbit["state"]
+    # The free flight's longitude continues the boost track's unwrapped one (lon_b at burnout):
+    # shift its branch reference by the whole turns between them (kepler.longitude at burnout).
+    sign, start = ell.longitude_reference()
+    cos_b, sin_b = cos_sin(ell.e_burnout)
+    e_b = ell.e_burnout
+    nu_b = np.arctan2(np.sqrt(1.0 - ecc * ecc) * sin_b, cos_b - ecc)
+    nu_b += TWO_PI * np.round((e_b - nu_b) * (1.0 / TWO_PI))
+    eci_b = np.arctan2(ry, rx)
+    d_lon = res["blon"] - lon_r
+    lon_b = lon_r + (d_lon - TWO_PI * np.floor((d_lon + np.pi) * (1.0 / TWO_PI)))
+    start = start + TWO_PI * (np.round((lon_b - eci_b + OMEGA_EARTH_RAD_S * res["burn"]) * (1.0 / TWO_PI))
+                              - np.round((start + sign * nu_b - eci_b) * (1.0 / TWO_PI)))
+    # Apoapsis: eccentric anomaly pi, a (1 + e) along -p_hat.
+    apo_time = ell.tau + np.pi / ell.n
+    r_apo, pz = a * (1.0 + ecc), p[:, 2]
+    apo_lat, _ = lat_alt(r_apo * np.sqrt(1.0 - pz * pz), -r_apo * pz)
+    apo_lon = np.arctan2(-p[:, 1], -p[:, 0]) - OMEGA_EARTH_RAD_S * apo_time
+    # Earth-relative speed at impact: |v - omega x r|^2 = v^2 - 2 omega h_z + omega^2 rho^2 (rho: distance
+    # from the axis; h_z, the angular momentum's z component, is constant on the arc).
+    r_i, rho_i = res["imp_r"], res["imp_rho"]
+    v2 = GM_M3_S2 * (2.0 / r_i - 1.0 / a) - 2.0 * OMEGA_EARTH_RAD_S * (rx * vy - ry * vx) \
+        + (OMEGA_EARTH_RAD_S * OMEGA_EARTH_RAD_S) * (rho_i * rho_i)
+    v_imp_rel = np.sqrt(v2)
 
     if all_ok:
         ellipses = ell
@@ -865,26 +1074,27 @@ def _solve(lat_deg, lon_deg, azimuth_deg, apogee_km, range_km, boost, errors):
             getattr(ellipses, f.name)[idx] = getattr(ell, f.name)
             getattr(ellipses, f.name)[idx[~conv]] = np.nan
     return Trajectories(
-        launch_lat=np.where(ok, lat_n, np.nan),
-        launch_lon=np.where(ok, lon_n, np.nan),
-        azimuth_deg=np.where(ok, az_n, np.nan),
+        launch_lat=lat_n if all_ok else np.where(ok, lat_n, np.nan),
+        launch_lon=lon_n if all_ok else np.where(ok, lon_n, np.nan),
+        azimuth_deg=az_n if all_ok else np.where(ok, az_n, np.nan),
         apogee_km=full(res["apogee"] / 1000.0),
         range_km=full(res["range"] / 1000.0),
         flight_time_s=full(res["t_imp"]),
         apogee_time_s=full(apo_time),
-        apogee_lat=full(np.degrees(apo_lat)),
-        apogee_lon=full(_wrap180(np.degrees(apo_lon))),
+        apogee_lat=full(apo_lat * _DEG),
+        apogee_lon=full(_wrap180(apo_lon * _DEG)),
         burnout_time_s=full(res["burn"]),
         burnout_altitude_km=full(res["height"] / 1000.0),
-        impact_lat=full(np.degrees(res["imp_lat"])),
-        impact_lon=full(_wrap180(np.degrees(res["imp_lon"]))),
+        impact_lat=full(res["imp_lat"] * _DEG),
+        impact_lon=full(_wrap180(res["imp_lon"] * _DEG)),
         max_speed_km_s=full(np.maximum(speed, v_imp_rel) / 1000.0),
-        minimum_energy=np.where(ok, np.isnan(rng), False),
+        minimum_energy=np.isnan(rng) if all_ok else np.where(ok, np.isnan(rng), False),
         ok=ok,
         error=error,
         _burnout_downrange_m=full(res["downrange"]),
-        _arc_power=full(res["power"]),
-        _lon_offset_rad=full(lon_offset),
+        _arc_power=full(_arc_power(speed, res["burn"], res["height"], res["sin_g"])),
+        _lon_sign=full(sign),
+        _lon_start_rad=full(start),
         _ellipses=ellipses,
         _impact_anomaly=full(res["e_imp"]),
     )
