@@ -46,13 +46,8 @@ def cos_sin(x):
     return d - 1.0, t * d
 
 
-def geodetic_to_ecef(lat_rad, lon_rad, alt_m):
-    """WGS84 geodetic latitude, longitude (rad) and ellipsoidal height (m) to ECEF (m), shape (..., 3)."""
-    return ecef_from_trig(*cos_sin(lat_rad), *cos_sin(lon_rad), alt_m)
-
-
 def ecef_from_trig(cos_lat, sin_lat, cos_lon, sin_lon, alt_m):
-    """``geodetic_to_ecef`` from the sines and cosines of latitude and longitude (when already at hand)."""
+    """ECEF (m) of geodetic points, from the sines and cosines of their latitude and longitude."""
     x, y, z = ecef_xyz_from_trig(cos_lat, sin_lat, cos_lon, sin_lon, alt_m)
     out = np.empty(np.shape(x) + (3,))
     out[..., 0], out[..., 1], out[..., 2] = x, y, z
@@ -66,18 +61,9 @@ def ecef_xyz_from_trig(cos_lat, sin_lat, cos_lon, sin_lon, alt_m):
     return horizontal * cos_lon, horizontal * sin_lon, (n * (1.0 - _E2) + alt_m) * sin_lat
 
 
-def ecef_to_lat_alt(xyz):
-    """Geodetic latitude (rad) and height above the WGS84 ellipsoid (m) of ECEF/ECI points.
-
-    Latitude and height do not depend on the Earth's rotation, so ECI input works
-    as well as ECEF. See :func:`lat_alt` for the method and its accuracy.
-    """
-    x, y = xyz[..., 0], xyz[..., 1]
-    return lat_alt(np.sqrt(x * x + y * y), xyz[..., 2])
-
-
 def lat_alt(p, z):
-    """``ecef_to_lat_alt`` from the distance to the z axis p (m) and z (m).
+    """Geodetic latitude (rad) and height above the WGS84 ellipsoid (m) of an ECEF or ECI point,
+    from its distance to the z axis p (m) and z (m) (neither depends on the Earth's rotation).
 
     One step of Bowring's (1976) method from the parametric latitude of the point
     itself: for heights from -200 to 45,000 km the height is exact to ~1e-8 m and
@@ -95,34 +81,6 @@ def lat_alt(p, z):
     sin_lat = num * k
     alt = (p * den + z * num) * k - a * np.sqrt(1.0 - _E2 * (sin_lat * sin_lat))
     return np.arctan2(num, den), alt
-
-
-def ellipsoid_excess(xyz):
-    """(x^2 + y^2)/a^2 + z^2/b^2 - 1: zero on the WGS84 surface, negative inside. Rotation-invariant."""
-    return (xyz[..., 0] ** 2 + xyz[..., 1] ** 2) / WGS84_A_M**2 + xyz[..., 2] ** 2 / WGS84_B_M**2 - 1.0
-
-
-def rotate_z(xyz, angle_rad, cos_sin_angle=None):
-    """Rotate vectors (..., 3) by angle (broadcast over ...) about the z axis, counter-clockwise.
-
-    ``cos_sin_angle``: (cos, sin) of the angle, if already computed.
-    """
-    c, s = cos_sin(angle_rad) if cos_sin_angle is None else cos_sin_angle
-    shape = xyz.shape if np.shape(c) == xyz.shape[:-1] else np.broadcast_shapes(xyz.shape, np.shape(c) + (3,))
-    out = np.empty(shape)
-    x, y = xyz[..., 0], xyz[..., 1]
-    out[..., 0] = c * x - s * y
-    out[..., 1] = s * x + c * y
-    out[..., 2] = xyz[..., 2]
-    return out
-
-
-def omega_cross(xyz):
-    """Earth-rotation velocity omega x r (m/s) at positions r (..., 3)."""
-    out = np.zeros(xyz.shape)
-    out[..., 0] = -OMEGA_EARTH_RAD_S * xyz[..., 1]
-    out[..., 1] = OMEGA_EARTH_RAD_S * xyz[..., 0]
-    return out
 
 
 def orbit_from_state(rx, ry, rz, vx, vy, vz, t):
