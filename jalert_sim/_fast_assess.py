@@ -168,8 +168,9 @@ def _boundary_tree(pref: int) -> shapely.STRtree:
 
 def _outside_distance(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """shapely.distance(footprint[pref], point) for points that are not inside their footprint
-    (1-D arrays): the distance to the nearest piece of its boundary, found by its tree."""
-    out = np.empty(len(x))
+    (1-D arrays): the distance to the nearest piece of its boundary, found by its tree (NaN where
+    the tree answers nothing, as for a NaN point)."""
+    out = np.full(len(x), np.nan)
     order = np.argsort(pref, kind="stable")
     cuts = np.flatnonzero(np.diff(pref[order])) + 1
     for group in np.split(order, cuts):
