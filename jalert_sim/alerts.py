@@ -235,7 +235,7 @@ def _assess_one(trajs, i, t, lat, lon, alt, line, corridor, crossed, near_impact
     first_entry, last_exit, exit_fix = overflight_span(crossings)
 
     impact = _impact(impact_lat, impact_lon, flight_time_s, hit, prefs, exit_fix)
-    msgs, summary = _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed)
+    msgs, summary = _messages(alerts, impact, trajs, i, launch_time, model, prefs)
     return Assessment(
         alerts=tuple(alerts), impact=impact, messages=tuple(msgs),
         overflight_start_s=first_entry, overflight_end_s=last_exit,
@@ -372,9 +372,8 @@ def _origin(trajs, i) -> tuple[str, str]:
     return "", ""
 
 
-def _messages(alerts, impact, trajs, i, launch_time, model, prefs, crossed=None):
-    """(messages, (summary_ja, summary_en)) of one assessment. ``crossed`` (the footprints the
-    track enters) does not change the wording."""
+def _messages(alerts, impact, trajs, i, launch_time, model, prefs):
+    """(messages, (summary_ja, summary_en)) of one assessment."""
     if not alerts:
         summary = messages.no_alert(
             impact.description_ja, impact.description, impact.sea_ja or "", impact.sea or "", impact.eez_status
