@@ -35,6 +35,17 @@ def fast_clip(x, lo, hi):
     return np.minimum(np.maximum(x, lo), hi)
 
 
+def _freeze_settled(step, done, tol):
+    """(step, done) of one iteration in which each point stops moving once settled: points already
+    ``done`` get a zero step, and a point is done from its first step below ``tol`` (which it still
+    takes). Its value then does not depend on the other points (of other trajectories in a batch).
+    ``done`` None means the first iteration."""
+    if done is None:
+        return step, ~(np.abs(step) > tol)
+    step = np.where(done, 0.0, step)
+    return step, done | ~(np.abs(step) > tol)
+
+
 def cos_sin(x):
     """(cos x, sin x) through tan(x / 2): numpy's float64 sin and cos are scalar loops here
     (~20 ns an element) where tan is vectorised (~3 ns); the results agree with np.cos/np.sin
@@ -142,12 +153,7 @@ def ellipsoid_crossing(a, e, pz, qz):
         f = (r * r) * _INV_A2 + _K_Z2 * (z * z) - 1.0
         df = 2.0 * (r * dr * _INV_A2 + _K_Z2 * z * dz)
         ddf = 2.0 * ((dr * dr + r * ae * cos_e) * _INV_A2 + _K_Z2 * (dz * dz - z * (z + apz * e)))
-        step = f / (df - 0.5 * f * ddf / df)
-        if done is None:
-            done = ~(np.abs(step) > 1e-5)
-        else:
-            step = np.where(done, 0.0, step)
-            done |= ~(np.abs(step) > 1e-5)
+        step, done = _freeze_settled(f / (df - 0.5 * f * ddf / df), done, 1e-5)
         ecc = fast_clip(ecc - step, np.pi, TWO_PI)
         if np.count_nonzero(done) == done.size:
             break
@@ -231,11 +237,6 @@ class Ellipses:
         vy = (k * np.sqrt(1.0 - e * e) * np.cos(ecc_anomaly))[..., None]
         return vx * self.p_hat[extra] + vy * self.q_hat[extra]
 
-    def time_at(self, ecc_anomaly):
-        """Time (s) at eccentric anomaly E in [0, 2 pi) after the perigee passage ``tau``."""
-        extra = (slice(None),) + (None,) * (np.ndim(ecc_anomaly) - 1)
-        return self.tau[extra] + (ecc_anomaly - self.e[extra] * np.sin(ecc_anomaly)) / self.n[extra]
-
     def anomaly_at(self, t):
         """Eccentric anomaly at times t (n, m), in [0, 2 pi): Kepler's equation by Halley's method.
 
@@ -270,12 +271,7 @@ class Ellipses:
             e_sin = e * sin_e
             f = ecc - e_sin - m
             slope = 1.0 - e * cos_e
-            step = f / (slope - 0.5 * f * e_sin / slope)
-            if done is None:
-                done = ~(np.abs(step) > 1e-6)
-            else:
-                step = np.where(done, 0.0, step)
-                done |= ~(np.abs(step) > 1e-6)
+            step, done = _freeze_settled(f / (slope - 0.5 * f * e_sin / slope), done, 1e-6)
             ecc = ecc - step
             if np.count_nonzero(done) == done.size:
                 break
