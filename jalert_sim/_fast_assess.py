@@ -211,6 +211,11 @@ def _min_distance(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.nd
     return best_k, best_d
 
 
+def _segments(ax, ay, bx, by) -> np.ndarray:
+    """LineStrings of the segments (ax, ay)-(bx, by)."""
+    return shapely.linestrings(np.stack([np.column_stack([ax, ay]), np.column_stack([bx, by])], axis=1))
+
+
 def _chord_bounds(pref, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) bounds of the distance from the segment a-b to footprint ``pref``: the signed
     distance is 1-Lipschitz, so along a segment of length L it is at least (lower(a) + lower(b) - L) / 2."""
@@ -247,8 +252,7 @@ def _track_pairs(keep: np.ndarray, X: np.ndarray, Y: np.ndarray, corridor_m: flo
         if len(open_) == 0:
             return sure
         c = chord[open_]
-        lines = shapely.linestrings(np.stack([np.column_stack([ax[c], ay[c]]), np.column_stack([bx[c], by[c]])], axis=1))
-        hit = predicate(_footprints()[0][pref[open_]], lines)
+        hit = predicate(_footprints()[0][pref[open_]], _segments(ax[c], ay[c], bx[c], by[c]))
         return _unique(np.concatenate([sure, pair[open_][hit]]))[0]
 
     corridor = decide(corridor_m, lambda a, b: shapely.dwithin(a, b, corridor_m))
@@ -262,7 +266,7 @@ def assess(trajs: Trajectories, launch_times: list[datetime], model: AlertModel)
     if n == 0:
         return []
     prefs = geography.prefectures()
-    fps, bounds = _footprints()
+    fps = _footprints()[0]
 
     t, lat, lon, alt = trajs.sample(COARSE_STEP_S)
     valid = ~np.isnan(lat)
@@ -404,8 +408,7 @@ def _crossings(trajs, t, X, Y, count, flight, rows, prefs_idx):
     cand = upper <= _CHORD_SLACK_M
     open_ = np.nonzero((lower <= _CHORD_SLACK_M) & ~cand)[0]
     if len(open_):
-        lines = shapely.linestrings(np.stack([np.column_stack([ax[open_], ay[open_]]),
-                                              np.column_stack([bx[open_], by[open_]])], axis=1))
+        lines = _segments(ax[open_], ay[open_], bx[open_], by[open_])
         cand[open_] = shapely.dwithin(_footprints()[0][pref[seg_pair[open_]]], lines, _CHORD_SLACK_M)
     f_lo = np.rint((t[seg_row, seg_c] - t0[seg_pair]) / FINE_STEP_S).astype(int)
     f_hi = np.minimum(np.ceil((t[seg_row, seg_c + 1] - t0[seg_pair]) / FINE_STEP_S).astype(int), width[seg_pair] - 1)
@@ -436,8 +439,7 @@ def _crossings(trajs, t, X, Y, count, flight, rows, prefs_idx):
             h = np.nonzero(hit)[0]
             found[pairs[h]] = f[h, k[h]]
             at[pairs[h]] = np.column_stack([lat[h, k[h]], lon[h, k[h]], alt[h, k[h]]])
-            done = np.zeros(len(go), bool)
-            done[pairs] = True  # this chord is searched; drop it, and every chord of the pairs that found
+            # This chord is searched: drop it, and every chord of the pairs that found their sample.
             segs = segs[_isin(seg_pair[segs], pairs[~hit]) & ~_isin(segs, np.sort(take))]
         return found, at
 
