@@ -417,10 +417,17 @@ def _messages(alerts, impact, trajs, i, launch_time, model, prefs):
 _KIND_ORDER = {kind: k for k, kind in enumerate(messages.KINDS)}
 
 
+def fixed_offset(launch_time: datetime) -> bool:
+    """True if adding seconds to ``launch_time`` is plain arithmetic on the instant (a datetime whose
+    zone is a fixed UTC offset), so that it may be converted to JST first; False for zones with
+    daylight saving, where it is wall-clock arithmetic, and for datetime subclasses."""
+    return type(launch_time) is datetime and isinstance(launch_time.tzinfo, timezone)
+
+
 def _clock(launch_time: datetime):
     """``s -> launch_time + s seconds``, for the clock times of the messages. Where the launch zone
     has a fixed UTC offset the same instant is given in JST, which the texts then need not convert."""
-    if type(launch_time) is datetime and isinstance(launch_time.tzinfo, timezone):
+    if fixed_offset(launch_time):
         local = launch_time.astimezone(JST)
         return lambda s: local + timedelta(seconds=s)
     return lambda s: launch_time + timedelta(seconds=s)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cache
 from typing import Any
 
@@ -19,7 +19,7 @@ import numpy as np
 
 from . import __version__
 from ._frozen import quick_init
-from .alerts import AlertModel, Assessment, assess, jst
+from .alerts import AlertModel, Assessment, assess, fixed_offset, jst
 from .earth import JST
 from .errors import InputError, JalertError
 from .places import Place, parse_launch
@@ -198,7 +198,7 @@ def _iso_seconds(launch_time: datetime) -> Callable[[float | None], str | None]:
     def exact(s: float | None) -> str | None:
         return None if s is None else jst(launch_time, round(s)).isoformat(timespec="seconds")
 
-    if type(launch_time) is not datetime or not isinstance(launch_time.tzinfo, timezone):
+    if not fixed_offset(launch_time):
         return exact
     local = launch_time.astimezone(JST)  # ISO seconds truncate its microseconds
     day = "%04d-%02d-%02dT" % (local.year, local.month, local.day)
