@@ -92,20 +92,46 @@ def _approx_xy(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray
             _SPHERE_R_M * k * (np.cos(lat0) * np.sin(p) - np.sin(lat0) * np.cos(p) * np.cos(dl)))
 
 
+#: Cell of the raster that _maybe_near looks points up in, m of the approximate plane.
+_NEAR_CELL_M = 10_000.0
+
+
+@cache
+def _near_raster(reach_m: float) -> tuple[float, float, np.ndarray]:
+    """(x0, y0, raster): the cells of the approximate plane (_approx_xy, cells of _NEAR_CELL_M from
+    (x0, y0)) that may hold a point within ``reach_m`` of a footprint, painted box by box.
+
+    A point p may be within reach of footprint i if it lies in the footprint's bounds grown by
+    slack(p) = 10 km + 1.5 % of |p| (the approximation's error) + reach_m. In that grown box |p| is
+    at most r + sqrt(2) slack(p), r the box's farthest corner from the centre, so slack(p) is at
+    most s = (10 km + reach_m + 0.015 r) / (1 - 0.015 sqrt(2)): painting every cell that meets the
+    box grown by s marks every cell such a point can be in.
+    """
+    _, bounds = _footprints()
+    corner = np.hypot(np.abs(bounds[:, [0, 2]]).max(axis=1), np.abs(bounds[:, [1, 3]]).max(axis=1))
+    grow = (10_000.0 + reach_m + 0.015 * corner) / (1.0 - 0.015 * np.sqrt(2.0))
+    lo = bounds[:, :2] - grow[:, None]
+    hi = bounds[:, 2:] + grow[:, None]
+    x0, y0 = lo.min(axis=0)
+    first = ((lo - (x0, y0)) // _NEAR_CELL_M).astype(int)
+    last = ((hi - (x0, y0)) // _NEAR_CELL_M).astype(int)
+    nx, ny = last.max(axis=0) + 1
+    raster = np.zeros((ny, nx), dtype=bool)
+    for (i0, j0), (i1, j1) in zip(first.tolist(), last.tolist()):
+        raster[j0:j1 + 1, i0:i1 + 1] = True
+    return float(x0), float(y0), raster
+
+
 def _maybe_near(lon: np.ndarray, lat: np.ndarray, reach_m: float) -> np.ndarray:
     """False where a point is surely farther than ``reach_m`` from every footprint (NaN: False)."""
-    _, bounds = _footprints()
+    x0, y0, raster = _near_raster(float(reach_m))
     ax, ay = _approx_xy(lon, lat)
-    slack = 10_000.0 + 0.015 * np.hypot(ax, ay) + reach_m
-    lo_x, lo_y = bounds[:, 0].min(), bounds[:, 1].min()
-    hi_x, hi_y = bounds[:, 2].max(), bounds[:, 3].max()
+    ny, nx = raster.shape
+    fx, fy = (ax - x0) * (1.0 / _NEAR_CELL_M), (ay - y0) * (1.0 / _NEAR_CELL_M)
     with np.errstate(invalid="ignore"):
-        out = (ax > lo_x - slack) & (ax < hi_x + slack) & (ay > lo_y - slack) & (ay < hi_y + slack)
-    k = np.nonzero(out)
-    if len(k[0]):
-        px, py, ps = ax[k][:, None], ay[k][:, None], slack[k][:, None]
-        box = ((px > bounds[:, 0] - ps) & (px < bounds[:, 2] + ps) & (py > bounds[:, 1] - ps) & (py < bounds[:, 3] + ps))
-        out[k] = box.any(axis=1)
+        k = np.nonzero((fx >= 0.0) & (fx < nx) & (fy >= 0.0) & (fy < ny))  # NaN: not in the raster
+    out = np.zeros(ax.shape, dtype=bool)
+    out[k] = raster[fy[k].astype(np.intp), fx[k].astype(np.intp)]
     return out
 
 

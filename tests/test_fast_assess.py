@@ -17,6 +17,7 @@ from datetime import datetime
 
 import numpy as np
 import pytest
+import shapely
 
 from jalert_sim import _fast_assess, geography
 from jalert_sim.alerts import AlertModel, assess, assess_reference
@@ -85,3 +86,29 @@ def test_vectorised_point_lookups_equal_the_scalar_ones():
         assert impacts.territorial[k] == geography.in_territorial_sea(la, lo)
         assert impacts.eez[k] == geography.eez_status(la, lo).value
         assert impacts.sea[k] == geography.sea_at(la, lo)
+
+
+@pytest.mark.parametrize("reach_km", [30.0, 210.0, 3000.0])
+def test_prefilter_keeps_every_point_within_reach(reach_km):
+    """_maybe_near may keep too much, never too little: every point whose exact distance (in the
+    projection) to some footprint is within the reach is kept; points far beyond it are dropped."""
+    rng = np.random.default_rng(int(reach_km))
+    lat = np.concatenate([rng.uniform(20, 50, 4000), rng.uniform(-10, 80, 2000), [np.nan]])
+    lon = np.concatenate([rng.uniform(120, 160, 4000), rng.uniform(60, 240, 2000), [140.0]])
+    lon = (lon + 180.0) % 360.0 - 180.0
+    kept = _fast_assess._maybe_near(lon, lat, reach_km * 1000.0)
+    x, y = geography.to_xy(lon, lat)
+    union = shapely.union_all([p.footprint_xy for p in geography.prefectures()])
+    distance_km = np.append(shapely.distance(union, shapely.points(x[:-1], y[:-1])) / 1000.0, np.inf)
+    within = distance_km <= reach_km
+    assert within.sum() > 100 and (distance_km > reach_km + 300.0).sum() > 100
+    assert np.all(kept[within])
+    assert not kept[-1]  # NaN
+    # It works on the footprints' bounding boxes, with a slack for its approximate projection (10 km
+    # and 1.5 % of the distance from the centre, bounded per box) and its 10 km cells: points beyond
+    # every box by more than the reach plus ~100 km along x or y are dropped.
+    b = np.array([shapely.bounds(p.footprint_xy) for p in geography.prefectures()])[:, :, None]
+    beyond_x = np.maximum(np.maximum(b[:, 0] - x, x - b[:, 2]), 0.0)
+    beyond_y = np.maximum(np.maximum(b[:, 1] - y, y - b[:, 3]), 0.0)
+    box_km = np.maximum(beyond_x, beyond_y).min(axis=0) / 1000.0  # the farther axis, to the nearest box
+    assert not kept[box_km > 1.03 * reach_km + 120.0].any()
