@@ -27,7 +27,6 @@ import os
 import re
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -562,8 +561,14 @@ class _Workers:
     Deliberately simpler than multiprocessing.Pool: no feeder threads, so nothing can block
     on a full pipe when the batch is interrupted, and stopping is killing our own children.
     A worker is sent its next chunk only after its result has been read, so neither side ever
-    waits on the other with a full pipe.
+    waits on the other with a full pipe. Results are read from whichever worker finishes
+    first (a worker never idles behind a slower one) and handed out in input order; a worker
+    is not given a chunk more than _LEAD chunks ahead of the next one to hand out, so the
+    results held back stay few.
     """
+
+    #: How many chunks, per worker, may be in flight or held back beyond the next one out.
+    _LEAD = 2
 
     def __init__(self, jobs: int):
         import multiprocessing as mp
@@ -580,24 +585,36 @@ class _Workers:
             self.conns.append(mine)
 
     def run(self, chunks: Iterator[_Chunk]) -> Iterator[_ChunkOut]:
-        busy: deque[int] = deque()
+        from multiprocessing.connection import wait
+
+        lead = self._LEAD * len(self.conns)
+        working: dict[Any, int] = {}  # connection -> number of the chunk it is solving
+        idle = list(self.conns)
+        done: dict[int, _ChunkOut] = {}  # results that came in before an earlier one
+        sent = handed = 0
+        more = True
         try:
-            for w, conn in enumerate(self.conns):
-                chunk = next(chunks, None)
-                if chunk is None:
+            while True:
+                while more and idle and sent - handed < lead:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        more = False
+                        break
+                    conn = idle.pop()
+                    conn.send(chunk)
+                    working[conn] = sent
+                    sent += 1
+                if not working:
                     break
-                conn.send(chunk)
-                busy.append(w)
-            while busy:
-                w = busy.popleft()
-                status, value = self.conns[w].recv()
-                if status != "ok":
-                    raise value
-                chunk = next(chunks, None)
-                if chunk is not None:
-                    self.conns[w].send(chunk)
-                    busy.append(w)
-                yield value
+                for conn in wait(list(working)):
+                    status, value = conn.recv()
+                    if status != "ok":
+                        raise value
+                    done[working.pop(conn)] = value
+                    idle.append(conn)
+                while handed in done:
+                    yield done.pop(handed)
+                    handed += 1
             for conn in self.conns:
                 conn.send(None)
             for proc in self.procs:

@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -279,6 +280,35 @@ def test_order_is_kept_with_two_jobs_and_small_chunks():
     assert s1.total == 120 and s1.failed >= 7  # the 'abc' rows, at least
     assert [r["id"] for r in records(two.getvalue())] == [f"r{k}" for k in range(120)]
     assert_same(records(two.getvalue()), records(one.getvalue()))
+
+
+def test_a_slow_chunk_does_not_idle_the_other_worker_and_order_is_kept(monkeypatch, tmp_path):
+    # The worker with the first chunk is held up; the other goes on with the chunks after it
+    # (as far as the lead of 2 chunks per worker allows) instead of waiting for it to be read.
+    # The workers are forked: they log when each chunk is done to a file.
+    real = batch_mod._solve_chunk
+    log = tmp_path / "done.log"
+
+    def slow_first(chunk):
+        if chunk.first_row == 1:
+            time.sleep(1.5)
+        out = real(chunk)
+        with open(log, "a") as handle:
+            handle.write(f"{chunk.first_row}\n")
+        return out
+
+    monkeypatch.setattr(batch_mod, "_solve_chunk", slow_first)
+    text = _many_rows(60)
+    out = io.StringIO()
+    summary = run_batch(io.StringIO(text), out, jobs=2, input_format="csv", chunk_size=5)
+    assert summary.total == 60
+    order = [int(line) for line in log.read_text().split()]
+    assert sorted(order) == list(range(1, 61, 5))
+    assert order.index(1) >= 3  # chunks 2, 3 and 4 were solved while chunk 1 was held up
+    monkeypatch.setattr(batch_mod, "_solve_chunk", real)
+    reference = io.StringIO()
+    run_batch(io.StringIO(text), reference, jobs=1, input_format="csv", chunk_size=5)
+    assert out.getvalue() == reference.getvalue()
 
 
 def test_output_file_is_whole_or_absent_when_writing_fails(tmp_path, monkeypatch):
