@@ -168,7 +168,13 @@ def _project(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _inside(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``shapely.contains_xy(footprint[pref], x, y)`` (arrays of one shape; NaN: False), exact but
     computed only where the distance grid cannot tell; and the grid's (lower, upper) bounds."""
-    lower, upper = _distance_grid.bounds(pref, x, y)
+    finite = ~np.isnan(x)
+    if finite.all():
+        lower, upper = _distance_grid.bounds(pref, x, y)
+    else:  # rows of tracks padded with NaN: look up only the points
+        at = np.nonzero(finite)
+        lower, upper = np.full(x.shape, np.inf), np.full(x.shape, np.inf)
+        lower[at], upper[at] = _distance_grid.bounds(pref[at], x[at], y[at])
     inside = upper < 0.0
     r = np.nonzero((lower <= 0.0) & ~inside)
     if len(r[0]):
