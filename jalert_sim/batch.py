@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import os
 import re
 import sys
@@ -288,7 +289,7 @@ def _parse(kind: str, header: tuple[str, ...] | None, raw: Any, row: int, launch
             if not isinstance(obj, dict):
                 raise InputError("row", f"expected a JSON object, got {type(obj).__name__}")
             if obj.get("id") is not None:
-                ident = _utf8_id(obj["id"])
+                ident = _json_id(obj["id"])
             return ident, scenario_from_fields(obj, launch_time=launch_time)
         if isinstance(raw, str):  # a csv.Error
             raise InputError("row", raw)
@@ -304,6 +305,18 @@ def _parse(kind: str, header: tuple[str, ...] | None, raw: Any, row: int, launch
         return ident, scenario_from_fields(dict(zip(header, raw)), launch_time=launch_time)
     except JalertError as exc:
         return _utf8_id(ident), exc
+
+
+def _json_id(value: Any) -> str | int | float:
+    """A JSONL row's id: a string (see _utf8_id) or a finite number; anything else (an object, a
+    list, true, NaN) cannot be written back as the id of a CSV row or of valid JSON."""
+    if isinstance(value, str):
+        return _utf8_id(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not isinstance(value, float) or not math.isfinite(value):
+        raise InputError("id", f"must be a string or a finite number, got {json.dumps(value, ensure_ascii=True)[:60]}")
+    return value
 
 
 def _utf8_id(ident: Any) -> Any:

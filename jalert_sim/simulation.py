@@ -240,7 +240,10 @@ def _launch(launch: str | Place | tuple[float, float] | Sequence[float]) -> tupl
     if isinstance(launch, str):
         return parse_launch(launch)
     try:
-        lat, lon = (float(v) for v in launch)
+        pair = list(launch)
+        if any(isinstance(v, bool) for v in pair):
+            raise TypeError
+        lat, lon = (float(v) for v in pair)
     except (TypeError, ValueError):
         raise InputError("launch", f"expected a site name, 'lat,lon' or a (lat, lon) pair, got {launch!r}") from None
     return parse_launch(f"{lat},{lon}")
@@ -251,6 +254,8 @@ def _number(name: str, value: Any, *, optional: bool = False) -> float | None:
         if optional:
             return None
         raise InputError(name, "is required")
+    if isinstance(value, bool):  # float(True) is 1.0: a JSON true is a mistake, not 1 degree
+        raise InputError(name, f"must be a number, got {value!r}")
     try:
         number = float(value)
     except (TypeError, ValueError):

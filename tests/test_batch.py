@@ -164,6 +164,13 @@ def test_malformed_csv_rows_become_error_records_and_the_batch_goes_on(line, nee
         ('{"launch": "sunan", "azimuth": 73, "apogee": 550, "latency_s": -1}', "latency_s"),
         ('{"launch": "sunan", "azimuth": 73, "apogee": 550, "azimuth_deg": 74}', "given twice"),
         ("   ", "blank line"),
+        ('{"launch": "sunan", "azimuth": true, "apogee": 550}', "azimuth: must be a number, got True"),
+        ('{"id": ["\\ud800"], "launch": "sunan", "azimuth": 73, "apogee": 550}', "id: must be a string or a finite number"),
+        ('{"id": {"a": 1}, "launch": "sunan", "azimuth": 73, "apogee": 550}', "id: must be a string or a finite number"),
+        ('{"id": NaN, "launch": "sunan", "azimuth": 73, "apogee": 550}', "id: must be a string or a finite number"),
+        ('{"id": true, "launch": "sunan", "azimuth": 73, "apogee": 550}', "id: must be a string or a finite number"),
+        ('{"launch": [true, 125.5], "azimuth": 73, "apogee": 550}', "launch: expected"),
+        ('{"launch": "sunan", "azimuth": 73, "apogee": 550, "corridor_km": false}', "corridor_km: must be a number"),
     ],
 )
 def test_malformed_jsonl_rows(line, needle):
