@@ -158,6 +158,23 @@ class _ChunkOut:
     first_error: tuple[int, Any, str] | None
 
 
+def _csv_fields(line: str) -> list[str] | str:
+    """The fields of one line of CSV, or what is wrong with it.
+
+    One line is one row: no field of ours holds a line break, and a quote left open must
+    not swallow the rows after it (the csv module would carry the field on to the next
+    line, and every good row up to the next quote would be lost in one bad record)."""
+    if not line.endswith(("\n", "\r")):  # the last line: end it, so that an open quote shows
+        line += "\n"
+    try:
+        fields = next(csv.reader((line,)), [])
+    except csv.Error as exc:
+        return str(exc)
+    if fields and fields[-1].endswith(("\n", "\r")):
+        return "a quoted field is not closed on its line"
+    return fields
+
+
 class _Source:
     """An input opened for streaming: its kind, CSV header, and a row iterator."""
 
@@ -218,13 +235,13 @@ class _Source:
         yield from self.text
 
     def _read_header(self) -> tuple[str, ...] | None:
-        self._reader = csv.reader(self._lines())
-        try:
-            header = next(self._reader, None)
-        except csv.Error as exc:
-            raise InputError("input", f"unreadable CSV header: {exc}") from None
+        self._csv_lines = self._lines()
+        header = next(self._csv_lines, None)
         if header is None:
             return None
+        header = _csv_fields(header)
+        if isinstance(header, str):
+            raise InputError("input", f"unreadable CSV header: {header}")
         names = tuple(h.strip().lstrip("\ufeff").strip().lower() for h in header)
         unknown = [h for h in names if _ALIASES.get(h, h) not in FIELDS]
         if unknown:
@@ -248,15 +265,9 @@ class _Source:
             return
         if self.header is None:
             return
-        while True:
-            try:
-                fields = next(self._reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                yield f"malformed CSV: {exc}"
-                continue
-            yield fields
+        for line in self._csv_lines:
+            fields = _csv_fields(line)
+            yield f"malformed CSV: {fields}" if isinstance(fields, str) else fields
 
     def position(self) -> int | None:
         """Bytes consumed so far (approximate: the reader buffers ahead)."""

@@ -152,6 +152,21 @@ def test_malformed_csv_rows_become_error_records_and_the_batch_goes_on(line, nee
     assert got[0]["alerts"] and got[2]["id"] == "akita"
 
 
+@pytest.mark.parametrize("last_newline", ["\n", ""])
+def test_an_open_quote_spoils_its_own_row_only(last_newline):
+    # The csv module would carry the open field on through the next lines, up to the next quote:
+    # the good rows after it would vanish into one bad record.
+    lines = [HEADER, GOOD_ROWS[0], 'q1,"sunan,73,550,,', GOOD_ROWS[3], 'q2,sunan,73,"550,,']
+    out = io.StringIO()
+    summary = run_batch(io.BytesIO(("\n".join(lines) + last_newline).encode()), out, jobs=1, input_format="csv")
+    got = records(out.getvalue())
+    assert (summary.total, summary.ok, summary.failed) == (4, 2, 2)
+    assert [r["row"] for r in got] == [1, 2, 3, 4]
+    assert got[2]["id"] == "akita" and "error" not in got[2]
+    for bad in (got[1], got[3]):
+        assert "a quoted field is not closed on its line" in bad["error"]
+
+
 @pytest.mark.parametrize(
     "line, needle",
     [
