@@ -37,7 +37,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from .errors import InputError, JalertError
-from .simulation import MODEL_OPTIONS, SimulationResult, _number, parse_time, simulate_many
+from .options import MODEL_OPTIONS
+from .simulation import SimulationResult, _number, parse_time, simulate_many
 
 #: The input fields, for the documentation and for ``--help``. Units as in :func:`jalert_sim.simulate`.
 FIELDS: dict[str, str] = {
@@ -49,14 +50,8 @@ FIELDS: dict[str, str] = {
     "apogee": "apogee, km (alias apogee_km)",
     "range": "ground range launch to impact, km; empty = minimum energy (alias range_km)",
     "launch_time": "ISO 8601; no offset = JST; empty = the batch's launch time",
-    "latency_s": "seconds from launch to the first J-Alert",
-    "corridor_km": "half-width of the alert corridor, km",
-    "impact_radius_km": "uncertainty radius of the predicted impact point, km",
-    "report_delay_s": "seconds from leaving Japan to the 'passed' message and from impact to 'fell'",
-    "burn_time_s": "powered-ascent duration, s",
-    "burnout_altitude_km": "altitude at burnout, km",
+    **{name: option.description for name, option in MODEL_OPTIONS.items()},
 }
-assert set(MODEL_OPTIONS) <= set(FIELDS)
 _ALIASES = {"azimuth_deg": "azimuth", "apogee_km": "apogee", "range_km": "range"}
 
 #: Columns of the batch CSV: one row per scenario. ``warned`` holds the JIS codes of the

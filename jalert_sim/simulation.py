@@ -22,6 +22,7 @@ from ._frozen import quick_init
 from .alerts import AlertModel, Assessment, assess, fixed_offset, jst
 from .earth import JST
 from .errors import InputError, JalertError
+from .options import MODEL_OPTIONS
 from .places import Place, parse_launch
 from .trajectory import BoostModel, Track, solve
 
@@ -29,18 +30,6 @@ SCHEMA_VERSION = "1.0"
 _GENERATOR = f"jalert-sim {__version__}"
 #: Spacing of the track samples in the JSON document, seconds.
 TRACK_STEP_S = 5.0
-
-#: Model options a scenario may carry, with the object each belongs to.
-MODEL_OPTIONS = ("latency_s", "corridor_km", "impact_radius_km", "report_delay_s", "burn_time_s", "burnout_altitude_km")
-_OPTION_LIMITS = {
-    "latency_s": (0.0, 3600.0),
-    "corridor_km": (0.0, 3000.0),
-    "impact_radius_km": (0.0, 3000.0),
-    "report_delay_s": (0.0, 3600.0),
-    "burn_time_s": (1.0, 1000.0),
-    "burnout_altitude_km": (1.0, 1000.0),
-}
-
 
 @quick_init
 @dataclass(frozen=True)
@@ -274,7 +263,7 @@ def _options(options: Mapping[str, Any]) -> tuple[AlertModel, BoostModel]:
         number = _number(name, raw, optional=True)
         if number is None:
             continue
-        lo, hi = _OPTION_LIMITS[name]
+        lo, hi, _ = MODEL_OPTIONS[name]
         if not lo <= number <= hi:
             raise InputError(name, f"must be between {lo:g} and {hi:g}, got {number:g}")
         values[name] = number

@@ -191,6 +191,29 @@ def test_bad_input_gives_one_line_and_exit_2(args, needle):
     assert "Traceback" not in proc.stderr and proc.stdout == ""
 
 
+@pytest.mark.parametrize("name", ["latency_s", "corridor_km", "burn_time_s"])
+def test_a_model_option_has_one_range_in_help_api_cli_and_batch(name):
+    """The allowed range that --help states is the one simulate() and run enforce; batch takes the field."""
+    import re
+
+    from jalert_sim import InputError, simulate
+    from jalert_sim.batch import FIELDS
+
+    flag = "--" + name.replace("_", "-")
+    help_text = " ".join(runner.invoke(app, ["run", "--help"], terminal_width=200).stdout.split())
+    found = re.search(re.escape(flag) + r" FLOAT .*?; ([0-9.]+) to ([0-9.]+)\.", help_text)
+    assert found, help_text
+    low, high = float(found[1]), float(found[2])
+    assert name in FIELDS
+    for outside in (low - 1, high + 1):
+        with pytest.raises(InputError, match=name):
+            simulate("sunan", 73, 550, 2700, "2017-08-29T05:58+09:00", **{name: outside})
+        result = runner.invoke(app, ["run", *HOKKAIDO_2017, flag, f"{outside:g}"])
+        assert result.exit_code == 2 and name in result.stderr
+    inside = simulate("sunan", 73, 550, 2700, "2017-08-29T05:58+09:00", **{name: high})
+    assert inside.to_dict()["input"]["model"][name] == pytest.approx(high)
+
+
 def test_version_and_help():
     proc = subprocess.run([sys.executable, "-m", "jalert_sim", "--version"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0

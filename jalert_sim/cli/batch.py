@@ -8,13 +8,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..options import MODEL_OPTIONS
 from .common import AtOpt, app, fail, user_errors
 
 _FIELDS_HELP = (
     "Input fields (CSV header or JSON keys): id (optional; default the row number), launch "
     "(site or 'lat,lon') or lat and lon, azimuth, apogee, range (optional; empty = minimum energy), "
-    "launch_time (optional; default --at), and the model options latency_s, corridor_km, "
-    "impact_radius_km, report_delay_s, burn_time_s, burnout_altitude_km."
+    "launch_time (optional; default --at), and the model options " + ", ".join(MODEL_OPTIONS) + "."
 )
 
 

@@ -9,6 +9,7 @@ import typer
 
 from .. import __version__
 from ..errors import JalertError
+from ..options import MODEL_OPTIONS, option_help
 
 EXAMPLES = """\
 Examples:
@@ -69,12 +70,12 @@ AzimuthOpt = Annotated[Optional[float], typer.Option("--azimuth", help="Initial 
 ApogeeOpt = Annotated[Optional[float], typer.Option("--apogee", help="Apogee, km above the WGS84 ellipsoid.")]
 RangeOpt = Annotated[Optional[float], typer.Option("--range", help="Ground range launch→impact, km (default: minimum-energy trajectory).")]
 AtOpt = Annotated[Optional[str], typer.Option("--at", help="Launch time, ISO 8601 (no offset = JST). Default: now.")]
-CorridorOpt = Annotated[Optional[float], typer.Option("--corridor-km", help="Half-width of the alert corridor around the ground track, km.")]
-ImpactRadiusOpt = Annotated[Optional[float], typer.Option("--impact-radius-km", help="Uncertainty radius of the predicted impact point, km.")]
-LatencyOpt = Annotated[Optional[float], typer.Option("--latency-s", help="Seconds from launch to the first J-Alert.")]
-ReportDelayOpt = Annotated[Optional[float], typer.Option("--report-delay-s", help="Seconds from leaving Japan's airspace to 'passed', and from impact to 'fell'.")]
-BurnTimeOpt = Annotated[Optional[float], typer.Option("--burn-time-s", help="Powered-ascent duration, s (default: model).")]
-BurnoutAltOpt = Annotated[Optional[float], typer.Option("--burnout-altitude-km", help="Altitude at burnout, km (default: model).")]
+CorridorOpt = Annotated[Optional[float], typer.Option("--corridor-km", help=option_help("corridor_km"))]
+ImpactRadiusOpt = Annotated[Optional[float], typer.Option("--impact-radius-km", help=option_help("impact_radius_km"))]
+LatencyOpt = Annotated[Optional[float], typer.Option("--latency-s", help=option_help("latency_s"))]
+ReportDelayOpt = Annotated[Optional[float], typer.Option("--report-delay-s", help=option_help("report_delay_s"))]
+BurnTimeOpt = Annotated[Optional[float], typer.Option("--burn-time-s", help=option_help("burn_time_s"))]
+BurnoutAltOpt = Annotated[Optional[float], typer.Option("--burnout-altitude-km", help=option_help("burnout_altitude_km"))]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of the messages: en, ja or both.")]
 ScenarioOpt = Annotated[Optional[str], typer.Option(
     "--scenario", help="Start from a historical launch (see `jalert-sim scenarios`); explicit options override its values.")]
@@ -91,7 +92,7 @@ def load_scenario(scenario_id: str | None):
 
 
 #: The option parameters (by their Python names) that every scenario command takes.
-_MODEL_PARAMS = ("latency_s", "corridor_km", "impact_radius_km", "report_delay_s", "burn_time_s", "burnout_altitude_km")
+_MODEL_PARAMS = tuple(MODEL_OPTIONS)
 
 
 def scenario_request() -> tuple[Any, dict[str, Any]]:
