@@ -34,6 +34,7 @@ from ._geocache import _read, cache_meta
 
 #: Footprint index bits of an entry's key: key = cell * 64 + footprint index (47 footprints).
 KEY_PREF_BITS = 6
+_PREF_MASK = (1 << KEY_PREF_BITS) - 1
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,10 @@ class _Grid:
     keys: np.ndarray  # sorted int64: cell * 64 + footprint, cell = ix * ny + iy
     sd: np.ndarray  # int16 signed distance of the cell centre, unit_m
     pref_bounds: np.ndarray  # (47, 4) footprint bounds, for the bound where a cell has no entry
+    # Derived at load, so a look-up is two gathers and a bit count instead of a binary search
+    # of the 264k keys (~18 cache misses per point):
+    start: np.ndarray  # int32 (nx * ny + 1): the entries of cell c are keys[start[c]:start[c + 1]]
+    present: np.ndarray  # uint64 (nx * ny): bit f set where cell c has an entry for footprint f
 
     @property
     def slack_m(self) -> float:
@@ -62,10 +67,18 @@ def grid() -> _Grid:
     keys, sd = _read("distance_grid.keys", "distance_grid.sd")
     # The footprints' order is the prefectures' order.
     bounds = shapely.bounds(np.array([p.footprint_xy for p in geography.prefectures()], dtype=object))
+    keys = keys.astype(np.int64)
+    nx, ny = int(params["nx"]), int(params["ny"])
+    # A cell lists each footprint at most once, so summing the bits ors them; as float64 the sums
+    # (below 2**47) are exact, and bincount is the fastest way to sum them per cell.
+    bits = np.ldexp(1.0, (keys & _PREF_MASK).astype(np.int32))
+    present = np.bincount(keys >> KEY_PREF_BITS, weights=bits, minlength=nx * ny).astype(np.uint64)
+    start = np.zeros(nx * ny + 1, np.int32)
+    np.cumsum(np.bitwise_count(present), out=start[1:])
     return _Grid(
         x0_m=float(params["x0_m"]), y0_m=float(params["y0_m"]), cell_m=float(params["cell_m"]),
-        nx=int(params["nx"]), ny=int(params["ny"]), reach_m=float(params["reach_m"]), unit_m=float(params["unit_m"]),
-        keys=keys.astype(np.int64), sd=sd, pref_bounds=bounds,
+        nx=nx, ny=ny, reach_m=float(params["reach_m"]), unit_m=float(params["unit_m"]),
+        keys=keys, sd=sd, pref_bounds=bounds, start=start, present=present,
     )
 
 
@@ -92,10 +105,12 @@ def bounds(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, 
     g = grid()
     pref, x, y = np.broadcast_arrays(np.asarray(pref), np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     cell = _cells(g, x, y)
-    key = cell * (1 << KEY_PREF_BITS) + pref
-    at = np.searchsorted(g.keys, key)
-    found = (cell >= 0) & (at < len(g.keys))
-    found[found] = g.keys[at[found]] == key[found]
+    c = np.maximum(cell, 0)
+    present = g.present[c]
+    bit = np.left_shift(np.uint64(1), pref.astype(np.uint64))
+    found = (cell >= 0) & ((present & bit) != 0)
+    # The entry's index: the cell's first one plus the footprints listed before this one.
+    at = g.start[c] + np.bitwise_count(present & (bit - np.uint64(1)))
     slack = g.slack_m
     with np.errstate(invalid="ignore"):
         far = np.maximum(g.reach_m - slack, _box_lower(g, pref, x, y))
@@ -112,10 +127,9 @@ def near(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     point are farther than that from it."""
     g = grid()
     cell = _cells(g, np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    base = cell << KEY_PREF_BITS
-    lo = np.searchsorted(g.keys, base)
-    hi = np.searchsorted(g.keys, base + (1 << KEY_PREF_BITS))
-    n = np.where(cell >= 0, hi - lo, 0)
+    c = np.maximum(cell, 0)
+    lo = g.start[c]
+    n = np.where(cell >= 0, g.start[c + 1] - lo, 0)
     point = np.repeat(np.arange(len(cell)), n)
     entry = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + np.repeat(lo, n)
-    return point, g.keys[entry] & ((1 << KEY_PREF_BITS) - 1)
+    return point, g.keys[entry] & _PREF_MASK

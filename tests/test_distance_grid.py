@@ -54,6 +54,25 @@ def test_bounds_contain_the_exact_signed_distance(footprints):
     assert (upper < 0).sum() > 100 and (lower > 0).sum() > 1000  # both decisions happen
 
 
+def test_bounds_use_the_entry_of_that_cell_and_footprint(footprints):
+    """The O(1) look-up (cell offsets and a bit count) finds the same entry as a search of the keys."""
+    rng = np.random.default_rng(13)
+    pts = _points(footprints, rng)
+    pts = np.concatenate([pts] * 4)
+    pref = rng.integers(0, len(footprints), len(pts))
+    lower, upper = _distance_grid.bounds(pref, pts[:, 0], pts[:, 1])
+    g = _distance_grid.grid()
+    ix = np.floor((pts[:, 0] - g.x0_m) / g.cell_m).astype(np.int64)
+    iy = np.floor((pts[:, 1] - g.y0_m) / g.cell_m).astype(np.int64)
+    inside = (ix >= 0) & (ix < g.nx) & (iy >= 0) & (iy < g.ny)
+    key = (ix * g.ny + iy) * 64 + pref
+    at = np.searchsorted(g.keys, key)
+    listed = inside & (g.keys[np.minimum(at, len(g.keys) - 1)] == key)
+    assert listed.sum() > 1000
+    np.testing.assert_array_equal(np.isfinite(upper), listed)
+    np.testing.assert_array_equal(upper[listed], g.sd[at[listed]] * g.unit_m + g.slack_m)
+
+
 def test_near_lists_every_footprint_within_reach(footprints):
     rng = np.random.default_rng(12)
     pts = _points(footprints, rng)
