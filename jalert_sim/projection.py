@@ -36,13 +36,20 @@ def _transformer() -> pyproj.Transformer:
     return pyproj.Transformer.from_pipeline(_PIPELINE)
 
 
-def to_xy(lon, lat) -> tuple[np.ndarray, np.ndarray]:
-    """Project lon/lat degrees (scalars or arrays, WGS84) to x/y metres in :data:`PROJECTION_CRS`."""
+def to_xy_exact(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """Project lon/lat degrees (scalars or arrays of one shape, WGS84) to x/y metres in
+    :data:`PROJECTION_CRS` with PROJ, exactly. The build of the shipped data uses this, so that
+    the data never depend on how :func:`to_xy` computes."""
     x, y = _transformer().transform(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
     return np.asarray(x), np.asarray(y)
 
 
+def to_xy(lon, lat) -> tuple[np.ndarray, np.ndarray]:
+    """Project lon/lat degrees (scalars or arrays, WGS84) to x/y metres in :data:`PROJECTION_CRS`."""
+    return to_xy_exact(lon, lat)
+
+
 def to_lonlat(x_m, y_m) -> tuple[np.ndarray, np.ndarray]:
-    """Inverse of :func:`to_xy`: x/y metres in :data:`PROJECTION_CRS` to lon/lat degrees (WGS84)."""
+    """Inverse of :func:`to_xy_exact`: x/y metres in :data:`PROJECTION_CRS` to lon/lat degrees (WGS84)."""
     lon, lat = _transformer().transform(np.asarray(x_m, dtype=float), np.asarray(y_m, dtype=float), direction="INVERSE")
     return np.asarray(lon), np.asarray(lat)

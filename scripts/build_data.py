@@ -34,7 +34,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box, mapping
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from jalert_sim._geocache import write_cache  # noqa: E402
 from jalert_sim.earth import EEZ_KM, TERRITORIAL_SEA_KM  # noqa: E402
-from jalert_sim.projection import PROJECTION_CRS, to_xy  # noqa: E402
+from jalert_sim.projection import PROJECTION_CRS, to_xy_exact  # noqa: E402
 
 # JIS X 0401 code, mapdata's ring name, English name, Japanese name, region.
 PREFECTURES = [
@@ -169,7 +169,8 @@ def round_coords(geom: shapely.Geometry, ndigits: int) -> shapely.Geometry:
 
 
 def project(geom: shapely.Geometry) -> shapely.Geometry:
-    return shapely.transform(geom, lambda c: np.column_stack(to_xy(c[:, 0], c[:, 1])))
+    # PROJ itself: the shipped geometry must not depend on how the run-time to_xy computes.
+    return shapely.transform(geom, lambda c: np.column_stack(to_xy_exact(c[:, 0], c[:, 1])))
 
 
 def geodesic_area_km2(geom: shapely.Geometry) -> float:
