@@ -3,7 +3,8 @@
 import numpy as np
 import pyproj
 
-from jalert_sim.projection import PROJECTION_CRS, to_lonlat, to_xy, to_xy_exact
+from jalert_sim._geocache import _read
+from jalert_sim.projection import PROJECTION_CRS, table_nodes, to_lonlat, to_xy, to_xy_exact
 
 
 def test_pipeline_equals_the_crs_it_stands_for():
@@ -27,3 +28,11 @@ def test_distance_from_centre_is_the_geodesic():
     x, y = to_xy(lon, lat)
     _, _, dist = geod.inv(np.full(3, 138.0), np.full(3, 36.0), lon, lat)
     np.testing.assert_allclose(np.hypot(x, y), dist, rtol=1e-9)
+
+
+def test_stored_table_is_projs_values_at_the_nodes():
+    reference = pyproj.Transformer.from_crs("EPSG:4326", PROJECTION_CRS, always_xy=True)
+    (table,) = _read("projection_table.xy")
+    x_ref, y_ref = reference.transform(*table_nodes())
+    np.testing.assert_allclose(table[0], x_ref, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(table[1], y_ref, rtol=0, atol=1e-6)
