@@ -9,12 +9,13 @@ hundred varied scenarios: change the model there first, then here.
 What makes it fast without changing any result:
 
 * Only the part of each coarse track that can matter is projected. A cheap
-  spherical projection (within 0.5 % of the exact one, measured over the whole
-  region) finds the samples that may lie within reach of some footprint; the
-  track from one sample before the first of them to one after the last is
-  projected exactly. Dropped segments lie farther than the corridor (and the
-  impact radius) from every footprint, so the tree queries' answers and every
-  minimum below are the same as on the whole track.
+  spherical projection (within 0.5 % of the ellipsoidal one, measured over the
+  whole region) finds the samples that may lie within reach of some footprint;
+  the track from one sample before the first of them to one after the last is
+  projected with geography.to_xy, as the reference projects it. Dropped
+  segments lie farther than the corridor (and the impact radius) from every
+  footprint, so the tree queries' answers and every minimum below are the same
+  as on the whole track.
 * Most geometric questions are settled by guaranteed bounds instead of exact
   geometry: the distance grid (jalert_sim._distance_grid) bounds the signed
   distance from any point to any footprint to within 3.5 km, and along a chord

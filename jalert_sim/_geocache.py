@@ -1,12 +1,12 @@
 """Read and write the precomputed geometry cache ``data/geometry.npz``.
 
-The cache holds geometries that are too slow to compute at run time
-(projected land, 12 nm footprints, their union, the approximate EEZ limits)
-as WKB, numeric arrays (the distance grid of jalert_sim._distance_grid), plus a JSON header. ``scripts/build_data.py`` writes it; the
-product only reads it. Layout: for each layer ``NAME`` two arrays,
-``NAME.wkb`` (uint8, the WKB blobs end to end) and ``NAME.offsets`` (int64,
-start of each blob, plus the end); numeric arrays under their own names; and ``meta``
-(uint8, UTF-8 JSON).
+The cache holds geometries that are too slow to compute at run time (projected land,
+12 nm footprints, their union, the approximate EEZ limits) as WKB, numeric arrays (the
+distance grid of jalert_sim._distance_grid, the table that jalert_sim.projection.to_xy
+interpolates), plus a JSON header. ``scripts/build_data.py`` writes it; the product only
+reads it. Layout: for each layer ``NAME`` two arrays, ``NAME.wkb`` (uint8, the WKB blobs
+end to end) and ``NAME.offsets`` (int64, start of each blob, plus the end); numeric arrays
+under their own names; and ``meta`` (uint8, UTF-8 JSON).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from .errors import DataError
 
 CACHE_FILE = "geometry.npz"
 #: Bumped whenever the layout or the meaning of a layer changes.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 
 def write_cache(path, layers: Mapping[str, Sequence[shapely.Geometry]], meta: Mapping[str, Any],

@@ -9,8 +9,9 @@ Writes, in ``data/``:
   basemap.geojson      land of the region 115-160 E, 20-50 N, one MultiPolygon per country
   geometry.npz         precomputed layers read at run time (see jalert_sim/_geocache.py):
                        projected land, 12 nm footprints and their union, the approximate
-                       EEZ limit with its uncertainty band, the basemap land, and the
-                       footprints' distance grid (jalert_sim/_distance_grid.py).
+                       EEZ limit with its uncertainty band, the basemap land, the
+                       footprints' distance grid (jalert_sim/_distance_grid.py), and the
+                       table that jalert_sim.projection.to_xy interpolates.
 
 Needs numpy, shapely>=2, pyproj and scipy (scipy only here, for a KD-tree). Deterministic:
 the same input rings give byte-identical GeoJSON.
@@ -34,7 +35,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, box, mapping
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from jalert_sim._geocache import write_cache  # noqa: E402
 from jalert_sim.earth import EEZ_KM, TERRITORIAL_SEA_KM  # noqa: E402
-from jalert_sim.projection import PROJECTION_CRS, to_xy  # noqa: E402
+from jalert_sim.projection import PROJECTION_CRS, table_nodes, table_params, to_xy_exact  # noqa: E402
 
 # JIS X 0401 code, mapdata's ring name, English name, Japanese name, region.
 PREFECTURES = [
@@ -169,7 +170,8 @@ def round_coords(geom: shapely.Geometry, ndigits: int) -> shapely.Geometry:
 
 
 def project(geom: shapely.Geometry) -> shapely.Geometry:
-    return shapely.transform(geom, lambda c: np.column_stack(to_xy(c[:, 0], c[:, 1])))
+    # PROJ itself: the shipped geometry must not depend on how the run-time to_xy computes.
+    return shapely.transform(geom, lambda c: np.column_stack(to_xy_exact(c[:, 0], c[:, 1])))
 
 
 def geodesic_area_km2(geom: shapely.Geometry) -> float:
@@ -311,6 +313,13 @@ def build_distance_grid(footprints: list[shapely.Geometry]) -> tuple[dict, dict[
     return params, {"distance_grid.keys": key[order].astype(np.int32), "distance_grid.sd": sd_units.astype(np.int16)}
 
 
+def build_projection_table() -> tuple[dict, dict[str, np.ndarray]]:
+    """PROJ's x and y (m) at the nodes that jalert_sim.projection.to_xy interpolates between:
+    (parameters for the cache header, arrays)."""
+    x, y = to_xy_exact(*table_nodes())
+    return table_params(), {"projection_table.xy": np.stack([x, y])}
+
+
 def coast_samples(geoms_xy: list[shapely.Geometry], spacing_m: float) -> np.ndarray:
     """Points every ``spacing_m`` (at most) along the exterior rings of polygons, projected metres."""
     rings = shapely.get_exterior_ring(shapely.get_parts(shapely.get_parts(np.asarray(geoms_xy, dtype=object))))
@@ -406,6 +415,7 @@ def main(argv: list[str] | None = None) -> None:
     basemap_land = as_multipolygon(shapely.union_all([g for _, g in basemap]))
     grid_params, grid_arrays = build_distance_grid(footprints)
     print(f"distance grid: {len(grid_arrays['distance_grid.keys'])} entries ({time.perf_counter() - t0:.1f} s)")
+    table_meta, table_arrays = build_projection_table()
     meta = {
         "projection": PROJECTION_CRS,
         "source": source,
@@ -415,6 +425,7 @@ def main(argv: list[str] | None = None) -> None:
         "eez_uncertain_outside_km": EEZ_UNCERTAIN_OUTSIDE_KM,
         "prefectures": [props for props, _ in prefs],
         "distance_grid": grid_params,
+        "projection_table": table_meta,
     }
     write_cache(
         args.out / "geometry.npz",
@@ -429,7 +440,7 @@ def main(argv: list[str] | None = None) -> None:
             "basemap_land": [basemap_land],
         },
         meta,
-        grid_arrays,
+        {**grid_arrays, **table_arrays},
     )
     for name in ("prefectures.geojson", "basemap.geojson", "geometry.npz"):
         print(f"{name}: {(args.out / name).stat().st_size / 1e6:.2f} MB")
