@@ -49,10 +49,6 @@ class _Grid:
     keys: np.ndarray  # sorted int64: cell * 64 + footprint, cell = ix * ny + iy
     sd: np.ndarray  # int16 signed distance of the cell centre, unit_m
     pref_bounds: np.ndarray  # (47, 4) footprint bounds, for the bound where a cell has no entry
-    # Derived at load, so a look-up is two gathers and a bit count instead of a binary search
-    # of the 264k keys (~18 cache misses per point):
-    start: np.ndarray  # int32 (nx * ny + 1): the entries of cell c are keys[start[c]:start[c + 1]]
-    present: np.ndarray  # uint64 (nx * ny): bit f set where cell c has an entry for footprint f
 
     @property
     def slack_m(self) -> float:
@@ -67,19 +63,32 @@ def grid() -> _Grid:
     keys, sd = _read("distance_grid.keys", "distance_grid.sd")
     # The footprints' order is the prefectures' order.
     bounds = shapely.bounds(np.array([p.footprint_xy for p in geography.prefectures()], dtype=object))
-    keys = keys.astype(np.int64)
-    nx, ny = int(params["nx"]), int(params["ny"])
-    # A cell lists each footprint at most once, so summing the bits ors them; as float64 the sums
-    # (below 2**47) are exact, and bincount is the fastest way to sum them per cell.
-    bits = np.ldexp(1.0, (keys & _PREF_MASK).astype(np.int32))
-    present = np.bincount(keys >> KEY_PREF_BITS, weights=bits, minlength=nx * ny).astype(np.uint64)
-    start = np.zeros(nx * ny + 1, np.int32)
-    np.cumsum(np.bitwise_count(present), out=start[1:])
     return _Grid(
         x0_m=float(params["x0_m"]), y0_m=float(params["y0_m"]), cell_m=float(params["cell_m"]),
-        nx=nx, ny=ny, reach_m=float(params["reach_m"]), unit_m=float(params["unit_m"]),
-        keys=keys, sd=sd, pref_bounds=bounds, start=start, present=present,
+        nx=int(params["nx"]), ny=int(params["ny"]), reach_m=float(params["reach_m"]), unit_m=float(params["unit_m"]),
+        keys=keys.astype(np.int64), sd=sd, pref_bounds=bounds,
     )
+
+
+#: Calls with at least this many points find their entries through :func:`_cell_index`; smaller
+#: ones (a single run's calls have tens of points) search the keys, cheaper than building the
+#: index (~12 ms in a new process, where a batch's calls have thousands of points).
+_INDEXED_FROM = 1000
+
+
+@cache
+def _cell_index() -> tuple[np.ndarray, np.ndarray]:
+    """(start, present): the entries of cell c are keys[start[c]:start[c + 1]] (int32, nx * ny + 1),
+    and bit f of present[c] (uint64) says whether footprint f is among them. A look-up is then two
+    gathers and a bit count, where a binary search of the 264k keys costs ~18 cache misses a point."""
+    g = grid()
+    # A cell lists each footprint at most once, so summing the bits ors them; as float64 the sums
+    # (below 2**47) are exact, and bincount is the fastest way to sum them per cell.
+    bits = np.ldexp(1.0, (g.keys & _PREF_MASK).astype(np.int32))
+    present = np.bincount(g.keys >> KEY_PREF_BITS, weights=bits, minlength=g.nx * g.ny).astype(np.uint64)
+    start = np.zeros(g.nx * g.ny + 1, np.int32)
+    np.cumsum(np.bitwise_count(present), out=start[1:])
+    return start, present
 
 
 def _cells(g: _Grid, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -105,12 +114,19 @@ def bounds(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, 
     g = grid()
     pref, x, y = np.broadcast_arrays(np.asarray(pref), np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     cell = _cells(g, x, y)
-    c = np.maximum(cell, 0)
-    present = g.present[c]
-    bit = np.left_shift(np.uint64(1), pref.astype(np.uint64))
-    found = (cell >= 0) & ((present & bit) != 0)
-    # The entry's index: the cell's first one plus the footprints listed before this one.
-    at = g.start[c] + np.bitwise_count(present & (bit - np.uint64(1)))
+    if cell.size >= _INDEXED_FROM:
+        start, present = _cell_index()
+        c = np.maximum(cell, 0)
+        mine = present[c]
+        bit = np.left_shift(np.uint64(1), pref.astype(np.uint64))
+        found = (cell >= 0) & ((mine & bit) != 0)
+        # The entry: the cell's first one plus the footprints it lists before this one.
+        at = start[c] + np.bitwise_count(mine & (bit - np.uint64(1)))
+    else:
+        key = cell * (1 << KEY_PREF_BITS) + pref
+        at = np.searchsorted(g.keys, key)
+        found = (cell >= 0) & (at < len(g.keys))
+        found[found] = g.keys[at[found]] == key[found]
     slack = g.slack_m
     with np.errstate(invalid="ignore"):
         far = np.maximum(g.reach_m - slack, _box_lower(g, pref, x, y))
@@ -127,9 +143,15 @@ def near(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     point are farther than that from it."""
     g = grid()
     cell = _cells(g, np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    c = np.maximum(cell, 0)
-    lo = g.start[c]
-    n = np.where(cell >= 0, g.start[c + 1] - lo, 0)
+    if cell.size >= _INDEXED_FROM:
+        start, _ = _cell_index()
+        c = np.maximum(cell, 0)
+        lo, hi = start[c], start[c + 1]
+    else:
+        base = cell << KEY_PREF_BITS
+        lo = np.searchsorted(g.keys, base)
+        hi = np.searchsorted(g.keys, base + (1 << KEY_PREF_BITS))
+    n = np.where(cell >= 0, hi - lo, 0)
     point = np.repeat(np.arange(len(cell)), n)
     entry = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + np.repeat(lo, n)
     return point, g.keys[entry] & _PREF_MASK

@@ -54,8 +54,15 @@ def test_bounds_contain_the_exact_signed_distance(footprints):
     assert (upper < 0).sum() > 100 and (lower > 0).sum() > 1000  # both decisions happen
 
 
-def test_bounds_use_the_entry_of_that_cell_and_footprint(footprints):
-    """The O(1) look-up (cell offsets and a bit count) finds the same entry as a search of the keys."""
+@pytest.fixture(params=["indexed", "searched"])
+def lookup(request, monkeypatch):
+    """Both ways of finding a cell's entries: the cell index (large calls) and a search of the keys."""
+    monkeypatch.setattr(_distance_grid, "_INDEXED_FROM", 0 if request.param == "indexed" else 10**12)
+    return request.param
+
+
+def test_bounds_use_the_entry_of_that_cell_and_footprint(footprints, lookup):
+    """Either look-up finds the entry of the point's cell and footprint, computed here from scratch."""
     rng = np.random.default_rng(13)
     pts = _points(footprints, rng)
     pts = np.concatenate([pts] * 4)
@@ -73,7 +80,7 @@ def test_bounds_use_the_entry_of_that_cell_and_footprint(footprints):
     np.testing.assert_array_equal(upper[listed], g.sd[at[listed]] * g.unit_m + g.slack_m)
 
 
-def test_near_lists_every_footprint_within_reach(footprints):
+def test_near_lists_every_footprint_within_reach(footprints, lookup):
     rng = np.random.default_rng(12)
     pts = _points(footprints, rng)
     point, pref = _distance_grid.near(pts[:, 0], pts[:, 1])
