@@ -44,8 +44,10 @@ __all__ = [
     "territorial_sea_mask",
     "EEZStatus",
     "eez_status",
+    "eez_statuses",
     "Sea",
     "sea_at",
+    "seas_at",
     "PointDescription",
     "nearest_landmark",
     "describe_point",
@@ -215,4 +217,4 @@ def in_territorial_sea(lat: float, lon: float) -> bool:
 
 # Imported last: these modules do not import this one, and are part of its API.
 from .describe import PointDescription, describe_point, nearest_landmark  # noqa: E402
-from .seas import EEZStatus, Sea, eez_status, sea_at  # noqa: E402
+from .seas import EEZStatus, Sea, eez_status, eez_statuses, sea_at, seas_at  # noqa: E402

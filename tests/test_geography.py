@@ -474,3 +474,55 @@ def test_territorial_sea_mask_against_in_territorial_sea_and_plain_shapely(probe
     lon_15, lat_15, _ = GEOD.fwd(143.249, 41.924, 150.0, 15_000.0)  # 15 km off Cape Erimo
     assert geo.territorial_sea_mask([lat_15, 43.0642, 40.0, np.nan], [lon_15, 141.3469, 135.0, 140.0]).tolist() == [
         True, True, False, False]
+
+
+def test_eez_statuses_against_eez_status_and_plain_shapely(probes):
+    lat, lon = probes
+    statuses = geo.eez_statuses(lat, lon)
+    assert statuses == [geo.eez_status(a, b) for a, b in _scalar_pairs(lat, lon)]
+    x, y = geo.to_xy(lon, lat)
+    points = shapely.points(x, y)
+    footprint, inner, outer = (_unprepared(layer(n)[0]) for n in ("japan_footprint_xy", "eez_inner_xy", "eez_outer_xy"))
+    inside = shapely.contains(footprint, points) | shapely.contains(inner, points)
+    assert statuses == [geo.EEZStatus.INSIDE if i else geo.EEZStatus.UNCERTAIN if o else geo.EEZStatus.OUTSIDE
+                        for i, o in zip(inside.tolist(), shapely.contains(outer, points).tolist())]
+    assert set(statuses) == set(geo.EEZStatus)
+    # Reports: 2017-08-29 outside, 100 km off Sanriku inside (see test_eez_obvious_points)
+    lon_s, lat_s, _ = GEOD.fwd(142.072, 39.546, 90.0, 100_000.0)
+    assert geo.eez_statuses([41.05, lat_s, np.nan], [157.35, lon_s, 140.0]) == [
+        geo.EEZStatus.OUTSIDE, geo.EEZStatus.INSIDE, geo.EEZStatus.OUTSIDE]
+    assert geo.eez_statuses([], []) == []
+
+
+def test_seas_at_against_sea_at_and_plain_shapely(probes):
+    """Outside REGION or on land (basemap or Japan): None; else the first limit polygon that
+    contains the point; else the Pacific."""
+    lat, lon = probes
+    got = geo.seas_at(lat, lon)
+    assert got == [geo.sea_at(a, b) for a, b in _scalar_pairs(lat, lon)]
+    land = [_unprepared(g) for g in shapely.get_parts([layer("basemap_land")[0], *layer("land")])]
+    land_tree = shapely.STRtree(land)
+    limits = [(sea, shapely.make_valid(shapely.Polygon(vertices))) for sea, vertices in seas._LIMITS]
+    lon_min, lat_min, lon_max, lat_max = seas.REGION
+    expected = []
+    for a, b in _scalar_pairs(lat, lon):
+        if not (lon_min <= b <= lon_max and lat_min <= a <= lat_max):
+            expected.append(None)
+            continue
+        point = shapely.Point(b, a)
+        if any(shapely.intersects(point, land[k]) for k in land_tree.query(point)):
+            expected.append(None)
+            continue
+        expected.append(next((sea for sea, poly in limits if shapely.contains(poly, point)), seas.PACIFIC_OCEAN))
+    assert got == expected
+    assert set(got) == {None} | {sea for sea, _ in seas._LIMITS} | {seas.PACIFIC_OCEAN}
+
+
+def test_seas_at_known_places():
+    # test_sea_at's places in one call, then Tokyo (land), a point beyond REGION, NaN
+    lat = [40.0, 41.05, 30.0, 36.0, 50.0, 34.2, 21.0, 35.69, 65.0, np.nan]
+    lon = [135.0, 157.35, 126.0, 124.0, 150.0, 133.0, 118.0, 139.69, 150.0, 140.0]
+    assert [s and s.name for s in geo.seas_at(lat, lon)] == [
+        "Sea of Japan", "Pacific Ocean", "East China Sea", "Yellow Sea", "Sea of Okhotsk", "Seto Inland Sea",
+        "South China Sea", None, None, None]
+    assert geo.seas_at(40.0, 135.0) == [seas.SEA_OF_JAPAN] and geo.seas_at([], []) == []
