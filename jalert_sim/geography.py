@@ -50,6 +50,7 @@ __all__ = [
     "seas_at",
     "PointDescription",
     "nearest_landmark",
+    "nearest_landmarks",
     "describe_point",
 ]
 
@@ -216,5 +217,5 @@ def in_territorial_sea(lat: float, lon: float) -> bool:
 
 
 # Imported last: these modules do not import this one, and are part of its API.
-from .describe import PointDescription, describe_point, nearest_landmark  # noqa: E402
+from .describe import PointDescription, describe_point, nearest_landmark, nearest_landmarks  # noqa: E402
 from .seas import EEZStatus, Sea, eez_status, eez_statuses, sea_at, seas_at  # noqa: E402

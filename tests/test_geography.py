@@ -526,3 +526,26 @@ def test_seas_at_known_places():
         "Sea of Japan", "Pacific Ocean", "East China Sea", "Yellow Sea", "Sea of Okhotsk", "Seto Inland Sea",
         "South China Sea", None, None, None]
     assert geo.seas_at(40.0, 135.0) == [seas.SEA_OF_JAPAN] and geo.seas_at([], []) == []
+
+
+def test_nearest_landmarks_against_nearest_landmark_and_every_geodesic(probes):
+    """The landmark at the smallest GEOD.inv distance of all (first on a tie), without the
+    spherical shortlist that nearest_landmarks uses."""
+    from jalert_sim.places import landmarks
+
+    lat, lon = probes
+    got = geo.nearest_landmarks(lat, lon)
+    assert got == [geo.nearest_landmark(a, b) for a, b in _scalar_pairs(lat, lon)]
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    lat, lon = lat[ok], lon[ok]
+    marks = landmarks()
+    mlat, mlon = np.array([m.lat for m in marks]), np.array([m.lon for m in marks])
+    _, _, dist = GEOD.inv(np.tile(mlon, len(lat)), np.tile(mlat, len(lat)), np.repeat(lon, len(marks)),
+                          np.repeat(lat, len(marks)))
+    expected = [marks[k] for k in dist.reshape(len(lat), len(marks)).argmin(axis=1).tolist()]
+    assert [m for m, keep in zip(got, ok.tolist()) if keep] == expected
+    assert len(set(expected)) == len(marks)  # every landmark is the nearest somewhere
+    # test_describe_point_picks_the_nearest_landmark's places in one call
+    got = geo.nearest_landmarks([41.49, 36.70, 23.90, 38.30, 33.10], [136.97, 133.27, 124.60, 137.90, 134.00])
+    assert [m.key for m in got] == ["oshima-oshima", "dogo", "ishigaki-jima", "sado", "cape-ashizuri"]
+    assert geo.nearest_landmarks([], []) == []
