@@ -43,8 +43,7 @@ from .alerts import (
     COARSE_STEP_S, FINE_STEP_S, _BISECTIONS, AlertModel, Assessment, Impact, _messages, overflight_span,
     prefecture_alert,
 )
-from .describe import wording
-from .places import landmarks
+from .describe import nearest_landmarks, wording
 from .projection import GEOD
 from .trajectory import Trajectories
 
@@ -344,7 +343,7 @@ def assess(trajs: Trajectories, launch_times: list[datetime], model: AlertModel)
     for p, s_, km in zip(np.nonzero(search)[0].tolist(), found_s, found_km):
         closest_s[p], closest_km[p] = s_, km
 
-    impacts = _Impacts(trajs.impact_lat, trajs.impact_lon, ix, iy, flight, prefs)
+    impacts = _Impacts(trajs.impact_lat, trajs.impact_lon, flight, prefs)
     hit_sets: list[set[int]] = [set() for _ in range(n)]
     for a, b in zip((hit // len(prefs)).tolist(), (hit % len(prefs)).tolist()):
         hit_sets[a].add(b)
@@ -513,72 +512,19 @@ def _crossings(trajs, t, X, Y, count, flight, rows, prefs_idx):
 # --------------------------------------------------------------------------- the impact point
 
 
-@cache
-def _prepared_tree(which: str) -> tuple[shapely.STRtree, np.ndarray]:
-    """A land STRtree of geography or seas, and its geometries, prepared in place."""
-    tree = geography._land_tree() if which == "prefectures" else seas._land_tree()
-    geoms = tree.geometries
-    shapely.prepare(geoms)
-    return tree, geoms
-
-
-def _first_intersecting(which: str, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """Per point, the smallest index of the tree's geometries that intersect it, -1 if none
-    (``tree.query(Point(lon, lat), predicate="intersects")``, tested on prepared geometries)."""
-    tree, geoms = _prepared_tree(which)
-    q = tree.query(shapely.points(lon, lat))
-    hit = shapely.intersects_xy(geoms[q[1]], lon[q[0]], lat[q[0]])
-    out = np.full(len(lon), np.iinfo(np.int64).max)
-    np.minimum.at(out, q[0][hit], q[1][hit])
-    return np.where(out == np.iinfo(np.int64).max, -1, out)
-
-
-def nearest_landmarks(lat: np.ndarray, lon: np.ndarray) -> list:
-    """geography.nearest_landmark for many points: exact geodesic distances (the same GEOD.inv)
-    only to the landmarks that a spherical distance (within 1 % of the geodesic) cannot rule out."""
-    marks = landmarks()
-    lats = np.array([m.lat for m in marks])
-    lons = np.array([m.lon for m in marks])
-    mlat, mlon = np.radians(lats), np.radians(lons)
-    plat, plon = np.radians(lat)[:, None], np.radians(lon)[:, None]
-    h = np.sin((mlat - plat) / 2) ** 2 + np.cos(plat) * np.cos(mlat) * np.sin((mlon - plon) / 2) ** 2
-    sphere = 2.0 * _SPHERE_R_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
-    cand = sphere <= sphere.min(axis=1, keepdims=True) * 1.01**2 + 1.0
-    r, c = np.nonzero(cand)
-    _, _, dist = GEOD.inv(lons[c], lats[c], np.asarray(lon, float)[r], np.asarray(lat, float)[r])
-    full = np.full(cand.shape, np.inf)
-    full[r, c] = dist
-    return [marks[k] for k in full.argmin(axis=1).tolist()]
-
-
 class _Impacts:
-    """Where every impact point lies (land, territorial sea, EEZ, sea), computed for all points at
-    once; ``build(hits, exit_fixes)`` makes what alerts._impact makes for every point, with one
-    nearest-landmark search and one geodesic call for all of them."""
+    """Where every impact point lies (land, territorial sea, EEZ, sea): one call of each of
+    geography's and seas' array look-ups for all points; ``build(hits, exit_fixes)`` makes what
+    alerts._impact makes for every point, with one nearest_landmarks call and one geodesic call
+    for all of them."""
 
-    def __init__(self, lat, lon, x, y, time_s, prefs):
+    def __init__(self, lat, lon, time_s, prefs):
         self.lat_deg, self.lon_deg = np.asarray(lat, float), np.asarray(lon, float)
         self.lat, self.lon, self.time_s, self.prefs = lat.tolist(), lon.tolist(), time_s.tolist(), prefs
-        land = _first_intersecting("prefectures", lon, lat)
-        self.on_land = land.tolist()
-        self.territorial = shapely.contains_xy(geography.japan_footprint_xy(), x, y).tolist()
-        footprint, inner, outer = seas._eez_layers()
-        inside = shapely.contains_xy(footprint, x, y) | shapely.contains_xy(inner, x, y)
-        self.eez = np.where(inside, seas.EEZStatus.INSIDE.value,
-                            np.where(shapely.contains_xy(outer, x, y), seas.EEZStatus.UNCERTAIN.value,
-                                     seas.EEZStatus.OUTSIDE.value)).tolist()
-        lon_min, lat_min, lon_max, lat_max = seas.REGION
-        sea = np.full(len(lat), None, dtype=object)
-        open_sea = (lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max)
-        open_sea &= _first_intersecting("seas", lon, lat) < 0
-        left = open_sea.copy()
-        for named, poly in seas._sea_polygons():
-            k = np.nonzero(left)[0]
-            inside_sea = shapely.contains_xy(poly, lon[k], lat[k])
-            sea[k[inside_sea]] = named
-            left[k[inside_sea]] = False
-        sea[left] = seas.PACIFIC_OCEAN
-        self.sea = sea.tolist()
+        self.on_land = geography.prefecture_indices_at(lat, lon).tolist()
+        self.territorial = geography.territorial_sea_mask(lat, lon).tolist()
+        self.eez = [status.value for status in seas.eez_statuses(lat, lon)]
+        self.sea = seas.seas_at(lat, lon)
 
     def build(self, hits: list[set[int]], exit_fixes: list[tuple[float, float] | None]) -> list[Impact]:
         """Every point's Impact; ``hits[i]``: the footprints point i falls in; ``exit_fixes[i]``: where

@@ -15,6 +15,7 @@ from functools import cache
 import numpy as np
 
 from .places import Place, landmark, landmarks, launch_site
+from .earth import MEAN_EARTH_RADIUS_KM
 from .errors import UnknownNameError
 from .projection import GEOD
 
@@ -48,11 +49,37 @@ def landmark_coordinates() -> tuple[tuple[Place, ...], np.ndarray, np.ndarray]:
     return marks, np.array([m.lat for m in marks]), np.array([m.lon for m in marks])
 
 
-def nearest_landmark(lat: float, lon: float) -> Place:
-    """The landmark geodesically nearest to the point (lat/lon degrees WGS84)."""
+def nearest_landmarks(lat, lon) -> list[Place]:
+    """:func:`nearest_landmark` for many points: per point, the landmark geodesically nearest
+    to it (the first in catalogue order on a tie).
+
+    ``lat``/``lon`` are degrees WGS84, 1-D arrays (or scalars) that broadcast together; the
+    result is a list of their length. Exact geodesic distances (GEOD.inv) are computed only to
+    the landmarks that a spherical distance cannot rule out: the sphere of mean radius is within
+    0.6 % of WGS84's geodesics, so a landmark more than 2 % (plus 1 m) farther on the sphere than
+    the spherically nearest one cannot be the nearest.
+    """
+    lat, lon = np.asarray(lat, dtype=float).ravel(), np.asarray(lon, dtype=float).ravel()
+    if lat.shape != lon.shape:
+        lat, lon = np.broadcast_arrays(lat, lon)
     marks, lats, lons = landmark_coordinates()
-    _, _, dist_m = GEOD.inv(lons, lats, np.full_like(lons, lon), np.full_like(lats, lat))
-    return marks[int(np.argmin(dist_m))]
+    mlat, mlon = np.radians(lats), np.radians(lons)
+    plat, plon = np.radians(lat)[:, None], np.radians(lon)[:, None]
+    with np.errstate(invalid="ignore"):  # infinities: NaN, as GEOD.inv gives (then the first landmark)
+        h = np.sin((mlat - plat) / 2) ** 2 + np.cos(plat) * np.cos(mlat) * np.sin((mlon - plon) / 2) ** 2
+    sphere = 2.0 * MEAN_EARTH_RADIUS_KM * 1000.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    cand = sphere <= sphere.min(axis=1, keepdims=True) * 1.01**2 + 1.0
+    r, c = np.nonzero(cand)
+    _, _, dist_m = GEOD.inv(lons[c], lats[c], lon[r], lat[r])
+    full = np.full(cand.shape, np.inf)
+    full[r, c] = dist_m
+    return [marks[k] for k in full.argmin(axis=1).tolist()]
+
+
+def nearest_landmark(lat: float, lon: float) -> Place:
+    """The landmark geodesically nearest to the point (lat/lon degrees WGS84).
+    One point of :func:`nearest_landmarks`."""
+    return nearest_landmarks(lat, lon)[0]
 
 
 def rounded_km(distance_km: float) -> int:

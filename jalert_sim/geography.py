@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
@@ -36,15 +37,20 @@ __all__ = [
     "prefectures",
     "prefecture",
     "prefecture_at",
+    "prefecture_indices_at",
     "footprint_tree",
     "japan_footprint_xy",
     "in_territorial_sea",
+    "territorial_sea_mask",
     "EEZStatus",
     "eez_status",
+    "eez_statuses",
     "Sea",
     "sea_at",
+    "seas_at",
     "PointDescription",
     "nearest_landmark",
+    "nearest_landmarks",
     "describe_point",
 ]
 
@@ -141,17 +147,42 @@ def prefecture(query: str | int) -> Prefecture:
 
 @cache
 def _land_tree() -> shapely.STRtree:
-    return shapely.STRtree([p.land for p in prefectures()])
+    """STRtree over ``[p.land for p in prefectures()]``, the land prepared in place (point tests)."""
+    tree = shapely.STRtree([p.land for p in prefectures()])
+    shapely.prepare(tree.geometries)
+    return tree
+
+
+def prefecture_indices_at(lat, lon) -> np.ndarray:
+    """:func:`prefecture_at` for many points: per point, the index in :func:`prefectures` of the
+    first prefecture (JIS order) whose land contains it, or -1 (sea, abroad, NaN).
+
+    ``lat``/``lon`` are degrees WGS84, 1-D arrays (or scalars) that broadcast together; the
+    result is an int array of their length. Land is the lon/lat polygons of the data; a point on
+    a border or coastline counts as inside.
+    """
+    lat, lon = np.asarray(lat, dtype=float).ravel(), np.asarray(lon, dtype=float).ravel()
+    if lat.shape != lon.shape:
+        lat, lon = np.broadcast_arrays(lat, lon)
+    tree = _land_tree()
+    point, pref = tree.query(shapely.points(lon, lat))  # bounding boxes; then the exact test, prepared
+    hit = shapely.intersects_xy(tree.geometries[pref], lon[point], lat[point])
+    none = len(tree.geometries)
+    out = np.full(len(lon), none, dtype=np.intp)
+    np.minimum.at(out, point[hit], pref[hit])
+    out[out == none] = -1
+    return out
 
 
 def prefecture_at(lat: float, lon: float) -> Prefecture | None:
     """The prefecture whose land (lon/lat polygons of the data) contains the point, else None.
 
     Sea, including territorial sea, gives None. Where two prefectures' polygons
-    overlap along a border, the first in JIS order wins.
+    overlap along a border, the first in JIS order wins. One point of
+    :func:`prefecture_indices_at`.
     """
-    hits = _land_tree().query(shapely.Point(lon, lat), predicate="intersects")
-    return prefectures()[int(min(hits))] if len(hits) else None
+    k = int(prefecture_indices_at(lat, lon)[0])
+    return prefectures()[k] if k >= 0 else None
 
 
 @cache
@@ -168,12 +199,23 @@ def japan_footprint_xy() -> BaseGeometry:
     return geom
 
 
-def in_territorial_sea(lat: float, lon: float) -> bool:
-    """True if the point is on Japanese land or within 12 nm of it (coastline approximation, as footprint_xy)."""
+def territorial_sea_mask(lat, lon) -> np.ndarray:
+    """:func:`in_territorial_sea` for many points: a bool array, True on Japanese land or within
+    12 nm of it. ``lat``/``lon`` are degrees WGS84, 1-D arrays (or scalars) that broadcast
+    together; NaN gives False."""
+    lat, lon = np.asarray(lat, dtype=float).ravel(), np.asarray(lon, dtype=float).ravel()
+    if lat.shape != lon.shape:
+        lat, lon = np.broadcast_arrays(lat, lon)
     x, y = to_xy(lon, lat)
-    return bool(shapely.contains_xy(japan_footprint_xy(), float(x), float(y)))
+    return shapely.contains_xy(japan_footprint_xy(), x, y)
+
+
+def in_territorial_sea(lat: float, lon: float) -> bool:
+    """True if the point is on Japanese land or within 12 nm of it (coastline approximation, as
+    footprint_xy). One point of :func:`territorial_sea_mask`."""
+    return bool(territorial_sea_mask(lat, lon)[0])
 
 
 # Imported last: these modules do not import this one, and are part of its API.
-from .describe import PointDescription, describe_point, nearest_landmark  # noqa: E402
-from .seas import EEZStatus, Sea, eez_status, sea_at  # noqa: E402
+from .describe import PointDescription, describe_point, nearest_landmark, nearest_landmarks  # noqa: E402
+from .seas import EEZStatus, Sea, eez_status, eez_statuses, sea_at, seas_at  # noqa: E402

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache
 
+import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
@@ -42,7 +43,7 @@ SEA_OF_OKHOTSK = Sea("Sea of Okhotsk", "オホーツク海")
 SETO_INLAND_SEA = Sea("Seto Inland Sea", "瀬戸内海")
 SOUTH_CHINA_SEA = Sea("South China Sea", "南シナ海")
 
-#: The region in which sea_at answers at all (lon_min, lat_min, lon_max, lat_max).
+#: The region in which sea_at and seas_at answer at all (lon_min, lat_min, lon_max, lat_max).
 REGION = (100.0, 0.0, 180.0, 62.0)
 
 # (lon, lat) vertices; edges over land are drawn through the interior of the
@@ -97,26 +98,55 @@ def _sea_polygons() -> tuple[tuple[Sea, Polygon], ...]:
 
 @cache
 def _land_tree() -> shapely.STRtree:
-    """All land of the basemap and of Japan's prefectures, lon/lat, one polygon per entry."""
+    """All land of the basemap and of Japan's prefectures, lon/lat, one polygon per entry, each
+    prepared in place (point tests)."""
     parts = shapely.get_parts([layer("basemap_land")[0], *layer("land")])
-    return shapely.STRtree(parts)
+    tree = shapely.STRtree(parts)
+    shapely.prepare(tree.geometries)
+    return tree
 
 
-def _on_land(lat: float, lon: float) -> bool:
-    return len(_land_tree().query(shapely.Point(lon, lat), predicate="intersects")) > 0
+def _on_land(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Per point (1-D arrays), True if some land of :func:`_land_tree` contains or touches it."""
+    tree = _land_tree()
+    point, part = tree.query(shapely.points(lon, lat))  # bounding boxes; then the exact test, prepared
+    out = np.zeros(len(lon), dtype=bool)
+    out[point[shapely.intersects_xy(tree.geometries[part], lon[point], lat[point])]] = True
+    return out
+
+
+def seas_at(lat, lon) -> list[Sea | None]:
+    """:func:`sea_at` for many points: per point, the sea there, or None on land (basemap or
+    Japan) or outside :data:`REGION` (NaN: None).
+
+    ``lat``/``lon`` are degrees WGS84, 1-D arrays (or scalars) that broadcast together; the
+    result is a list of their length. The limits are tested in the order of _LIMITS, so a point
+    on the edge of two seas gets the first; the rest of the region is :data:`PACIFIC_OCEAN`.
+    """
+    lat, lon = np.asarray(lat, dtype=float).ravel(), np.asarray(lon, dtype=float).ravel()
+    if lat.shape != lon.shape:
+        lat, lon = np.broadcast_arrays(lat, lon)
+    out: list[Sea | None] = [None] * len(lat)
+    lon_min, lat_min, lon_max, lat_max = REGION
+    left = np.nonzero((lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max))[0]
+    if len(left):  # (outside the region, the land need not be loaded)
+        left = left[~_on_land(lat[left], lon[left])]
+    for sea, poly in _sea_polygons():
+        if len(left) == 0:
+            break
+        inside = shapely.contains_xy(poly, lon[left], lat[left])
+        for i in left[inside].tolist():
+            out[i] = sea
+        left = left[~inside]
+    for i in left.tolist():
+        out[i] = PACIFIC_OCEAN
+    return out
 
 
 def sea_at(lat: float, lon: float) -> Sea | None:
-    """The sea at a point, or None on land (basemap or Japan) or outside :data:`REGION`."""
-    lon_min, lat_min, lon_max, lat_max = REGION
-    if not (lon_min <= lon <= lon_max and lat_min <= lat <= lat_max):
-        return None
-    if _on_land(lat, lon):
-        return None
-    for sea, poly in _sea_polygons():
-        if shapely.contains_xy(poly, lon, lat):
-            return sea
-    return PACIFIC_OCEAN
+    """The sea at a point, or None on land (basemap or Japan) or outside :data:`REGION`.
+    One point of :func:`seas_at`."""
+    return seas_at(lat, lon)[0]
 
 
 class EEZStatus(str, Enum):
@@ -135,6 +165,27 @@ def _eez_layers() -> tuple[shapely.Geometry, shapely.Geometry, shapely.Geometry]
     return geoms
 
 
+#: EEZStatus by code (0 outside, 1 uncertain, 2 inside), for eez_statuses.
+_BY_CODE = np.array([EEZStatus.OUTSIDE, EEZStatus.UNCERTAIN, EEZStatus.INSIDE], dtype=object)
+
+
+def eez_statuses(lat, lon) -> list[EEZStatus]:
+    """:func:`eez_status` for many points (same model, same margins): per point, INSIDE,
+    OUTSIDE or UNCERTAIN.
+
+    ``lat``/``lon`` are degrees WGS84, 1-D arrays (or scalars) that broadcast together; the
+    result is a list of their length (NaN: OUTSIDE).
+    """
+    lat, lon = np.asarray(lat, dtype=float).ravel(), np.asarray(lon, dtype=float).ravel()
+    if lat.shape != lon.shape:
+        lat, lon = np.broadcast_arrays(lat, lon)
+    footprint, inner, outer = _eez_layers()
+    x, y = to_xy(lon, lat)
+    inside = shapely.contains_xy(footprint, x, y) | shapely.contains_xy(inner, x, y)
+    status = np.where(inside, 2, shapely.contains_xy(outer, x, y).astype(int))
+    return _BY_CODE[status].tolist()
+
+
 def eez_status(lat: float, lon: float) -> EEZStatus:
     """APPROXIMATE: is the point inside Japan's EEZ (or its territorial sea or land)?
 
@@ -147,11 +198,6 @@ def eez_status(lat: float, lon: float) -> EEZStatus:
     Sea of Japan off Hokkaido lies up to ~40 km farther out than the limit the
     reports imply, so a point less than 50 km inside the drawn limit, or less
     than 25 km outside it, is UNCERTAIN. Land and the 12 nm band are INSIDE.
+    One point of :func:`eez_statuses`.
     """
-    footprint, inner, outer = _eez_layers()
-    x, y = (float(v) for v in to_xy(lon, lat))
-    if shapely.contains_xy(footprint, x, y) or shapely.contains_xy(inner, x, y):
-        return EEZStatus.INSIDE
-    if not shapely.contains_xy(outer, x, y):
-        return EEZStatus.OUTSIDE
-    return EEZStatus.UNCERTAIN
+    return eez_statuses(lat, lon)[0]

@@ -69,18 +69,17 @@ def test_fast_engine_equals_reference(n, seed, model):
         assert not diffs, f"trajectory {k}: " + "; ".join(diffs[:5])
 
 
-def test_vectorised_point_lookups_equal_the_scalar_ones():
+def test_impact_lookups_equal_the_scalar_ones():
+    """_Impacts holds, per point, what alerts._impact asks the scalar look-ups (the array
+    look-ups themselves are checked in tests/test_geography.py)."""
     rng = np.random.default_rng(3)
     lat = np.concatenate([rng.uniform(20, 48, 300), rng.uniform(-5, 70, 100)])
     lon = np.concatenate([rng.uniform(122, 155, 300), rng.uniform(95, 200, 100)])
     lon = (lon + 180.0) % 360.0 - 180.0
-    nearest = _fast_assess.nearest_landmarks(lat, lon)
-    x, y = geography.to_xy(lon, lat)
     prefs = geography.prefectures()
-    impacts = _fast_assess._Impacts(lat, lon, x, y, np.full(len(lat), 600.0), prefs)
+    impacts = _fast_assess._Impacts(lat, lon, np.full(len(lat), 600.0), prefs)
     for k in range(len(lat)):
         la, lo = float(lat[k]), float(lon[k])
-        assert nearest[k] == geography.nearest_landmark(la, lo)
         pref = geography.prefecture_at(la, lo)
         assert impacts.on_land[k] == (-1 if pref is None else prefs.index(pref))
         assert impacts.territorial[k] == geography.in_territorial_sea(la, lo)

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 import shapely
 from pyproj import Geod
 
 from jalert_sim import geography as geo
+from jalert_sim import seas
 from jalert_sim._data import data_path
+from jalert_sim._geocache import layer
 from jalert_sim.earth import TERRITORIAL_SEA_KM
 from jalert_sim.errors import UnknownNameError
 
@@ -374,3 +377,175 @@ def test_import_loads_nothing():
         "assert c._meta.cache_info().currsize == 0 and c.layer.cache_info().currsize == 0 and p._catalogue.cache_info().currsize == 0"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+# --- array look-ups (many points per call) -----------------------------------------------
+# The array functions answer for many points in one call (the alert engine's impact points);
+# the scalar functions are one point of each. Each is checked against the scalar one point by
+# point (a point's answer must not depend on the rest of the call), against an independent
+# statement of its rule in plain shapely/pyproj on unprepared copies of the data, at points
+# chosen to sit on the edges, and at known places.
+
+
+def _unprepared(geom):
+    """A copy of ``geom`` that no look-up has prepared (so shapely takes its plain path)."""
+    return shapely.from_wkb(shapely.to_wkb(geom))
+
+
+@pytest.fixture(scope="module")
+def probes() -> tuple[np.ndarray, np.ndarray]:
+    """(lat, lon) of ~7,000 points: land, exact vertices of coasts and borders, 0-40 km off the
+    coast (the 12 nm edge is at 22.2 km), on and around the EEZ limits and the seas' limits,
+    foreign coasts, the edges of seas.REGION, far outside it (lon beyond 180 too), NaN, inf."""
+    rng = np.random.default_rng(7)
+    parts = [
+        np.column_stack([rng.uniform(20, 48, 1500), rng.uniform(122, 155, 1500)]),
+        np.column_stack([rng.uniform(-10, 75, 300), rng.uniform(90, 250, 300)]),
+        np.array(list(CAPITALS.values()) + [latlon for latlon, _ in ISLANDS.values()]),
+    ]
+    coast = np.concatenate([shapely.get_coordinates(p.land) for p in geo.prefectures()])
+    parts.append(coast[rng.choice(len(coast), 1500, replace=False)][:, ::-1])
+    base = coast[rng.choice(len(coast), 1500, replace=False)]
+    lon, lat, _ = GEOD.fwd(base[:, 0], base[:, 1], rng.uniform(0, 360, 1500), rng.uniform(0, 40_000, 1500))
+    parts.append(np.column_stack([lat, lon]))
+    for name in ("eez_inner_xy", "eez_outer_xy"):
+        xy = shapely.get_coordinates(layer(name)[0])
+        xy = xy[rng.choice(len(xy), 300, replace=False)]
+        lon, lat = geo.to_lonlat(xy[:, 0], xy[:, 1])
+        parts += [np.column_stack([lat, lon]), np.column_stack([lat, lon]) + rng.normal(0, 0.05, (300, 2))]
+    limits = np.array([v for _, vertices in seas._LIMITS for v in vertices])[:, ::-1]
+    parts += [limits, np.repeat(limits, 5, axis=0) + rng.normal(0, 0.1, (5 * len(limits), 2))]
+    foreign = shapely.get_coordinates(layer("basemap_land")[0])
+    foreign = foreign[(foreign[:, 0] > 110) & (foreign[:, 0] < 150) & (foreign[:, 1] > 20) & (foreign[:, 1] < 55)]
+    parts.append(foreign[rng.choice(len(foreign), 500, replace=False)][:, ::-1])
+    lon_min, lat_min, lon_max, lat_max = seas.REGION
+    parts.append(np.array([
+        (lat_min, 130.0), (lat_max, 150.0), (30.0, lon_min), (30.0, lon_max), (lat_max, lon_max),
+        (np.nextafter(lat_min, -1.0), 130.0), (np.nextafter(lat_max, 90.0), 150.0), (30.0, np.nextafter(lon_max, 360.0)),
+        (np.nan, 140.0), (35.0, np.nan), (np.inf, 140.0), (35.0, -np.inf),
+    ]))
+    pts = np.concatenate(parts)
+    return pts[:, 0].copy(), pts[:, 1].copy()
+
+
+def _scalar_pairs(lat, lon):
+    return zip(lat.tolist(), lon.tolist())
+
+
+def test_prefecture_indices_at_against_prefecture_at_and_plain_shapely(probes):
+    """First prefecture in JIS order whose land intersects the point, tested point by polygon
+    (GEOS's point-in-polygon, no tree, nothing prepared); border vertices are in both neighbours."""
+    lat, lon = probes
+    prefs = geo.prefectures()
+    index = geo.prefecture_indices_at(lat, lon)
+    assert index.shape == lat.shape and index.dtype.kind == "i"
+    scalar = [geo.prefecture_at(a, b) for a, b in _scalar_pairs(lat, lon)]
+    assert index.tolist() == [-1 if p is None else prefs.index(p) for p in scalar]
+    lands = [_unprepared(p.land) for p in prefs]
+    points = shapely.points(lon, lat)
+    expected = np.full(len(lat), -1)
+    for i in reversed(range(len(lands))):  # the last assignment is the first in JIS order
+        expected[shapely.intersects(points, lands[i])] = i
+    assert index.tolist() == expected.tolist()
+    assert set(index.tolist()) == set(range(-1, 47))  # the probes reach every answer
+
+
+def test_prefecture_indices_at_known_places():
+    codes = sorted(CAPITALS)
+    lat = np.array([CAPITALS[c][0] for c in codes] + [43.0642, 34.0, 39.02, np.nan])
+    lon = np.array([CAPITALS[c][1] for c in codes] + [141.3469, 140.0, 125.74, 140.0])
+    index = geo.prefecture_indices_at(lat, lon)
+    assert [geo.prefectures()[k].code for k in index[:47]] == codes
+    assert geo.prefectures()[index[47]].name == "Hokkaido"  # Sapporo
+    assert index[48:].tolist() == [-1, -1, -1]  # the Pacific S of the Boso peninsula, Pyongyang, NaN
+    assert geo.prefecture_indices_at(43.0642, 141.3469).tolist() == [0]  # scalars: one point
+    assert geo.prefecture_indices_at([43.0642, 26.2124], 141.3469).tolist() == [0, -1]  # broadcast
+    assert geo.prefecture_indices_at([], []).shape == (0,)
+
+
+def test_territorial_sea_mask_against_in_territorial_sea_and_plain_shapely(probes):
+    lat, lon = probes
+    mask = geo.territorial_sea_mask(lat, lon)
+    assert mask.dtype == bool and mask.shape == lat.shape
+    assert mask.tolist() == [geo.in_territorial_sea(a, b) for a, b in _scalar_pairs(lat, lon)]
+    x, y = geo.to_xy(lon, lat)
+    assert mask.tolist() == shapely.contains(_unprepared(layer("japan_footprint_xy")[0]), shapely.points(x, y)).tolist()
+    assert mask.any() and not mask.all()
+    lon_15, lat_15, _ = GEOD.fwd(143.249, 41.924, 150.0, 15_000.0)  # 15 km off Cape Erimo
+    assert geo.territorial_sea_mask([lat_15, 43.0642, 40.0, np.nan], [lon_15, 141.3469, 135.0, 140.0]).tolist() == [
+        True, True, False, False]
+
+
+def test_eez_statuses_against_eez_status_and_plain_shapely(probes):
+    lat, lon = probes
+    statuses = geo.eez_statuses(lat, lon)
+    assert statuses == [geo.eez_status(a, b) for a, b in _scalar_pairs(lat, lon)]
+    x, y = geo.to_xy(lon, lat)
+    points = shapely.points(x, y)
+    footprint, inner, outer = (_unprepared(layer(n)[0]) for n in ("japan_footprint_xy", "eez_inner_xy", "eez_outer_xy"))
+    inside = shapely.contains(footprint, points) | shapely.contains(inner, points)
+    assert statuses == [geo.EEZStatus.INSIDE if i else geo.EEZStatus.UNCERTAIN if o else geo.EEZStatus.OUTSIDE
+                        for i, o in zip(inside.tolist(), shapely.contains(outer, points).tolist())]
+    assert set(statuses) == set(geo.EEZStatus)
+    # Reports: 2017-08-29 outside, 100 km off Sanriku inside (see test_eez_obvious_points)
+    lon_s, lat_s, _ = GEOD.fwd(142.072, 39.546, 90.0, 100_000.0)
+    assert geo.eez_statuses([41.05, lat_s, np.nan], [157.35, lon_s, 140.0]) == [
+        geo.EEZStatus.OUTSIDE, geo.EEZStatus.INSIDE, geo.EEZStatus.OUTSIDE]
+    assert geo.eez_statuses([], []) == []
+
+
+def test_seas_at_against_sea_at_and_plain_shapely(probes):
+    """Outside REGION or on land (basemap or Japan): None; else the first limit polygon that
+    contains the point; else the Pacific."""
+    lat, lon = probes
+    got = geo.seas_at(lat, lon)
+    assert got == [geo.sea_at(a, b) for a, b in _scalar_pairs(lat, lon)]
+    land = [_unprepared(g) for g in shapely.get_parts([layer("basemap_land")[0], *layer("land")])]
+    land_tree = shapely.STRtree(land)
+    limits = [(sea, shapely.make_valid(shapely.Polygon(vertices))) for sea, vertices in seas._LIMITS]
+    lon_min, lat_min, lon_max, lat_max = seas.REGION
+    expected = []
+    for a, b in _scalar_pairs(lat, lon):
+        if not (lon_min <= b <= lon_max and lat_min <= a <= lat_max):
+            expected.append(None)
+            continue
+        point = shapely.Point(b, a)
+        if any(shapely.intersects(point, land[k]) for k in land_tree.query(point)):
+            expected.append(None)
+            continue
+        expected.append(next((sea for sea, poly in limits if shapely.contains(poly, point)), seas.PACIFIC_OCEAN))
+    assert got == expected
+    assert set(got) == {None} | {sea for sea, _ in seas._LIMITS} | {seas.PACIFIC_OCEAN}
+
+
+def test_seas_at_known_places():
+    # test_sea_at's places in one call, then Tokyo (land), a point beyond REGION, NaN
+    lat = [40.0, 41.05, 30.0, 36.0, 50.0, 34.2, 21.0, 35.69, 65.0, np.nan]
+    lon = [135.0, 157.35, 126.0, 124.0, 150.0, 133.0, 118.0, 139.69, 150.0, 140.0]
+    assert [s and s.name for s in geo.seas_at(lat, lon)] == [
+        "Sea of Japan", "Pacific Ocean", "East China Sea", "Yellow Sea", "Sea of Okhotsk", "Seto Inland Sea",
+        "South China Sea", None, None, None]
+    assert geo.seas_at(40.0, 135.0) == [seas.SEA_OF_JAPAN] and geo.seas_at([], []) == []
+
+
+def test_nearest_landmarks_against_nearest_landmark_and_every_geodesic(probes):
+    """The landmark at the smallest GEOD.inv distance of all (first on a tie), without the
+    spherical shortlist that nearest_landmarks uses."""
+    from jalert_sim.places import landmarks
+
+    lat, lon = probes
+    got = geo.nearest_landmarks(lat, lon)
+    assert got == [geo.nearest_landmark(a, b) for a, b in _scalar_pairs(lat, lon)]
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    lat, lon = lat[ok], lon[ok]
+    marks = landmarks()
+    mlat, mlon = np.array([m.lat for m in marks]), np.array([m.lon for m in marks])
+    _, _, dist = GEOD.inv(np.tile(mlon, len(lat)), np.tile(mlat, len(lat)), np.repeat(lon, len(marks)),
+                          np.repeat(lat, len(marks)))
+    expected = [marks[k] for k in dist.reshape(len(lat), len(marks)).argmin(axis=1).tolist()]
+    assert [m for m, keep in zip(got, ok.tolist()) if keep] == expected
+    assert len(set(expected)) == len(marks)  # every landmark is the nearest somewhere
+    # test_describe_point_picks_the_nearest_landmark's places in one call
+    got = geo.nearest_landmarks([41.49, 36.70, 23.90, 38.30, 33.10], [136.97, 133.27, 124.60, 137.90, 134.00])
+    assert [m.key for m in got] == ["oshima-oshima", "dogo", "ishigaki-jima", "sado", "cape-ashizuri"]
+    assert geo.nearest_landmarks([], []) == []
