@@ -44,12 +44,12 @@ from .alerts import (
     prefecture_alert,
 )
 from .describe import nearest_landmarks, wording
+from .earth import MEAN_EARTH_RADIUS_M
 from .projection import GEOD
 from .trajectory import Trajectories
 
 #: Ground distance one coarse step can cover, m (the reference's bound for its bbox test).
 _STEP_M = 8000.0 * COARSE_STEP_S
-_SPHERE_R_M = 6_371_008.8
 
 
 @cache
@@ -88,8 +88,8 @@ def _approx_xy(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray
     c = np.arccos(np.clip(cos_c, -1.0, 1.0))
     with np.errstate(invalid="ignore", divide="ignore"):
         k = np.where(c > 1e-9, c / np.sin(c), 1.0)
-    return (_SPHERE_R_M * k * np.cos(p) * np.sin(dl),
-            _SPHERE_R_M * k * (np.cos(lat0) * np.sin(p) - np.sin(lat0) * np.cos(p) * np.cos(dl)))
+    return (MEAN_EARTH_RADIUS_M * k * np.cos(p) * np.sin(dl),
+            MEAN_EARTH_RADIUS_M * k * (np.cos(lat0) * np.sin(p) - np.sin(lat0) * np.cos(p) * np.cos(dl)))
 
 
 #: Cell of the raster that _maybe_near looks points up in, m of the approximate plane.

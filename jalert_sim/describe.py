@@ -15,7 +15,7 @@ from functools import cache
 import numpy as np
 
 from .places import Place, landmark, landmarks, launch_site
-from .earth import MEAN_EARTH_RADIUS_KM
+from .earth import MEAN_EARTH_RADIUS_M
 from .errors import UnknownNameError
 from .projection import GEOD
 
@@ -67,7 +67,7 @@ def nearest_landmarks(lat, lon) -> list[Place]:
     plat, plon = np.radians(lat)[:, None], np.radians(lon)[:, None]
     with np.errstate(invalid="ignore"):  # infinities: NaN, as GEOD.inv gives (then the first landmark)
         h = np.sin((mlat - plat) / 2) ** 2 + np.cos(plat) * np.cos(mlat) * np.sin((mlon - plon) / 2) ** 2
-    sphere = 2.0 * MEAN_EARTH_RADIUS_KM * 1000.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    sphere = 2.0 * MEAN_EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
     cand = sphere <= sphere.min(axis=1, keepdims=True) * 1.01**2 + 1.0
     r, c = np.nonzero(cand)
     _, _, dist_m = GEOD.inv(lons[c], lats[c], lon[r], lat[r])

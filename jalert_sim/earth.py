@@ -18,8 +18,9 @@ GM_M3_S2 = 3.986004418e14
 OMEGA_EARTH_RAD_S = 7.292115e-5
 #: Second zonal harmonic, unnormalised (EGM96 C20 = -4.84165371736e-4 * sqrt(5)).
 J2 = 1.082626683e-3
-#: IUGG mean Earth radius R1, km: used only for quick spherical estimates.
-MEAN_EARTH_RADIUS_KM = 6371.0088
+#: IUGG mean Earth radius R1, m and km: used only for quick spherical estimates.
+MEAN_EARTH_RADIUS_M = 6_371_008.8
+MEAN_EARTH_RADIUS_KM = MEAN_EARTH_RADIUS_M / 1000.0
 
 # Law of the sea (UNCLOS arts. 3 and 57).
 NAUTICAL_MILE_KM = 1.852

@@ -103,7 +103,7 @@ from itertools import accumulate
 import numpy as np
 import pyproj
 
-from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_F
+from .earth import GM_M3_S2, MEAN_EARTH_RADIUS_M, OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_F
 from .errors import InputError, TrajectoryError
 from .kepler import (TWO_PI, Ellipses, cos_sin, ecef_xyz_from_trig, ellipsoid_crossing, fast_clip, lat_alt,
                      orbit_from_state)
@@ -143,7 +143,7 @@ BOOST_CONTROL_FRACTION = 0.3
 #: The default burnout height is at most this fraction of the apogee.
 BOOST_MAX_APOGEE_FRACTION = 0.5
 
-_MEAN_RADIUS_M = 6_371_008.8
+_MEAN_RADIUS_M = MEAN_EARTH_RADIUS_M  # the spherical initial guess and twin
 _E2 = WGS84_F * (2.0 - WGS84_F)
 _TOL_M = 5.0  # Newton tolerance on apogee and range (m): 200x inside the 1 km the tests demand
 _MAX_ITER = 40
