@@ -222,6 +222,12 @@ def test_version_and_help():
     assert proc.stdout.strip() == f"jalert-sim {jalert_sim.__version__}"
     help_text = runner.invoke(app, ["run", "--help"]).stdout
     assert "--corridor-km" in help_text and "--impact-radius-km" in help_text
+    # Defaults and [required] read as such: typer escapes their brackets for rich markup, which
+    # showed as a stray backslash ("\\[default: both]") when the help was not rendered by rich.
+    for command in ([], ["run"], ["drill"], ["map"], ["scenarios"], ["batch"]):
+        text = runner.invoke(app, [*command, "--help"], terminal_width=100).stdout
+        assert "\\[" not in text, (command, text)
+    assert "[default: both]" in help_text and "[required]" in runner.invoke(app, ["batch", "--help"]).stdout
 
 
 def test_console_script_json_subprocess():

@@ -12,9 +12,8 @@ from ..errors import JalertError
 from ..options import MODEL_OPTIONS, option_help
 
 EXAMPLES = """\
-Examples:
-
 \b
+Examples:
   jalert-sim run --scenario 2017-08-29
   jalert-sim run --launch sunan --azimuth 73.5 --apogee 550 --range 2700 --at 2017-08-29T05:58+09:00
   jalert-sim run --launch 39.0,125.8 --azimuth 95 --apogee 6000 --range 1000 --format json
@@ -37,7 +36,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode=None,
+    rich_markup_mode="rich",
 )
 
 
