@@ -14,6 +14,7 @@ from functools import cache
 
 import numpy as np
 
+from ._lookup import points
 from .places import Place, landmark, landmarks, launch_site
 from .earth import MEAN_EARTH_RADIUS_M
 from .errors import UnknownNameError
@@ -59,9 +60,7 @@ def nearest_landmarks(lat, lon) -> list[Place]:
     0.6 % of WGS84's geodesics, so a landmark more than 2 % (plus 1 m) farther on the sphere than
     the spherically nearest one cannot be the nearest.
     """
-    lat, lon = np.asarray(lat, dtype=float).ravel(), np.asarray(lon, dtype=float).ravel()
-    if lat.shape != lon.shape:
-        lat, lon = np.broadcast_arrays(lat, lon)
+    lat, lon = points(lat, lon)
     marks, lats, lons = landmark_coordinates()
     mlat, mlon = np.radians(lats), np.radians(lons)
     plat, plon = np.radians(lat)[:, None], np.radians(lon)[:, None]

@@ -26,6 +26,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ._geocache import cache_meta, layer
+from ._lookup import first_hit, points
 from .errors import DataError, UnknownNameError
 from .projection import PROJECTION_CRS, to_lonlat, to_xy
 
@@ -161,17 +162,8 @@ def prefecture_indices_at(lat, lon) -> np.ndarray:
     result is an int array of their length. Land is the lon/lat polygons of the data; a point on
     a border or coastline counts as inside.
     """
-    lat, lon = np.asarray(lat, dtype=float).ravel(), np.asarray(lon, dtype=float).ravel()
-    if lat.shape != lon.shape:
-        lat, lon = np.broadcast_arrays(lat, lon)
-    tree = _land_tree()
-    point, pref = tree.query(shapely.points(lon, lat))  # bounding boxes; then the exact test, prepared
-    hit = shapely.intersects_xy(tree.geometries[pref], lon[point], lat[point])
-    none = len(tree.geometries)
-    out = np.full(len(lon), none, dtype=np.intp)
-    np.minimum.at(out, point[hit], pref[hit])
-    out[out == none] = -1
-    return out
+    lat, lon = points(lat, lon)
+    return first_hit(_land_tree(), lat, lon)
 
 
 def prefecture_at(lat: float, lon: float) -> Prefecture | None:
@@ -203,9 +195,7 @@ def territorial_sea_mask(lat, lon) -> np.ndarray:
     """:func:`in_territorial_sea` for many points: a bool array, True on Japanese land or within
     12 nm of it. ``lat``/``lon`` are degrees WGS84, 1-D arrays (or scalars) that broadcast
     together; NaN gives False."""
-    lat, lon = np.asarray(lat, dtype=float).ravel(), np.asarray(lon, dtype=float).ravel()
-    if lat.shape != lon.shape:
-        lat, lon = np.broadcast_arrays(lat, lon)
+    lat, lon = points(lat, lon)
     x, y = to_xy(lon, lat)
     return shapely.contains_xy(japan_footprint_xy(), x, y)
 

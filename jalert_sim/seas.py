@@ -24,6 +24,7 @@ import shapely
 from shapely.geometry import Polygon
 
 from ._geocache import layer
+from ._lookup import first_hit, points
 from .projection import to_xy
 
 
@@ -108,11 +109,7 @@ def _land_tree() -> shapely.STRtree:
 
 def _on_land(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """Per point (1-D arrays), True if some land of :func:`_land_tree` contains or touches it."""
-    tree = _land_tree()
-    point, part = tree.query(shapely.points(lon, lat))  # bounding boxes; then the exact test, prepared
-    out = np.zeros(len(lon), dtype=bool)
-    out[point[shapely.intersects_xy(tree.geometries[part], lon[point], lat[point])]] = True
-    return out
+    return first_hit(_land_tree(), lat, lon) >= 0
 
 
 def seas_at(lat, lon) -> list[Sea | None]:
@@ -123,9 +120,7 @@ def seas_at(lat, lon) -> list[Sea | None]:
     result is a list of their length. The limits are tested in the order of _LIMITS, so a point
     on the edge of two seas gets the first; the rest of the region is :data:`PACIFIC_OCEAN`.
     """
-    lat, lon = np.asarray(lat, dtype=float).ravel(), np.asarray(lon, dtype=float).ravel()
-    if lat.shape != lon.shape:
-        lat, lon = np.broadcast_arrays(lat, lon)
+    lat, lon = points(lat, lon)
     out: list[Sea | None] = [None] * len(lat)
     lon_min, lat_min, lon_max, lat_max = REGION
     left = np.nonzero((lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max))[0]
@@ -176,9 +171,7 @@ def eez_statuses(lat, lon) -> list[EEZStatus]:
     ``lat``/``lon`` are degrees WGS84, 1-D arrays (or scalars) that broadcast together; the
     result is a list of their length (NaN: OUTSIDE).
     """
-    lat, lon = np.asarray(lat, dtype=float).ravel(), np.asarray(lon, dtype=float).ravel()
-    if lat.shape != lon.shape:
-        lat, lon = np.broadcast_arrays(lat, lon)
+    lat, lon = points(lat, lon)
     footprint, inner, outer = _eez_layers()
     x, y = to_xy(lon, lat)
     inside = shapely.contains_xy(footprint, x, y) | shapely.contains_xy(inner, x, y)
