@@ -90,10 +90,6 @@ def load_scenario(scenario_id: str | None):
         return scenario(scenario_id)
 
 
-#: The option parameters (by their Python names) that every scenario command takes.
-_MODEL_PARAMS = tuple(MODEL_OPTIONS)
-
-
 def scenario_request() -> tuple[Any, dict[str, Any]]:
     """(the historical Scenario or None, the keyword arguments of ``jalert_sim.simulate``)
     from the options of the command being run (click's context holds them all).
@@ -116,7 +112,7 @@ def scenario_request() -> tuple[Any, dict[str, Any]]:
         fail(f"missing option(s) {', '.join(missing)}")
     kwargs: dict[str, Any] = {"launch": launch, "azimuth_deg": azimuth, "apogee_km": apogee,
                               "range_km": range_km, "launch_time": at}
-    kwargs.update({k: params[k] for k in _MODEL_PARAMS if params.get(k) is not None})
+    kwargs.update({k: params[k] for k in MODEL_OPTIONS if params.get(k) is not None})
     return scenario, kwargs
 
 
