@@ -107,27 +107,49 @@ _COUNTRY_JA = {"North Korea": "北朝鮮", "South Korea": "韓国", "China": "�
 _COUNTRY_EN = {"USSR": "Russia"}
 
 
-def over_place(lat: float, lon: float) -> Location:
-    """What a point is over: a prefecture, else a named sea, else a country, else 'open ocean'."""
+def over_places(lat, lon) -> list[Location]:
+    """What each point is over: a prefecture, else the territorial sea off one, else a named sea,
+    else a country, else 'open ocean'. ``lat``/``lon``: degrees, 1-D arrays (or scalars) that
+    broadcast together; one geographic look-up per kind for all the points."""
     from . import geography
+    from ._lookup import points
 
-    pref = geography.prefecture_at(lat, lon)
-    if pref is not None:
-        return Location(pref.name, pref.name_ja)
-    if geography.in_territorial_sea(lat, lon):
-        x, y = geography.to_xy(lon, lat)
-        hits = geography.footprint_tree().query(shapely.Point(float(x), float(y)), predicate="intersects")
-        if len(hits):
-            p = geography.prefectures()[int(min(hits))]
-            return Location(f"territorial sea off {p.name}", f"{p.name_ja}沖の領海")
-    sea = geography.sea_at(lat, lon)
-    if sea is not None:
-        return Location(sea.name, sea.name_ja)
+    lat, lon = points(lat, lon)
+    out: list[Location | None] = [None] * len(lat)
+    prefs = geography.prefectures()
+    pref = geography.prefecture_indices_at(lat, lon)
+    for i in np.nonzero(pref >= 0)[0]:
+        p = prefs[pref[i]]
+        out[i] = Location(p.name, p.name_ja)
+    left = np.nonzero(pref < 0)[0]
+    sea_band = left[geography.territorial_sea_mask(lat[left], lon[left])]
+    if len(sea_band):
+        x, y = geography.to_xy(lon[sea_band], lat[sea_band])
+        at, hit = geography.footprint_tree().query(shapely.points(x, y), predicate="intersects")
+        first = np.full(len(sea_band), len(prefs))
+        np.minimum.at(first, at, hit)  # the first footprint in JIS order, as for a single point
+        for i, k in zip(sea_band.tolist(), first.tolist()):
+            if k < len(prefs):
+                out[i] = Location(f"territorial sea off {prefs[k].name}", f"{prefs[k].name_ja}沖の領海")
+    left = np.array([i for i in left.tolist() if out[i] is None], dtype=int)
+    for i, sea in zip(left.tolist(), geography.seas_at(lat[left], lon[left])):
+        if sea is not None:
+            out[i] = Location(sea.name, sea.name_ja)
+    left = np.array([i for i in left.tolist() if out[i] is None], dtype=int)
     wlon = (lon + 180.0) % 360.0 - 180.0
     for name, geom in _countries():
-        if shapely.contains_xy(geom, wlon, lat):
-            return Location(_COUNTRY_EN.get(name, name), _COUNTRY_JA.get(name, name))
-    return Location("open ocean", "外洋")
+        if not len(left):
+            break
+        inside = shapely.contains_xy(geom, wlon[left], lat[left])
+        for i in left[inside].tolist():
+            out[i] = Location(_COUNTRY_EN.get(name, name), _COUNTRY_JA.get(name, name))
+        left = left[~inside]
+    return [Location("open ocean", "外洋") if o is None else o for o in out]
+
+
+def over_place(lat: float, lon: float) -> Location:
+    """What a point is over (one point of :func:`over_places`)."""
+    return over_places(lat, lon)[0]
 
 
 def plan(result: SimulationResult, *, title: str | None = None) -> DrillPlan:
@@ -135,7 +157,7 @@ def plan(result: SimulationResult, *, title: str | None = None) -> DrillPlan:
     t = np.asarray(tr.t_s, float)
     lat = np.asarray(tr.lat, float)
     lon = np.degrees(np.unwrap(np.radians(np.asarray(tr.lon, float))))
-    over = tuple(over_place(float(a), float(o)) for a, o in zip(lat, lon))
+    over = tuple(over_places(lat, lon))
     evs = events(result)
     end = max([e.t_s for e in evs] + [float(t[-1])]) + TAIL_S
     if title is None:

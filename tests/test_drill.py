@@ -115,3 +115,41 @@ def test_frame_fits_the_terminal_without_wrapping_the_big_clock(plan, width):
     top = lines[:next(i for i, ln in enumerate(lines) if "JST 20" in ln)]
     clock_rows = [ln for ln in top if "█" in ln]
     assert len(clock_rows) == (10 if width < 84 else 5)  # stacked below ~84 columns, side by side above
+
+
+def test_over_places_names_each_kind_of_place_as_one_point_at_a_time():
+    """One array look-up per kind gives, point by point, what the rule says for that point alone."""
+    import numpy as np
+    import shapely
+
+    from jalert_sim import geography
+
+    # (lat, lon, expected English name): land, the 12 nm band, named seas, countries, open ocean,
+    # an unwrapped longitude past 180 (the Pacific east of the antimeridian) and NaN.
+    known = [
+        (43.0642, 141.3469, "Hokkaido"),  # Sapporo
+        (35.6895, 139.6917, "Tokyo"),
+        (39.0, 125.7, "North Korea"),  # Pyongyang
+        (37.57, 126.98, "South Korea"),  # Seoul
+        (40.0, 135.0, "Sea of Japan"),
+        (30.0, 160.0, "Pacific Ocean"),
+        (10.0, 200.0, "open ocean"),
+        (float("nan"), 140.0, "open ocean"),
+    ]
+    lat = np.array([k[0] for k in known])
+    lon = np.array([k[1] for k in known])
+    # A point in the sea within 12 nm of Cape Erimo, outside every prefecture's land.
+    band = (41.85, 143.35)
+    assert geography.prefecture_at(*band) is None and geography.in_territorial_sea(*band)
+    x, y = geography.to_xy(band[1], band[0])
+    first = next(p for p in geography.prefectures() if p.footprint_xy.intersects(shapely.Point(float(x), float(y))))
+    lat, lon = np.append(lat, band[0]), np.append(lon, band[1])
+
+    places = drill.over_places(lat, lon)
+    assert [p.en for p in places[:-1]] == [k[2] for k in known]
+    assert places[-1].en == f"territorial sea off {first.name}" and places[-1].ja == f"{first.name_ja}沖の領海"
+    assert places[0].ja == "北海道" and places[2].ja == "北朝鮮"
+    # Shuffled, the answers follow their points (no leak between points of different kinds).
+    order = np.random.default_rng(3).permutation(len(lat))
+    assert drill.over_places(lat[order], lon[order]) == [places[i] for i in order]
+    assert [drill.over_place(a, o) for a, o in zip(lat, lon)] == places
