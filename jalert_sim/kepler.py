@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_B_M, WGS84_F
+from .earth import GM_M3_S2, MEAN_EARTH_RADIUS_M, OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_B_M, WGS84_F
 
 _E2 = WGS84_F * (2.0 - WGS84_F)  # first eccentricity squared
 _EP2 = (WGS84_A_M**2 - WGS84_B_M**2) / WGS84_B_M**2  # second eccentricity squared
@@ -27,7 +27,6 @@ TWO_PI = 2.0 * np.pi
 _INV_A2 = 1.0 / WGS84_A_M**2
 #: On the ellipsoid (x^2 + y^2)/a^2 + z^2/b^2 = 1, i.e. |r|^2/a^2 + _K_Z2 z^2 = 1.
 _K_Z2 = 1.0 / WGS84_B_M**2 - 1.0 / WGS84_A_M**2
-_MEAN_RADIUS_M = (2.0 * WGS84_A_M + WGS84_B_M) / 3.0
 
 
 def fast_clip(x, lo, hi):
@@ -134,10 +133,10 @@ def ellipsoid_crossing(a, e, pz, qz):
     # On the arc |r| = a (1 - e cos E) and z = a pz (cos E - e) + b qz sin E, so the ellipsoid
     # is |r|^2 / A^2 + k z^2 = 1 (k = 1/B^2 - 1/A^2): a few operations per step.
     # Start where the orbit crosses the mean radius (arccos is NaN if it never does) ...
-    cos0 = (1.0 - _MEAN_RADIUS_M / a) / e
+    cos0 = (1.0 - MEAN_EARTH_RADIUS_M / a) / e
     sin0 = -np.sqrt(1.0 - cos0 * cos0)
     # ... then restart from the ellipsoid's radius at that point's geocentric latitude: metres off.
-    sin_lat = (apz * (cos0 - e) + bqz * sin0) * (1.0 / _MEAN_RADIUS_M)
+    sin_lat = (apz * (cos0 - e) + bqz * sin0) * (1.0 / MEAN_EARTH_RADIUS_M)
     radius = WGS84_A_M * WGS84_B_M / np.sqrt(WGS84_B_M**2 + (WGS84_A_M**2 - WGS84_B_M**2) * sin_lat * sin_lat)
     refined = np.arccos((1.0 - radius / a) / e)
     ecc = TWO_PI - np.where(np.isnan(refined), np.arccos(cos0), refined)

@@ -143,7 +143,6 @@ BOOST_CONTROL_FRACTION = 0.3
 #: The default burnout height is at most this fraction of the apogee.
 BOOST_MAX_APOGEE_FRACTION = 0.5
 
-_MEAN_RADIUS_M = MEAN_EARTH_RADIUS_M  # the spherical initial guess and twin
 _E2 = WGS84_F * (2.0 - WGS84_F)
 _TOL_M = 5.0  # Newton tolerance on apogee and range (m): 200x inside the 1 km the tests demand
 _MAX_ITER = 40
@@ -528,7 +527,7 @@ def _sphere_fwd(lat, lon, az, dist):
 
     Returns latitude, longitude and the forward azimuth at the end (rad).
     """
-    (cl, sl), (cd, sd), (ca, sa) = cos_sin(lat), cos_sin(dist / _MEAN_RADIUS_M), cos_sin(az)
+    (cl, sl), (cd, sd), (ca, sa) = cos_sin(lat), cos_sin(dist / MEAN_EARTH_RADIUS_M), cos_sin(az)
     sl2 = fast_clip(sl * cd + cl * sd * ca, -1, 1)
     lon2 = lon + np.arctan2(sa * sd * cl, cd - sl * sl2)
     return np.arcsin(sl2), lon2, np.arctan2(sa * cl, cl * ca * cd - sl * sd)
@@ -539,7 +538,7 @@ def _sphere_range(lat1, lon1, lat2, lon2, az):
     is within 90 degrees of ``az`` (the twin of the signed geodesic range)."""
     (c1, s1), (c2, s2), (cdl, sdl) = cos_sin(lat1), cos_sin(lat2), cos_sin(lon2 - lon1)
     y, x = sdl * c2, c1 * s2 - s1 * c2 * cdl  # the initial bearing is atan2(y, x)
-    rng = _MEAN_RADIUS_M * np.arctan2(np.sqrt(x * x + y * y), s1 * s2 + c1 * c2 * cdl)
+    rng = MEAN_EARTH_RADIUS_M * np.arctan2(np.sqrt(x * x + y * y), s1 * s2 + c1 * c2 * cdl)
     return rng, np.copysign(rng, np.cos(np.arctan2(y, x) - az))
 
 
@@ -674,7 +673,7 @@ def _flight(lat0, lon0, az, speed, gamma, apogee_m, boost, n_exact=None, base=No
 def _ellipse_through_surface(half, ra):
     """Eccentricity, semi-latus rectum and semi-major axis (m) of the ellipse with apoapsis radius
     ra (m) through two points on the mean sphere ``half`` (rad) either side of its apse line."""
-    r = _MEAN_RADIUS_M
+    r = MEAN_EARTH_RADIUS_M
     e = (ra - r) / (ra - r * np.cos(half))
     p = ra * (1 - e)
     return e, p, p / (1 - e * e)
@@ -682,7 +681,7 @@ def _ellipse_through_surface(half, ra):
 
 def _initial_guess(lat0, az, apogee_m, range_m, boost):
     """Burnout (speed, flight-path angle) from a spherical, non-rotating surface-to-surface ellipse."""
-    r = _MEAN_RADIUS_M
+    r = MEAN_EARTH_RADIUS_M
     ra = r + apogee_m
     me = np.isnan(range_m)
     cos_lat, sin_az = np.cos(lat0), np.sin(az)
