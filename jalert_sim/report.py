@@ -153,7 +153,7 @@ def historical_panel(result: SimulationResult, comparison, lang: str = "both") -
     if c.impact_miss_km is not None:
         a = c.scenario.actual
         parts.append(Text(f"Impact: simulated {result.impact.lat:.2f}°N {result.impact.lon:.2f}°E, "
-                          f"{c.impact_miss_km:,.0f} km from the published point ({a.impact_description})."))
+                          f"{c.impact_miss_km:,.0f} km from where the published words put it ({a.impact_description})."))
     note = "Actual times were published to the minute: differences under a minute mean nothing."
     if c.only_actual:
         note += (" Early alert areas (2017) were much wider than the path; the model's default follows "

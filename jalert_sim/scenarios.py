@@ -1,7 +1,8 @@
 """Historical launches as ready-made scenarios, and how the simulation compares with them.
 
 ``data/scenarios.json`` holds the published figures of real launches (site, time,
-apogee, range), the azimuth reconstructed from the published fall point, and what
+apogee, range), the azimuth reconstructed from the published path (the place it
+flew over, else the fall point), and what
 the government actually issued (alert time, prefectures, "passed" time, fall).
 :func:`scenarios` and :func:`scenario` load them (once, cached); :func:`compare`
 sets a :class:`~jalert_sim.simulation.SimulationResult` beside the actual events.
@@ -34,23 +35,58 @@ class Source:
     used_for: str
 
 
+#: Half the width of a published compass direction ("east": one point of the 16-point compass that
+#: Japanese reports use, 東 between 東北東 and 東南東).
+COMPASS_HALF_SECTOR_DEG = 11.25
+
+
 @dataclass(frozen=True)
 class Target:
-    """The published fall point: ``distance_km`` from ``reference`` along ``bearing_deg``."""
+    """The published fall point: "about ``distance_km`` ``bearing_deg`` of ``reference``".
+
+    The words name a distance and a compass direction, not a point: they fit every point at that
+    distance whose bearing from the reference is within COMPASS_HALF_SECTOR_DEG of ``bearing_deg``
+    (an arc ~460 km long at 1,180 km). :meth:`point` is the arc's middle, :meth:`miss_km` the
+    distance to the arc.
+    """
 
     reference: str
     lat: float
     lon: float
     distance_km: float
     bearing_deg: float
-    great_circle_bearing_deg: float  # from the launch site to the fall point
+    great_circle_bearing_deg: float  # from the launch site to :meth:`point`
 
     def point(self) -> tuple[float, float]:
-        """(lat, lon) of the published fall point, on WGS84."""
+        """(lat, lon) of the middle of the published arc: ``distance_km`` along the geodesic that
+        leaves the reference at exactly ``bearing_deg``, on WGS84."""
         from .projection import GEOD
 
         lon, lat, _ = GEOD.fwd(self.lon, self.lat, self.bearing_deg, self.distance_km * 1000.0)
         return float(lat), float(lon)
+
+    def miss_km(self, lat: float, lon: float) -> float:
+        """Geodesic distance (km) from (lat, lon) to the nearest point that fits the published words
+        (the arc sampled every 0.05 degrees of bearing, ~1 km apart at 1,180 km)."""
+        import numpy as np
+
+        from .projection import GEOD
+
+        bearings = self.bearing_deg + np.linspace(-COMPASS_HALF_SECTOR_DEG, COMPASS_HALF_SECTOR_DEG, 451)
+        n = len(bearings)
+        arc_lon, arc_lat, _ = GEOD.fwd(np.full(n, self.lon), np.full(n, self.lat), bearings,
+                                       np.full(n, self.distance_km * 1000.0))
+        _, _, d = GEOD.inv(np.full(n, float(lon)), np.full(n, float(lat)), arc_lon, arc_lat)
+        return float(np.min(d)) / 1000.0
+
+
+@dataclass(frozen=True)
+class Waypoint:
+    """A place the missile was published to have passed over (e.g. Cape Erimo in 2017)."""
+
+    reference: str
+    lat: float
+    lon: float
 
 
 @dataclass(frozen=True)
@@ -88,6 +124,7 @@ class Scenario:
     apogee_km: float
     range_km: float | None
     target: Target | None
+    overflight_point: Waypoint | None  # published place overflown, if any: it pins the azimuth
     notes: str
     actual: Actual | None
     sources: tuple[Source, ...]
@@ -147,6 +184,7 @@ def _parse(raw: dict[str, Any]) -> Scenario:
         impact_description_ja=a.get("impact_description_ja", ""),
     )
     t = raw.get("target")
+    o = raw.get("overflight_point")
     launch = raw["launch"]
     return Scenario(
         id=raw["id"], title_en=raw["title_en"], title_ja=raw["title_ja"], missile=raw.get("missile", ""),
@@ -158,6 +196,7 @@ def _parse(raw: dict[str, Any]) -> Scenario:
         target=None if t is None else Target(
             t["reference"], float(t["lat"]), float(t["lon"]), float(t["distance_km"]),
             float(t["bearing_deg"]), float(t["great_circle_bearing_deg"])),
+        overflight_point=None if o is None else Waypoint(o["reference"], float(o["lat"]), float(o["lon"])),
         notes=raw.get("notes", ""), actual=actual,
         sources=tuple(Source(s["title"], s.get("url"), s.get("used_for", "")) for s in raw.get("sources", ())),
     )
@@ -211,7 +250,7 @@ class Comparison:
     actual_prefectures: tuple[str, ...]
     erroneous_prefectures: tuple[str, ...]
     times: tuple[TimeComparison, ...]
-    impact_miss_km: float | None  # predicted impact to the published fall point
+    impact_miss_km: float | None  # predicted impact to the published fall point's arc (Target.miss_km)
 
     @property
     def both(self) -> tuple[str, ...]:
@@ -271,11 +310,5 @@ def compare(result: SimulationResult, scn: Scenario) -> Comparison | None:
         TimeComparison("passed message", result.time(passed), a.passed_time),
         TimeComparison("impact", result.time(result.impact.time_s), a.impact_time),
     )
-    miss = None
-    if scn.target is not None:
-        from .projection import GEOD
-
-        lat, lon = scn.target.point()
-        _, _, d = GEOD.inv(result.impact.lon, result.impact.lat, lon, lat)
-        miss = float(d) / 1000.0
+    miss = None if scn.target is None else scn.target.miss_km(result.impact.lat, result.impact.lon)
     return Comparison(scn, predicted, tuple(a.prefectures), tuple(a.erroneous_prefectures), times, miss)

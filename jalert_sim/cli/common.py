@@ -15,7 +15,7 @@ EXAMPLES = """\
 \b
 Examples:
   jalert-sim run --scenario 2017-08-29
-  jalert-sim run --launch sunan --azimuth 73.5 --apogee 550 --range 2700 --at 2017-08-29T05:58+09:00
+  jalert-sim run --launch sunan --azimuth 72 --apogee 550 --range 2700 --at 2017-08-29T05:58+09:00
   jalert-sim run --launch 39.0,125.8 --azimuth 95 --apogee 6000 --range 1000 --format json
   jalert-sim drill --scenario 2022-10-04 --speed 10 --lang ja
   jalert-sim map --scenario 2017-09-15 -o hokkaido.svg
