@@ -401,10 +401,11 @@ def _messages(alerts, impact, trajs, i, launch_time, model, prefs):
             first = min(over, key=lambda a: a.overflight_start_s)
             over_ja = "、".join([a.name_ja for a in over])
             over_en = messages.join_en([a.name for a in over])
-            passed_s = max(max([a.overflight_end_s for a in over]), model.latency_s) + model.report_delay_s
+            last_s = max([a.overflight_end_s for a in over])
+            passed_s = max(last_s, model.latency_s) + model.report_delay_s
             out.append(Message(passed_s, "passed", codes,
                                *messages.passed(over_ja, over_en, impact.sea_ja or "海上", impact.sea or "sea",
-                                                at(first.overflight_start_s))))
+                                                at(first.overflight_start_s), at(last_s))))
         out.append(Message(report_s, "fell_outside", codes,
                            *messages.fell_outside(impact.sea_ja or "海上", impact.sea or "sea",
                                                   impact.description_ja, impact.description,

@@ -88,14 +88,22 @@ def take_shelter_now(area_ja: str, area_en: str, impact_time: datetime) -> tuple
     return ja, en
 
 
-def passed(over_ja: str, over_en: str, sea_ja: str, sea_en: str, over_time: datetime) -> tuple[str, str]:
-    """The missile has passed over Japan and flown on out to sea."""
+def passed(over_ja: str, over_en: str, sea_ja: str, sea_en: str, over_start: datetime,
+           over_end: datetime | None = None) -> tuple[str, str]:
+    """The missile has passed over Japan and flown on out to sea. It was overhead from ``over_start``
+    to ``over_end``: a span of clock minutes is said as one, as the government does ("7時4分頃から
+    7時6分頃にかけて", 2017-09-15), and a single minute as "at about"."""
+    start_ja, start_en = clock_ja(over_start), clock_en(over_start)
+    end_ja, end_en = (start_ja, start_en) if over_end is None else (clock_ja(over_end), clock_en(over_end))
+    when_ja = f"{start_ja}頃" if end_ja == start_ja else f"{start_ja}頃から{end_ja}頃にかけて"
+    when_en = f"At about {start_en}" if end_en == start_en else \
+        f"Between about {start_en[:-4]} and {end_en}"
     ja = (
-        f"ミサイル通過。ミサイルは{clock_ja(over_time)}頃、{over_ja}の上空を通過し、{sea_ja}へ向かったとみられます。"
+        f"ミサイル通過。ミサイルは{when_ja}、{over_ja}の上空を通過し、{sea_ja}へ向かったとみられます。"
         "不審な物を見つけても近寄らず、直ちに警察や消防に連絡してください。"
     )
     en = (
-        f"Missile passed over. At about {clock_en(over_time)} the missile appears to have passed over "
+        f"Missile passed over. {when_en} the missile appears to have passed over "
         f"{over_en} toward the {sea_en}. If you find a suspicious object, do not go near it; "
         "call the police or fire service at once."
     )

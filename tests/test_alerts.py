@@ -115,3 +115,26 @@ def test_alert_area_grows_with_corridor_and_messages_are_ordered(azimuth, apogee
             elif p.reason == "corridor":
                 assert 0 < p.closest_distance_km <= r.model.corridor_km + 1e-6
         assert r.assessment.alert_issued == bool(r.alerts) == bool(r.messages)
+
+
+def test_passed_message_gives_the_span_of_minutes_the_missile_was_overhead():
+    """As the government put it on 2017-09-15 ("7時4分頃から7時6分頃にかけて北海道上空を通過"): from the
+    minute the missile came over the first warned prefecture to the minute it left the last one."""
+    from datetime import datetime, timedelta
+
+    from jalert_sim import messages
+    from jalert_sim.earth import JST
+    from jalert_sim.scenarios import scenario
+
+    r = simulate(**scenario("2017-09-15").simulate_kwargs())
+    over = [a for a in r.alerts if a.overflight_start_s is not None]
+    start = r.time(min(a.overflight_start_s for a in over))
+    end = r.time(max(a.overflight_end_s for a in over))
+    assert (start.hour, start.minute) != (end.hour, end.minute)
+    passed = next(m for m in r.messages if m.kind == "passed")
+    assert f"{start.hour}時{start.minute:02d}分頃から{end.hour}時{end.minute:02d}分頃にかけて" in passed.text_ja
+    assert f"Between about {start:%H:%M} and {end:%H:%M} JST" in passed.text_en
+    # Within one clock minute it is "at about".
+    t = datetime(2022, 10, 4, 7, 28, 5, tzinfo=JST)
+    ja, en = messages.passed("青森県", "Aomori", "太平洋", "Pacific Ocean", t, t + timedelta(seconds=40))
+    assert "7時28分頃、青森県の上空" in ja and "At about 07:28 JST the missile" in en
