@@ -9,7 +9,8 @@ import csv
 import io
 import json
 import os
-import tempfile
+import secrets
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -75,7 +76,7 @@ def atomic_open(path: str | os.PathLike[str], *, binary: bool = False) -> Iterat
     not at all. Raises OSError when the temporary file cannot be created.
     """
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    fd, tmp = _create_beside(target)
     try:
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             yield handle
@@ -86,6 +87,27 @@ def atomic_open(path: str | os.PathLike[str], *, binary: bool = False) -> Iterat
         with suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def _create_beside(target: Path) -> tuple[int, str]:
+    """Create and open a new temporary file next to ``target``, with the permissions the file would
+    get from a shell's ``>``: the target's own if it exists, else 0o666 less the umask (mkstemp's
+    0o600 would make every output private)."""
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mode = None
+    for _ in range(100):
+        tmp = os.path.join(target.parent, f".{target.name}.{secrets.token_hex(4)}.part")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            with suppress(OSError):
+                os.chmod(fd, mode)
+        return fd, tmp
+    raise FileExistsError(f"no free temporary name beside {target}")
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:

@@ -168,6 +168,29 @@ def test_output_file_is_written_whole(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
 
 
+def test_output_file_gets_the_permissions_a_shell_redirect_would_give(tmp_path):
+    """A new file: 0o666 less the umask (not the temporary file's private 0o600); a file that is
+    replaced keeps its own mode."""
+    import os
+    import stat
+
+    from jalert_sim.exports import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        fresh = tmp_path / "fresh.json"
+        assert runner.invoke(app, ["run", *HOKKAIDO_2017, "--format", "json", "-o", str(fresh)]).exit_code == 0
+        assert stat.S_IMODE(fresh.stat().st_mode) == 0o644
+        kept = tmp_path / "kept.txt"
+        kept.write_text("old")
+        kept.chmod(0o640)
+        write_atomic(kept, "new")
+        assert kept.read_text() == "new" and stat.S_IMODE(kept.stat().st_mode) == 0o640
+    finally:
+        os.umask(old)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["fresh.json", "kept.txt"]
+
+
 @pytest.mark.parametrize(
     "args, needle",
     [
