@@ -142,13 +142,13 @@ def fell_outside(sea_ja: str, sea_en: str, where_ja: str, where_en: str, eez_sta
 def no_alert(where_ja: str, where_en: str, sea_ja: str, sea_en: str, eez_status: str) -> tuple[str, str]:
     """The summary when nobody is warned: J-Alert is not used, the fall is announced afterwards."""
     place_ja = f"{where_ja}の{sea_ja}" if sea_ja else where_ja
-    place_en = f"the {sea_en}, {where_en}" if sea_en else where_en
+    place_en = f"into the {sea_en}, {where_en}" if sea_en else where_en  # (no sea: "fall about 610 km N of ...")
     ja = (
         "Jアラートは発出されません。ミサイルは日本の領土・領海の上空を通過せず、"
         f"{place_ja}（{_EEZ_JA[eez_status]}）に落下すると予測されます。政府が事後に発表します。"
     )
     en = (
         "No J-Alert would be issued: the missile does not pass over Japan's land or territorial sea and is "
-        f"predicted to fall into {place_en} ({_EEZ_EN[eez_status]}). The government announces it afterwards."
+        f"predicted to fall {place_en} ({_EEZ_EN[eez_status]}). The government announces it afterwards."
     )
     return ja, en

@@ -138,3 +138,16 @@ def test_passed_message_gives_the_span_of_minutes_the_missile_was_overhead():
     t = datetime(2022, 10, 4, 7, 28, 5, tzinfo=JST)
     ja, en = messages.passed("青森県", "Aomori", "太平洋", "Pacific Ocean", t, t + timedelta(seconds=40))
     assert "7時28分頃、青森県の上空" in ja and "At about 07:28 JST the missile" in en
+
+
+def test_no_alert_summary_reads_well_with_and_without_a_named_sea():
+    from jalert_sim import messages
+
+    _, en = messages.no_alert("奥尻島の西約220km", "about 220 km W of Okushiri Island", "日本海", "Sea of Japan",
+                              "outside")
+    assert "predicted to fall into the Sea of Japan, about 220 km W of Okushiri Island (" in en
+    # A fall on land abroad (no sea): "fall about ... of", not "fall into about ... of".
+    r = simulate(launch="sunan", azimuth_deg=10.0, apogee_km=300.0, range_km=700.0)
+    assert not r.alerts and r.impact.sea is None
+    assert f"predicted to fall {r.impact.description} (" in r.assessment.summary_en
+    assert "fall into about" not in r.assessment.summary_en
