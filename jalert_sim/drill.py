@@ -315,7 +315,7 @@ def plain_lines(p: DrillPlan, *, lang: str = "both") -> list[str]:
     for m in r.messages:
         by_time.setdefault((m.time_s, m.kind), m)
     for e in p.events:
-        stamp = f"{r.time(round(e.t_s)).strftime('%H:%M:%S')} JST  {t_plus(e.t_s)}"  # rounded, as in the JSON
+        stamp = f"{r.time(round(e.t_s)).strftime('%H:%M:%S')} JST  {t_plus(round(e.t_s))}"  # rounded, as in the JSON
         if e.kind == "message":
             en, ja = _KIND_LABEL[e.message_kind]
             m = by_time[(e.t_s, e.message_kind)]

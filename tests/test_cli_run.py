@@ -265,3 +265,19 @@ def test_console_script_json_subprocess():
     assert proc.returncode == 0, proc.stderr
     doc = json.loads(proc.stdout)
     assert "track" not in doc and doc["alerts"][0]["code"] == "01"
+
+
+def test_table_shows_the_same_clock_times_as_the_json():
+    """The report rounds times to the second as the JSON document does (it used to cut them: an impact
+    at 06:12:33.93 was 06:12:33 on screen and 06:12:34 in the JSON)."""
+    args = ["run", "--scenario", "2017-08-29"]
+    doc = json.loads(runner.invoke(app, [*args, "--format", "json", "--no-track"]).stdout)
+    table = runner.invoke(app, [*args, "--lang", "en"], terminal_width=200).stdout
+    times = [doc["impact"]["time"], *(m["time"] for m in doc["messages"])]
+    for a in doc["alerts"]:
+        times += [t for t in (a["alert_time"], a["overflight_start"], a["overflight_end"]) if t]
+    assert len(times) >= 6
+    for iso in times:
+        assert iso[11:19] in table, iso
+    t_plus = round(doc["impact"]["time_s"])
+    assert f"T+{t_plus // 60:02d}:{t_plus % 60:02d}" in table
