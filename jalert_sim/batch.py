@@ -24,12 +24,13 @@ import csv
 import io
 import json
 import math
+import numbers
 import os
 import re
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -67,6 +68,10 @@ CSV_COLUMNS = (
 FORMATS = ("jsonl", "csv")
 #: Rows per chunk: large enough to amortise the vectorised calls, small enough to stream.
 DEFAULT_CHUNK_SIZE = 500
+#: Most worker processes a batch may ask for (each holds ~100 MB; more than the CPUs gains nothing).
+MAX_JOBS = 256
+#: Longest input line read as a row; a longer one is that row's error (memory stays flat).
+MAX_LINE_CHARS = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -170,6 +175,16 @@ def _csv_fields(line: str) -> list[str] | str:
     return fields
 
 
+class _LongLine(str):
+    """Stands for an input line longer than MAX_LINE_CHARS (its row's error): its text is the
+    line's first characters (never empty, so it does not end the input), also as ``head``."""
+
+    def __new__(cls, head: str):
+        self = super().__new__(cls, head)
+        self.head = head
+        return self
+
+
 class _Source:
     """An input opened for streaming: its kind, CSV header, and a row iterator."""
 
@@ -218,16 +233,28 @@ class _Source:
 
     def _peek(self) -> str:
         try:
-            first = self.text.readline()
+            first = self._line()
         except (OSError, ValueError) as exc:
             raise InputError("input", f"cannot read: {exc}") from None
         self._pending = [first] if first else []
-        return first
+        return first.head if isinstance(first, _LongLine) else first
+
+    def _line(self) -> str:
+        """The next line ('' at the end), read MAX_LINE_CHARS at a time: a longer one is skipped to
+        its end and given as a _LongLine, so that memory stays flat whatever the input."""
+        line = self.text.readline(MAX_LINE_CHARS + 1)
+        if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
+            return line
+        head = line[:100]
+        while line and not line.endswith("\n"):
+            line = self.text.readline(MAX_LINE_CHARS)
+        return _LongLine(head)
 
     def _lines(self) -> Iterator[str]:
         pending, self._pending = self._pending, []
         yield from pending
-        yield from self.text
+        while line := self._line():
+            yield line
 
     def _read_header(self) -> tuple[str, ...] | None:
         self._csv_lines = self._lines()
@@ -253,14 +280,18 @@ class _Source:
         return names
 
     def rows(self) -> Iterator[Any]:
-        """CSV: lists of fields ([] for a blank line) or a csv.Error text; JSONL: lines."""
+        """CSV: lists of fields ([] for a blank line) or a csv.Error text; JSONL: lines; either: a
+        _LongLine for a line too long to read."""
         if self.kind == "jsonl":
             for line in self._lines():
-                yield line.rstrip("\r\n")
+                yield line if isinstance(line, _LongLine) else line.rstrip("\r\n")
             return
         if self.header is None:
             return
         for line in self._csv_lines:
+            if isinstance(line, _LongLine):
+                yield line
+                continue
             fields = _csv_fields(line)
             yield f"malformed CSV: {fields}" if isinstance(fields, str) else fields
 
@@ -283,6 +314,8 @@ def _parse(kind: str, header: tuple[str, ...] | None, raw: Any, row: int, launch
     """(id, scenario keyword arguments or the error) for one raw row."""
     ident: Any = row
     try:
+        if isinstance(raw, _LongLine):
+            raise InputError("row", f"longer than {MAX_LINE_CHARS:,} characters (starts {raw.head[:40]!r})")
         if kind == "jsonl":
             if not raw.strip():
                 raise InputError("row", "blank line")
@@ -292,6 +325,8 @@ def _parse(kind: str, header: tuple[str, ...] | None, raw: Any, row: int, launch
                 obj = json.loads(raw.lstrip("\ufeff"))
             except ValueError as exc:
                 raise InputError("row", f"not valid JSON: {exc}") from None
+            except RecursionError:
+                raise InputError("row", "not valid JSON here: nested too deeply") from None
             if not isinstance(obj, dict):
                 raise InputError("row", f"expected a JSON object, got {type(obj).__name__}")
             if obj.get("id") is not None:
@@ -469,7 +504,9 @@ def csv_row(ident: Any, row: int, result: SimulationResult | JalertError) -> lis
 
 @contextmanager
 def _open_output(destination: str | os.PathLike[str] | IO[str] | None) -> Iterator[IO[str]]:
-    """stdout, a caller's stream, or a file written whole or not at all (temp file + rename)."""
+    """stdout, a caller's stream, or a file written whole or not at all (temp file + rename).
+    A file that cannot be created, written or put in place (a directory, a full disk) is an
+    InputError on ``output``, raised before any work where it can be seen then."""
     if destination is None or (isinstance(destination, str) and destination == "-"):
         yield sys.stdout
         sys.stdout.flush()
@@ -479,12 +516,39 @@ def _open_output(destination: str | os.PathLike[str] | IO[str] | None) -> Iterat
         return
     from .exports import atomic_open
 
-    with ExitStack() as stack:
+    name = str(destination)
+    opened = atomic_open(destination)
+    try:
+        handle = opened.__enter__()
+    except OSError as exc:
+        raise _output_error(name, exc) from None
+    try:
+        yield _OutputFile(handle, name)
+    except BaseException:
+        if not opened.__exit__(*sys.exc_info()):
+            raise
+    else:
         try:
-            handle = stack.enter_context(atomic_open(destination))
+            opened.__exit__(None, None, None)
         except OSError as exc:
-            raise InputError("output", f"cannot write {str(destination)!r}: {exc.strerror}") from None
-        yield handle
+            raise _output_error(name, exc) from None
+
+
+def _output_error(name: str, exc: OSError) -> InputError:
+    return InputError("output", f"cannot write {name!r}: {exc.strerror or exc}")
+
+
+class _OutputFile:
+    """The -o file's handle, whose write failures (ENOSPC, EIO) are errors about the output."""
+
+    def __init__(self, handle: IO[str], name: str):
+        self._handle, self._name = handle, name
+
+    def write(self, text: str) -> int:
+        try:
+            return self._handle.write(text)
+        except OSError as exc:
+            raise _output_error(self._name, exc) from None
 
 
 def _chunks(source: _Source, chunk_size: int, out_format: str, track: bool, launch_time: str) -> Iterator[_Chunk]:
@@ -531,7 +595,9 @@ def run_batch(
         raise InputError("format", f"expected one of {', '.join(FORMATS)}, got {format!r}")
     if jobs is None:
         jobs = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    jobs = max(1, int(jobs))
+    if isinstance(jobs, bool) or not isinstance(jobs, numbers.Integral) or not 1 <= jobs <= MAX_JOBS:
+        raise InputError("jobs", f"expected a whole number of worker processes from 1 to {MAX_JOBS}, got {jobs!r}")
+    jobs = int(jobs)
     when = parse_time(launch_time).isoformat()
     started = time.perf_counter()
     src = _Source(source, input_format)
@@ -593,33 +659,47 @@ class _Workers:
         import multiprocessing as mp
 
         _warm_up()  # load the geography once, before forking, so the workers share it
-        context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else None)
+        self.jobs = jobs
+        self.context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else None)
         self.procs, self.conns = [], []
-        for _ in range(jobs):
-            mine, theirs = context.Pipe()
-            proc = context.Process(target=_worker_main, args=(theirs, mine), daemon=True)
+
+    def _start(self) -> Any:
+        """One more worker (they are started as chunks need them: a short input never forks more
+        workers than it has chunks); its end of the pipe."""
+        try:
+            mine, theirs = self.context.Pipe()
+        except OSError as exc:
+            raise InputError("jobs", f"cannot start worker process {len(self.procs) + 1}: {exc.strerror or exc} "
+                             "(ask for fewer)") from None
+        proc = self.context.Process(target=_worker_main, args=(theirs, mine), daemon=True)
+        self.conns.append(mine)
+        try:
             proc.start()
+        except OSError as exc:
             theirs.close()
-            self.procs.append(proc)
-            self.conns.append(mine)
+            raise InputError("jobs", f"cannot start worker process {len(self.procs) + 1}: {exc.strerror or exc} "
+                             "(ask for fewer)") from None
+        self.procs.append(proc)
+        theirs.close()
+        return mine
 
     def run(self, chunks: Iterator[_Chunk]) -> Iterator[_ChunkOut]:
         from multiprocessing.connection import wait
 
-        lead = self._LEAD * len(self.conns)
+        lead = self._LEAD * self.jobs
         working: dict[Any, int] = {}  # connection -> number of the chunk it is solving
-        idle = list(self.conns)
+        idle: list[Any] = []
         done: dict[int, _ChunkOut] = {}  # results that came in before an earlier one
         sent = handed = 0
         more = True
         try:
             while True:
-                while more and idle and sent - handed < lead:
+                while more and (idle or len(self.conns) < self.jobs) and sent - handed < lead:
                     chunk = next(chunks, None)
                     if chunk is None:
                         more = False
                         break
-                    conn = idle.pop()
+                    conn = idle.pop() if idle else self._start()
                     conn.send(chunk)
                     working[conn] = sent
                     sent += 1

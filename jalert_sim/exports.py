@@ -6,6 +6,7 @@ One place decides what each format contains; the CLI only picks the format.
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
@@ -73,10 +74,23 @@ def atomic_open(path: str | os.PathLike[str], *, binary: bool = False) -> Iterat
 
     The data go to a temporary file beside ``path``, which is renamed over it at
     the end and removed on any error or interrupt: ``path`` is written whole or
-    not at all. Raises OSError when the temporary file cannot be created.
+    not at all. A symbolic link is followed (the file it points to is replaced, the
+    link stays); a device or a pipe (``/dev/null``, a FIFO) cannot be replaced and is
+    written directly. Raises OSError when ``path`` is a directory or the temporary
+    file cannot be created.
     """
-    target = Path(path)
-    fd, tmp = _create_beside(target)
+    target = Path(os.path.realpath(path))
+    try:
+        info = os.stat(target)
+    except OSError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        with (open(target, "wb") if binary else open(target, "w", encoding="utf-8", newline="")) as handle:
+            yield handle
+        return
+    fd, tmp = _create_beside(target, None if info is None else stat.S_IMODE(info.st_mode))
     try:
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             yield handle
@@ -89,16 +103,14 @@ def atomic_open(path: str | os.PathLike[str], *, binary: bool = False) -> Iterat
         raise
 
 
-def _create_beside(target: Path) -> tuple[int, str]:
+def _create_beside(target: Path, mode: int | None) -> tuple[int, str]:
     """Create and open a new temporary file next to ``target``, with the permissions the file would
-    get from a shell's ``>``: the target's own if it exists, else 0o666 less the umask (mkstemp's
-    0o600 would make every output private)."""
-    try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
-    except OSError:
-        mode = None
+    get from a shell's ``>``: ``mode`` (the target's own, if it exists), else 0o666 less the umask
+    (mkstemp's 0o600 would make every output private). Its name starts with the target's, cut so
+    that it stays within the 255 bytes a file name may have."""
+    stem = target.name.encode("utf-8", "surrogateescape")[:200].decode("utf-8", "ignore")
     for _ in range(100):
-        tmp = os.path.join(target.parent, f".{target.name}.{secrets.token_hex(4)}.part")
+        tmp = os.path.join(target.parent, f".{stem}.{secrets.token_hex(4)}.part")
         try:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
         except FileExistsError:

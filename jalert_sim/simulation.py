@@ -212,15 +212,24 @@ def parse_time(value: datetime | str | None) -> datetime:
         return datetime.now(JST).replace(microsecond=0)
     if isinstance(value, str):
         text = value.strip()
+        iso = text.upper()  # RFC 3339 allows a lowercase "t" and "z"
         try:
-            value = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+            value = datetime.fromisoformat(iso[:-1] + "+00:00" if iso.endswith("Z") else iso)
         except ValueError:
             raise InputError("launch_time", f"{text!r} is not an ISO 8601 date-time (e.g. 2017-08-29T05:58:00+09:00)") from None
     if not isinstance(value, datetime):
         raise InputError("launch_time", f"expected an ISO 8601 date-time, got {value!r}")
     if value.tzinfo is None or value.utcoffset() is None:
         value = value.replace(tzinfo=JST)
+    # The flight's times (launch + up to a few hours, shown in JST) must be dates Python can hold.
+    if not _FIRST_LAUNCH <= value <= _LAST_LAUNCH:
+        raise InputError("launch_time", f"must be between the years {_FIRST_LAUNCH.year} and {_LAST_LAUNCH.year} "
+                         f"(got {value.isoformat()})")
     return value
+
+
+_FIRST_LAUNCH = datetime(2, 1, 1, tzinfo=JST)
+_LAST_LAUNCH = datetime(9998, 12, 31, 23, 59, 59, tzinfo=JST)
 
 
 def _launch(launch: str | Place | tuple[float, float] | Sequence[float]) -> tuple[float, float, Place | None]:
@@ -248,7 +257,9 @@ def _number(name: str, value: Any, *, optional: bool = False) -> float | None:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise InputError(name, f"{value!r} is not a number") from None
+        raise InputError(name, f"{value!r:.80} is not a number") from None
+    except OverflowError:  # an integer beyond the largest float
+        raise InputError(name, "must be a finite number, got an integer too large for a float") from None
     if not math.isfinite(number):
         raise InputError(name, f"must be a finite number, got {value!r}")
     return number
@@ -265,7 +276,7 @@ def _options(options: Mapping[str, Any]) -> tuple[AlertModel, BoostModel]:
             continue
         lo, hi, _ = MODEL_OPTIONS[name]
         if not lo <= number <= hi:
-            raise InputError(name, f"must be between {lo:g} and {hi:g}, got {number:g}")
+            raise InputError(name, f"must be between {lo:g} and {hi:g}, got {number!r}")
         values[name] = number
     alert = AlertModel(**{k: v for k, v in values.items() if k in AlertModel.__dataclass_fields__})
     boost = BoostModel(**{k: v for k, v in values.items() if k in BoostModel.__dataclass_fields__})

@@ -152,7 +152,7 @@ _MAX_ITER = 40
 class BoostModel:
     """Powered ascent. ``None`` fields take the documented defaults (see the module docstring).
 
-    burn_time_s: duration of powered flight, 1-1000 s.
+    burn_time_s: duration of powered flight, 1-1000 s (both included).
     burnout_altitude_km: ellipsoidal height at burnout, > 0 and below the apogee.
     """
 
@@ -160,16 +160,17 @@ class BoostModel:
     burnout_altitude_km: float | None = None
 
     def __post_init__(self):
-        for name, lo, hi in (("burn_time_s", 1.0, 1000.0), ("burnout_altitude_km", 0.0, MAX_APOGEE_KM)):
+        for name, lo, hi, low_ok, what in (("burn_time_s", 1.0, 1000.0, True, "from"),
+                                           ("burnout_altitude_km", 0.0, MAX_APOGEE_KM, False, "above")):
             value = getattr(self, name)
             if value is None:
                 continue
             try:
                 number = float(value)
-            except (TypeError, ValueError):
-                raise InputError(f"boost.{name}", f"must be a number or None (got {value!r})") from None
-            if not (math.isfinite(number) and lo < number <= hi):
-                raise InputError(f"boost.{name}", f"must be a finite number above {lo:g} and at most {hi:g} (got {value!r})")
+            except (TypeError, ValueError, OverflowError):
+                raise InputError(f"boost.{name}", f"must be a number or None (got {value!r:.80})") from None
+            if not (math.isfinite(number) and (lo <= number if low_ok else lo < number) and number <= hi):
+                raise InputError(f"boost.{name}", f"must be a finite number {what} {lo:g} and at most {hi:g} (got {value!r})")
 
 
 @dataclass(frozen=True)

@@ -423,7 +423,7 @@ def test_cli_exit_1_on_failed_rows_with_a_summary(tmp_path):
         (["/nonexistent/in.csv"], None, "cannot read"),
         (["-"], "launch,azimth,apogee\nsunan,73,550\n", "unknown column"),
         (["-", "--format", "xml"], "", "--format"),
-        (["-", "--jobs", "0"], "", "--jobs"),
+        (["-", "--jobs", "0"], "", "jobs: expected a whole number"),
     ],
 )
 def test_cli_exit_2_when_the_input_is_unreadable(args, stdin, needle):
@@ -448,3 +448,77 @@ def test_cli_stops_quietly_when_the_reader_goes_away(tmp_path):
     proc.stdout.close()
     err = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141 and err == ""
+
+
+# --------------------------------------------------------------------------- rows that used to stop the batch
+
+
+@pytest.mark.parametrize("bad, needle", [
+    ('{"launch": "sunan", "azimuth": 73, "apogee": 550, "launch_time": "9999-12-31T23:59"}', "launch_time"),
+    ('{"launch": "sunan", "azimuth": 73, "apogee": 550, "launch_time": "0001-01-01T00:00+09:00"}', "launch_time"),
+    ('{"launch": "sunan", "azimuth": 1' + "0" * 400 + ', "apogee": 550}', "azimuth"),
+    ('{"launch": "sunan", "azimuth": ' + "[" * 100_000 + "]" * 100_000 + ', "apogee": 550}', "nested"),
+    ('{"id": "' + "x" * (batch_mod.MAX_LINE_CHARS + 10) + '", "launch": "sunan", "azimuth": 73, "apogee": 550}', "longer"),
+])
+def test_a_hostile_row_is_its_own_error_and_the_rows_around_it_are_kept(bad, needle):
+    good = '{"launch": "sunan", "azimuth": 73, "apogee": 550, "range": 2700}'
+    out = io.StringIO()
+    summary = run_batch(io.StringIO(f"{good}\n{bad}\n{good}\n"), out, jobs=1)
+    recs = records(out.getvalue())
+    assert (summary.total, summary.failed) == (3, 1)
+    assert [r["row"] for r in recs] == [1, 2, 3]
+    assert "error" not in recs[0] and "error" not in recs[2] and recs[0]["alerts"]
+    assert needle in recs[1]["error"] and len(recs[1]["error"]) < 300
+
+
+def test_a_line_too_long_does_not_grow_memory_or_end_the_csv(tmp_path):
+    path = tmp_path / "long.csv"
+    path.write_text("id,launch,azimuth,apogee\na,sunan,73,550\nb,sunan,73," + "5" * (3 << 20) + "\nc,sunan,73,550\n")
+    out = io.StringIO()
+    summary = run_batch(str(path), out, jobs=1)
+    recs = records(out.getvalue())
+    assert [r["id"] for r in recs] == ["a", 2, "c"] and summary.failed == 1
+    assert recs[1]["error"].startswith("row: longer than")
+
+
+def test_jobs_is_checked_and_workers_start_only_for_chunks_that_need_them(monkeypatch, tmp_path):
+    for bad in (0, -5, batch_mod.MAX_JOBS + 1, 2.5, True):
+        with pytest.raises(InputError, match="jobs"):
+            run_batch(io.StringIO(""), io.StringIO(), jobs=bad)
+    started = []
+    real = batch_mod._Workers._start
+    monkeypatch.setattr(batch_mod._Workers, "_start", lambda self: started.append(1) or real(self))
+    path = tmp_path / "three_chunks.csv"
+    path.write_text("launch,azimuth,apogee\n" + "sunan,73,550\n" * 25)
+    out = io.StringIO()
+    assert run_batch(str(path), out, jobs=60, chunk_size=10).total == 25
+    assert len(started) == 3 and len(out.getvalue().splitlines()) == 25
+
+
+def test_output_to_a_device_a_link_or_a_directory(tmp_path, good_csv):
+    import stat
+
+    # A device is written, not replaced by a regular file.
+    assert runner.invoke(app, ["batch", str(good_csv), "-q", "-o", os.devnull]).exit_code == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    # A symbolic link keeps pointing at its file, which gets the output.
+    real, link = tmp_path / "real.jsonl", tmp_path / "link.jsonl"
+    link.symlink_to(real.name)
+    assert runner.invoke(app, ["batch", str(good_csv), "-q", "-o", str(link)]).exit_code == 0
+    assert link.is_symlink() and len(real.read_text("utf-8").splitlines()) == len(GOOD_ROWS)
+    # A directory, or a disk that fills up: one line, exit 2, nothing left behind.
+    outcomes = [runner.invoke(app, ["batch", str(good_csv), "-q", "-o", str(tmp_path)])]
+    if os.path.exists("/dev/full"):
+        outcomes.append(runner.invoke(app, ["batch", str(good_csv), "-q", "-o", "/dev/full"]))
+        assert stat.S_ISCHR(os.stat("/dev/full").st_mode)
+    for result in outcomes:
+        assert result.exit_code == 2, result.output
+        assert "cannot write" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.jsonl", "real.jsonl"]
+
+
+def test_failure_summary_stays_on_one_line():
+    text = '{"id": "a\\nb\\rc\\u0000d", "launch": "nowhere", "azimuth": 73, "apogee": 550}\n'
+    result = runner.invoke(app, ["batch", "-", "-q"], input=text)
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1 and "\\n" in result.stderr and "\x00" not in result.stderr

@@ -281,3 +281,31 @@ def test_table_shows_the_same_clock_times_as_the_json():
         assert iso[11:19] in table, iso
     t_plus = round(doc["impact"]["time_s"])
     assert f"T+{t_plus // 60:02d}:{t_plus % 60:02d}" in table
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["--at", "9999-12-31T23:59"], "launch_time: must be between the years 2 and 9998"),
+    (["--at", "0001-01-01T00:00+09:00"], "launch_time"),
+    (["--corridor-km", "3000.0001"], "got 3000.0001"),
+])
+def test_edge_values_give_one_line_and_exit_2(args, needle):
+    proc = subprocess.run([sys.executable, "-m", "jalert_sim", "run", "--launch", "sunan", "--azimuth", "73",
+                           "--apogee", "550", "--range", "2700", *args], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.count("\n") == 1 and needle in proc.stderr
+
+
+def test_edge_values_that_are_allowed():
+    # RFC 3339's lowercase "t" and "z"; the documented lowest burn time, 1 s, itself.
+    result = runner.invoke(app, ["run", "--launch", "sunan", "--azimuth", "73", "--apogee", "550", "--range", "2700",
+                                 "--at", "2017-08-28t20:58z", "--burn-time-s", "1", "--format", "json", "--no-track"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["input"]["launch_time"] == "2017-08-28T20:58:00+00:00"
+    assert doc["trajectory"]["burnout_time_s"] == 1.0
+
+
+def test_no_arguments_names_the_commands():
+    proc = subprocess.run([sys.executable, "-m", "jalert_sim"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and "Usage" in proc.stdout
+    assert proc.stderr.strip().startswith("jalert-sim: error: no command given: one of run,")

@@ -46,8 +46,8 @@ def main(argv: list[str] | None = None) -> None:
     app = register([first] if first in COMMANDS else None)
     try:
         code = app(args=args, prog_name="jalert-sim", standalone_mode=False)
-    except UsageError as exc:
-        fail(exc.format_message())
+    except UsageError as exc:  # (no arguments at all: the help, then an empty message)
+        fail(exc.format_message() or "no command given: one of " + ", ".join(COMMANDS))
     except Abort:
         sys.stderr.write("jalert-sim: interrupted\n")
         sys.exit(130)

@@ -1,6 +1,7 @@
 """``jalert-sim batch``: many scenarios from CSV or JSONL; the work is jalert_sim.batch."""
 
 import os
+import re
 import signal
 import sys
 import time
@@ -24,7 +25,7 @@ _FIELDS_HELP = (
 def batch(
     input: Annotated[str, typer.Argument(help="CSV (with a header) or JSONL file; '-' reads stdin.", show_default=False,
                                    metavar="INPUT")],
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (whole or not at all) instead of stdout.")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (whole or not at all) instead of stdout ('-': stdout).")] = None,
     format: Annotated[str, typer.Option("--format", "-f", help="jsonl (the run JSON document per row) or csv (one summary row per scenario).")] = "jsonl",
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: number of CPUs).")] = None,
     track: Annotated[bool, typer.Option("--track", help="Include the track samples in JSONL records.")] = False,
@@ -35,8 +36,6 @@ def batch(
 
     if format not in FORMATS:
         fail(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
-    if jobs is not None and jobs < 1:
-        fail(f"--jobs: expected a positive number, got {jobs}")
     # SIGTERM unwinds like Ctrl-C, so that a half-written -o file is removed.
     signal.signal(signal.SIGTERM, _interrupt)
     show = not quiet and sys.stderr.isatty()
@@ -50,11 +49,21 @@ def batch(
     if summary.failed:
         row, ident, message = summary.first_error
         sys.stderr.write(f"jalert-sim: {summary.failed} of {summary.total} scenario(s) failed; "
-                         f"first: row {row} (id {ident}): {message}\n")
+                         f"first: row {row} (id {_one_line(ident)}): {_one_line(message)}\n")
         raise SystemExit(1)
     if show:
         sys.stderr.write(f"jalert-sim: {summary.total} scenario(s) in {summary.elapsed_s:.1f} s "
                          f"({summary.rate:,.0f}/s)\n")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(value: object, limit: int = 300) -> str:
+    """``value`` as text for a one-line summary: control characters escaped (an id may hold a
+    newline or NULs), cut to ``limit`` characters."""
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value))
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def _interrupt(signum, frame) -> None:

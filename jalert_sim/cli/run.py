@@ -24,7 +24,7 @@ def run(
     range_km: RangeOpt = None,
     at: AtOpt = None,
     format: Annotated[str, typer.Option("--format", "-f", help="table (default), json, csv, geojson, kml or cap (CAP 1.2 alerts in an Atom feed).")] = "table",
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (whole or not at all) instead of stdout.")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (whole or not at all) instead of stdout ('-': stdout).")] = None,
     no_track: Annotated[bool, typer.Option("--no-track", help="JSON without the track samples.")] = False,
     corridor_km: CorridorOpt = None,
     impact_radius_km: ImpactRadiusOpt = None,
@@ -103,7 +103,7 @@ def run(
             text = to_json(result, track=not no_track, extra=extra)
         else:
             text = to_csv([result])
-    if output:
+    if output and output != "-":  # "-": stdout, as for batch
         from ..exports import write_atomic
 
         try:
