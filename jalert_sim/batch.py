@@ -200,6 +200,8 @@ class _Source:
             self._close = binary
         elif isinstance(source, (str, os.PathLike)):
             binary = sys.stdin.buffer
+        elif not callable(getattr(source, "readline", None)):
+            raise InputError("input", f"expected a path, '-' or an open file, got {type(source).__name__}")
         else:
             binary = source  # a script's stream: text is read as it is, bytes are decoded below
         self.binary = binary
@@ -512,6 +514,8 @@ def _open_output(destination: str | os.PathLike[str] | IO[str] | None) -> Iterat
         sys.stdout.flush()
         return
     if not isinstance(destination, (str, os.PathLike)):
+        if not callable(getattr(destination, "write", None)) or isinstance(destination, (io.RawIOBase, io.BufferedIOBase)):
+            raise InputError("output", f"expected a path, '-', None or a text stream, got {type(destination).__name__}")
         yield destination
         return
     from .exports import atomic_open

@@ -346,14 +346,25 @@ def simulate_many(
     error in that scenario's place and goes on with the others.
     """
     if errors not in ("raise", "return"):
-        raise ValueError("errors must be 'raise' or 'return'")
+        raise InputError("errors", f"must be 'raise' or 'return', got {errors!r}")
     if scenarios is None:
+        if not columns:
+            raise InputError("scenarios", "give an iterable of scenarios or the scenario columns as keywords")
         scenarios = _rows_from_columns(columns)
     elif columns:
-        raise TypeError("simulate_many() takes either scenarios or columns, not both")
+        raise InputError("scenarios", "give either scenarios or columns, not both")
+    elif isinstance(scenarios, (Mapping, str, bytes)):
+        raise InputError("scenarios", f"expected an iterable of scenarios (mappings), got one {type(scenarios).__name__}"
+                         " (for one scenario use simulate(), or put it in a list)")
+    try:
+        scenarios = iter(scenarios)
+    except TypeError:
+        raise InputError("scenarios", f"expected an iterable of scenarios, got {type(scenarios).__name__}") from None
     prepared: list[_Prepared | JalertError] = []
     for scenario in scenarios:
         try:
+            if not isinstance(scenario, Mapping):
+                raise InputError("scenario", f"expected a mapping of simulate()'s arguments, got {type(scenario).__name__}")
             prepared.append(_prepare(**scenario))
         except TypeError as exc:  # missing or unexpected keyword
             err = InputError("scenario", str(exc).split("() ", 1)[-1])

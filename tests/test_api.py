@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -96,7 +97,7 @@ def test_columns_misuse_is_reported():
         simulate_many(launch="sunan", azimuth_deg=[60, 70], apogee_km=[500, 600, 700])
     with pytest.raises(JalertError, match="not both"):
         simulate_many(launch="sunan", lat=[39.0], lon=[125.0], azimuth_deg=60, apogee_km=500)
-    with pytest.raises(TypeError):
+    with pytest.raises(JalertError, match="either scenarios or columns"):
         simulate_many(SCENARIOS, azimuth_deg=[1])
 
 
@@ -114,3 +115,29 @@ def test_result_internals_match_the_trajectory_methods():
     expected = simulate("sunan", 73, 550, 2700, AT).track
     assert len(result.track) == len(expected) and result.track.t_s[1] == TRACK_STEP_S
     np.testing.assert_allclose(result.track.lat, expected.lat, rtol=1e-12)
+
+
+def test_wrong_shapes_of_api_input_are_input_errors_naming_what_was_expected():
+    import io
+
+    from jalert_sim.batch import run_batch
+    from jalert_sim.errors import InputError
+
+    csv_text = "launch,azimuth,apogee\nsunan,73,550\n"
+    cases = [
+        (lambda: jalert_sim.simulate_many(), "scenarios"),
+        (lambda: jalert_sim.simulate_many({"launch": "sunan", "azimuth_deg": 73, "apogee_km": 550}), "simulate()"),
+        (lambda: jalert_sim.simulate_many(5), "iterable"),
+        (lambda: jalert_sim.simulate_many(["sunan"]), "mapping"),
+        (lambda: jalert_sim.simulate_many([], errors="ignore"), "errors"),
+        (lambda: run_batch(None), "input"),
+        (lambda: run_batch(["a,b"]), "input"),
+        (lambda: run_batch(io.StringIO(csv_text), 5), "output"),
+        (lambda: run_batch(io.StringIO(csv_text), io.BytesIO()), "text stream"),
+    ]
+    for call, needle in cases:
+        with pytest.raises(InputError, match=re.escape(needle)):
+            call()
+    # errors="return" keeps going past a scenario that is not a mapping.
+    out = jalert_sim.simulate_many(["sunan", {"launch": "sunan", "azimuth_deg": 73, "apogee_km": 550}], errors="return")
+    assert isinstance(out[0], InputError) and out[1].alerts is not None
