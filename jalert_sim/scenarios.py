@@ -2,8 +2,8 @@
 
 ``data/scenarios.json`` holds the published figures of real launches (site, time,
 apogee, range), the azimuth reconstructed from the published path (the place it
-flew over, else the fall point), and what
-the government actually issued (alert time, prefectures, "passed" time, fall).
+flew over, else the fall point), and what the government actually issued (alert
+time, prefectures, "passed" time, fall).
 :func:`scenarios` and :func:`scenario` load them (once, cached); :func:`compare`
 sets a :class:`~jalert_sim.simulation.SimulationResult` beside the actual events.
 
