@@ -18,8 +18,9 @@ def points(lat, lon) -> tuple[np.ndarray, np.ndarray]:
 
 def first_hit(tree: shapely.STRtree, lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
     """Per point (1-D arrays, degrees), the smallest index of the tree's lon/lat geometries that
-    contain or touch it, -1 if none (NaN: -1). The bounding boxes first, then the exact test, which
-    is fast when the tree's geometries are prepared."""
+    contain or touch it, -1 if none (NaN: -1). A tree of projected geometries takes (y, x) metres.
+    The bounding boxes first, then the exact test, which is fast when the tree's geometries are
+    prepared."""
     point, geom = tree.query(shapely.points(lon, lat))
     hit = shapely.intersects_xy(tree.geometries[geom], lon[point], lat[point])
     none = len(tree.geometries)

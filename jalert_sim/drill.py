@@ -112,30 +112,28 @@ def over_places(lat, lon) -> list[Location]:
     else a country, else 'open ocean'. ``lat``/``lon``: degrees, 1-D arrays (or scalars) that
     broadcast together; one geographic look-up per kind for all the points."""
     from . import geography
-    from ._lookup import points
+    from ._lookup import first_hit, points
 
     lat, lon = points(lat, lon)
     out: list[Location | None] = [None] * len(lat)
     prefs = geography.prefectures()
     pref = geography.prefecture_indices_at(lat, lon)
-    for i in np.nonzero(pref >= 0)[0]:
-        p = prefs[pref[i]]
-        out[i] = Location(p.name, p.name_ja)
+    for i in np.nonzero(pref >= 0)[0].tolist():
+        out[i] = Location(prefs[pref[i]].name, prefs[pref[i]].name_ja)
     left = np.nonzero(pref < 0)[0]
-    sea_band = left[geography.territorial_sea_mask(lat[left], lon[left])]
-    if len(sea_band):
-        x, y = geography.to_xy(lon[sea_band], lat[sea_band])
-        at, hit = geography.footprint_tree().query(shapely.points(x, y), predicate="intersects")
-        first = np.full(len(sea_band), len(prefs))
-        np.minimum.at(first, at, hit)  # the first footprint in JIS order, as for a single point
-        for i, k in zip(sea_band.tolist(), first.tolist()):
-            if k < len(prefs):
-                out[i] = Location(f"territorial sea off {prefs[k].name}", f"{prefs[k].name_ja}沖の領海")
-    left = np.array([i for i in left.tolist() if out[i] is None], dtype=int)
-    for i, sea in zip(left.tolist(), geography.seas_at(lat[left], lon[left])):
+    band = left[geography.territorial_sea_mask(lat[left], lon[left])]
+    if len(band):
+        # The first footprint (JIS order) holding the point; the footprints are projected: (y, x).
+        x, y = geography.to_xy(lon[band], lat[band])
+        off = first_hit(geography.footprint_tree(), y, x)
+        for i, k in zip(band[off >= 0].tolist(), off[off >= 0].tolist()):
+            out[i] = Location(f"territorial sea off {prefs[k].name}", f"{prefs[k].name_ja}沖の領海")
+        left = np.setdiff1d(left, band[off >= 0])
+    seas = geography.seas_at(lat[left], lon[left])
+    for i, sea in zip(left.tolist(), seas):
         if sea is not None:
             out[i] = Location(sea.name, sea.name_ja)
-    left = np.array([i for i in left.tolist() if out[i] is None], dtype=int)
+    left = left[np.array([sea is None for sea in seas], dtype=bool)]
     wlon = (lon + 180.0) % 360.0 - 180.0
     for name, geom in _countries():
         if not len(left):
