@@ -105,6 +105,7 @@ import pyproj
 
 from .earth import GM_M3_S2, MEAN_EARTH_RADIUS_M, OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_F
 from .errors import InputError, TrajectoryError
+from .options import MODEL_OPTIONS
 from .kepler import (TWO_PI, Ellipses, cos_sin, ecef_xyz_from_trig, ellipsoid_crossing, fast_clip, lat_alt,
                      orbit_from_state)
 
@@ -160,8 +161,11 @@ class BoostModel:
     burnout_altitude_km: float | None = None
 
     def __post_init__(self):
-        for name, lo, hi, low_ok, what in (("burn_time_s", 1.0, 1000.0, True, "from"),
-                                           ("burnout_altitude_km", 0.0, MAX_APOGEE_KM, False, "above")):
+        # burn_time_s: the range simulate() and the command line allow (jalert_sim.options), ends
+        # included; burnout_altitude_km: any height above the ground (simulate() allows 1-1000 km).
+        burn = MODEL_OPTIONS["burn_time_s"]
+        for name, lo, hi, low_ok in (("burn_time_s", burn.low, burn.high, True),
+                                     ("burnout_altitude_km", 0.0, MAX_APOGEE_KM, False)):
             value = getattr(self, name)
             if value is None:
                 continue
@@ -170,7 +174,8 @@ class BoostModel:
             except (TypeError, ValueError, OverflowError):
                 raise InputError(f"boost.{name}", f"must be a number or None (got {value!r:.80})") from None
             if not (math.isfinite(number) and (lo <= number if low_ok else lo < number) and number <= hi):
-                raise InputError(f"boost.{name}", f"must be a finite number {what} {lo:g} and at most {hi:g} (got {value!r})")
+                span = f"from {lo:g} to {hi:g}" if low_ok else f"above {lo:g} and at most {hi:g}"
+                raise InputError(f"boost.{name}", f"must be a finite number {span} (got {value!r})")
 
 
 @dataclass(frozen=True)
