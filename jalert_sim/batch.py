@@ -176,13 +176,8 @@ def _csv_fields(line: str) -> list[str] | str:
 
 
 class _LongLine(str):
-    """Stands for an input line longer than MAX_LINE_CHARS (its row's error): its text is the
-    line's first characters (never empty, so it does not end the input), also as ``head``."""
-
-    def __new__(cls, head: str):
-        self = super().__new__(cls, head)
-        self.head = head
-        return self
+    """Stands for an input line longer than MAX_LINE_CHARS (its row's error); its text is the
+    line's first 100 characters (never empty, so it does not end the input)."""
 
 
 class _Source:
@@ -239,7 +234,7 @@ class _Source:
         except (OSError, ValueError) as exc:
             raise InputError("input", f"cannot read: {exc}") from None
         self._pending = [first] if first else []
-        return first.head if isinstance(first, _LongLine) else first
+        return first
 
     def _line(self) -> str:
         """The next line ('' at the end), read MAX_LINE_CHARS at a time: a longer one is skipped to
@@ -247,10 +242,10 @@ class _Source:
         line = self.text.readline(MAX_LINE_CHARS + 1)
         if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
             return line
-        head = line[:100]
+        head = _LongLine(line[:100])
         while line and not line.endswith("\n"):
             line = self.text.readline(MAX_LINE_CHARS)
-        return _LongLine(head)
+        return head
 
     def _lines(self) -> Iterator[str]:
         pending, self._pending = self._pending, []
@@ -317,7 +312,7 @@ def _parse(kind: str, header: tuple[str, ...] | None, raw: Any, row: int, launch
     ident: Any = row
     try:
         if isinstance(raw, _LongLine):
-            raise InputError("row", f"longer than {MAX_LINE_CHARS:,} characters (starts {raw.head[:40]!r})")
+            raise InputError("row", f"longer than {MAX_LINE_CHARS:,} characters (starts {raw[:40]!r})")
         if kind == "jsonl":
             if not raw.strip():
                 raise InputError("row", "blank line")

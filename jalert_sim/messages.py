@@ -89,12 +89,12 @@ def take_shelter_now(area_ja: str, area_en: str, impact_time: datetime) -> tuple
 
 
 def passed(over_ja: str, over_en: str, sea_ja: str, sea_en: str, over_start: datetime,
-           over_end: datetime | None = None) -> tuple[str, str]:
+           over_end: datetime) -> tuple[str, str]:
     """The missile has passed over Japan and flown on out to sea. It was overhead from ``over_start``
     to ``over_end``: a span of clock minutes is said as one, as the government does ("7時4分頃から
     7時6分頃にかけて", 2017-09-15), and a single minute as "at about"."""
     start_ja, start_en = clock_ja(over_start), clock_en(over_start)
-    end_ja, end_en = (start_ja, start_en) if over_end is None else (clock_ja(over_end), clock_en(over_end))
+    end_ja, end_en = clock_ja(over_end), clock_en(over_end)
     when_ja = f"{start_ja}頃" if end_ja == start_ja else f"{start_ja}頃から{end_ja}頃にかけて"
     when_en = f"At about {start_en}" if end_en == start_en else \
         f"Between about {start_en[:-4]} and {end_en}"
