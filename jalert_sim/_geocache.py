@@ -24,7 +24,7 @@ from .errors import DataError
 
 CACHE_FILE = "geometry.npz"
 #: Bumped whenever the layout or the meaning of a layer changes.
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 
 
 def write_cache(path, layers: Mapping[str, Sequence[shapely.Geometry]], meta: Mapping[str, Any],

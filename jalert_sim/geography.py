@@ -49,6 +49,9 @@ __all__ = [
     "Sea",
     "sea_at",
     "seas_at",
+    "Country",
+    "country_at",
+    "countries_at",
     "PointDescription",
     "nearest_landmark",
     "nearest_landmarks",
@@ -208,4 +211,6 @@ def in_territorial_sea(lat: float, lon: float) -> bool:
 
 # Imported last: these modules do not import this one, and are part of its API.
 from .describe import PointDescription, describe_point, nearest_landmark, nearest_landmarks  # noqa: E402
-from .seas import EEZStatus, Sea, eez_status, eez_statuses, sea_at, seas_at  # noqa: E402
+from .seas import (  # noqa: E402
+    Country, EEZStatus, Sea, countries_at, country_at, eez_status, eez_statuses, sea_at, seas_at,
+)

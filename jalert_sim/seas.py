@@ -1,4 +1,5 @@
-"""Which sea a point is in, and whether it is inside Japan's EEZ (approximately).
+"""Which sea a point is in, on which country's land it lies, and whether it is inside Japan's
+EEZ (approximately).
 
 Frames: ``lat``/``lon`` in degrees WGS84. Sea limits are coarse lon/lat
 polygons that follow the International Hydrographic Organization's
@@ -11,6 +12,11 @@ to be named either way. The polygons may cross land; land is excluded first.
 Everything else in the region (100–180 E, 0–62 N) that is not land is the
 "Pacific Ocean" (the Philippine Sea is not distinguished: Japanese reports
 say 太平洋 there).
+
+Land is Japan's prefectures plus the basemap (mapdata's worldHires over the same
+region, simplified to about 1 km, islands under about 1 km² dropped), which also
+says whose land it is (:func:`countries_at`). Outside the region neither seas nor
+land are known: both look-ups answer None there.
 """
 
 from __future__ import annotations
@@ -18,12 +24,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 import shapely
 from shapely.geometry import Polygon
 
-from ._geocache import layer
+from ._geocache import cache_meta, layer
 from ._lookup import first_hit, points
 from .projection import to_xy
 
@@ -97,19 +104,71 @@ def _sea_polygons() -> tuple[tuple[Sea, Polygon], ...]:
     return tuple(out)
 
 
+class Country(NamedTuple):  # (a NamedTuple: a frozen dataclass costs ~2 ms of every start-up)
+    """A country or territory of the basemap, in English and Japanese (``name`` as worldHires
+    spells it, corrected for what changed after 1991: Russia, Palau)."""
+
+    name: str
+    name_ja: str
+
+
 @cache
-def _land_tree() -> shapely.STRtree:
-    """All land of the basemap and of Japan's prefectures, lon/lat, one polygon per entry, each
-    prepared in place (point tests)."""
-    parts = shapely.get_parts([layer("basemap_land")[0], *layer("land")])
+def _land() -> tuple[shapely.STRtree, np.ndarray, tuple[Country, ...]]:
+    """(a tree of all land, the basemap's countries and Japan's prefectures, lon/lat, one polygon
+    per entry, each prepared in place; the country of each entry, as an index into the third item;
+    the basemap's countries). Prefecture land belongs to Japan."""
+    countries = tuple(Country(c["name"], c["name_ja"]) for c in cache_meta()["basemap_countries"])
+    japan = [c.name for c in countries].index("Japan")
+    basemap, prefectures = layer("basemap_land"), layer("land")
+    parts, owner = shapely.get_parts([*basemap, *prefectures], return_index=True)
+    owner = np.where(owner < len(basemap), owner, japan)
     tree = shapely.STRtree(parts)
     shapely.prepare(tree.geometries)
-    return tree
+    return tree, owner, countries
 
 
-def _on_land(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    """Per point (1-D arrays), True if some land of :func:`_land_tree` contains or touches it."""
-    return first_hit(_land_tree(), lat, lon) >= 0
+def _land_hits(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Per point (1-D arrays), the first entry of :func:`_land`'s tree that contains or touches it,
+    -1 if none."""
+    return first_hit(_land()[0], lat, lon)
+
+
+def land_mask(lat, lon) -> np.ndarray:
+    """Per point, True on land (a prefecture's or a basemap country's, coast included), False at
+    sea, outside :data:`REGION` and for NaN. ``lat``/``lon``: degrees WGS84, 1-D arrays (or
+    scalars) that broadcast together."""
+    lat, lon = points(lat, lon)
+    out = np.zeros(len(lat), dtype=bool)
+    lon_min, lat_min, lon_max, lat_max = REGION
+    where = np.nonzero((lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max))[0]
+    if len(where):
+        out[where] = _land_hits(lat[where], lon[where]) >= 0
+    return out
+
+
+def countries_at(lat, lon) -> list[Country | None]:
+    """Per point, the country on whose land it lies (Japan for prefecture land), or None at sea
+    or outside :data:`REGION` (NaN: None).
+
+    ``lat``/``lon`` are degrees WGS84, 1-D arrays (or scalars) that broadcast together; the
+    result is a list of their length. Where two countries' simplified coasts overlap, the first
+    in the basemap's (alphabetical) order is named.
+    """
+    lat, lon = points(lat, lon)
+    out: list[Country | None] = [None] * len(lat)
+    lon_min, lat_min, lon_max, lat_max = REGION
+    where = np.nonzero((lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max))[0]
+    if len(where):
+        _, owner, countries = _land()
+        hit = _land_hits(lat[where], lon[where])
+        for i, k in zip(where[hit >= 0].tolist(), owner[hit[hit >= 0]].tolist()):
+            out[i] = countries[k]
+    return out
+
+
+def country_at(lat: float, lon: float) -> Country | None:
+    """The country on whose land the point lies, or None. One point of :func:`countries_at`."""
+    return countries_at(lat, lon)[0]
 
 
 def seas_at(lat, lon) -> list[Sea | None]:
@@ -125,7 +184,7 @@ def seas_at(lat, lon) -> list[Sea | None]:
     lon_min, lat_min, lon_max, lat_max = REGION
     left = np.nonzero((lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max))[0]
     if len(left):  # (outside the region, the land need not be loaded)
-        left = left[~_on_land(lat[left], lon[left])]
+        left = left[_land_hits(lat[left], lon[left]) < 0]
     for sea, poly in _sea_polygons():
         if len(left) == 0:
             break

@@ -6,7 +6,8 @@ Usage (from the repository root, after ``Rscript scripts/export_mapdata.R build/
 
 Writes, in ``data/``:
   prefectures.geojson  47 prefectures (JIS order), land as MultiPolygons, lon/lat WGS84
-  basemap.geojson      land of the region 115-160 E, 20-50 N, one MultiPolygon per country
+  basemap.geojson      land of the region 100-180 E, 0-62 N (jalert_sim.seas.REGION), one
+                       MultiPolygon per country or territory, English and Japanese names
   geometry.npz         precomputed layers read at run time (see jalert_sim/_geocache.py):
                        projected land, 12 nm footprints and their union, the approximate
                        EEZ limit with its uncertainty band, the basemap land, the
@@ -36,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from jalert_sim._geocache import write_cache  # noqa: E402
 from jalert_sim.earth import EEZ_KM, TERRITORIAL_SEA_KM  # noqa: E402
 from jalert_sim.projection import PROJECTION_CRS, table_nodes, table_params, to_xy_exact  # noqa: E402
+from jalert_sim.seas import REGION  # noqa: E402
 
 # JIS X 0401 code, mapdata's ring name, English name, Japanese name, region.
 PREFECTURES = [
@@ -98,8 +100,10 @@ REGIONS_JA = {
     "Kyushu-Okinawa": "九州・沖縄",
 }
 
-#: The basemap's extent, degrees (lon_min, lat_min, lon_max, lat_max).
-BASEMAP_BOX = (115.0, 20.0, 160.0, 50.0)
+#: The basemap's extent, degrees (lon_min, lat_min, lon_max, lat_max): the region in which
+#: jalert_sim.seas names seas, so that land anywhere in it is known (a fall in inner China, say,
+#: must not be taken for sea).
+BASEMAP_BOX = REGION
 #: Topology-preserving simplification of the basemap, degrees (about 1 km).
 BASEMAP_TOLERANCE_DEG = 0.005
 #: Basemap islands smaller than this are dropped (square degrees, about 1 km^2).
@@ -126,12 +130,31 @@ EEZ_UNCERTAIN_OUTSIDE_KM = 25.0
 # worldHires, but mislabelled "Marshall Islands:Marcus"; it is taken from there.
 OKINOTORISHIMA_LONLAT = (136.0697, 20.4253)
 MINAMITORISHIMA_RING = "Marshall Islands:Marcus"
-# worldHires predates 1991 and mislabels a few islands; inside BASEMAP_BOX the
-# "Cook Islands" ring is Farallon de Pajaros (20.5 N 144.9 E, Northern Mariana Islands).
+# worldHires predates 1991 and mislabels a few islands. Whole ring names first: Palau
+# (independent since 1994) is filed under the USA, Wake Island (held by the United States)
+# under the Marshall Islands. Then by country: inside BASEMAP_BOX the "Cook Islands" ring is
+# Farallon de Pajaros (20.5 N 144.9 E, Northern Mariana Islands).
+BASEMAP_RING_RENAMES = {
+    "USA:Palau:Babelthuap": "Palau",
+    "USA:Angaur": "Palau",
+    "USA:Peleliu": "Palau",
+    "USA:Urukthapel": "Palau",
+    "Sonsorol Island": "Palau",
+    "Marshall Islands:Wake Island": "United States",
+}
 BASEMAP_RENAMES = {
     "USSR": "Russia",
+    "USA": "United States",
     "Cook Islands": "Northern Mariana Islands",
     "Maug Island": "Northern Mariana Islands",
+}
+#: Japanese names of the basemap's countries and territories (as the Japanese government writes them).
+BASEMAP_NAMES_JA = {
+    "Brunei": "ブルネイ", "Cambodia": "カンボジア", "China": "中国", "Indonesia": "インドネシア", "Japan": "日本",
+    "Kiribati": "キリバス", "Laos": "ラオス", "Malaysia": "マレーシア", "Marshall Islands": "マーシャル諸島",
+    "Micronesia": "ミクロネシア連邦", "Mongolia": "モンゴル", "Myanmar": "ミャンマー", "North Korea": "北朝鮮",
+    "Northern Mariana Islands": "北マリアナ諸島", "Palau": "パラオ", "Philippines": "フィリピン", "Russia": "ロシア",
+    "South Korea": "韓国", "Taiwan": "台湾", "Thailand": "タイ", "United States": "米国", "Vietnam": "ベトナム",
 }
 
 
@@ -226,11 +249,12 @@ def write_geojson(path: Path, fc: dict) -> None:
 
 
 def build_basemap(world: dict[str, list[np.ndarray]]) -> list[tuple[dict, MultiPolygon]]:
-    """Land per country inside BASEMAP_BOX, simplified; Minamitorishima relabelled Japan."""
+    """Land per country inside BASEMAP_BOX, simplified; Minamitorishima relabelled Japan. Properties:
+    ``name`` (English) and ``name_ja``."""
     frame = box(*BASEMAP_BOX)
     countries: dict[str, list[shapely.Geometry]] = defaultdict(list)
     for name, ring_list in world.items():
-        country = "Japan" if name == MINAMITORISHIMA_RING else name.split(":")[0]
+        country = "Japan" if name == MINAMITORISHIMA_RING else BASEMAP_RING_RENAMES.get(name, name.split(":")[0])
         country = BASEMAP_RENAMES.get(country, country)
         for pts in ring_list:
             poly = ring_polygon(pts)
@@ -245,7 +269,7 @@ def build_basemap(world: dict[str, list[np.ndarray]]) -> list[tuple[dict, MultiP
         if not parts:
             continue
         land = as_multipolygon(shapely.make_valid(round_coords(MultiPolygon(parts), 4)))
-        out.append(({"name": country}, land))
+        out.append(({"name": country, "name_ja": BASEMAP_NAMES_JA[country]}, land))
     return out
 
 
@@ -412,7 +436,6 @@ def main(argv: list[str] | None = None) -> None:
     eez = build_eez(lands_xy, world)
     print(f"eez: {shapely.get_num_coordinates(eez['eez'])} vertices ({time.perf_counter() - t0:.1f} s)")
 
-    basemap_land = as_multipolygon(shapely.union_all([g for _, g in basemap]))
     grid_params, grid_arrays = build_distance_grid(footprints)
     print(f"distance grid: {len(grid_arrays['distance_grid.keys'])} entries ({time.perf_counter() - t0:.1f} s)")
     table_meta, table_arrays = build_projection_table()
@@ -426,6 +449,7 @@ def main(argv: list[str] | None = None) -> None:
         "prefectures": [props for props, _ in prefs],
         "distance_grid": grid_params,
         "projection_table": table_meta,
+        "basemap_countries": [props for props, _ in basemap],
     }
     write_cache(
         args.out / "geometry.npz",
@@ -437,7 +461,7 @@ def main(argv: list[str] | None = None) -> None:
             "eez_xy": [eez["eez"]],
             "eez_inner_xy": [eez["eez_inner"]],
             "eez_outer_xy": [eez["eez_outer"]],
-            "basemap_land": [basemap_land],
+            "basemap_land": [g for _, g in basemap],
         },
         meta,
         {**grid_arrays, **table_arrays},

@@ -415,9 +415,9 @@ def probes() -> tuple[np.ndarray, np.ndarray]:
         parts += [np.column_stack([lat, lon]), np.column_stack([lat, lon]) + rng.normal(0, 0.05, (300, 2))]
     limits = np.array([v for _, vertices in seas._LIMITS for v in vertices])[:, ::-1]
     parts += [limits, np.repeat(limits, 5, axis=0) + rng.normal(0, 0.1, (5 * len(limits), 2))]
-    foreign = shapely.get_coordinates(layer("basemap_land")[0])
-    foreign = foreign[(foreign[:, 0] > 110) & (foreign[:, 0] < 150) & (foreign[:, 1] > 20) & (foreign[:, 1] < 55)]
-    parts.append(foreign[rng.choice(len(foreign), 500, replace=False)][:, ::-1])
+    foreign = shapely.get_coordinates(list(layer("basemap_land")))  # coasts of every country on the map
+    parts.append(foreign[rng.choice(len(foreign), 800, replace=False)][:, ::-1])
+    parts.append(np.column_stack([rng.uniform(-2.0, 64.0, 1500), rng.uniform(98.0, 182.0, 1500)]))
     lon_min, lat_min, lon_max, lat_max = seas.REGION
     parts.append(np.array([
         (lat_min, 130.0), (lat_max, 150.0), (30.0, lon_min), (30.0, lon_max), (lat_max, lon_max),
@@ -500,7 +500,7 @@ def test_seas_at_against_sea_at_and_plain_shapely(probes):
     lat, lon = probes
     got = geo.seas_at(lat, lon)
     assert got == [geo.sea_at(a, b) for a, b in _scalar_pairs(lat, lon)]
-    land = [_unprepared(g) for g in shapely.get_parts([layer("basemap_land")[0], *layer("land")])]
+    land = [_unprepared(g) for g in shapely.get_parts([*layer("basemap_land"), *layer("land")])]
     land_tree = shapely.STRtree(land)
     limits = [(sea, shapely.make_valid(shapely.Polygon(vertices))) for sea, vertices in seas._LIMITS]
     lon_min, lat_min, lon_max, lat_max = seas.REGION
@@ -516,6 +516,58 @@ def test_seas_at_against_sea_at_and_plain_shapely(probes):
         expected.append(next((sea for sea, poly in limits if shapely.contains(poly, point)), seas.PACIFIC_OCEAN))
     assert got == expected
     assert set(got) == {None} | {sea for sea, _ in seas._LIMITS} | {seas.PACIFIC_OCEAN}
+
+
+def test_countries_at_against_country_at_and_the_basemap_file(probes):
+    """Per point: the first feature of data/basemap.geojson (read here, not from the cache) whose
+    land holds it, Japan on prefecture land, None outside REGION."""
+    lat, lon = probes
+    got = geo.countries_at(lat, lon)
+    assert got == [geo.country_at(a, b) for a, b in _scalar_pairs(lat, lon)]
+    doc = json.loads(data_path("basemap.geojson").read_text(encoding="utf-8"))
+    features = [(f["properties"], shapely.geometry.shape(f["geometry"])) for f in doc["features"]]
+    prefecture_land = [_unprepared(p.land) for p in geo.prefectures()]
+    lon_min, lat_min, lon_max, lat_max = seas.REGION
+    expected = []
+    for a, b in _scalar_pairs(lat, lon):
+        point = shapely.Point(b, a)
+        if not (lon_min <= b <= lon_max and lat_min <= a <= lat_max):
+            expected.append(None)
+            continue
+        props = next((props for props, land in features if shapely.intersects(land, point)), None)
+        if props is None and any(shapely.intersects(land, point) for land in prefecture_land):
+            props = {"name": "Japan", "name_ja": "日本"}
+        expected.append(None if props is None else seas.Country(props["name"], props["name_ja"]))
+    assert got == expected
+    assert {c.name for c in got if c} >= {"China", "Japan", "Russia", "South Korea", "North Korea", "Philippines"}
+    # on land there is no sea, and at sea no land
+    assert all(c is None or s is None for c, s in zip(got, geo.seas_at(lat, lon)))
+
+
+@pytest.mark.parametrize("lat, lon, country", [
+    (39.90, 116.40, "China"),  # Beijing
+    (41.79, 114.52, "China"),  # Inner Mongolia, west of the old 115 E edge of the map
+    (37.57, 126.98, "South Korea"),  # Seoul
+    (39.02, 125.75, "North Korea"),  # Pyongyang
+    (47.92, 106.92, "Mongolia"),  # Ulaanbaatar
+    (43.12, 131.89, "Russia"),  # Vladivostok
+    (53.02, 158.65, "Russia"),  # Petropavlovsk-Kamchatsky, north of the old 50 N edge
+    (25.03, 121.56, "Taiwan"),  # Taipei
+    (14.60, 121.00, "Philippines"),  # Manila
+    (21.03, 105.85, "Vietnam"),  # Hanoi
+    (13.45, 144.78, "United States"),  # Guam
+    (15.19, 145.75, "Northern Mariana Islands"),  # Saipan
+    (7.50, 134.56, "Palau"),  # Babeldaob (worldHires files it under the USA)
+    (35.68, 139.76, "Japan"),  # Tokyo
+    (40.0, 135.0, None),  # Sea of Japan
+    (30.0, 170.0, None),  # the Pacific
+    (30.0, -170.0, None),  # beyond the map
+])
+def test_country_at_known_places(lat, lon, country):
+    got = geo.country_at(lat, lon)
+    assert (got and got.name) == country
+    if country is not None:
+        assert geo.sea_at(lat, lon) is None  # (a fall in inner China used to be "Pacific Ocean")
 
 
 def test_seas_at_known_places():
