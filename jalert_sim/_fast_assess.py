@@ -525,6 +525,7 @@ class _Impacts:
         self.territorial = geography.territorial_sea_mask(lat, lon).tolist()
         self.eez = [status.value for status in seas.eez_statuses(lat, lon)]
         self.sea = seas.seas_at(lat, lon)
+        self.country = seas.countries_at(lat, lon)
 
     def build(self, hits: list[set[int]], exit_fixes: list[tuple[float, float] | None]) -> list[Impact]:
         """Every point's Impact; ``hits[i]``: the footprints point i falls in; ``exit_fixes[i]``: where
@@ -549,11 +550,12 @@ class _Impacts:
                 code = prefs[land].code if land >= 0 else (prefs[min(hit)].code if hit else None)
             distance_km = dist_m / 1000.0
             direction, _, text_en, text_ja = wording(ref, distance_km, az12 % 360.0)
-            sea = sea_of[i]
+            sea, country = sea_of[i], self.country[i]
             out.append(Impact(
                 lat=lat, lon=lon, time_s=time_s, prefecture_code=code, on_land=land >= 0,
                 in_territorial_sea=territorial[i], eez_status=eez[i],
                 sea=sea.name if sea else None, sea_ja=sea.name_ja if sea else None,
+                country=country.name if country else None, country_ja=country.name_ja if country else None,
                 description=text_en, description_ja=text_ja,
                 landmark=ref.name, distance_km=distance_km, direction=direction,
             ))

@@ -113,6 +113,8 @@ class Impact:
     eez_status: str  # "inside" | "outside" | "uncertain" (approximate)
     sea: str | None
     sea_ja: str | None
+    country: str | None  # whose land it falls on (Japan for prefecture land); None at sea or off the map
+    country_ja: str | None
     description: str
     description_ja: str
     landmark: str
@@ -352,6 +354,7 @@ def _impact(lat, lon, time_s, hit, prefs, exit_fix) -> Impact:
         code = on_land_pref.code if on_land_pref else (prefs[min(hit)].code if hit else None)
     eez = geography.eez_status(lat, lon).value
     sea = geography.sea_at(lat, lon)
+    country = geography.country_at(lat, lon)
     # For an overflight the government describes the fall from where the path left Japan.
     reference = geography.nearest_landmark(*exit_fix) if exit_fix else None
     d = geography.describe_point(lat, lon, reference=reference)
@@ -359,6 +362,7 @@ def _impact(lat, lon, time_s, hit, prefs, exit_fix) -> Impact:
         lat=lat, lon=lon, time_s=time_s, prefecture_code=code, on_land=on_land_pref is not None,
         in_territorial_sea=territorial, eez_status=eez,
         sea=sea.name if sea else None, sea_ja=sea.name_ja if sea else None,
+        country=country.name if country else None, country_ja=country.name_ja if country else None,
         description=d.text_en, description_ja=d.text_ja,
         landmark=d.landmark.name, distance_km=d.distance_km, direction=d.direction,
     )
@@ -374,11 +378,10 @@ def _origin(trajs, i) -> tuple[str, str]:
 
 def _messages(alerts, impact, trajs, i, launch_time, model, prefs):
     """(messages, (summary_ja, summary_en)) of one assessment."""
+    place = messages.fall_place(impact.description_ja, impact.description, impact.sea_ja, impact.sea,
+                                impact.country_ja, impact.country)
     if not alerts:
-        summary = messages.no_alert(
-            impact.description_ja, impact.description, impact.sea_ja or "", impact.sea or "", impact.eez_status
-        )
-        return [], summary
+        return [], messages.no_alert(*place, impact.eez_status)
 
     at = _clock(launch_time)
     codes = tuple([a.code for a in alerts])
@@ -403,13 +406,11 @@ def _messages(alerts, impact, trajs, i, launch_time, model, prefs):
             over_en = messages.join_en([a.name for a in over])
             last_s = max([a.overflight_end_s for a in over])
             passed_s = max(last_s, model.latency_s) + model.report_delay_s
+            toward = messages.heading_for(impact.sea_ja, impact.sea, impact.country_ja, impact.country)
             out.append(Message(passed_s, "passed", codes,
-                               *messages.passed(over_ja, over_en, impact.sea_ja or "海上", impact.sea or "sea",
-                                                at(first.overflight_start_s), at(last_s))))
+                               *messages.passed(over_ja, over_en, *toward, at(first.overflight_start_s), at(last_s))))
         out.append(Message(report_s, "fell_outside", codes,
-                           *messages.fell_outside(impact.sea_ja or "海上", impact.sea or "sea",
-                                                  impact.description_ja, impact.description,
-                                                  impact.eez_status, impact_time)))
+                           *messages.fell_outside(*place, impact.eez_status, impact_time)))
     out.sort(key=lambda m: (m.time_s, _KIND_ORDER[m.kind]))
     first_ja, first_en = (f"Jアラートは{len(alerts)}都道府県に発出されます。", f"J-Alert would warn {len(alerts)} prefecture(s).")
     return out, (first_ja, first_en)

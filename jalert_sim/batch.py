@@ -61,7 +61,7 @@ CSV_COLUMNS = (
     "id", "row", "error",
     "launch_time", "launch_lat", "launch_lon", "site", "azimuth_deg", "apogee_km", "range_km", "flight_time_s",
     "impact_time", "impact_lat", "impact_lon", "impact_prefecture", "impact_on_land", "impact_in_territorial_sea",
-    "impact_eez_status", "impact_sea", "impact_description",
+    "impact_eez_status", "impact_sea", "impact_country", "impact_description",
     "alert_issued", "alert_count", "warned", "alert_time", "overflight_start", "overflight_end", "min_lead_time_s",
 )
 
@@ -487,7 +487,7 @@ def csv_row(ident: Any, row: int, result: SimulationResult | JalertError) -> lis
         inp["launch_time"], inp["launch"]["lat"], inp["launch"]["lon"], inp["launch"]["site"],
         tr["azimuth_deg"], tr["apogee_km"], tr["range_km"], tr["flight_time_s"],
         imp["time"], imp["lat"], imp["lon"], imp["prefecture"], imp["on_land"], imp["in_territorial_sea"],
-        imp["eez_status"], imp["sea"], imp["description"],
+        imp["eez_status"], imp["sea"], imp["country"], imp["description"],
         doc["alert_issued"], len(alerts), ";".join(a["code"] for a in alerts),
         alerts[0]["alert_time"] if alerts else None,
         doc["overflight"]["start"], doc["overflight"]["end"],

@@ -169,7 +169,7 @@ def geojson_dict(result: SimulationResult) -> dict[str, Any]:
                 "kind": "impact", "time": _iso(result, imp.time_s), "time_s": imp.time_s,
                 "description": imp.description, "description_ja": imp.description_ja,
                 "on_land": imp.on_land, "in_territorial_sea": imp.in_territorial_sea, "eez_status": imp.eez_status,
-                "sea": imp.sea,
+                "sea": imp.sea, "country": imp.country,
             },
         },
     ]

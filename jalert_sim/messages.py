@@ -22,7 +22,7 @@ HEADINGS = {
     "take_shelter_now": ("直ちに避難", "Take shelter immediately"),
     "passed": ("ミサイル通過", "Missile passed over"),
     "fell_in_japan": ("ミサイル落下情報（日本）", "Missile fell in Japan"),
-    "fell_outside": ("ミサイル落下情報", "Missile fell at sea"),
+    "fell_outside": ("ミサイル落下情報", "Missile fell outside Japan"),
 }
 
 _EEZ_JA = {
@@ -35,6 +35,38 @@ _EEZ_EN = {
     "outside": "outside Japan's EEZ (approximate)",
     "uncertain": "near the limit of Japan's EEZ, inside or outside uncertain",
 }
+
+
+#: Country names that English writes with "the".
+_WITH_THE = frozenset({"Marshall Islands", "Northern Mariana Islands", "Philippines", "United States"})
+
+
+def country_en(name: str) -> str:
+    """A country's English name as it reads after "in" or "toward": 'China', 'the Philippines'."""
+    return f"the {name}" if name in _WITH_THE else name
+
+
+def heading_for(sea_ja: str | None, sea_en: str | None, country_ja: str | None,
+                country_en_name: str | None) -> tuple[str, str]:
+    """Where a missile that left Japan is headed, (ja, en): its sea ('太平洋', 'the Pacific Ocean'),
+    else the country where it comes down ('中国', 'China'), else ('', '') (off the map: not said)."""
+    if sea_en:
+        return sea_ja or "", f"the {sea_en}"
+    if country_en_name:
+        return country_ja or "", country_en(country_en_name)
+    return "", ""
+
+
+def fall_place(where_ja: str, where_en: str, sea_ja: str | None, sea_en: str | None, country_ja: str | None,
+               country_en_name: str | None) -> tuple[str, str]:
+    """Where a missile comes down outside Japan's territorial sea, (ja, en), to follow "fell"
+    ("into the Pacific Ocean, about 1,180 km E of Cape Erimo", "on land in China, about ..."); off
+    the map (no sea, no land known) the description alone, which claims neither."""
+    if sea_en:
+        return f"{where_ja}の{sea_ja}", f"into the {sea_en}, {where_en}"
+    if country_en_name:
+        return f"{country_ja}の陸上（{where_ja}）", f"on land in {country_en(country_en_name)}, {where_en}"
+    return where_ja, where_en
 
 
 def clock_ja(when: datetime) -> str:
@@ -88,23 +120,26 @@ def take_shelter_now(area_ja: str, area_en: str, impact_time: datetime) -> tuple
     return ja, en
 
 
-def passed(over_ja: str, over_en: str, sea_ja: str, sea_en: str, over_start: datetime,
+def passed(over_ja: str, over_en: str, toward_ja: str, toward_en: str, over_start: datetime,
            over_end: datetime) -> tuple[str, str]:
-    """The missile has passed over Japan and flown on out to sea. It was overhead from ``over_start``
-    to ``over_end``: a span of clock minutes is said as one, as the government does ("7時4分頃から
-    7時6分頃にかけて", 2017-09-15), and a single minute as "at about"."""
+    """The missile has passed over Japan and flown on toward ``toward`` (:func:`heading_for`; empty:
+    not said). It was overhead from ``over_start`` to ``over_end``: a span of clock minutes is said
+    as one, as the government does ("7時4分頃から7時6分頃にかけて", 2017-09-15), and a single minute
+    as "at about"."""
     start_ja, start_en = clock_ja(over_start), clock_en(over_start)
     end_ja, end_en = clock_ja(over_end), clock_en(over_end)
     when_ja = f"{start_ja}頃" if end_ja == start_ja else f"{start_ja}頃から{end_ja}頃にかけて"
     when_en = f"At about {start_en}" if end_en == start_en else \
         f"Between about {start_en[:-4]} and {end_en}"
     ja = (
-        f"ミサイル通過。ミサイルは{when_ja}、{over_ja}の上空を通過し、{sea_ja}へ向かったとみられます。"
+        f"ミサイル通過。ミサイルは{when_ja}、{over_ja}の上空を"
+        + (f"通過し、{toward_ja}へ向かったとみられます。" if toward_ja else "通過したとみられます。")
+        + 
         "不審な物を見つけても近寄らず、直ちに警察や消防に連絡してください。"
     )
     en = (
         f"Missile passed over. {when_en} the missile appears to have passed over "
-        f"{over_en} toward the {sea_en}. If you find a suspicious object, do not go near it; "
+        f"{over_en}{' toward ' + toward_en if toward_en else ''}. If you find a suspicious object, do not go near it; "
         "call the police or fire service at once."
     )
     return ja, en
@@ -124,25 +159,24 @@ def fell_in_japan(area_ja: str, area_en: str, where_ja: str, where_en: str, impa
     return ja, en
 
 
-def fell_outside(sea_ja: str, sea_en: str, where_ja: str, where_en: str, eez_status: str, impact_time: datetime) -> tuple[str, str]:
-    """The missile came down at sea outside Japan's territorial sea."""
+def fell_outside(place_ja: str, place_en: str, eez_status: str, impact_time: datetime) -> tuple[str, str]:
+    """The missile came down outside Japan's territorial sea, at ``place`` (:func:`fall_place`)."""
     ja = (
-        f"ミサイル落下情報。ミサイルは{clock_ja(impact_time)}頃、{where_ja}の{sea_ja}に落下したとみられます"
+        f"ミサイル落下情報。ミサイルは{clock_ja(impact_time)}頃、{place_ja}に落下したとみられます"
         f"（{_EEZ_JA[eez_status]}）。屋内にとどまる必要はありません。"
         "不審な物を見つけた場合は近寄らず、警察や消防に連絡してください。"
     )
     en = (
-        f"Missile fall information. At about {clock_en(impact_time)} the missile appears to have fallen into the "
-        f"{sea_en}, {where_en}, {_EEZ_EN[eez_status]}. There is no longer any need to stay indoors. "
+        f"Missile fall information. At about {clock_en(impact_time)} the missile appears to have fallen "
+        f"{place_en}, {_EEZ_EN[eez_status]}. There is no longer any need to stay indoors. "
         "Do not go near suspicious objects; report them to the police or fire service."
     )
     return ja, en
 
 
-def no_alert(where_ja: str, where_en: str, sea_ja: str, sea_en: str, eez_status: str) -> tuple[str, str]:
-    """The summary when nobody is warned: J-Alert is not used, the fall is announced afterwards."""
-    place_ja = f"{where_ja}の{sea_ja}" if sea_ja else where_ja
-    place_en = f"into the {sea_en}, {where_en}" if sea_en else where_en  # (no sea: "fall about 610 km N of ...")
+def no_alert(place_ja: str, place_en: str, eez_status: str) -> tuple[str, str]:
+    """The summary when nobody is warned: J-Alert is not used, the fall (at ``place``,
+    :func:`fall_place`) is announced afterwards."""
     ja = (
         "Jアラートは発出されません。ミサイルは日本の領土・領海の上空を通過せず、"
         f"{place_ja}（{_EEZ_JA[eez_status]}）に落下すると予測されます。政府が事後に発表します。"

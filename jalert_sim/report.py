@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from .messages import HEADINGS
+from .messages import HEADINGS, country_en
 from .simulation import SimulationResult
 from .timeline import events, lead, t_plus
 
@@ -81,8 +81,16 @@ def alerts_table(result: SimulationResult) -> Table:
 
 def impact_panel(result: SimulationResult, lang: str) -> Panel:
     imp = result.impact
-    where = "on Japanese land" if imp.on_land else (
-        "in Japan's territorial sea" if imp.in_territorial_sea else f"in the {imp.sea or 'sea'}, outside the territorial sea")
+    if imp.on_land:
+        where = "on Japanese land"
+    elif imp.in_territorial_sea:
+        where = "in Japan's territorial sea"
+    elif imp.sea:
+        where = f"in the {imp.sea}, outside the territorial sea"
+    elif imp.country:
+        where = f"on land in {country_en(imp.country)}"
+    else:  # outside the mapped region (seas.REGION)
+        where = "outside Japan's territorial sea (beyond the map: sea or land not known)"
     eez = {"inside": "inside Japan's EEZ (approximate)", "outside": "outside Japan's EEZ (approximate)",
            "uncertain": "near the EEZ limit: inside or outside uncertain"}[imp.eez_status]
     body = (

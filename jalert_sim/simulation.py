@@ -115,6 +115,8 @@ class SimulationResult:
                 "on_land": imp.on_land,
                 "sea": imp.sea,
                 "sea_ja": imp.sea_ja,
+                "country": imp.country,
+                "country_ja": imp.country_ja,
                 "in_territorial_sea": imp.in_territorial_sea,
                 "in_eez": imp.in_eez,
                 "eez_status": imp.eez_status,

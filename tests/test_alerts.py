@@ -143,11 +143,32 @@ def test_passed_message_gives_the_span_of_minutes_the_missile_was_overhead():
 def test_no_alert_summary_reads_well_with_and_without_a_named_sea():
     from jalert_sim import messages
 
-    _, en = messages.no_alert("奥尻島の西約220km", "about 220 km W of Okushiri Island", "日本海", "Sea of Japan",
-                              "outside")
+    place = messages.fall_place("奥尻島の西約220km", "about 220 km W of Okushiri Island", "日本海", "Sea of Japan",
+                                None, None)
+    _, en = messages.no_alert(*place, "outside")
     assert "predicted to fall into the Sea of Japan, about 220 km W of Okushiri Island (" in en
-    # A fall on land abroad (no sea): "fall about ... of", not "fall into about ... of".
+    # Beyond the map (no sea, no land known) the description alone: "fall about ... of".
+    place = messages.fall_place("尖閣諸島の東約9,000km", "about 9,000 km E of Senkaku", None, None, None, None)
+    assert messages.no_alert(*place, "outside")[1].count("predicted to fall about 9,000 km E of Senkaku (") == 1
+    # A fall on land abroad names the country, and no sea.
     r = simulate(launch="sunan", azimuth_deg=10.0, apogee_km=300.0, range_km=700.0)
-    assert not r.alerts and r.impact.sea is None
-    assert f"predicted to fall {r.impact.description} (" in r.assessment.summary_en
-    assert "fall into about" not in r.assessment.summary_en
+    assert not r.alerts and r.impact.sea is None and r.impact.country == "China" and not r.impact.on_land
+    assert f"predicted to fall on land in China, {r.impact.description} (" in r.assessment.summary_en
+    assert f"中国の陸上（{r.impact.description_ja}）" in r.assessment.summary_ja
+    assert r.to_dict()["impact"]["country_ja"] == "中国"
+
+
+def test_overflight_that_comes_down_on_land_abroad_says_where():
+    """Over Okinawa, then down on Luzon: 'passed ... toward the Philippines', 'fell on land in
+    the Philippines', never 'sea'."""
+    r = simulate(launch="pyongyang", azimuth_deg=188.0, apogee_km=900.0, range_km=2500.0)
+    assert [a.code for a in r.alerts] == ["47"] and r.impact.country == "Philippines" and r.impact.sea is None
+    # Luzon's east coast lies near 122 E at this latitude; the fall is inland of it
+    assert 16.0 < r.impact.lat < 17.5 and 120.5 < r.impact.lon < 122.0
+    kinds = {m.kind: m for m in r.messages}
+    assert "toward the Philippines." in kinds["passed"].text_en and "フィリピンへ向かった" in kinds["passed"].text_ja
+    assert "fallen on land in the Philippines, about" in kinds["fell_outside"].text_en
+    assert "フィリピンの陸上（" in kinds["fell_outside"].text_ja
+    assert "into the" not in kinds["fell_outside"].text_en and "海に落下" not in kinds["fell_outside"].text_ja
+
+
