@@ -13,23 +13,19 @@ is well within a kilometre at these speeds: enough for a display.
 
 from __future__ import annotations
 
-import json
 import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
 import numpy as np
-import shapely
 from rich.align import Align
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ._data import data_path
 from .messages import HEADINGS
 from .simulation import SimulationResult
 from .timeline import Event, events, lead, t_plus
@@ -92,21 +88,6 @@ class DrillPlan:
         return self.result.messages
 
 
-@cache
-def _countries() -> tuple[tuple[str, shapely.Geometry], ...]:
-    doc = json.loads(data_path("basemap.geojson").read_text(encoding="utf-8"))
-    out = []
-    for f in doc["features"]:
-        g = shapely.make_valid(shapely.geometry.shape(f["geometry"]))
-        shapely.prepare(g)
-        out.append((f["properties"].get("name", ""), g))
-    return tuple(out)
-
-
-_COUNTRY_JA = {"North Korea": "北朝鮮", "South Korea": "韓国", "China": "中国", "USSR": "ロシア", "Japan": "日本"}
-_COUNTRY_EN = {"USSR": "Russia"}
-
-
 def over_places(lat, lon) -> list[Location]:
     """What each point is over: a prefecture, else the territorial sea off one, else a named sea,
     else a country, else 'open ocean'. ``lat``/``lon``: degrees, 1-D arrays (or scalars) that
@@ -129,19 +110,13 @@ def over_places(lat, lon) -> list[Location]:
         for i, k in zip(band[off >= 0].tolist(), off[off >= 0].tolist()):
             out[i] = Location(f"territorial sea off {prefs[k].name}", f"{prefs[k].name_ja}沖の領海")
         left = np.setdiff1d(left, band[off >= 0])
-    seas = geography.seas_at(lat[left], lon[left])
-    for i, sea in zip(left.tolist(), seas):
+    wlon = (lon + 180.0) % 360.0 - 180.0
+    for i, sea, country in zip(left.tolist(), geography.seas_at(lat[left], wlon[left]),
+                               geography.countries_at(lat[left], wlon[left])):
         if sea is not None:
             out[i] = Location(sea.name, sea.name_ja)
-    left = left[np.array([sea is None for sea in seas], dtype=bool)]
-    wlon = (lon + 180.0) % 360.0 - 180.0
-    for name, geom in _countries():
-        if not len(left):
-            break
-        inside = shapely.contains_xy(geom, wlon[left], lat[left])
-        for i in left[inside].tolist():
-            out[i] = Location(_COUNTRY_EN.get(name, name), _COUNTRY_JA.get(name, name))
-        left = left[~inside]
+        elif country is not None:
+            out[i] = Location(country.name, country.name_ja)
     return [Location("open ocean", "外洋") if o is None else o for o in out]
 
 

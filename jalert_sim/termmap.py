@@ -4,22 +4,19 @@ Each character cell holds 2×4 braille dots, so a 76-column map has 152 dots
 across. The projection is equirectangular with the longitude scaled by
 cos(mean latitude), which keeps shapes right to a few per cent over Japan's
 latitudes; a terminal cell is about twice as tall as wide, so a braille dot is
-close to square. Coastlines are dots on land next to the sea (from
-``data/basemap.geojson``); cells over a warned prefecture take the colour of its
+close to square. Coastlines are dots on land next to the sea (the land of
+:func:`jalert_sim.seas.land_mask`: the prefectures and ``data/basemap.geojson``); cells over a warned prefecture take the colour of its
 alert reason; the track is drawn on top, with the launch (▲) and impact (✕).
 """
 
 from __future__ import annotations
-
-import json
-from functools import cache
 
 import numpy as np
 import shapely
 from rich.panel import Panel
 from rich.text import Text
 
-from ._data import data_path
+from .seas import land_mask
 from .simulation import SimulationResult
 
 #: Colours of a cell over a warned prefecture, by alert reason (as in the table report).
@@ -33,14 +30,9 @@ _PAD_DEG = 1.5
 _BITS = np.array([[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]])
 
 
-@cache
-def basemap_land() -> shapely.Geometry:
-    """Land of the region (lon/lat degrees), one prepared geometry."""
-    doc = json.loads(data_path("basemap.geojson").read_text(encoding="utf-8"))
-    geoms = [shapely.geometry.shape(f["geometry"]) for f in doc["features"]]
-    land = shapely.union_all(shapely.make_valid(np.asarray(geoms, dtype=object)))
-    shapely.prepare(land)
-    return land
+def _land(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """:func:`land_mask` on a grid of (unwrapped) longitudes and latitudes, in the grid's shape."""
+    return land_mask(lat.ravel(), ((lon.ravel() + 180.0) % 360.0) - 180.0).reshape(lon.shape)
 
 
 def _extent(lon: np.ndarray, lat: np.ndarray) -> tuple[float, float, float, float]:
@@ -71,7 +63,7 @@ def render(result: SimulationResult, *, width: int = 76, max_height: int = 30) -
     cols = x0 + (np.arange(nx) + 0.5) * deg_per_dot / kx
     rows = y1 - (np.arange(ny) + 0.5) * deg_per_dot
     gx, gy = np.meshgrid(cols, rows)
-    land = shapely.contains_xy(basemap_land(), ((gx + 180.0) % 360.0) - 180.0, gy)
+    land = _land(gx, gy)
     sea = ~land
     edge = np.zeros_like(land)
     edge[1:, :] |= sea[:-1, :]
@@ -98,7 +90,7 @@ def render(result: SimulationResult, *, width: int = 76, max_height: int = 30) -
     ccx = x0 + (np.arange(width) + 0.5) * 2 * deg_per_dot / kx
     ccy = y1 - (np.arange(height) + 0.5) * 4 * deg_per_dot
     cgx, cgy = np.meshgrid(ccx, ccy)
-    cell_land = shapely.contains_xy(basemap_land(), ((cgx + 180.0) % 360.0) - 180.0, cgy)
+    cell_land = _land(cgx, cgy)
     cell_style[cell_land] = LAND_STYLE
     if result.alerts:
         from .geography import prefectures
