@@ -115,7 +115,9 @@ def landmark(query: str) -> Place:
     return _lookup("landmark", "landmark", query)
 
 
-_NUMBER = r"([+-]?\d+(?:\.\d*)?|[+-]?\.\d+)"
+# A decimal number, with an exponent or not; "nan" and "inf" are read too, to be refused by the range
+# checks with a message about the number rather than as unknown site names.
+_NUMBER = r"([+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|nan|inf(?:inity)?))"
 _COORDS = re.compile(rf"^\s*{_NUMBER}\s*([NS])?\s*[,\s]\s*{_NUMBER}\s*([EW])?\s*$", re.IGNORECASE)
 
 
@@ -142,7 +144,7 @@ def parse_launch(text: str) -> tuple[float, float, Place | None]:
     if ew and ew.upper() == "W":
         lon = -lon
     if not (math.isfinite(lat) and -90.0 <= lat <= 90.0):
-        raise InputError("launch", f"latitude {lat} is outside -90..90 degrees")
+        raise InputError("launch", f"latitude must be a finite number of degrees in -90..90 (got {lat:g})")
     if not (math.isfinite(lon) and -180.0 <= lon <= 180.0):
-        raise InputError("launch", f"longitude {lon} is outside -180..180 degrees")
+        raise InputError("launch", f"longitude must be a finite number of degrees in -180..180 (got {lon:g})")
     return lat, lon, None

@@ -80,7 +80,8 @@ def test_unknown_names_suggest_close_matches():
     "text, expected",
     [("39.22,125.67", (39.22, 125.67)), ("39.22, 125.67", (39.22, 125.67)), (" 39.22 125.67 ", (39.22, 125.67)),
      ("39.22N,125.67E", (39.22, 125.67)), ("39.22n, 125.67e", (39.22, 125.67)), ("-33.9, 151.2", (-33.9, 151.2)),
-     ("33.9S,151.2E", (-33.9, 151.2)), ("0,0", (0.0, 0.0))],
+     ("33.9S,151.2E", (-33.9, 151.2)), ("0,0", (0.0, 0.0)), ("3.922e1,1.2567E2", (39.22, 125.67)),
+     ("39.22,125.67e", (39.22, 125.67))],
 )
 def test_parse_launch_coordinates(text, expected):
     lat, lon, place = parse_launch(text)
@@ -93,11 +94,21 @@ def test_parse_launch_name():
 
 
 @pytest.mark.parametrize("text", ["91,125", "39.2,181", "-90.5,0", "39.22", "39.22,125.67,3", "1e5,3", "", "  ",
-                                  "39.22N,-125.67E", "nan,nan", "39,22,125"])
+                                  "39.22N,-125.67E", "nan,nan", "39,22,125", "1e308,0", "inf,125", "39,-Infinity"])
 def test_parse_launch_rejects_bad_input_with_input_error(text):
     with pytest.raises(InputError) as err:
         parse_launch(text)
     assert err.value.parameter in ("launch", "launch site")
+
+
+@pytest.mark.parametrize("text, needle", [("nan,nan", "latitude must be a finite number of degrees in -90..90 (got nan)"),
+                                          ("1e308,0", "(got 1e+308)"), ("39,1e3", "longitude must be a finite"),
+                                          ("39,-inf", "(got -inf)")])
+def test_parse_launch_says_what_is_wrong_with_the_numbers(text, needle):
+    # (these used to be "unknown launch site 'nan,nan'" and "cannot read '1e308,0'")
+    with pytest.raises(InputError) as err:
+        parse_launch(text)
+    assert err.value.parameter == "launch" and needle in str(err.value)
 
 
 @given(st.floats(-90, 90), st.floats(-180, 180))
