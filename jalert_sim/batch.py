@@ -180,6 +180,18 @@ class _LongLine(str):
     line's first 100 characters (never empty, so it does not end the input)."""
 
 
+def _encoding(binary: IO[bytes]) -> str:
+    """UTF-8 (a byte-order mark skipped), or UTF-16 where the stream starts with its byte-order
+    mark (spreadsheets' "Unicode text"). Seen without consuming anything, so only on streams
+    that can peek (files, stdin); others are read as UTF-8."""
+    peek = getattr(binary, "peek", None)
+    try:
+        head = peek(2)[:2] if callable(peek) else b""
+    except (OSError, ValueError):
+        head = b""
+    return "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
+
+
 class _Source:
     """An input opened for streaming: its kind, CSV header, and a row iterator."""
 
@@ -208,7 +220,7 @@ class _Source:
             text = binary
         else:
             # Invalid UTF-8 survives as lone surrogates; the row that has them is rejected.
-            text = io.TextIOWrapper(binary, encoding="utf-8-sig", errors="surrogateescape", newline="")
+            text = io.TextIOWrapper(binary, encoding=_encoding(binary), errors="surrogateescape", newline="")
         self.text = text
         self._pending: list[str] = []
         self.kind = input_format or self._detect(name)
@@ -263,6 +275,9 @@ class _Source:
             raise InputError("input", f"unreadable CSV header: {header}")
         names = tuple(h.strip().lstrip("\ufeff").strip().lower() for h in header)
         unknown = [h for h in names if _ALIASES.get(h, h) not in FIELDS]
+        if unknown and "\x00" in "".join(header):
+            raise InputError("input", "the CSV header is full of NUL characters: UTF-16 without a byte-order mark? "
+                                      "Save the file as UTF-8")
         if unknown:
             raise InputError("input", f"unknown column {unknown[0]!r} in the CSV header (known: {', '.join(FIELDS)})")
         canonical = [_ALIASES.get(h, h) for h in names]

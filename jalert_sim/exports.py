@@ -76,9 +76,11 @@ def atomic_open(path: str | os.PathLike[str], *, binary: bool = False) -> Iterat
     the end and removed on any error or interrupt: ``path`` is written whole or
     not at all. A symbolic link is followed (the file it points to is replaced, the
     link stays); a device or a pipe (``/dev/null``, a FIFO) cannot be replaced and is
-    written directly. Raises OSError when ``path`` is a directory or the temporary
-    file cannot be created.
+    written directly. Raises OSError when ``path`` is empty or a directory or the
+    temporary file cannot be created.
     """
+    if not os.fspath(path):  # (realpath would make it the current directory)
+        raise FileNotFoundError(errno.ENOENT, "empty file name", "")
     target = Path(os.path.realpath(path))
     try:
         info = os.stat(target)

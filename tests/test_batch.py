@@ -212,6 +212,26 @@ def test_bom_crlf_and_quoted_fields_are_read_as_plain_csv(good_out):
     assert_same(records(out.getvalue()), good_out[:2])
 
 
+def test_utf16_with_a_byte_order_mark_is_read_and_without_one_is_named(tmp_path, good_out):
+    text = "\r\n".join([HEADER, GOOD_ROWS[0], GOOD_ROWS[1]]) + "\r\n"
+    little, big = b"\xff\xfe" + text.encode("utf-16-le"), b"\xfe\xff" + text.encode("utf-16-be")
+    path = tmp_path / "in.csv"
+    path.write_bytes(little)
+    for source in (path, io.BufferedReader(io.BytesIO(big))):  # a file; a stream that can peek, as stdin
+        out = io.StringIO()
+        assert run_batch(source, out, jobs=1).failed == 0
+        assert_same(records(out.getvalue()), good_out[:2])
+    with pytest.raises(InputError, match="UTF-16 without a byte-order mark"):
+        run_batch(io.BytesIO(text.encode("utf-16-le")), io.StringIO(), jobs=1)
+
+
+def test_an_empty_output_name_is_an_error_not_the_current_directory_or_stdout(good_csv):
+    for command in (["batch", str(good_csv), "-q"], ["run", "--scenario", "2017-08-29"]):
+        result = runner.invoke(app, [*command, "-o", ""])
+        assert result.exit_code == 2 and result.stdout == "", result.output
+        assert "cannot write '': empty file name" in result.stderr
+
+
 def test_invalid_utf8_fails_only_its_row():
     text = (HEADER + "\n" + GOOD_ROWS[0] + "\n").encode() + b"x\xff,sunan,73,550,,\n"
     out = io.StringIO()

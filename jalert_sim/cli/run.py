@@ -78,7 +78,7 @@ def run(
             from ..termmap import map_panel
 
             extra.append(map_panel(result))
-        if output:
+        if output is not None:
             console = Console(record=True, width=120, file=io.StringIO())
             render(result, console, lang=lang, extra=extra)
             text = console.export_text()
@@ -103,7 +103,7 @@ def run(
             text = to_json(result, track=not no_track, extra=extra)
         else:
             text = to_csv([result])
-    if output and output != "-":  # "-": stdout, as for batch
+    if output is not None and output != "-":  # "-": stdout, as for batch
         from ..exports import write_atomic
 
         try:
