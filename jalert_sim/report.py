@@ -163,8 +163,13 @@ def historical_panel(result: SimulationResult, comparison, lang: str = "both") -
         times.add_column(col, no_wrap=True)
     for tc in c.times:
         diff = tc.difference_s
-        dtext = Text("—") if diff is None else Text(lead(diff), style="green" if abs(diff) < 90 else "bold yellow")
-        times.add_row(tc.what, _fmt(tc.predicted), _fmt(tc.actual), dtext)
+        if diff is None:
+            dtext = Text("—")
+        elif diff == 0.0 and (tc.predicted_end or tc.actual_end):
+            dtext = Text("overlap", style="green")  # (spans: the gap between them)
+        else:
+            dtext = Text(lead(diff), style="green" if abs(diff) < 90 else "bold yellow")
+        times.add_row(tc.what, _span(tc.predicted, tc.predicted_end), _span(tc.actual, tc.actual_end), dtext)
     parts = [prefs, times]
     if c.impact_miss_km is not None:
         a = c.scenario.actual
@@ -176,6 +181,11 @@ def historical_panel(result: SimulationResult, comparison, lang: str = "both") -
                  "today's practice (the prefectures near the path).")
     parts.append(Text(note, style="dim"))
     return Panel(Group(*parts), title=f"{c.scenario.id}: simulated vs actually issued", border_style="yellow")
+
+
+def _span(start, end) -> str:
+    """A time, or a span 'HH:MM:SS–HH:MM:SS'."""
+    return _fmt(start) if end is None or start is None else f"{_fmt(start)}–{_fmt(end)}"
 
 
 def _fmt(when) -> str:

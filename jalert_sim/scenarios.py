@@ -97,7 +97,8 @@ class Actual:
     prefectures: tuple[str, ...]  # JIS X 0401 codes of the intended alert area
     prefecture_alert_times: dict[str, datetime]  # where prefectures got it at different times
     erroneous_prefectures: tuple[str, ...]  # warned by mistake (and later corrected)
-    overflight_time: datetime | None
+    overflight_time: datetime | None  # over Japan: the published time, or the start of the published span
+    overflight_end_time: datetime | None  # the end of the published span ("07:04 to 07:06"), if one was given
     passed_time: datetime | None  # the "passed" message
     impact_time: datetime | None
     impact_description: str
@@ -153,7 +154,8 @@ class Scenario:
                 "alert_time": iso(a.alert_time), "prefectures": list(a.prefectures),
                 "prefecture_alert_times": {k: iso(v) for k, v in a.prefecture_alert_times.items()},
                 "erroneous_prefectures": list(a.erroneous_prefectures),
-                "overflight_time": iso(a.overflight_time), "passed_time": iso(a.passed_time),
+                "overflight_time": iso(a.overflight_time), "overflight_end_time": iso(a.overflight_end_time),
+                "passed_time": iso(a.passed_time),
                 "impact_time": iso(a.impact_time), "impact_description": a.impact_description,
                 "impact_description_ja": a.impact_description_ja,
             },
@@ -178,6 +180,7 @@ def _parse(raw: dict[str, Any]) -> Scenario:
         prefecture_alert_times={k: _time(v) for k, v in a.get("prefecture_alert_times", {}).items()},
         erroneous_prefectures=tuple(a.get("erroneous_prefectures", ())),
         overflight_time=_time(a.get("overflight_time")),
+        overflight_end_time=_time(a.get("overflight_end_time")),
         passed_time=_time(a.get("passed_time")),
         impact_time=_time(a.get("impact_time")),
         impact_description=a.get("impact_description", ""),
@@ -229,16 +232,29 @@ def scenario(scenario_id: str) -> Scenario:
 
 @dataclass(frozen=True)
 class TimeComparison:
+    """A simulated time beside a published one; either may be a span (``*_end`` set): the time over
+    Japan is one (entry to exit), and reports give it as a moment ("over Cape Erimo about 06:06")
+    or a span ("from about 07:04 to 07:06")."""
+
     what: str  # "first alert" | "over Japan" | "passed message" | "impact"
     predicted: datetime | None
     actual: datetime | None
+    predicted_end: datetime | None = None
+    actual_end: datetime | None = None
 
     @property
     def difference_s(self) -> float | None:
-        """Predicted minus actual, seconds (positive: the model is later)."""
+        """Predicted minus actual, seconds (positive: the model is later). Between spans (a moment
+        being a span of no length), the gap between them: 0 where they overlap."""
         if self.predicted is None or self.actual is None:
             return None
-        return (self.predicted - self.actual).total_seconds()
+        p0, a0 = self.predicted, self.actual
+        p1, a1 = self.predicted_end or p0, self.actual_end or a0
+        if p1 < a0:
+            return (p1 - a0).total_seconds()
+        if p0 > a1:
+            return (p0 - a1).total_seconds()
+        return 0.0
 
 
 @dataclass(frozen=True)
@@ -287,7 +303,8 @@ class Comparison:
                 "match": self.prefectures_match,
             },
             "times": [
-                {"what": t.what, "predicted": iso(t.predicted), "actual": iso(t.actual), "difference_s": t.difference_s}
+                {"what": t.what, "predicted": iso(t.predicted), "actual": iso(t.actual),
+                 "predicted_end": iso(t.predicted_end), "actual_end": iso(t.actual_end), "difference_s": t.difference_s}
                 for t in self.times
             ],
             "impact_miss_km": self.impact_miss_km,
@@ -304,11 +321,13 @@ def compare(result: SimulationResult, scn: Scenario) -> Comparison | None:
     predicted = tuple(al.code for al in result.alerts)
     first_alert = min((m.time_s for m in result.messages), default=None)
     passed = next((m.time_s for m in result.messages if m.kind == "passed"), None)
+    at = lambda s: result.time(None if s is None else round(s))  # noqa: E731  (to the second, as the document)
     times = (
-        TimeComparison("first alert", result.time(first_alert), a.alert_time),
-        TimeComparison("over Japan", result.time(result.assessment.overflight_start_s), a.overflight_time),
-        TimeComparison("passed message", result.time(passed), a.passed_time),
-        TimeComparison("impact", result.time(result.impact.time_s), a.impact_time),
+        TimeComparison("first alert", at(first_alert), a.alert_time),
+        TimeComparison("over Japan", at(result.assessment.overflight_start_s), a.overflight_time,
+                       at(result.assessment.overflight_end_s), a.overflight_end_time),
+        TimeComparison("passed message", at(passed), a.passed_time),
+        TimeComparison("impact", at(result.impact.time_s), a.impact_time),
     )
     miss = None if scn.target is None else scn.target.miss_km(result.impact.lat, result.impact.lon)
     return Comparison(scn, predicted, tuple(a.prefectures), tuple(a.erroneous_prefectures), times, miss)

@@ -7,7 +7,7 @@ data/scenarios.json (Ministry of Defense press release of 2017-09-15; NTV/NHK of
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import jsonschema
@@ -19,7 +19,8 @@ import jalert_sim
 from jalert_sim.cli import app
 from jalert_sim.errors import UnknownNameError
 from jalert_sim.projection import GEOD
-from jalert_sim.scenarios import compare, scenario, scenarios
+from jalert_sim.earth import JST
+from jalert_sim.scenarios import TimeComparison, compare, scenario, scenarios
 
 runner = CliRunner()
 TWELVE_2017 = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "15", "20"]
@@ -122,6 +123,26 @@ def test_simulated_fall_is_near_the_published_point(sid, tolerance_km):
     assert abs(impact.difference_s) < 150  # published to the minute
 
 
+def test_time_comparison_of_spans_is_the_gap_between_them():
+    at = lambda m, s=0: datetime(2017, 9, 15, 7, m, s, tzinfo=JST)  # noqa: E731
+    assert TimeComparison("x", at(3, 35), at(4), at(5, 28), at(6)).difference_s == 0.0  # overlap
+    assert TimeComparison("x", at(4, 48), at(6), at(6, 47)).difference_s == 0.0  # a moment inside the span
+    assert TimeComparison("x", at(1), at(4), at(2, 30), at(6)).difference_s == -90.0  # ends 90 s before
+    assert TimeComparison("x", at(7, 30), at(4), at(8), at(6)).difference_s == 90.0  # starts 90 s after
+    assert TimeComparison("x", at(7, 30), at(4)).difference_s == 210.0  # two moments, as before
+
+
+@pytest.mark.parametrize("sid", ["2017-08-29", "2017-09-15", "2022-10-04"])
+def test_simulated_overflight_overlaps_the_published_time_over_japan(sid):
+    """Reports give the time over Japan as a moment (2017-08-29: over Cape Erimo about 06:06) or
+    a span (07:04 to 07:06; 07:28 to 07:29). The simulated entry-to-exit span meets it."""
+    s = scenario(sid)
+    c = compare(simulate(**s.simulate_kwargs()), s)
+    over = next(t for t in c.times if t.what == "over Japan")
+    assert over.predicted < over.predicted_end and over.difference_s == 0.0
+    assert (over.actual_end is None) == (sid == "2017-08-29")
+
+
 def test_comparison_is_honest_about_the_wide_2017_alert_area():
     s = scenario("2017-08-29")
     c = compare(simulate(**s.simulate_kwargs()), s)
@@ -152,7 +173,10 @@ def test_run_scenario_json_has_historical_block_and_stays_valid():
     assert h["prefectures"]["predicted"] == [a["code"] for a in doc["alerts"]]
     first = next(t for t in h["times"] if t["what"] == "first alert")
     assert first["actual"] == "2017-08-29T06:02:00+09:00"
-    assert first["predicted"] == doc["messages"][0]["time"]
+    assert first["predicted"] == doc["messages"][0]["time"] and first["predicted_end"] is None
+    over = next(t for t in h["times"] if t["what"] == "over Japan")
+    assert (over["predicted"], over["predicted_end"]) == (doc["overflight"]["start"], doc["overflight"]["end"])
+    assert over["actual"] == "2017-08-29T06:06:00+09:00" and over["difference_s"] == 0.0
     assert doc["input"]["launch_time"] == "2017-08-29T05:58:00+09:00"
 
 
