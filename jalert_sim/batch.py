@@ -241,22 +241,24 @@ class _Source:
         return "jsonl" if head.lstrip("\ufeff \t\r\n").startswith("{") else "csv"
 
     def _peek(self) -> str:
-        try:
-            first = self._line()
-        except (OSError, ValueError) as exc:
-            raise InputError("input", f"cannot read: {exc}") from None
+        first = self._line()
         self._pending = [first] if first else []
         return first
 
     def _line(self) -> str:
         """The next line ('' at the end), read MAX_LINE_CHARS at a time: a longer one is skipped to
-        its end and given as a _LongLine, so that memory stays flat whatever the input."""
-        line = self.text.readline(MAX_LINE_CHARS + 1)
-        if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
-            return line
-        head = _LongLine(line[:100])
-        while line and not line.endswith("\n"):
-            line = self.text.readline(MAX_LINE_CHARS)
+        its end and given as a _LongLine, so that memory stays flat whatever the input. A read that
+        fails, first or mid-way (EIO from a disk or a terminal, a stream closed under us), is an
+        InputError: the input cannot be read."""
+        try:
+            line = self.text.readline(MAX_LINE_CHARS + 1)
+            if len(line) <= MAX_LINE_CHARS or line.endswith("\n"):
+                return line
+            head = _LongLine(line[:100])
+            while line and not line.endswith("\n"):
+                line = self.text.readline(MAX_LINE_CHARS)
+        except (OSError, ValueError) as exc:
+            raise InputError("input", f"cannot read: {exc}") from None
         return head
 
     def _lines(self) -> Iterator[str]:

@@ -460,6 +460,32 @@ def test_cli_exit_2_when_the_input_is_unreadable(args, stdin, needle):
     assert "Traceback" not in proc.stderr
 
 
+class _FailingDisk(io.RawIOBase):
+    """A raw stream that gives ``data`` and then fails as a bad disk or a hung-up terminal does (EIO)."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        if not self.data:
+            raise OSError(5, "Input/output error")
+        n = min(len(buffer), len(self.data))
+        buffer[:n], self.data = self.data[:n], self.data[n:]
+        return n
+
+
+def test_a_read_that_fails_mid_way_is_an_input_error_and_leaves_no_file(tmp_path):
+    text = (HEADER + "\n" + "\n".join(GOOD_ROWS) + "\n").encode()
+    target = tmp_path / "out.jsonl"
+    with pytest.raises(InputError, match="cannot read: .*Input/output error") as err:
+        run_batch(io.BufferedReader(_FailingDisk(text)), target, jobs=1)
+    assert err.value.parameter == "input"  # (it used to escape as a bare OSError)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_cli_help_documents_the_fields():
     out = runner.invoke(app, ["batch", "--help"]).stdout
     for word in ("azimuth", "apogee", "launch_time", "corridor_km", "--jobs", "--track", "--quiet"):
