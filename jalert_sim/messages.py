@@ -131,15 +131,15 @@ def passed(over_ja: str, over_en: str, toward_ja: str, toward_en: str, over_star
     when_ja = f"{start_ja}頃" if end_ja == start_ja else f"{start_ja}頃から{end_ja}頃にかけて"
     when_en = f"At about {start_en}" if end_en == start_en else \
         f"Between about {start_en[:-4]} and {end_en}"
+    went_ja = f"通過し、{toward_ja}へ向かったとみられます。" if toward_ja else "通過したとみられます。"
+    went_en = f" toward {toward_en}" if toward_en else ""
     ja = (
-        f"ミサイル通過。ミサイルは{when_ja}、{over_ja}の上空を"
-        + (f"通過し、{toward_ja}へ向かったとみられます。" if toward_ja else "通過したとみられます。")
-        + 
+        f"ミサイル通過。ミサイルは{when_ja}、{over_ja}の上空を{went_ja}"
         "不審な物を見つけても近寄らず、直ちに警察や消防に連絡してください。"
     )
     en = (
         f"Missile passed over. {when_en} the missile appears to have passed over "
-        f"{over_en}{' toward ' + toward_en if toward_en else ''}. If you find a suspicious object, do not go near it; "
+        f"{over_en}{went_en}. If you find a suspicious object, do not go near it; "
         "call the police or fire service at once."
     )
     return ja, en

@@ -112,11 +112,18 @@ class Country(NamedTuple):  # (a NamedTuple: a frozen dataclass costs ~2 ms of e
     name_ja: str
 
 
+def _in_region(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
+    """Indices of the points inside :data:`REGION` (NaN: outside)."""
+    lon_min, lat_min, lon_max, lat_max = REGION
+    return np.nonzero((lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max))[0]
+
+
 @cache
 def _land() -> tuple[shapely.STRtree, np.ndarray, tuple[Country, ...]]:
-    """(a tree of all land, the basemap's countries and Japan's prefectures, lon/lat, one polygon
-    per entry, each prepared in place; the country of each entry, as an index into the third item;
-    the basemap's countries). Prefecture land belongs to Japan."""
+    """(tree, owner, countries): a tree of all land, lon/lat, one polygon per entry (the basemap's
+    countries' parts, then the prefectures' parts), each prepared in place; the index into
+    ``countries`` of each entry's country (prefecture land belongs to Japan); the basemap's
+    countries in its order."""
     countries = tuple(Country(c["name"], c["name_ja"]) for c in cache_meta()["basemap_countries"])
     japan = [c.name for c in countries].index("Japan")
     basemap, prefectures = layer("basemap_land"), layer("land")
@@ -139,8 +146,7 @@ def land_mask(lat, lon) -> np.ndarray:
     scalars) that broadcast together."""
     lat, lon = points(lat, lon)
     out = np.zeros(len(lat), dtype=bool)
-    lon_min, lat_min, lon_max, lat_max = REGION
-    where = np.nonzero((lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max))[0]
+    where = _in_region(lat, lon)
     if len(where):
         out[where] = _land_hits(lat[where], lon[where]) >= 0
     return out
@@ -156,8 +162,7 @@ def countries_at(lat, lon) -> list[Country | None]:
     """
     lat, lon = points(lat, lon)
     out: list[Country | None] = [None] * len(lat)
-    lon_min, lat_min, lon_max, lat_max = REGION
-    where = np.nonzero((lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max))[0]
+    where = _in_region(lat, lon)
     if len(where):
         _, owner, countries = _land()
         hit = _land_hits(lat[where], lon[where])
@@ -181,8 +186,7 @@ def seas_at(lat, lon) -> list[Sea | None]:
     """
     lat, lon = points(lat, lon)
     out: list[Sea | None] = [None] * len(lat)
-    lon_min, lat_min, lon_max, lat_max = REGION
-    left = np.nonzero((lon >= lon_min) & (lon <= lon_max) & (lat >= lat_min) & (lat <= lat_max))[0]
+    left = _in_region(lat, lon)
     if len(left):  # (outside the region, the land need not be loaded)
         left = left[_land_hits(lat[left], lon[left]) < 0]
     for sea, poly in _sea_polygons():
