@@ -25,6 +25,7 @@ vertices. Small islands are then covered only by the prefecture's geocode
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import timezone
 from typing import Any
@@ -107,19 +108,22 @@ def _track_lonlat(result: SimulationResult) -> tuple[np.ndarray, np.ndarray, np.
     return np.asarray(tr.t_s, float), np.asarray(tr.lat, float), lon, np.asarray(tr.alt_km, float)
 
 
-def split_antimeridian(lat: np.ndarray, lon: np.ndarray) -> list[list[list[float]]]:
-    """The track as lists of [lon, lat], cut where it crosses 180° (RFC 7946 §3.1.9)."""
-    parts: list[list[list[float]]] = [[[float(lon[0]), float(lat[0])]]]
-    for k in range(1, len(lon)):
-        lo0, lo1, la0, la1 = float(lon[k - 1]), float(lon[k]), float(lat[k - 1]), float(lat[k])
+def split_antimeridian(lat: np.ndarray, lon: np.ndarray, *values: np.ndarray) -> list[list[list[float]]]:
+    """The track as lists of [lon, lat, *values], cut where it crosses 180° (RFC 7946 §3.1.9): each
+    cut ends one part at ±180 and starts the next at ∓180, with the latitude and the ``values``
+    (time, altitude: one per sample) interpolated there, so that every vertex has its values."""
+    rows = np.column_stack([lon, lat, *values]).tolist()
+    parts: list[list[list[float]]] = [[rows[0]]]
+    for prev, row in zip(rows, rows[1:]):
+        lo0, lo1 = prev[0], row[0]
         if abs(lo1 - lo0) > 180.0:  # crossed the antimeridian: end here at ±180, restart on the other side
             edge = 180.0 if lo0 > 0 else -180.0
             lo1u = lo1 + 360.0 if lo0 > 0 else lo1 - 360.0
             f = (edge - lo0) / (lo1u - lo0)
-            la_x = la0 + f * (la1 - la0)
-            parts[-1].append([edge, la_x])
-            parts.append([[-edge, la_x]])
-        parts[-1].append([lo1, la1])
+            rest = [a + f * (b - a) for a, b in zip(prev[1:], row[1:])]
+            parts[-1].append([edge, *rest])
+            parts.append([[-edge, *rest]])
+        parts[-1].append(row)
     return parts
 
 
@@ -129,11 +133,12 @@ def split_antimeridian(lat: np.ndarray, lon: np.ndarray) -> list[list[list[float
 def geojson_dict(result: SimulationResult) -> dict[str, Any]:
     """The RFC 7946 FeatureCollection as a dict (see the module docstring)."""
     t, lat, lon, alt = _track_lonlat(result)
-    parts = split_antimeridian(lat, lon)
+    parts = split_antimeridian(lat, lon, t, alt)
+    lines = [[v[:2] for v in part] for part in parts]
     if len(parts) == 1:
-        track_geom = {"type": "LineString", "coordinates": _round(parts[0])}
+        track_geom = {"type": "LineString", "coordinates": _round(lines[0])}
     else:
-        track_geom = {"type": "MultiLineString", "coordinates": _round(parts)}
+        track_geom = {"type": "MultiLineString", "coordinates": _round(lines)}
     tr = result.trajectory
     imp = result.impact
     features: list[dict[str, Any]] = [
@@ -149,9 +154,9 @@ def geojson_dict(result: SimulationResult) -> dict[str, Any]:
                 "apogee_km": tr["apogee_km"],
                 "range_km": tr["range_km"],
                 "flight_time_s": tr["flight_time_s"],
-                # One value per vertex of the (unsplit) track, in order.
-                "t_s": [round(float(v), 3) for v in t],
-                "alt_km": [round(float(v), 3) for v in alt],
+                # One value per vertex of the track, in order (the parts' vertices end to end).
+                "t_s": [round(v[2], 3) for part in parts for v in part],
+                "alt_km": [round(v[3], 3) for part in parts for v in part],
             },
         },
         {
@@ -241,12 +246,17 @@ def to_kml(result: SimulationResult, *, title: str | None = None) -> str:
     pm = ET.SubElement(doc, q("Placemark"))
     ET.SubElement(pm, q("name")).text = "Trajectory"
     ET.SubElement(pm, q("styleUrl")).text = "#track"
-    ls = ET.SubElement(pm, q("LineString"))
-    ET.SubElement(ls, q("extrude")).text = "1"
-    ET.SubElement(ls, q("tessellate")).text = "0"
-    ET.SubElement(ls, q("altitudeMode")).text = "absolute"
-    ET.SubElement(ls, q("coordinates")).text = " ".join(
-        f"{x:.{_DECIMALS}f},{y:.{_DECIMALS}f},{h * 1000.0:.0f}" for x, y, h in zip(lon, lat, alt))
+    # Cut at the antimeridian as in GeoJSON: flat lon/lat readers (GDAL, QGIS) would otherwise draw
+    # a line across the whole map. Two or more parts go in a MultiGeometry.
+    parts = split_antimeridian(lat, lon, alt)
+    holder = pm if len(parts) == 1 else ET.SubElement(pm, q("MultiGeometry"))
+    for part in parts:
+        ls = ET.SubElement(holder, q("LineString"))
+        ET.SubElement(ls, q("extrude")).text = "1"
+        ET.SubElement(ls, q("tessellate")).text = "0"
+        ET.SubElement(ls, q("altitudeMode")).text = "absolute"
+        ET.SubElement(ls, q("coordinates")).text = " ".join(
+            f"{x:.{_DECIMALS}f},{y:.{_DECIMALS}f},{h * 1000.0:.0f}" for x, y, h in part)
 
     imp = result.impact
     for name, (plat, plon), when, desc in (
@@ -299,8 +309,10 @@ def cap_polygons(land, *, min_part_km2: float = CAP_MIN_PART_KM2, max_parts: int
     """CAP ``polygon`` strings ("lat,lon lat,lon ...", first pair repeated last) for a lon/lat (Multi)Polygon.
 
     The largest part always; other parts if at least ``min_part_km2`` (area measured in
-    the project's metric projection), largest first, at most ``max_parts``. Each
-    exterior ring is simplified until it has at most ``max_vertices`` vertices.
+    the project's metric projection), largest first, at most ``max_parts``. An exterior ring
+    of more than ``max_vertices`` vertices becomes :func:`_covering_ring`: a receiver that
+    targets by polygon must not miss a coast (simplifying the ring itself cut up to 4.7 km
+    inside Hokkaido's).
     """
     from .geography import to_xy
 
@@ -315,11 +327,7 @@ def cap_polygons(land, *, min_part_km2: float = CAP_MIN_PART_KM2, max_parts: int
         if rank > 0 and areas[k] < min_part_km2:
             break
         ring = shapely.Polygon(parts[k].exterior)
-        tol = 0.001
-        simple = ring
-        while len(simple.exterior.coords) > max_vertices:
-            simple = shapely.simplify(ring, tol, preserve_topology=True)
-            tol *= 1.6
+        simple = ring if len(ring.exterior.coords) <= max_vertices else _covering_ring(ring, max_vertices)
         coords = list(simple.exterior.coords)
         if coords[0] != coords[-1]:
             coords.append(coords[0])
@@ -327,31 +335,60 @@ def cap_polygons(land, *, min_part_km2: float = CAP_MIN_PART_KM2, max_parts: int
     return out
 
 
+def _covering_ring(ring, max_vertices: int):
+    """A polygon of at most ``max_vertices`` vertices, on the 1e-4 degree grid the CAP coordinates
+    are written on, that covers ``ring`` (a lon/lat Polygon). The ring is simplified (the tolerance
+    rising x1.6 until few vertices are left), then grown, with mitred corners, by the farthest
+    any of its vertices lies outside the simplification: a few km on Japan's coasts (bays whose
+    mouth the growth closes are filled: they are sea). A grid step or two more if the rounding
+    still leaves a vertex out."""
+    vertices = shapely.points(np.asarray(ring.exterior.coords))
+    tol = 0.001
+    while True:
+        simple = shapely.simplify(ring, tol, preserve_topology=True)
+        tol *= 1.6
+        if len(simple.exterior.coords) > max_vertices:
+            continue
+        reach = float(shapely.distance(vertices, simple).max())
+        for extra in (1e-4, 5e-4, 2e-3):
+            grown = simple.buffer(reach + extra, join_style="mitre", mitre_limit=1.5)
+            out = shapely.set_precision(shapely.Polygon(grown.exterior), 1e-4)
+            if out.geom_type == "Polygon" and len(out.exterior.coords) <= max_vertices and shapely.covers(out, ring):
+                return out
+
+
 def cap_alerts(result: SimulationResult, *, status: str = "Exercise", sender: str = CAP_SENDER) -> list[ET.Element]:
     """One CAP 1.2 ``alert`` element per J-Alert message, in time order.
 
-    The first is ``msgType`` Alert; the others are Updates that reference the previous one.
+    An Update supersedes the messages it references (CAP 1.2 §3.2.1), so a message to every
+    prefecture under an alert in force ("passed", "fell") is an Update that references all of
+    those alerts, and a message to fewer of them ("take shelter now", to the predicted impact
+    area) is an Alert of its own: the launch alert stays in force for the other prefectures.
+    The first message is an Alert. Identifiers are the launch second (UTC), a digest of the
+    scenario (:func:`_scenario_key`) and the message's number.
     """
     status = cap_status(status)
     q = lambda tag: f"{{{CAP_NS}}}{tag}"  # noqa: E731
     prefs = {a.code: (a, p) for a, p in _warned_prefectures(result)}
     polygons = {code: cap_polygons(p.land) for code, (_, p) in prefs.items()}
-    stamp = result.launch_time.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    incident = _incident(result, status)
     alerts: list[ET.Element] = []
-    previous: str | None = None
+    in_force: list[tuple[str, frozenset[str]]] = []  # (reference, prefectures) of the alerts in force
     for n, m in enumerate(result.messages, start=1):
         sent = _iso(result, m.time_s)  # CAP dateTime: seconds, explicit offset, as in the JSON
-        identifier = f"jalert-sim-{stamp}-{n}"
+        identifier = f"{incident}-{n}"
+        codes = frozenset(m.prefectures)
+        supersedes = in_force if in_force and codes >= frozenset().union(*(c for _, c in in_force)) else []
         alert = ET.Element(q("alert"))
         for tag, text in (("identifier", identifier), ("sender", sender), ("sent", sent), ("status", status),
-                          ("msgType", "Alert" if previous is None else "Update"), ("source", f"jalert-sim {__version__}"),
+                          ("msgType", "Update" if supersedes else "Alert"), ("source", f"jalert-sim {__version__}"),
                           ("scope", "Public")):
             _sub(alert, q(tag), text)
         if status != "Actual":
             _sub(alert, q("note"), "Simulated by jalert-sim: a drill, not a real warning. / 訓練用のシミュレーションです。実際の警報ではありません。")
-        if previous is not None:
-            _sub(alert, q("references"), previous)
-        _sub(alert, q("incidents"), f"jalert-sim-{stamp}")
+        if supersedes:
+            _sub(alert, q("references"), " ".join(ref for ref, _ in supersedes))
+        _sub(alert, q("incidents"), incident)
         response, urgency, severity, certainty = _CAP_KIND[m.kind]
         head_ja, head_en = _HEADLINE[m.kind]
         instr_ja, instr_en = _INSTRUCTION[m.kind]
@@ -381,8 +418,20 @@ def cap_alerts(result: SimulationResult, *, status: str = "Exercise", sender: st
                 _sub(geocode, q("valueName"), "JIS X 0401")
                 _sub(geocode, q("value"), code)
         alerts.append(alert)
-        previous = f"{sender},{identifier},{sent}"
+        reference = (f"{sender},{identifier},{sent}", codes)
+        in_force = [reference] if supersedes else [*in_force, reference]
     return alerts
+
+
+def _incident(result: SimulationResult, status: str) -> str:
+    """'jalert-sim-<launch second, UTC>-<scenario key>': the CAP incident, and the stem of the
+    identifiers and of the Atom ids. Two scenarios launched in the same second differ in the key:
+    the first 8 hex digits of SHA-256 of the run document's normalised ``input`` (launch point,
+    azimuth, apogee, range, time, model options) and the CAP status. The same scenario and status
+    get the same ids."""
+    stamp = result.launch_time.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    key = json.dumps([result.to_dict(track=False)["input"], status], sort_keys=True, ensure_ascii=False)
+    return f"jalert-sim-{stamp}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
 
 
 def cap_alert_xml(alert: ET.Element) -> str:
@@ -397,9 +446,8 @@ def to_cap_feed(result: SimulationResult, *, status: str = "Exercise", sender: s
     """
     q = lambda tag: f"{{{ATOM_NS}}}{tag}"  # noqa: E731
     alerts = cap_alerts(result, status=status, sender=sender)
-    stamp = result.launch_time.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     feed = ET.Element(q("feed"))
-    _sub(feed, q("id"), f"urn:jalert-sim:{stamp}")
+    _sub(feed, q("id"), f"urn:jalert-sim:{_incident(result, cap_status(status))}")
     _sub(feed, q("title"), f"jalert-sim CAP alerts ({cap_status(status)}): launch {result.launch_time.isoformat()}")
     _sub(feed, q("updated"), _iso(result, max((m.time_s for m in result.messages), default=0.0)))
     _sub(_sub(feed, q("author")), q("name"), "jalert-sim")

@@ -160,3 +160,108 @@ def test_no_alert_scenario_exports_nothing_to_warn():
     assert feed.findall(f"{ATOM}entry") == []
     gj = json.loads(invoke("--scenario", "2023-07-12", "--format", "geojson"))
     assert [f["id"] for f in gj["features"]] == ["track", "launch", "impact"]
+
+
+# An IRBM that crosses the 180th meridian on its way north-east.
+ACROSS_180 = ["--launch", "pyongyang", "--azimuth", "75", "--apogee", "1200", "--range", "9000",
+              "--at", "2024-01-01T07:00:00"]
+
+
+def test_geojson_track_values_line_up_with_vertices_across_the_antimeridian():
+    doc = json.loads(invoke(*ACROSS_180, "--format", "json"))
+    track = next(f for f in json.loads(invoke(*ACROSS_180, "--format", "geojson"))["features"] if f["id"] == "track")
+    parts = track["geometry"]["coordinates"]
+    assert track["geometry"]["type"] == "MultiLineString" and len(parts) == 2
+    vertices = [v for part in parts for v in part]
+    t, alt = track["properties"]["t_s"], track["properties"]["alt_km"]
+    assert len(t) == len(alt) == len(vertices) == len(doc["track"]) + 2  # the two ends of the cut
+    cut = len(parts[0]) - 1  # the last vertex of the first part and the first of the second
+    assert abs(vertices[cut][0]) == abs(vertices[cut + 1][0]) == 180.0 and t[cut] == t[cut + 1]
+    assert t[cut - 1] < t[cut] < t[cut + 2] and min(alt[cut - 1], alt[cut + 2]) <= alt[cut] <= max(alt[cut - 1], alt[cut + 2])
+    assert t == sorted(t) and t[0] == 0.0
+
+
+def test_kml_track_is_cut_at_the_antimeridian():
+    root = ET.fromstring(invoke(*ACROSS_180, "--format", "kml"))
+    trajectory = next(pm for pm in root.iter(f"{KML}Placemark") if pm.find(f"{KML}name").text == "Trajectory")
+    lines = trajectory.findall(f"{KML}MultiGeometry/{KML}LineString")
+    assert len(lines) == 2
+    for line in lines:
+        lon = [float(c.split(",")[0]) for c in line.find(f"{KML}coordinates").text.split()]
+        assert max(abs(b - a) for a, b in zip(lon, lon[1:])) < 180.0  # no stroke across the whole map
+    assert {float(lines[0].find(f"{KML}coordinates").text.split()[-1].split(",")[0]),
+            float(lines[1].find(f"{KML}coordinates").text.split()[0].split(",")[0])} == {180.0, -180.0}
+
+
+# A fall predicted in Kochi's territorial sea: "take shelter now" goes to the impact area only.
+FALL_IN_JAPAN = ["--launch", "pyongyang", "--azimuth", "120", "--apogee", "2000", "--range", "1000",
+                 "--at", "2024-01-01T07:00:00"]
+
+
+def test_cap_take_shelter_now_does_not_end_the_launch_alert_elsewhere():
+    """A CAP receiver that follows §3.2.1 (an Update supersedes what it references) must keep every
+    warned prefecture under an alert from the launch message until the message that ends it."""
+    doc = json.loads(invoke(*FALL_IN_JAPAN, "--format", "json", "--no-track"))
+    kinds = [m["kind"] for m in doc["messages"]]
+    assert "take_shelter_now" in kinds and len(doc["messages"][0]["prefectures"]) > 2
+    feed = ET.fromstring(invoke(*FALL_IN_JAPAN, "--format", "cap"))
+    in_force: dict[str, set[str]] = {}  # reference -> prefectures, as the receiver keeps it
+    for entry, msg in zip(feed.findall(f"{ATOM}entry"), doc["messages"]):
+        alert = entry.find(f"{ATOM}content/{CAP}alert")
+        get = lambda tag: alert.find(f"{CAP}{tag}").text  # noqa: E731
+        codes = {a.find(f"{CAP}geocode/{CAP}value").text for a in alert.find(f"{CAP}info").findall(f"{CAP}area")}
+        if get("msgType") == "Update":
+            refs = get("references").split()
+            assert refs and all(r in in_force for r in refs)
+            for r in refs:
+                in_force.pop(r)
+        else:
+            assert alert.find(f"{CAP}references") is None
+        in_force[f"{get('sender')},{get('identifier')},{get('sent')}"] = codes
+        if msg["kind"] in ("launch", "take_shelter_now"):  # still before any all-clear
+            assert set().union(*in_force.values()) >= set(doc["messages"][0]["prefectures"]), msg["kind"]
+    assert len(in_force) == 1  # the last message superseded everything
+
+
+def test_cap_identifiers_differ_between_scenarios_launched_in_the_same_second():
+    def ids(*args: str) -> tuple[str, ...]:
+        feed = ET.fromstring(invoke("--launch", "pyongyang", "--apogee", "900", "--range", "2500",
+                                    "--at", "2024-01-01T07:00:00", "--format", "cap", *args))
+        return (feed.find(f"{ATOM}id").text,
+                *(e.find(f"{ATOM}content/{CAP}alert/{CAP}identifier").text for e in feed.findall(f"{ATOM}entry")))
+
+    okinawa, tohoku = ids("--azimuth", "188"), ids("--azimuth", "75")
+    assert not set(okinawa) & set(tohoku)
+    assert ids("--azimuth", "188") == okinawa  # the same scenario: the same ids
+    assert not set(ids("--azimuth", "188", "--cap-status", "actual")) & set(okinawa)
+
+
+def test_cap_polygons_cover_the_land_they_stand_for():
+    """Every prefecture's main polygon covers all of its largest part's land (a receiver that targets
+    by polygon must not miss a coast), within 100 vertices and ~10 km of the land."""
+    from jalert_sim.geography import prefectures
+
+    for p in prefectures():
+        polygons = exports_geo.cap_polygons(p.land)
+        shapes = [shapely.Polygon([tuple(map(float, pair.split(",")))[::-1] for pair in s.split()]) for s in polygons]
+        assert all(s.is_valid and len(s.exterior.coords) <= exports_geo.CAP_MAX_VERTICES for s in shapes)
+        largest = max(shapely.get_parts(p.land), key=lambda part: part.area)
+        assert shapely.covers(shapes[0], shapely.Polygon(largest.exterior)), p.name
+        margin_deg = shapely.distance(shapely.points(shapely.get_coordinates(shapes[0])), p.land).max()
+        assert margin_deg < 0.1, p.name  # ~10 km
+
+
+@pytest.mark.parametrize("encoding", ["cp932", "ascii"])
+def test_output_to_a_pipe_is_utf8_whatever_the_locale(encoding):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": encoding}
+    for fmt in ("kml", "json"):
+        proc = subprocess.run([sys.executable, "-m", "jalert_sim", "run", *HOKKAIDO, "--format", fmt, "--no-track"],
+                              capture_output=True, env=env)
+        assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+        text = proc.stdout.decode("utf-8")  # (cp932 bytes would fail here or in the parsers)
+        assert "北海道" in text
+        ET.fromstring(text) if fmt == "kml" else json.loads(text)

@@ -34,6 +34,24 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+def _utf8_output() -> None:
+    """Write UTF-8 to a file or pipe whatever the locale: JSON must be UTF-8 (RFC 8259 §8.1) and the
+    XML formats declare it, but Python encodes redirected output in the locale's code page (cp932
+    on a Japanese Windows). A terminal keeps its encoding and shows '?' for what it cannot, and
+    stderr escapes it, rather than a UnicodeEncodeError traceback."""
+    for stream, terminal_errors in ((sys.stdout, "replace"), (sys.stderr, "backslashreplace")):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding == "utf8" or not callable(getattr(stream, "reconfigure", None)):
+            continue
+        try:
+            if stream is sys.stdout and not stream.isatty():
+                stream.reconfigure(encoding="utf-8")
+            else:
+                stream.reconfigure(errors=terminal_errors)
+        except (OSError, ValueError):  # (a closed or detached stream: leave it)
+            pass
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the console script and of ``python -m jalert_sim``.
 
@@ -41,6 +59,7 @@ def main(argv: list[str] | None = None) -> None:
     the command named on the command line is registered (all of them for
     ``--help``, ``--version`` or an unknown name).
     """
+    _utf8_output()
     args = sys.argv[1:] if argv is None else argv
     first = next((a for a in args if not a.startswith("-")), None)
     app = register([first] if first in COMMANDS else None)
