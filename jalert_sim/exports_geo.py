@@ -19,7 +19,7 @@ Prefecture outlines are simplified for size (about 100 m in GeoJSON/KML);
 CAP polygons are single rings, so each prefecture's area has one ``polygon``
 per large part (the main island's exterior always, other parts of at least
 :data:`CAP_MIN_PART_KM2`), each simplified to at most :data:`CAP_MAX_VERTICES`
-vertices. Small islands are then covered only by the prefecture's geocode
+vertices and grown to cover all of its land. Small islands are then covered only by the prefecture's geocode
 (``JIS X 0401``), which is what alerting systems key on anyway.
 """
 
@@ -341,10 +341,10 @@ def _covering_ring(ring, max_vertices: int):
     rising x1.6 until few vertices are left), then grown, with mitred corners, by the farthest
     any of its vertices lies outside the simplification: a few km on Japan's coasts (bays whose
     mouth the growth closes are filled: they are sea). A grid step or two more if the rounding
-    still leaves a vertex out."""
+    still leaves a vertex out; the grid-aligned bounding box if nothing else does."""
     vertices = shapely.points(np.asarray(ring.exterior.coords))
     tol = 0.001
-    while True:
+    while tol < 1.0:
         simple = shapely.simplify(ring, tol, preserve_topology=True)
         tol *= 1.6
         if len(simple.exterior.coords) > max_vertices:
@@ -355,6 +355,8 @@ def _covering_ring(ring, max_vertices: int):
             out = shapely.set_precision(shapely.Polygon(grown.exterior), 1e-4)
             if out.geom_type == "Polygon" and len(out.exterior.coords) <= max_vertices and shapely.covers(out, ring):
                 return out
+    x0, y0, x1, y1 = ring.bounds
+    return shapely.box(np.floor(x0 * 1e4) / 1e4, np.floor(y0 * 1e4) / 1e4, np.ceil(x1 * 1e4) / 1e4, np.ceil(y1 * 1e4) / 1e4)
 
 
 def cap_alerts(result: SimulationResult, *, status: str = "Exercise", sender: str = CAP_SENDER) -> list[ET.Element]:
