@@ -120,15 +120,17 @@ def _in_region(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
 
 @cache
 def _land() -> tuple[shapely.STRtree, np.ndarray, tuple[Country, ...]]:
-    """(tree, owner, countries): a tree of all land, lon/lat, one polygon per entry (the basemap's
-    countries' parts, then the prefectures' parts), each prepared in place; the index into
+    """(tree, owner, countries): a tree of all land, lon/lat, one polygon per entry (the prefectures'
+    parts, then the basemap's countries' parts), each prepared in place; the index into
     ``countries`` of each entry's country (prefecture land belongs to Japan); the basemap's
-    countries in its order."""
+    countries in its order. The prefectures come first because look-ups take the first entry
+    that holds a point: where worldHires (1991) and the prefectures disagree, on the Northern
+    Territories, the prefecture data, which follow Japan's position as J-Alert does, win."""
     countries = tuple(Country(c["name"], c["name_ja"]) for c in cache_meta()["basemap_countries"])
     japan = [c.name for c in countries].index("Japan")
-    basemap, prefectures = layer("basemap_land"), layer("land")
-    parts, owner = shapely.get_parts([*basemap, *prefectures], return_index=True)
-    owner = np.where(owner < len(basemap), owner, japan)
+    prefectures, basemap = layer("land"), layer("basemap_land")
+    parts, owner = shapely.get_parts([*prefectures, *basemap], return_index=True)
+    owner = np.where(owner < len(prefectures), japan, owner - len(prefectures))
     tree = shapely.STRtree(parts)
     shapely.prepare(tree.geometries)
     return tree, owner, countries
@@ -157,8 +159,9 @@ def countries_at(lat, lon) -> list[Country | None]:
     or outside :data:`REGION` (NaN: None).
 
     ``lat``/``lon`` are degrees WGS84, 1-D arrays (or scalars) that broadcast together; the
-    result is a list of their length. Where two countries' simplified coasts overlap, the first
-    in the basemap's (alphabetical) order is named.
+    result is a list of their length. Japan's prefecture land is Japan's (Kunashiri too, where
+    worldHires says Russia); where two other countries' simplified coasts overlap, the first in
+    the basemap's (alphabetical) order is named.
     """
     lat, lon = points(lat, lon)
     out: list[Country | None] = [None] * len(lat)
