@@ -9,7 +9,7 @@ this project's own.  Every function returns ``(text_ja, text_en)``.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from .earth import JST
 
@@ -69,15 +69,22 @@ def fall_place(where_ja: str, where_en: str, sea_ja: str | None, sea_en: str | N
     return where_ja, where_en
 
 
+def _local(when: datetime) -> datetime:
+    """``when`` in JST, rounded to the second as the JSON document and the report show it, so that
+    the minute a message gives is the minute of the time beside it (19:10:59.6 is 19:11:00 there:
+    "about 19:11", not "about 19:10")."""
+    return (when + timedelta(microseconds=500_000)).astimezone(JST)
+
+
 def clock_ja(when: datetime) -> str:
     """'6時12分' in JST."""
-    local = when.astimezone(JST)
+    local = _local(when)
     return f"{local.hour}時{local.minute:02d}分"
 
 
 def clock_en(when: datetime) -> str:
     """'06:12 JST'."""
-    local = when.astimezone(JST)
+    local = _local(when)
     return "%02d:%02d JST" % (local.hour, local.minute)
 
 

@@ -172,3 +172,20 @@ def test_overflight_that_comes_down_on_land_abroad_says_where():
     assert "into the" not in kinds["fell_outside"].text_en and "海に落下" not in kinds["fell_outside"].text_ja
 
 
+def test_message_clock_is_the_minute_of_the_time_the_document_shows():
+    """An impact at 19:10:59.6 shows as 19:11:00 in the JSON and the report: the messages say
+    'about 19:11', not 'about 19:10' (they used to cut the seconds off)."""
+    from datetime import datetime, timezone
+
+    from jalert_sim import messages
+    from jalert_sim.earth import JST
+
+    assert messages.clock_en(datetime(2024, 1, 22, 19, 10, 59, 600_000, tzinfo=JST)) == "19:11 JST"
+    assert messages.clock_ja(datetime(2024, 1, 22, 19, 10, 59, 400_000, tzinfo=JST)) == "19時10分"
+    assert messages.clock_en(datetime(2024, 1, 22, 14, 59, 59, 700_000, tzinfo=timezone.utc)) == "00:00 JST"  # (midnight)
+    r = simulate(launch="sinpo", azimuth_deg=83.86, apogee_km=264.6, range_km=1074.8,
+                 launch_time="2024-01-22T19:01:59+09:00")
+    doc = r.to_dict(track=False)
+    hh, mm = doc["impact"]["time"][11:13], doc["impact"]["time"][14:16]
+    fell = next(m for m in doc["messages"] if m["kind"].startswith("fell"))
+    assert f"At about {hh}:{mm} JST" in fell["text_en"] and f"{int(hh)}時{mm}分頃" in fell["text_ja"]
