@@ -96,10 +96,13 @@ def compass8(bearing_deg: float) -> tuple[str, str]:
 
 def wording(reference: Place, distance_km: float, bearing_deg: float) -> tuple[str, str, str, str]:
     """(direction, direction_ja, text_en, text_ja) of a point ``distance_km`` from ``reference``
-    at ``bearing_deg``: what :func:`describe_point` says (alert engines word many points with it)."""
+    at ``bearing_deg``: what :func:`describe_point` says (alert engines word many points with it).
+    Under half a kilometre, where the distance rounds to 0, the text is "near X" / "X付近"."""
     en, ja = compass8(bearing_deg)
-    km = f"{rounded_km(distance_km):,}"
-    return en, ja, f"about {km} km {en} of {reference.name}", f"{reference.name_ja}の{ja}約{km}km"
+    km = rounded_km(distance_km)
+    if km == 0:
+        return en, ja, f"near {reference.name}", f"{reference.name_ja}付近"
+    return en, ja, f"about {km:,} km {en} of {reference.name}", f"{reference.name_ja}の{ja}約{km:,}km"
 
 
 def _reference(reference: Place | str) -> Place:

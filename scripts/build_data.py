@@ -124,12 +124,25 @@ EEZ_MIN_HOLE_M2 = 100e6
 EEZ_UNCERTAIN_INSIDE_KM = 50.0
 EEZ_UNCERTAIN_OUTSIDE_KM = 25.0
 
-# Remote Japanese islands that the 'japan' database lacks, for the EEZ only.
-# Okinotorishima: GSI (地理院地図), 20°25'31"N 136°04'11"E (its EEZ is contested
-# by China and South Korea, who hold it to be a rock). Minamitorishima is in
-# worldHires, but mislabelled "Marshall Islands:Marcus"; it is taken from there.
-OKINOTORISHIMA_LONLAT = (136.0697, 20.4253)
-MINAMITORISHIMA_RING = "Marshall Islands:Marcus"
+# Remote Japanese islands that the 'japan' database lacks, added to their prefecture's land:
+# a fall on them, or within 12 nm, is a fall on Japan (J-Alert), and they bound the EEZ.
+# Two are worldHires rings (coarse: 7 km2 each against 1.5 and 4.8 km2 real, so their coasts
+# lie up to ~1 km too far out): (ring name, JIS code, what it is).
+OUTLYING_ISLAND_RINGS = (
+    ("Marshall Islands:Marcus", "13", "Minamitorishima"),  # mislabelled in worldHires
+    ("Japan:Tori Shima", "13", "Torishima, Izu Islands"),
+)
+MINAMITORISHIMA_RING = OUTLYING_ISLAND_RINGS[0][0]
+# Two are discs at GSI's (地理院地図) coordinates: (what, JIS code, (lon, lat), radius in degrees).
+# Okinotorishima's two rocks are a few square metres (its EEZ is contested by China and South
+# Korea, who hold it to be a rock). Oki-Daitojima (1.2 km2) is drawn by worldHires 7.5 km east
+# of where it is ('Japan:Okino Daito'). Smaller rocks (Sumisu-jima, Sofu-gan, ...) are in
+# neither database and are missing.
+OUTLYING_ISLAND_DISCS = (
+    ("Okinotorishima", "13", (136.0697, 20.4253), 0.001),  # 20°25'31"N 136°04'11"E, ~100 m
+    ("Oki-Daitojima", "47", (131.183, 24.467), 0.006),  # 24°28'N 131°11'E, ~600 m
+)
+WORLD_RINGS_NOT_NEIGHBOURS = {MINAMITORISHIMA_RING}  # (Japanese, under another name)
 # worldHires predates 1991 and mislabels a few islands. Whole ring names first: Palau
 # (independent since 1994) is filed under the USA, Wake Island (held by the United States)
 # under the Marshall Islands. Then by country: inside BASEMAP_BOX the "Cook Islands" ring is
@@ -202,7 +215,10 @@ def geodesic_area_km2(geom: shapely.Geometry) -> float:
     return abs(area_m2) / 1e6
 
 
-def build_prefectures(named_rings: dict[str, list[np.ndarray]]) -> list[tuple[dict, MultiPolygon]]:
+def build_prefectures(named_rings: dict[str, list[np.ndarray]],
+                      world: dict[str, list[np.ndarray]]) -> list[tuple[dict, MultiPolygon]]:
+    """The 47 prefectures from the 'japan' database's rings, plus the outlying islands it lacks
+    (OUTLYING_ISLAND_RINGS from worldHires, Okinotorishima)."""
     # the database names islands "Aichi:" etc.; everything before the colon is the prefecture
     rings: dict[str, list[np.ndarray]] = defaultdict(list)
     for name, ring_list in named_rings.items():
@@ -210,9 +226,14 @@ def build_prefectures(named_rings: dict[str, list[np.ndarray]]) -> list[tuple[di
     names = {p[1] for p in PREFECTURES}
     if set(rings) != names:
         raise SystemExit(f"unexpected ring names: {sorted(set(rings) ^ names)}")
+    added: dict[str, list[shapely.Geometry]] = defaultdict(list)
+    for ring_name, code, _ in OUTLYING_ISLAND_RINGS:
+        added[code].extend(ring_polygon(r) for r in world[ring_name])
+    for _, code, lonlat, radius in OUTLYING_ISLAND_DISCS:
+        added[code].append(Point(lonlat).buffer(radius, quad_segs=4))
     out = []
     for code, raw, name, name_ja, region in PREFECTURES:
-        parts = [ring_polygon(r) for r in rings[raw]]
+        parts = [ring_polygon(r) for r in rings[raw]] + added[code]
         land = as_multipolygon(shapely.union_all([p for p in parts if not p.is_empty]))
         land = as_multipolygon(shapely.make_valid(round_coords(land, 5)))
         land = shapely.orient_polygons(land)  # as written to GeoJSON, so cache and file agree exactly
@@ -225,7 +246,7 @@ def build_prefectures(named_rings: dict[str, list[np.ndarray]]) -> list[tuple[di
             "region": region,
             "region_ja": REGIONS_JA[region],
             "area_km2": round(geodesic_area_km2(land), 1),
-            "source_rings": len(rings[raw]),
+            "source_rings": len(rings[raw]) + len(added[code]),
         }
         out.append((props, land))
     return out
@@ -360,13 +381,9 @@ def build_eez(lands_xy: list[shapely.Geometry], world: dict[str, list[np.ndarray
     """
     from scipy.spatial import cKDTree  # build-time only
 
-    extra = [project(Point(OKINOTORISHIMA_LONLAT).buffer(0.01))]
     neighbours = []
     for name, ring_list in world.items():
-        if name == MINAMITORISHIMA_RING:
-            extra.extend(project(ring_polygon(r)) for r in ring_list)
-            continue
-        if name.split(":")[0] == "Japan":
+        if name in WORLD_RINGS_NOT_NEIGHBOURS or name.split(":")[0] == "Japan":  # (Japan: lands_xy)
             continue
         for pts in ring_list:
             lon, lat = pts[:, 0], pts[:, 1]
@@ -376,7 +393,7 @@ def build_eez(lands_xy: list[shapely.Geometry], world: dict[str, list[np.ndarray
             pts = pts[(lon > 100) & (lon < 180)]
             if len(pts) >= 3:
                 neighbours.append(project(ring_polygon(pts)))
-    japan = [*lands_xy, *extra]
+    japan = list(lands_xy)
     eez_m = EEZ_KM * 1000.0
     reach = shapely.union_all([g.buffer(eez_m, quad_segs=16) for g in japan])
     jp_pts = coast_samples(japan, MEDIAN_SAMPLE_M)
@@ -414,12 +431,13 @@ def main(argv: list[str] | None = None) -> None:
     t0 = time.perf_counter()
     versions = (args.mapdata / "versions.txt").read_text().strip().splitlines()
 
-    prefs = build_prefectures(read_rings(args.mapdata / "japan_rings.csv"))
-    source = "R package mapdata, database 'japan' (" + "; ".join(versions) + "), GPL-2"
+    world = read_rings(args.mapdata / "world_rings.csv")
+    prefs = build_prefectures(read_rings(args.mapdata / "japan_rings.csv"), world)
+    source = ("R package mapdata, databases 'japan' and, for Minamitorishima and Torishima, 'worldHires' ("
+              + "; ".join(versions) + "), GPL-2; Okinotorishima and Oki-Daitojima at GSI's coordinates")
     write_geojson(args.out / "prefectures.geojson", feature_collection(prefs, source=source))
     print(f"prefectures: {sum(shapely.get_num_coordinates(g) for _, g in prefs)} vertices ({time.perf_counter() - t0:.1f} s)")
 
-    world = read_rings(args.mapdata / "world_rings.csv")
     basemap = build_basemap(world)
     write_geojson(
         args.out / "basemap.geojson",

@@ -603,3 +603,32 @@ def test_nearest_landmarks_against_nearest_landmark_and_every_geodesic(probes):
     got = geo.nearest_landmarks([41.49, 36.70, 23.90, 38.30, 33.10], [136.97, 133.27, 124.60, 137.90, 134.00])
     assert [m.key for m in got] == ["oshima-oshima", "dogo", "ishigaki-jima", "sado", "cape-ashizuri"]
     assert geo.nearest_landmarks([], []) == []
+
+
+@pytest.mark.parametrize("name, lat, lon, code", [
+    # GSI coordinates; the islands the 'japan' database lacks, added from worldHires and GSI
+    ("Minamitorishima", 24.287, 153.981, "13"),
+    ("Okinotorishima", 20.4253, 136.0697, "13"),
+    ("Oki-Daitojima", 24.467, 131.183, "47"),
+    ("Torishima (Izu)", 30.483, 140.303, "13"),
+])
+def test_remote_islands_are_japan_with_their_territorial_sea(name, lat, lon, code):
+    """A fall on them, or within 12 nm, is a fall on Japan (it used to be 'Pacific Ocean', no J-Alert)."""
+    x, y = geo.to_xy([lon], [lat])
+    owner = geo.prefectures()[int(geo.footprint_tree().query(shapely.points(x, y), predicate="intersects")[1][0])]
+    assert owner.code == code and geo.in_territorial_sea(lat, lon), name
+    for bearing in (0.0, 90.0, 180.0, 270.0):  # 10 nm out: still territorial sea; 14 nm out: not
+        lon_in, lat_in, _ = GEOD.fwd(lon, lat, bearing, 10 * 1852.0)
+        lon_out, lat_out, _ = GEOD.fwd(lon, lat, bearing, 14 * 1852.0 + 3000.0)  # (+ the coarse coast)
+        assert geo.in_territorial_sea(lat_in, lon_in) and not geo.in_territorial_sea(lat_out, lon_out), (name, bearing)
+    assert geo.eez_status(lat, lon) == geo.EEZStatus.INSIDE
+
+
+def test_a_hit_on_minamitorishima_is_a_fall_on_japan():
+    from jalert_sim import simulate
+
+    r = simulate(launch="sinpo", azimuth_deg=115.53, apogee_km=800.0, range_km=2977.5)
+    assert r.impact.prefecture_code == "13" and r.impact.in_territorial_sea
+    assert r.impact.description == "near Minamitorishima" and r.impact.description_ja == "南鳥島付近"
+    kinds = {m.kind: m for m in r.messages}
+    assert kinds["take_shelter_now"].prefectures == ("13",) and "fell_in_japan" in kinds
