@@ -572,6 +572,18 @@ def test_country_at_known_places(lat, lon, country):
         assert geo.sea_at(lat, lon) is None  # (a fall in inner China used to be "Pacific Ocean")
 
 
+@pytest.mark.parametrize("lat, lon, sea", [
+    (39.25, 127.58, "Sea of Japan"),  # the bay at Wonsan (East Korea Bay), where short-range missiles fall
+    (39.75, 127.75, "Sea of Japan"),  # off Hamhung
+    (37.26, 126.64, "Yellow Sea"),  # Gyeonggi Bay, off Incheon
+    (36.95, 126.80, "Yellow Sea"),  # Asan Bay
+    (34.78, 126.30, "Yellow Sea"),  # off Mokpo
+])
+def test_korean_bays_are_in_their_seas(lat, lon, sea):
+    # (all of these used to fall between the limits and be called "Pacific Ocean")
+    assert geo.sea_at(lat, lon).name == sea
+
+
 def test_seas_at_known_places():
     # test_sea_at's places in one call, then Tokyo (land), a point beyond REGION, NaN
     lat = [40.0, 41.05, 30.0, 36.0, 50.0, 34.2, 21.0, 35.69, 65.0, np.nan]
