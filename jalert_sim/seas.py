@@ -7,11 +7,14 @@ polygons that follow the International Hydrographic Organization's
 S-23 splits them (Tsugaru and Kanmon belong to the Sea of Japan, Soya/La
 Pérouse separates it from the Sea of Okhotsk, the Korea Strait is cut from
 Jeju to the Goto islands, the Ryukyu chain separates the East China Sea from
-the Pacific). Expect points within ~20 km of a limit, or deep in small bays,
-to be named either way. The polygons may cross land; land is excluded first.
-Everything else in the region (100–180 E, 0–62 N) that is not land is the
-"Pacific Ocean" (the Philippine Sea is not distinguished: Japanese reports
-say 太平洋 there).
+the Pacific; the South China, Sulu and Celebes Seas are split along Palawan,
+Balabac and the Sulu archipelago; the Bering Sea, west of 180, lies north of
+the Commander Islands and the Aleutians). Expect points within ~20 km of a
+limit, or deep in small bays, to be named either way. The polygons may cross
+land; land is excluded first. Everything else in the region (100–180 E,
+0–62 N) that is not land is the "Pacific Ocean" (the Philippine Sea is not
+distinguished: Japanese reports say 太平洋 there); so, wrongly, are the seas
+inside the Philippines (Sibuyan, Visayan, Bohol) and the Molucca Sea.
 
 Land is Japan's prefectures plus the basemap (mapdata's worldHires over the same
 region, simplified to about 1 km, islands under about 1 km² dropped), which also
@@ -50,6 +53,19 @@ YELLOW_SEA = Sea("Yellow Sea", "黄海")
 SEA_OF_OKHOTSK = Sea("Sea of Okhotsk", "オホーツク海")
 SETO_INLAND_SEA = Sea("Seto Inland Sea", "瀬戸内海")
 SOUTH_CHINA_SEA = Sea("South China Sea", "南シナ海")
+SULU_SEA = Sea("Sulu Sea", "スールー海")
+CELEBES_SEA = Sea("Celebes Sea", "セレベス海")
+BERING_SEA = Sea("Bering Sea", "ベーリング海")
+
+# Shared limits (one list, so that neighbouring seas leave no gap between them): the South
+# China Sea's east side down Luzon, across to Mindoro, along Palawan and Balabac to northern
+# Borneo, and through Borneo; the chain Sabah - Tawi-Tawi - Jolo - Basilan - Zamboanga between
+# the Sulu and Celebes Seas.
+_LUZON_TO_BORNEO = (
+    (121.5, 18.0), (121.2, 16.0), (121.3, 14.5), (120.65, 13.8), (120.3, 13.43), (121.1, 12.3), (120.1, 12.0),
+    (119.5, 10.9), (118.7, 9.8), (117.6, 8.7), (117.2, 8.3), (117.0, 7.9), (116.8, 6.9),
+)
+_SULU_CELEBES = ((117.8, 5.4), (120.0, 5.1), (121.0, 6.0), (121.9, 6.6), (122.0, 6.95))
 
 #: The region in which sea_at and seas_at answer at all (lon_min, lat_min, lon_max, lat_max).
 REGION = (100.0, 0.0, 180.0, 62.0)
@@ -65,7 +81,8 @@ _LIMITS: tuple[tuple[Sea, tuple[tuple[float, float], ...]], ...] = (
     )),
     (SEA_OF_OKHOTSK, (
         (141.94, 45.52), (141.92, 45.90), (142.05, 46.5), (142.4, 47.0), (142.3, 50.0), (141.7, 52.2),  # Soya, Sakhalin
-        (140.0, 54.0), (135.0, 55.0), (143.0, 62.0), (158.0, 56.0), (156.65, 50.87),  # Cape Lopatka
+        (140.0, 54.0), (135.0, 55.0), (143.0, 62.0), (165.5, 62.0), (165.0, 61.0),  # Penzhina Gulf
+        (163.0, 60.5), (162.5, 60.0), (161.0, 59.0), (158.0, 56.0), (156.65, 50.87),  # Kamchatka, Cape Lopatka
         (155.5, 49.8), (153.5, 48.3), (151.8, 46.9), (150.3, 45.9), (148.9, 45.4), (147.0, 44.6),  # Kurils
         (146.3, 44.3), (145.6, 43.8), (145.3, 43.3), (144.0, 43.5), (142.5, 44.5),  # Nemuro Strait, Hokkaido
     )),
@@ -91,8 +108,21 @@ _LIMITS: tuple[tuple[Sea, tuple[tuple[float, float], ...]], ...] = (
         (126.16, 33.3), (120.0, 33.28), (119.0, 30.0), (119.0, 26.0),
     )),
     (SOUTH_CHINA_SEA, (
-        (119.8, 25.5), (121.54, 25.30), (121.0, 23.5), (120.85, 21.9), (121.9, 20.5), (121.5, 18.0),
-        (110.0, 0.0), (100.0, 0.0), (100.0, 25.0),
+        (119.8, 25.5), (121.54, 25.30), (121.0, 23.5), (120.85, 21.9), (121.9, 20.5), *_LUZON_TO_BORNEO,
+        (116.5, 5.5), (115.2, 4.5), (113.0, 2.5), (110.0, 0.0), (100.0, 0.0), (100.0, 25.0),  # Borneo
+    )),
+    (SULU_SEA, (
+        *_LUZON_TO_BORNEO[5:], *_SULU_CELEBES,
+        (122.3, 7.5), (123.1, 9.3), (122.9, 10.2), (122.6, 11.0), (122.3, 11.5),  # Zamboanga, Negros, Panay
+    )),
+    (CELEBES_SEA, (
+        *_SULU_CELEBES, (124.0, 7.9), (125.0, 6.8), (125.3, 5.6), (125.5, 3.6),  # Mindanao, Sangihe
+        (124.9, 1.5), (121.0, 0.8), (118.9, 1.0), (117.0, 2.5), (116.9, 4.3),  # Sulawesi, Borneo
+    )),
+    (BERING_SEA, (  # west of 180: from Cape Kamchatsky along the Commander Islands and the Aleutians
+        (163.3, 56.2), (166.2, 55.0), (167.9, 54.7), (172.8, 52.9), (173.6, 52.4), (177.5, 52.0), (179.2, 51.45),
+        (180.0, 51.6), (180.0, 62.0), (170.0, 62.0), (166.5, 61.0), (164.5, 60.5), (162.8, 59.5), (161.0, 58.0),
+        (161.5, 57.0),
     )),
 )
 

@@ -578,9 +578,21 @@ def test_country_at_known_places(lat, lon, country):
     (37.26, 126.64, "Yellow Sea"),  # Gyeonggi Bay, off Incheon
     (36.95, 126.80, "Yellow Sea"),  # Asan Bay
     (34.78, 126.30, "Yellow Sea"),  # off Mokpo
+    (14.55, 120.80, "South China Sea"),  # Manila Bay
+    (10.0, 118.0, "South China Sea"),  # west of Palawan
+    (5.5, 114.5, "South China Sea"),  # off Brunei
+    (8.5, 120.0, "Sulu Sea"),
+    (6.0, 118.3, "Sulu Sea"),  # off Sandakan
+    (4.0, 123.0, "Celebes Sea"),
+    (7.2, 123.5, "Celebes Sea"),  # Moro Gulf
+    (58.0, 175.0, "Bering Sea"),
+    (55.0, 170.0, "Bering Sea"),
+    (61.5, 163.0, "Sea of Okhotsk"),  # Penzhina Gulf
+    (50.0, 175.0, "Pacific Ocean"),  # south of the Aleutians
+    (8.0, 128.0, "Pacific Ocean"),  # east of Mindanao
 ])
-def test_korean_bays_are_in_their_seas(lat, lon, sea):
-    # (all of these used to fall between the limits and be called "Pacific Ocean")
+def test_bays_and_seas_between_the_limits_are_named(lat, lon, sea):
+    # (all but the last two used to fall between the limits and be called "Pacific Ocean")
     assert geo.sea_at(lat, lon).name == sea
 
 
