@@ -16,7 +16,9 @@ Model (README "The alert model" says the same for users):
 * Every warned prefecture gets the first message ``latency_s`` after launch.
   ``lead_time_s`` is the time from that alert to the moment the missile is over
   the footprint (``overflight``), comes down (``impact``) or passes closest
-  (``corridor``). It is negative when the alert comes too late.
+  (``corridor``); for an ``impact`` prefecture that the track crosses first, to
+  the moment it is overhead, whichever comes first. It is negative when the
+  alert comes too late.
 * "Passed" goes out ``report_delay_s`` after the missile has left the airspace
   of the last warned prefecture (never before the first message); "fell" goes
   out ``report_delay_s`` after the impact.
@@ -264,8 +266,9 @@ def prefecture_alert(pref, model: AlertModel, flight_time_s: float, crossing, cl
         return None
     if crossing is not None:
         start_s, end_s, min_alt_km = crossing[:3]
-        if hit:  # it comes down in this footprint: the danger starts when it is overhead
-            moment_s = start_s
+        # The danger starts when it is overhead, if that comes first: a prefecture where it comes
+        # down, or one within the impact radius that it crossed on the way (the table shows both).
+        moment_s = min(moment_s, start_s)
     else:
         start_s = end_s = min_alt_km = None
     return PrefectureAlert(

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pyproj import Geod
 
-from jalert_sim import simulate
+from jalert_sim import simulate, simulate_many
 from jalert_sim.alerts import DEFAULT_LATENCY_S, FINE_STEP_S
 from jalert_sim.earth import TERRITORIAL_SEA_KM
 from jalert_sim.geography import prefecture, to_xy
@@ -189,3 +189,19 @@ def test_message_clock_is_the_minute_of_the_time_the_document_shows():
     hh, mm = doc["impact"]["time"][11:13], doc["impact"]["time"][14:16]
     fell = next(m for m in doc["messages"] if m["kind"].startswith("fell"))
     assert f"At about {hh}:{mm} JST" in fell["text_en"] and f"{int(hh)}時{mm}分頃" in fell["text_ja"]
+
+
+def test_lead_time_never_runs_past_the_moment_the_missile_is_overhead():
+    """Hokkaido is within the impact radius of a fall off Etorofu, and overflown ~3 minutes before it:
+    its lead time runs to the overflight (it used to run to the impact: +7:06 beside 'over from
+    06:07:57')."""
+    r = simulate(launch="pyongyang", azimuth_deg=59.83, apogee_km=336.8, range_km=2049.1)
+    hok = next(a for a in r.alerts if a.code == "01")
+    assert hok.reason == "impact" and hok.overflight_start_s < r.impact.time_s - 60.0
+    assert hok.lead_time_s == pytest.approx(hok.overflight_start_s - hok.alert_time_s)
+    many = simulate_many([{"launch": "pyongyang", "azimuth_deg": az, "apogee_km": 400.0, "range_km": rng}
+                          for az in (40.0, 60.0, 75.0, 90.0, 110.0) for rng in (900.0, 1300.0, 2000.0)])
+    for result in many:
+        for a in result.alerts:
+            if a.overflight_start_s is not None:
+                assert a.lead_time_s <= a.overflight_start_s - a.alert_time_s + 1e-9, (a.code, a.reason)
