@@ -145,7 +145,7 @@ OUTLYING_ISLAND_DISCS = (
 WORLD_RINGS_NOT_NEIGHBOURS = {MINAMITORISHIMA_RING}  # (Japanese, under another name)
 # worldHires predates 1991 and mislabels a few islands. Whole ring names first: Palau
 # (independent since 1994) is filed under the USA, Wake Island (held by the United States)
-# under the Marshall Islands. Then by country: inside BASEMAP_BOX the "Cook Islands" ring is
+# under the Marshall Islands, Singapore (independent since 1965) under Malaysia. Then by country: inside BASEMAP_BOX the "Cook Islands" ring is
 # Farallon de Pajaros (20.5 N 144.9 E, Northern Mariana Islands).
 BASEMAP_RING_RENAMES = {
     "USA:Palau:Babelthuap": "Palau",
@@ -154,6 +154,7 @@ BASEMAP_RING_RENAMES = {
     "USA:Urukthapel": "Palau",
     "Sonsorol Island": "Palau",
     "Marshall Islands:Wake Island": "United States",
+    "Malaysia:Singapore": "Singapore",
 }
 BASEMAP_RENAMES = {
     "USSR": "Russia",
@@ -167,7 +168,7 @@ BASEMAP_NAMES_JA = {
     "Kiribati": "キリバス", "Laos": "ラオス", "Malaysia": "マレーシア", "Marshall Islands": "マーシャル諸島",
     "Micronesia": "ミクロネシア連邦", "Mongolia": "モンゴル", "Myanmar": "ミャンマー", "North Korea": "北朝鮮",
     "Northern Mariana Islands": "北マリアナ諸島", "Palau": "パラオ", "Philippines": "フィリピン", "Russia": "ロシア",
-    "South Korea": "韓国", "Taiwan": "台湾", "Thailand": "タイ", "United States": "米国", "Vietnam": "ベトナム",
+    "Singapore": "シンガポール", "South Korea": "韓国", "Taiwan": "台湾", "Thailand": "タイ", "United States": "米国", "Vietnam": "ベトナム",
 }
 
 

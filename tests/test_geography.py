@@ -556,6 +556,7 @@ def test_countries_at_against_country_at_and_the_basemap_file(probes):
     (25.03, 121.56, "Taiwan"),  # Taipei
     (14.60, 121.00, "Philippines"),  # Manila
     (21.03, 105.85, "Vietnam"),  # Hanoi
+    (1.35, 103.82, "Singapore"),  # (worldHires files it under Malaysia)
     (13.45, 144.78, "United States"),  # Guam
     (15.19, 145.75, "Northern Mariana Islands"),  # Saipan
     (7.50, 134.56, "Palau"),  # Babeldaob (worldHires files it under the USA)
