@@ -524,8 +524,7 @@ class _Impacts:
         self.on_land = geography.prefecture_indices_at(lat, lon).tolist()
         self.territorial = geography.territorial_sea_mask(lat, lon).tolist()
         self.eez = [status.value for status in seas.eez_statuses(lat, lon)]
-        self.sea = seas.seas_at(lat, lon)
-        self.country = seas.countries_at(lat, lon)
+        self.sea, self.country = seas.seas_and_countries_at(lat, lon)
 
     def build(self, hits: list[set[int]], exit_fixes: list[tuple[float, float] | None]) -> list[Impact]:
         """Every point's Impact; ``hits[i]``: the footprints point i falls in; ``exit_fixes[i]``: where

@@ -356,8 +356,7 @@ def _impact(lat, lon, time_s, hit, prefs, exit_fix) -> Impact:
     if territorial:
         code = on_land_pref.code if on_land_pref else (prefs[min(hit)].code if hit else None)
     eez = geography.eez_status(lat, lon).value
-    sea = geography.sea_at(lat, lon)
-    country = geography.country_at(lat, lon)
+    (sea,), (country,) = geography.seas_and_countries_at(lat, lon)
     # For an overflight the government describes the fall from where the path left Japan.
     reference = geography.nearest_landmark(*exit_fix) if exit_fix else None
     d = geography.describe_point(lat, lon, reference=reference)

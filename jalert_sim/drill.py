@@ -111,8 +111,7 @@ def over_places(lat, lon) -> list[Location]:
             out[i] = Location(f"territorial sea off {prefs[k].name}", f"{prefs[k].name_ja}沖の領海")
         left = np.setdiff1d(left, band[off >= 0])
     wlon = (lon + 180.0) % 360.0 - 180.0
-    for i, sea, country in zip(left.tolist(), geography.seas_at(lat[left], wlon[left]),
-                               geography.countries_at(lat[left], wlon[left])):
+    for i, sea, country in zip(left.tolist(), *geography.seas_and_countries_at(lat[left], wlon[left])):
         if sea is not None:
             out[i] = Location(sea.name, sea.name_ja)
         elif country is not None:

@@ -52,6 +52,7 @@ __all__ = [
     "Country",
     "country_at",
     "countries_at",
+    "seas_and_countries_at",
     "PointDescription",
     "nearest_landmark",
     "nearest_landmarks",
@@ -212,5 +213,6 @@ def in_territorial_sea(lat: float, lon: float) -> bool:
 # Imported last: these modules do not import this one, and are part of its API.
 from .describe import PointDescription, describe_point, nearest_landmark, nearest_landmarks  # noqa: E402
 from .seas import (  # noqa: E402
-    Country, EEZStatus, Sea, countries_at, country_at, eez_status, eez_statuses, sea_at, seas_at,
+    Country, EEZStatus, Sea, countries_at, country_at, eez_status, eez_statuses, sea_at, seas_and_countries_at,
+    seas_at,
 )

@@ -187,24 +187,45 @@ def land_mask(lat, lon) -> np.ndarray:
     return out
 
 
-def countries_at(lat, lon) -> list[Country | None]:
-    """Per point, the country on whose land it lies (Japan for prefecture land), or None at sea
-    or outside :data:`REGION` (NaN: None).
+def seas_and_countries_at(lat, lon) -> tuple[list[Sea | None], list[Country | None]]:
+    """:func:`seas_at` and :func:`countries_at` with one land look-up: per point, the sea there
+    (None on land) and the country on whose land it lies (None at sea); both None outside
+    :data:`REGION` (NaN: None).
 
     ``lat``/``lon`` are degrees WGS84, 1-D arrays (or scalars) that broadcast together; the
-    result is a list of their length. Japan's prefecture land is Japan's (Kunashiri too, where
-    worldHires says Russia); where two other countries' simplified coasts overlap, the first in
-    the basemap's (alphabetical) order is named.
+    results are lists of their length. The limits are tested in the order of _LIMITS, so a point
+    on the edge of two seas gets the first; the rest of the region is :data:`PACIFIC_OCEAN`.
+    Japan's prefecture land is Japan's (Kunashiri too, where worldHires says Russia); where two
+    other countries' simplified coasts overlap, the first in the basemap's (alphabetical) order
+    is named.
     """
     lat, lon = points(lat, lon)
-    out: list[Country | None] = [None] * len(lat)
+    seas: list[Sea | None] = [None] * len(lat)
+    countries: list[Country | None] = [None] * len(lat)
     where = _in_region(lat, lon)
-    if len(where):
-        _, owner, countries = _land()
-        hit = _land_hits(lat[where], lon[where])
-        for i, k in zip(where[hit >= 0].tolist(), owner[hit[hit >= 0]].tolist()):
-            out[i] = countries[k]
-    return out
+    if len(where) == 0:  # (outside the region, the land need not be loaded)
+        return seas, countries
+    _, owner, names = _land()
+    hit = _land_hits(lat[where], lon[where])
+    for i, k in zip(where[hit >= 0].tolist(), owner[hit[hit >= 0]].tolist()):
+        countries[i] = names[k]
+    left = where[hit < 0]
+    for sea, poly in _sea_polygons():
+        if len(left) == 0:
+            break
+        inside = shapely.contains_xy(poly, lon[left], lat[left])
+        for i in left[inside].tolist():
+            seas[i] = sea
+        left = left[~inside]
+    for i in left.tolist():
+        seas[i] = PACIFIC_OCEAN
+    return seas, countries
+
+
+def countries_at(lat, lon) -> list[Country | None]:
+    """The countries of :func:`seas_and_countries_at`: per point, the country on whose land it
+    lies (Japan for prefecture land), or None at sea or outside :data:`REGION`."""
+    return seas_and_countries_at(lat, lon)[1]
 
 
 def country_at(lat: float, lon: float) -> Country | None:
@@ -213,28 +234,9 @@ def country_at(lat: float, lon: float) -> Country | None:
 
 
 def seas_at(lat, lon) -> list[Sea | None]:
-    """:func:`sea_at` for many points: per point, the sea there, or None on land (basemap or
-    Japan) or outside :data:`REGION` (NaN: None).
-
-    ``lat``/``lon`` are degrees WGS84, 1-D arrays (or scalars) that broadcast together; the
-    result is a list of their length. The limits are tested in the order of _LIMITS, so a point
-    on the edge of two seas gets the first; the rest of the region is :data:`PACIFIC_OCEAN`.
-    """
-    lat, lon = points(lat, lon)
-    out: list[Sea | None] = [None] * len(lat)
-    left = _in_region(lat, lon)
-    if len(left):  # (outside the region, the land need not be loaded)
-        left = left[_land_hits(lat[left], lon[left]) < 0]
-    for sea, poly in _sea_polygons():
-        if len(left) == 0:
-            break
-        inside = shapely.contains_xy(poly, lon[left], lat[left])
-        for i in left[inside].tolist():
-            out[i] = sea
-        left = left[~inside]
-    for i in left.tolist():
-        out[i] = PACIFIC_OCEAN
-    return out
+    """The seas of :func:`seas_and_countries_at`: per point, the sea there, or None on land
+    (basemap or Japan) or outside :data:`REGION`."""
+    return seas_and_countries_at(lat, lon)[0]
 
 
 def sea_at(lat: float, lon: float) -> Sea | None:
