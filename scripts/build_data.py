@@ -132,7 +132,6 @@ OUTLYING_ISLAND_RINGS = (
     ("Marshall Islands:Marcus", "13", "Minamitorishima"),  # mislabelled in worldHires
     ("Japan:Tori Shima", "13", "Torishima, Izu Islands"),
 )
-MINAMITORISHIMA_RING = OUTLYING_ISLAND_RINGS[0][0]
 # Two are discs at GSI's (地理院地図) coordinates: (what, JIS code, (lon, lat), radius in degrees).
 # Okinotorishima's two rocks are a few square metres (its EEZ is contested by China and South
 # Korea, who hold it to be a rock). Oki-Daitojima (1.2 km2) is drawn by worldHires 7.5 km east
@@ -142,12 +141,13 @@ OUTLYING_ISLAND_DISCS = (
     ("Okinotorishima", "13", (136.0697, 20.4253), 0.001),  # 20°25'31"N 136°04'11"E, ~100 m
     ("Oki-Daitojima", "47", (131.183, 24.467), 0.006),  # 24°28'N 131°11'E, ~600 m
 )
-WORLD_RINGS_NOT_NEIGHBOURS = {MINAMITORISHIMA_RING}  # (Japanese, under another name)
-# worldHires predates 1991 and mislabels a few islands. Whole ring names first: Palau
-# (independent since 1994) is filed under the USA, Wake Island (held by the United States)
-# under the Marshall Islands, Singapore (independent since 1965) under Malaysia. Then by country: inside BASEMAP_BOX the "Cook Islands" ring is
-# Farallon de Pajaros (20.5 N 144.9 E, Northern Mariana Islands).
+# worldHires predates 1991 and mislabels a few islands (ring_country). Whole ring names first:
+# Minamitorishima is filed under the Marshall Islands, Palau (independent since 1994) under the
+# USA, Wake Island (held by the United States) under the Marshall Islands, Singapore
+# (independent since 1965) under Malaysia. Then by country: inside BASEMAP_BOX the "Cook
+# Islands" ring is Farallon de Pajaros (20.5 N 144.9 E, Northern Mariana Islands).
 BASEMAP_RING_RENAMES = {
+    "Marshall Islands:Marcus": "Japan",
     "USA:Palau:Babelthuap": "Palau",
     "USA:Angaur": "Palau",
     "USA:Peleliu": "Palau",
@@ -168,8 +168,15 @@ BASEMAP_NAMES_JA = {
     "Kiribati": "キリバス", "Laos": "ラオス", "Malaysia": "マレーシア", "Marshall Islands": "マーシャル諸島",
     "Micronesia": "ミクロネシア連邦", "Mongolia": "モンゴル", "Myanmar": "ミャンマー", "North Korea": "北朝鮮",
     "Northern Mariana Islands": "北マリアナ諸島", "Palau": "パラオ", "Philippines": "フィリピン", "Russia": "ロシア",
-    "Singapore": "シンガポール", "South Korea": "韓国", "Taiwan": "台湾", "Thailand": "タイ", "United States": "米国", "Vietnam": "ベトナム",
+    "Singapore": "シンガポール", "South Korea": "韓国", "Taiwan": "台湾", "Thailand": "タイ", "United States": "米国",
+    "Vietnam": "ベトナム",
 }
+
+
+def ring_country(name: str) -> str:
+    """The country or territory of a worldHires ring, by its name, relabelled as above."""
+    country = BASEMAP_RING_RENAMES.get(name, name.split(":")[0])
+    return BASEMAP_RENAMES.get(country, country)
 
 
 def read_rings(path: Path) -> dict[str, list[np.ndarray]]:
@@ -219,7 +226,7 @@ def geodesic_area_km2(geom: shapely.Geometry) -> float:
 def build_prefectures(named_rings: dict[str, list[np.ndarray]],
                       world: dict[str, list[np.ndarray]]) -> list[tuple[dict, MultiPolygon]]:
     """The 47 prefectures from the 'japan' database's rings, plus the outlying islands it lacks
-    (OUTLYING_ISLAND_RINGS from worldHires, Okinotorishima)."""
+    (OUTLYING_ISLAND_RINGS from worldHires, OUTLYING_ISLAND_DISCS)."""
     # the database names islands "Aichi:" etc.; everything before the colon is the prefecture
     rings: dict[str, list[np.ndarray]] = defaultdict(list)
     for name, ring_list in named_rings.items():
@@ -271,13 +278,12 @@ def write_geojson(path: Path, fc: dict) -> None:
 
 
 def build_basemap(world: dict[str, list[np.ndarray]]) -> list[tuple[dict, MultiPolygon]]:
-    """Land per country inside BASEMAP_BOX, simplified; Minamitorishima relabelled Japan. Properties:
-    ``name`` (English) and ``name_ja``."""
+    """Land per country inside BASEMAP_BOX (ring_country), simplified. Properties: ``name``
+    (English) and ``name_ja``."""
     frame = box(*BASEMAP_BOX)
     countries: dict[str, list[shapely.Geometry]] = defaultdict(list)
     for name, ring_list in world.items():
-        country = "Japan" if name == MINAMITORISHIMA_RING else BASEMAP_RING_RENAMES.get(name, name.split(":")[0])
-        country = BASEMAP_RENAMES.get(country, country)
+        country = ring_country(name)
         for pts in ring_list:
             poly = ring_polygon(pts)
             if poly.is_empty or not poly.intersects(frame):
@@ -384,7 +390,7 @@ def build_eez(lands_xy: list[shapely.Geometry], world: dict[str, list[np.ndarray
 
     neighbours = []
     for name, ring_list in world.items():
-        if name in WORLD_RINGS_NOT_NEIGHBOURS or name.split(":")[0] == "Japan":  # (Japan: lands_xy)
+        if ring_country(name) == "Japan":  # (Japan's land is lands_xy)
             continue
         for pts in ring_list:
             lon, lat = pts[:, 0], pts[:, 1]
