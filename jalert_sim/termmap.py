@@ -5,8 +5,9 @@ across. The projection is equirectangular with the longitude scaled by
 cos(mean latitude), which keeps shapes right to a few per cent over Japan's
 latitudes; a terminal cell is about twice as tall as wide, so a braille dot is
 close to square. Coastlines are dots on land next to the sea (the land of
-:func:`jalert_sim.seas.land_mask`: the prefectures and ``data/basemap.geojson``); cells over a warned prefecture take the colour of its
-alert reason; the track is drawn on top, with the launch (▲) and impact (✕).
+:func:`jalert_sim.seas.land_mask`: the prefectures and ``data/basemap.geojson``);
+cells over a warned prefecture take the colour of its alert reason; the track is
+drawn on top, with the launch (▲) and impact (✕).
 """
 
 from __future__ import annotations
