@@ -366,14 +366,18 @@ def cap_alerts(result: SimulationResult, *, status: str = "Exercise", sender: st
     prefecture under an alert in force ("passed", "fell") is an Update that references all of
     those alerts, and a message to fewer of them ("take shelter now", to the predicted impact
     area) is an Alert of its own: the launch alert stays in force for the other prefectures.
-    The first message is an Alert. Identifiers are the launch second (UTC), a digest of the
-    scenario (:func:`_scenario_key`) and the message's number.
+    The first message is an Alert. Identifiers are the incident (:func:`_incident`: the launch
+    second and a digest of the scenario) and the message's number.
     """
     status = cap_status(status)
+    return _cap_alerts(result, status, sender, _incident(result, status))
+
+
+def _cap_alerts(result: SimulationResult, status: str, sender: str, incident: str) -> list[ET.Element]:
+    """:func:`cap_alerts` for a normalised ``status`` and the scenario's ``incident``."""
     q = lambda tag: f"{{{CAP_NS}}}{tag}"  # noqa: E731
     prefs = {a.code: (a, p) for a, p in _warned_prefectures(result)}
     polygons = {code: cap_polygons(p.land) for code, (_, p) in prefs.items()}
-    incident = _incident(result, status)
     alerts: list[ET.Element] = []
     in_force: list[tuple[str, frozenset[str]]] = []  # (reference, prefectures) of the alerts in force
     for n, m in enumerate(result.messages, start=1):
@@ -447,10 +451,12 @@ def to_cap_feed(result: SimulationResult, *, status: str = "Exercise", sender: s
     With no J-Alert the feed has no entries (CAP has no "nothing happened" alert).
     """
     q = lambda tag: f"{{{ATOM_NS}}}{tag}"  # noqa: E731
-    alerts = cap_alerts(result, status=status, sender=sender)
+    status = cap_status(status)
+    incident = _incident(result, status)  # (the input digest: once for the alerts and the feed)
+    alerts = _cap_alerts(result, status, sender, incident)
     feed = ET.Element(q("feed"))
-    _sub(feed, q("id"), f"urn:jalert-sim:{_incident(result, cap_status(status))}")
-    _sub(feed, q("title"), f"jalert-sim CAP alerts ({cap_status(status)}): launch {result.launch_time.isoformat()}")
+    _sub(feed, q("id"), f"urn:jalert-sim:{incident}")
+    _sub(feed, q("title"), f"jalert-sim CAP alerts ({status}): launch {result.launch_time.isoformat()}")
     _sub(feed, q("updated"), _iso(result, max((m.time_s for m in result.messages), default=0.0)))
     _sub(_sub(feed, q("author")), q("name"), "jalert-sim")
     for alert, m in zip(alerts, result.messages):
