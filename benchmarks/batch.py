@@ -36,7 +36,7 @@ import jalert_sim
 from jalert_sim import simulate
 from jalert_sim.batch import run_batch
 from jalert_sim.earth import MEAN_EARTH_RADIUS_KM
-from jalert_sim.places import launch_sites
+from jalert_sim.geo.places import launch_sites
 
 NK_BOX = (37.5, 43.1, 124.0, 130.8)  # lat min, lat max, lon min, lon max
 

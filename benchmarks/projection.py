@@ -19,12 +19,12 @@ import timeit
 
 import numpy as np
 
-from jalert_sim.projection import to_xy, to_xy_exact
+from jalert_sim.geo.projection import to_xy, to_xy_exact
 
 FIRST_CALL = """
 import time
-from jalert_sim import _geocache
-from jalert_sim.projection import to_xy
+from jalert_sim.geo import cache as _geocache
+from jalert_sim.geo.projection import to_xy
 _geocache.cache_meta()  # the header is read by every run anyway
 t0 = time.perf_counter()
 to_xy(140.0, 40.0)

@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 
-from jalert_sim.trajectory import BoostModel, solve
+from jalert_sim.physics.trajectories import BoostModel, solve
 
 # Summary fields compared by --compare, with their unit for the report.
 _FIELDS = {

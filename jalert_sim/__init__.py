@@ -1,8 +1,16 @@
 """jalert-sim: simulate Japan's J-Alert warnings for a ballistic missile.
 
-The facade: ``simulate`` and ``simulate_many`` for scripts; everything else is
-reachable in its own module (``trajectory``, ``geography``, ``places``,
-``alerts``). Importing this package is cheap: the heavy modules load on first use.
+The facade: ``simulate`` and ``simulate_many`` for scripts; everything else is reachable in the
+subpackage of its layer (imports flow one way, each layer using only those below it):
+
+* ``cli`` — the ``jalert-sim`` command, a thin shell over the library;
+* ``present``, ``exports``, ``batch`` — what people see, machine-readable outputs, batches;
+* ``simulation`` — a scenario in, a result (and its JSON document) out;
+* ``alerting`` — the alert model: who is warned, when, the messages;
+* ``physics`` and ``geo`` — trajectories; prefectures, seas, places;
+* ``earth``, ``clock``, ``errors`` — constants, times, errors.
+
+Importing this package is cheap: the heavy modules load on first use.
 """
 
 from __future__ import annotations
@@ -25,11 +33,11 @@ __all__ = [
 ]
 
 _LAZY = {
-    "simulate": "simulation",
-    "simulate_many": "simulation",
-    "SimulationResult": "simulation",
-    "AlertModel": "alerts",
-    "BoostModel": "trajectory",
+    "simulate": "simulation.api",
+    "simulate_many": "simulation.api",
+    "SimulationResult": "simulation.result",
+    "AlertModel": "alerting.model",
+    "BoostModel": "physics.trajectories",
     "JalertError": "errors",
     "InputError": "errors",
     "TrajectoryError": "errors",
@@ -37,10 +45,11 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .alerts import AlertModel
+    from .alerting.model import AlertModel
     from .errors import InputError, JalertError, TrajectoryError, UnknownNameError
-    from .simulation import SimulationResult, simulate, simulate_many
-    from .trajectory import BoostModel
+    from .physics.trajectories import BoostModel
+    from .simulation.api import simulate, simulate_many
+    from .simulation.result import SimulationResult
 
 
 def __getattr__(name: str) -> Any:

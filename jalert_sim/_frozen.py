@@ -1,11 +1,20 @@
-"""A faster ``__init__`` for the frozen dataclasses that the engine makes for every scenario."""
+"""Helpers for the frozen dataclasses of the models and records: a faster ``__init__`` for those the
+engine makes for every scenario, and the model options' ranges, declared on their fields."""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T", bound=type)
+
+
+def model_option(default: float | None, low: float, high: float, description: str) -> Any:
+    """A field of a model (AlertModel, BoostModel) that is also a model option: ``simulate()``'s
+    keyword, a batch field and ``--name-with-dashes`` on the command line. Its metadata give the
+    values those accept, ``low``..``high`` (inclusive, in the unit the name ends with), and a
+    description for their help; ``jalert_sim.simulation.options`` collects them."""
+    return dataclasses.field(default=default, metadata={"low": low, "high": high, "description": description})
 
 
 def quick_init(cls: T) -> T:

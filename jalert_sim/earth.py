@@ -1,4 +1,4 @@
-"""Every physical and legal constant the simulator uses, defined once.
+"""Every physical and legal constant the simulator uses, defined once, and the WGS84 geodesic.
 
 Geodesy is WGS84 throughout (EPSG:4326 for lat/lon, EPSG:4978 for ECEF);
 gravity constants are those of WGS84/EGM96; times are shown in JST.
@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from datetime import timedelta, timezone
 
+import pyproj
+
 # WGS84 ellipsoid (NIMA TR8350.2).
 WGS84_A_M = 6_378_137.0
 WGS84_F = 1.0 / 298.257223563
 WGS84_B_M = WGS84_A_M * (1.0 - WGS84_F)
+#: First eccentricity squared.
+WGS84_E2 = WGS84_F * (2.0 - WGS84_F)
 #: Earth's gravitational parameter GM, m^3/s^2 (WGS84, including the atmosphere).
 GM_M3_S2 = 3.986004418e14
 #: Earth's rotation rate, rad/s (WGS84).
@@ -29,3 +33,6 @@ EEZ_KM = 200 * NAUTICAL_MILE_KM  # 370.4 km
 
 #: Japan Standard Time, UTC+9, no daylight saving.
 JST = timezone(timedelta(hours=9), "JST")
+
+#: Geodesic calculator on the WGS84 ellipsoid (Karney's algorithms; metres, azimuths in degrees).
+GEOD = pyproj.Geod(ellps="WGS84")

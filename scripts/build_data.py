@@ -6,13 +6,13 @@ Usage (from the repository root, after ``Rscript scripts/export_mapdata.R build/
 
 Writes, in ``data/``:
   prefectures.geojson  47 prefectures (JIS order), land as MultiPolygons, lon/lat WGS84
-  basemap.geojson      land of the region 100-180 E, 0-62 N (jalert_sim.seas.REGION), one
+  basemap.geojson      land of the region 100-180 E, 0-62 N (jalert_sim.geo.seas.REGION), one
                        MultiPolygon per country or territory, English and Japanese names
   geometry.npz         precomputed layers read at run time (see jalert_sim/_geocache.py):
                        projected land, 12 nm footprints and their union, the approximate
                        EEZ limit with its uncertainty band, the basemap land, the
                        footprints' distance grid (jalert_sim/_distance_grid.py), and the
-                       table that jalert_sim.projection.to_xy interpolates.
+                       table that jalert_sim.geo.projection.to_xy interpolates.
 
 Needs numpy, shapely>=2, pyproj and scipy (scipy only here, for a KD-tree). Deterministic:
 the same input rings give byte-identical GeoJSON.
@@ -34,10 +34,10 @@ from pyproj import Geod
 from shapely.geometry import MultiPolygon, Point, Polygon, box, mapping
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from jalert_sim._geocache import write_cache  # noqa: E402
+from jalert_sim.geo.cache import write_cache  # noqa: E402
 from jalert_sim.earth import EEZ_KM, TERRITORIAL_SEA_KM  # noqa: E402
-from jalert_sim.projection import PROJECTION_CRS, table_nodes, table_params, to_xy_exact  # noqa: E402
-from jalert_sim.seas import REGION  # noqa: E402
+from jalert_sim.geo.projection import PROJECTION_CRS, table_nodes, table_params, to_xy_exact  # noqa: E402
+from jalert_sim.geo.seas import REGION  # noqa: E402
 
 # JIS X 0401 code, mapdata's ring name, English name, Japanese name, region.
 PREFECTURES = [
@@ -335,7 +335,7 @@ GRID_UNIT_M = 10.0
 def build_distance_grid(footprints: list[shapely.Geometry]) -> tuple[dict, dict[str, np.ndarray]]:
     """Signed distance (negative inside) from the centre of every grid cell within GRID_REACH_M of
     a footprint to that footprint: (parameters for the cache header, arrays)."""
-    from jalert_sim._distance_grid import KEY_PREF_BITS
+    from jalert_sim.geo.distance_grid import KEY_PREF_BITS
 
     b = shapely.bounds(np.array(footprints, dtype=object))
     x0 = float(np.floor((b[:, 0].min() - GRID_REACH_M) / GRID_CELL_M) * GRID_CELL_M)
@@ -366,7 +366,7 @@ def build_distance_grid(footprints: list[shapely.Geometry]) -> tuple[dict, dict[
 
 
 def build_projection_table() -> tuple[dict, dict[str, np.ndarray]]:
-    """PROJ's x and y (m) at the nodes that jalert_sim.projection.to_xy interpolates between:
+    """PROJ's x and y (m) at the nodes that jalert_sim.geo.projection.to_xy interpolates between:
     (parameters for the cache header, arrays)."""
     x, y = to_xy_exact(*table_nodes())
     return table_params(), {"projection_table.xy": np.stack([x, y])}

@@ -21,10 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
-from jalert_sim.projection import GEOD
-from jalert_sim.scenarios import scenarios
-from jalert_sim.simulation import simulate_many
-from jalert_sim.trajectory import solve
+from jalert_sim.earth import GEOD
+from jalert_sim.simulation.scenarios import scenarios
+from jalert_sim.simulation.api import simulate_many
+from jalert_sim.physics.trajectories import solve
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "scenarios.json"
 

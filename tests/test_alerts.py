@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 from pyproj import Geod
 
 from jalert_sim import simulate, simulate_many
-from jalert_sim.alerts import DEFAULT_LATENCY_S, FINE_STEP_S
+from jalert_sim.alerting.model import DEFAULT_LATENCY_S, FINE_STEP_S
 from jalert_sim.earth import TERRITORIAL_SEA_KM
-from jalert_sim.geography import prefecture, to_xy
-from jalert_sim.messages import KINDS
+from jalert_sim.geo import prefecture, to_xy
+from jalert_sim.alerting.messages import KINDS
 
 GEOD = Geod(ellps="WGS84")
 HOKKAIDO_2017 = dict(launch="sunan", azimuth_deg=73.0, apogee_km=550.0, range_km=2700.0,
@@ -30,7 +30,7 @@ def hokkaido():
 
 
 def _inside_footprint(result, code: str, t_s: float) -> bool:
-    from jalert_sim.trajectory import solve
+    from jalert_sim.physics.trajectories import solve
 
     trajs = solve(result.launch_lat, result.launch_lon, result.azimuth_deg, result.apogee_km,
                   result.range_km if result.range_km is not None else np.nan, boost=result.boost)
@@ -122,9 +122,9 @@ def test_passed_message_gives_the_span_of_minutes_the_missile_was_overhead():
     minute the missile came over the first warned prefecture to the minute it left the last one."""
     from datetime import datetime, timedelta
 
-    from jalert_sim import messages
+    from jalert_sim.alerting import messages
     from jalert_sim.earth import JST
-    from jalert_sim.scenarios import scenario
+    from jalert_sim.simulation.scenarios import scenario
 
     r = simulate(**scenario("2017-09-15").simulate_kwargs())
     over = [a for a in r.alerts if a.overflight_start_s is not None]
@@ -141,7 +141,7 @@ def test_passed_message_gives_the_span_of_minutes_the_missile_was_overhead():
 
 
 def test_no_alert_summary_reads_well_with_and_without_a_named_sea():
-    from jalert_sim import messages
+    from jalert_sim.alerting import messages
 
     place = messages.fall_place("奥尻島の西約220km", "about 220 km W of Okushiri Island", "日本海", "Sea of Japan",
                                 None, None)
@@ -177,7 +177,7 @@ def test_message_clock_is_the_minute_of_the_time_the_document_shows():
     'about 19:11', not 'about 19:10' (they used to cut the seconds off)."""
     from datetime import datetime, timezone
 
-    from jalert_sim import messages
+    from jalert_sim.alerting import messages
     from jalert_sim.earth import JST
 
     assert messages.clock_en(datetime(2024, 1, 22, 19, 10, 59, 600_000, tzinfo=JST)) == "19:11 JST"

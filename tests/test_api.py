@@ -102,8 +102,8 @@ def test_columns_misuse_is_reported():
 
 
 def test_result_internals_match_the_trajectory_methods():
-    from jalert_sim.simulation import TRACK_STEP_S
-    from jalert_sim.trajectory import solve
+    from jalert_sim.simulation.result import TRACK_STEP_S
+    from jalert_sim.physics.trajectories import solve
 
     trajs = solve([39.2, 40.0, 95.0], [125.7, 128.0, 125.0], [73, 100, 80], [550, 800, 600], [2700, None, None],
                   errors="mask")

@@ -22,7 +22,7 @@ import pytest
 from typer.testing import CliRunner
 
 import jalert_sim
-from jalert_sim import batch as batch_mod
+from jalert_sim.batch import run as batch_mod
 from jalert_sim.batch import CSV_COLUMNS, run_batch, scenario_from_fields
 from jalert_sim.cli import app
 from jalert_sim.errors import InputError

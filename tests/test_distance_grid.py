@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 import shapely
 
-from jalert_sim import _distance_grid, geography
+from jalert_sim import geo as geography
+from jalert_sim.geo import distance_grid as _distance_grid
 
 
 @pytest.fixture(scope="module")

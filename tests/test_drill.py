@@ -11,9 +11,10 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from jalert_sim import drill, simulate
+from jalert_sim import geo, simulate
+from jalert_sim.present import drill
 from jalert_sim.cli import app
-from jalert_sim.scenarios import scenario
+from jalert_sim.simulation.scenarios import scenario
 
 runner = CliRunner()
 
@@ -122,7 +123,7 @@ def test_over_places_names_each_kind_of_place_as_one_point_at_a_time():
     import numpy as np
     import shapely
 
-    from jalert_sim import geography
+    from jalert_sim import geo as geography
 
     # (lat, lon, expected English name): land, the 12 nm band, named seas, countries, open ocean,
     # an unwrapped longitude past 180 (the Pacific east of the antimeridian) and NaN.
@@ -145,11 +146,11 @@ def test_over_places_names_each_kind_of_place_as_one_point_at_a_time():
     first = next(p for p in geography.prefectures() if p.footprint_xy.intersects(shapely.Point(float(x), float(y))))
     lat, lon = np.append(lat, band[0]), np.append(lon, band[1])
 
-    places = drill.over_places(lat, lon)
+    places = geo.over_places(lat, lon)
     assert [p.en for p in places[:-1]] == [k[2] for k in known]
     assert places[-1].en == f"territorial sea off {first.name}" and places[-1].ja == f"{first.name_ja}沖の領海"
     assert places[0].ja == "北海道" and places[2].ja == "北朝鮮"
     # Shuffled, the answers follow their points (no leak between points of different kinds).
     order = np.random.default_rng(3).permutation(len(lat))
-    assert drill.over_places(lat[order], lon[order]) == [places[i] for i in order]
-    assert [drill.over_place(a, o) for a, o in zip(lat, lon)] == places
+    assert geo.over_places(lat[order], lon[order]) == [places[i] for i in order]
+    assert [geo.over_place(a, o) for a, o in zip(lat, lon)] == places

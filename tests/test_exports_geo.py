@@ -10,7 +10,7 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
-from jalert_sim import exports_geo
+from jalert_sim.exports import geo as exports_geo
 from jalert_sim.cli import app
 
 runner = CliRunner()
@@ -239,7 +239,7 @@ def test_cap_identifiers_differ_between_scenarios_launched_in_the_same_second():
 def test_cap_polygons_cover_the_land_they_stand_for():
     """Every prefecture's main polygon covers all of its largest part's land (a receiver that targets
     by polygon must not miss a coast), within 100 vertices and ~10 km of the land."""
-    from jalert_sim.geography import prefectures
+    from jalert_sim.geo import prefectures
 
     for p in prefectures():
         polygons = exports_geo.cap_polygons(p.land)

@@ -9,8 +9,8 @@ import pickle
 import pytest
 
 from jalert_sim._frozen import quick_init
-from jalert_sim.alerts import Assessment, Impact, Message, PrefectureAlert
-from jalert_sim.simulation import SimulationResult
+from jalert_sim.alerting.model import Assessment, Impact, Message, PrefectureAlert
+from jalert_sim.simulation.result import SimulationResult
 
 dataclass_frozen = dataclasses.dataclass(frozen=True)
 

@@ -13,10 +13,10 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from jalert_sim import geography as geo
-from jalert_sim import seas
+from jalert_sim import geo
+from jalert_sim.geo import seas
 from jalert_sim._data import data_path
-from jalert_sim._geocache import layer
+from jalert_sim.geo.cache import layer
 from jalert_sim.earth import TERRITORIAL_SEA_KM
 from jalert_sim.errors import UnknownNameError
 
@@ -210,7 +210,7 @@ def test_inland_prefecture_footprint_is_its_land():
 # the impact exactly D km due <direction> of the landmark (geodesic, pyproj.Geod).
 
 def _offset(place_key: str, azimuth_deg: float, km: float) -> tuple[float, float]:
-    from jalert_sim.places import landmark
+    from jalert_sim.geo.places import landmark
 
     p = landmark(place_key)
     lon, lat, _ = GEOD.fwd(p.lon, p.lat, azimuth_deg, km * 1000.0)
@@ -373,7 +373,7 @@ def test_import_loads_nothing():
     import sys
 
     code = (
-        "import jalert_sim.geography, jalert_sim._geocache as c, jalert_sim.places as p;"
+        "import jalert_sim.geo, jalert_sim.geo.cache as c, jalert_sim.geo.places as p;"
         "assert c._meta.cache_info().currsize == 0 and c.layer.cache_info().currsize == 0 and p._catalogue.cache_info().currsize == 0"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -610,7 +610,7 @@ def test_seas_at_known_places():
 def test_nearest_landmarks_against_nearest_landmark_and_every_geodesic(probes):
     """The landmark at the smallest GEOD.inv distance of all (first on a tie), without the
     spherical shortlist that nearest_landmarks uses."""
-    from jalert_sim.places import landmarks
+    from jalert_sim.geo.places import landmarks
 
     lat, lon = probes
     got = geo.nearest_landmarks(lat, lon)

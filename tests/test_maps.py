@@ -9,9 +9,10 @@ import xml.etree.ElementTree as ET
 import pytest
 from typer.testing import CliRunner
 
-from jalert_sim import maps, simulate, termmap
+from jalert_sim import simulate
+from jalert_sim.present import maps, termmap
 from jalert_sim.cli import app
-from jalert_sim.scenarios import scenario
+from jalert_sim.simulation.scenarios import scenario
 
 pytest.importorskip("matplotlib")
 runner = CliRunner()

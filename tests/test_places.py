@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jalert_sim.errors import InputError, UnknownNameError
-from jalert_sim.places import Place, landmark, landmarks, launch_site, launch_sites, parse_launch
+from jalert_sim.geo.places import Place, landmark, landmarks, launch_site, launch_sites, parse_launch
 
 REQUIRED_SITES = ["sunan", "sohae", "sinpo", "wonsan", "mupyong-ni", "kusong", "hamhung", "tonghae"]
 REQUIRED_LANDMARKS = [

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jalert_sim import projection
-from jalert_sim._geocache import _read
-from jalert_sim.projection import (
+from jalert_sim.geo import projection
+from jalert_sim.geo.cache import _read
+from jalert_sim.geo.projection import (
     PROJECTION_CRS, TABLE_BOX_DEG, TABLE_ERROR_M, table_nodes, to_lonlat, to_xy, to_xy_exact,
 )
 

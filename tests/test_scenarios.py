@@ -18,9 +18,9 @@ from jalert_sim import simulate
 import jalert_sim
 from jalert_sim.cli import app
 from jalert_sim.errors import UnknownNameError
-from jalert_sim.projection import GEOD
+from jalert_sim.earth import GEOD
 from jalert_sim.earth import JST
-from jalert_sim.scenarios import TimeComparison, compare, scenario, scenarios
+from jalert_sim.simulation.scenarios import TimeComparison, compare, scenario, scenarios
 
 runner = CliRunner()
 TWELVE_2017 = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "15", "20"]
@@ -75,7 +75,7 @@ def test_2017_tracks_pass_over_cape_erimo_and_fall_east_of_it_as_reported(sid):
     east of Cape Erimo". Checked on the trajectory sampled every 0.5 s, with pyproj's geodesics."""
     import numpy as np
 
-    from jalert_sim.trajectory import solve
+    from jalert_sim.physics.trajectories import solve
 
     s = scenario(sid)
     cape = s.overflight_point

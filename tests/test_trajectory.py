@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from jalert_sim.earth import GM_M3_S2, OMEGA_EARTH_RAD_S
 from jalert_sim.errors import InputError, TrajectoryError
-from jalert_sim.trajectory import MAX_RANGE_KM, BoostModel, Trajectories, solve, validate
+from jalert_sim.physics.trajectories import MAX_RANGE_KM, BoostModel, Trajectories, solve, validate
 
 GEOD = pyproj.Geod(ellps="WGS84")
 TO_ECEF = pyproj.Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)
@@ -319,7 +319,7 @@ def test_range_limit_is_half_meridian():
 
 @pytest.mark.parametrize("size", [5, 5000])  # a single track and a long one
 def test_kepler_anomaly_solves_keplers_equation(size):
-    from jalert_sim.kepler import Ellipses
+    from jalert_sim.physics.kepler import Ellipses
 
     ecc = np.array([0.0, 0.01, 0.3, 0.7, 0.9, 0.98, 0.999])
     k = len(ecc)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from jalert_sim.trajectory import solve
+from jalert_sim.physics.trajectories import solve
 
 # name: (lat, lon, azimuth, apogee km, range km, {source: published flight time s})
 EVENTS = {

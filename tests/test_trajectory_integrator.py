@@ -15,7 +15,7 @@ import pytest
 scipy_integrate = pytest.importorskip("scipy.integrate")
 
 from jalert_sim.earth import GM_M3_S2, OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_B_M  # noqa: E402
-from jalert_sim.trajectory import solve  # noqa: E402
+from jalert_sim.physics.trajectories import solve  # noqa: E402
 
 GEOD = pyproj.Geod(ellps="WGS84")
 TO_ECEF = pyproj.Transformer.from_crs("EPSG:4979", "EPSG:4978", always_xy=True)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..options import MODEL_OPTIONS
+from ..simulation.options import MODEL_OPTIONS
 from .common import AtOpt, app, fail, user_errors
 
 _FIELDS_HELP = (

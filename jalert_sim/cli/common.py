@@ -9,7 +9,7 @@ import typer
 
 from .. import __version__
 from ..errors import JalertError
-from ..options import MODEL_OPTIONS, option_help
+from ..simulation.options import MODEL_OPTIONS, option_help
 
 EXAMPLES = """\
 \b
@@ -85,7 +85,7 @@ def load_scenario(scenario_id: str | None):
     if scenario_id is None:
         return None
     with user_errors():
-        from ..scenarios import scenario
+        from ..simulation.scenarios import scenario
 
         return scenario(scenario_id)
 

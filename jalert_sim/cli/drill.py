@@ -37,7 +37,7 @@ def drill_command(
         fail(f"--speed: must be 0 or a positive number, got {speed:g}")
     scn, kwargs = scenario_request()  # reads the scenario options above from click's context
     with user_errors():
-        from ..drill import plan, plain_lines, play
+        from ..present.drill import plan, plain_lines, play
         from ..simulation import simulate
 
         result = simulate(**kwargs)

@@ -32,7 +32,7 @@ def map_command(
     if not 20 <= dpi <= 1200:
         fail(f"--dpi: must be between 20 and 1200, got {dpi}")
     with user_errors():
-        from ..maps import format_of, render_map
+        from ..present.maps import format_of, render_map
 
         fmt = format_of(output)
         from ..simulation import simulate

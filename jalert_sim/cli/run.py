@@ -49,7 +49,7 @@ def run(
     check_lang(lang)
     status = None
     if format == "cap":  # exports_geo (and its XML libraries) only when CAP is asked for
-        from ..exports_geo import cap_status as _cap_status
+        from ..exports.geo import cap_status as _cap_status
 
         try:
             status = _cap_status(cap_status)
@@ -62,20 +62,20 @@ def run(
         result = simulate(**kwargs)
     comparison = None
     if scn is not None:
-        from ..scenarios import compare
+        from ..simulation.scenarios import compare
 
         comparison = compare(result, scn)
 
     if format == "table":
         from rich.console import Console
 
-        from ..report import historical_panel, render
+        from ..present.report import historical_panel, render
 
         extra = []
         if comparison is not None:
             extra.append(historical_panel(result, comparison, lang))
         if show_map:
-            from ..termmap import map_panel
+            from ..present.termmap import map_panel
 
             extra.append(map_panel(result))
         if output is not None:
@@ -86,7 +86,7 @@ def run(
             render(result, Console(), lang=lang, extra=extra)
             return
     elif format in ("geojson", "kml", "cap"):
-        from .. import exports_geo
+        from ..exports import geo as exports_geo
 
         with user_errors():
             if format == "geojson":
@@ -96,7 +96,7 @@ def run(
             else:
                 text = exports_geo.to_cap_feed(result, status=status)
     else:
-        from ..exports import to_csv, to_json
+        from ..exports.files import to_csv, to_json
 
         if format == "json":
             extra = {"historical": comparison.to_dict()} if comparison is not None else None
@@ -104,7 +104,7 @@ def run(
         else:
             text = to_csv([result])
     if output is not None and output != "-":  # "-": stdout, as for batch
-        from ..exports import write_atomic
+        from ..exports.files import write_atomic
 
         try:
             write_atomic(output, text)

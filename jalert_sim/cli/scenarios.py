@@ -17,7 +17,7 @@ def scenarios_command(
     if format not in ("table", "json"):
         fail(f"--format: expected table or json, got {format!r}")
     with user_errors():
-        from ..scenarios import scenarios
+        from ..simulation.scenarios import scenarios
 
         items = scenarios()
     if format == "json":

@@ -46,7 +46,7 @@ def scenario_inputs(seed: int = 20261206) -> list[dict]:
     """A few hundred keyword-argument sets of ``jalert_sim.simulate``: every catalogue site and
     raw coordinates, all azimuths (most toward Japan), low to lofted apogees, minimum energy and
     given ranges (some impossible), the model options varied, five launch-time spellings."""
-    from jalert_sim import places
+    from jalert_sim.geo import places
 
     rng = np.random.default_rng(seed)
     sites = [s.key for s in places.launch_sites()]
@@ -80,7 +80,7 @@ def scenario_inputs(seed: int = 20261206) -> list[dict]:
         if k % 19 == 0:
             kwargs["burnout_altitude_km"] = 90.0
         out.append(kwargs)
-    from jalert_sim.scenarios import scenarios
+    from jalert_sim.simulation.scenarios import scenarios
 
     for s in scenarios():
         kwargs = s.simulate_kwargs()
@@ -108,7 +108,7 @@ def answers(inputs: list[dict]) -> list[dict]:
 
 #: The commands whose whole output is held by digest: (label, argv). ``{out}`` is a temporary file.
 def commands() -> list[tuple[str, list[str]]]:
-    from jalert_sim.scenarios import scenarios
+    from jalert_sim.simulation.scenarios import scenarios
 
     out = []
     for s in scenarios():

@@ -1,0 +1,71 @@
+"""The J-Alert message sequence of one assessment: which messages go out, when, to whom.
+
+launch (to every warned prefecture, ``latency_s`` after launch) → "take shelter now" (where a
+fall on Japanese land or territorial sea is predicted) → "passed" (``report_delay_s`` after the
+missile has left the last warned prefecture's airspace) or "fell" (``report_delay_s`` after the
+impact). The wording is :mod:`jalert_sim.alerting.messages`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from ..clock import launch_clock
+from . import messages
+from .model import AlertModel, Impact, Message, PrefectureAlert, Reason
+
+# A rough box around North Korea, to word the launch message ("from North Korea").
+_NK_BOX = (37.5, 43.1, 124.0, 130.8)
+
+_KIND_ORDER = {kind: k for k, kind in enumerate(messages.KINDS)}
+
+
+def origin(launch_lat: float, launch_lon: float) -> tuple[str, str]:
+    """Where the launch message says the missile came from, (ja, en): North Korea, or unsaid."""
+    s, n, w, e = _NK_BOX
+    if s <= launch_lat <= n and w <= launch_lon <= e:
+        return "北朝鮮から", " from North Korea"
+    return "", ""
+
+
+def compose(alerts: list[PrefectureAlert], impact: Impact, launch_lat: float, launch_lon: float,
+            launch_time: datetime, model: AlertModel, prefs) -> tuple[list[Message], tuple[str, str]]:
+    """(messages in time order, (summary_ja, summary_en)) of one assessment; ``prefs`` are the 47
+    geo.Prefecture records (the impact prefecture's names)."""
+    place = messages.fall_place(impact.description_ja, impact.description, impact.sea_ja, impact.sea,
+                                impact.country_ja, impact.country)
+    if not alerts:
+        return [], messages.no_alert(*place, impact.eez_status)
+
+    at = launch_clock(launch_time)
+    codes = tuple([a.code for a in alerts])
+    names_ja = [a.name_ja for a in alerts]
+    names_en = [a.name for a in alerts]
+    out = [Message(model.latency_s, "launch", codes,
+                   *messages.launch(*origin(launch_lat, launch_lon), names_ja, names_en))]
+
+    report_s = impact.time_s + model.report_delay_s
+    impact_time = at(impact.time_s)
+    if impact.in_territorial_sea and impact.prefecture_code:
+        p = next(q for q in prefs if q.code == impact.prefecture_code)
+        targets = tuple(a.code for a in alerts if a.reason == Reason.IMPACT) or (p.code,)
+        out.append(Message(model.latency_s, "take_shelter_now", targets,
+                           *messages.take_shelter_now(p.name_ja, p.name, impact_time)))
+        out.append(Message(report_s, "fell_in_japan", codes,
+                           *messages.fell_in_japan(p.name_ja, p.name, impact.description_ja, impact.description,
+                                                   impact_time)))
+    else:
+        over = [a for a in alerts if a.overflight_start_s is not None]
+        if over:
+            first = min(over, key=lambda a: a.overflight_start_s)
+            over_ja = "、".join([a.name_ja for a in over])
+            over_en = messages.join_en([a.name for a in over])
+            last_s = max([a.overflight_end_s for a in over])
+            passed_s = max(last_s, model.latency_s) + model.report_delay_s
+            toward = messages.heading_for(impact.sea_ja, impact.sea, impact.country_ja, impact.country)
+            out.append(Message(passed_s, "passed", codes,
+                               *messages.passed(over_ja, over_en, *toward, at(first.overflight_start_s), at(last_s))))
+        out.append(Message(report_s, "fell_outside", codes,
+                           *messages.fell_outside(*place, impact.eez_status, impact_time)))
+    out.sort(key=lambda m: (m.time_s, _KIND_ORDER[m.kind]))
+    return out, (f"Jアラートは{len(alerts)}都道府県に発出されます。", f"J-Alert would warn {len(alerts)} prefecture(s).")

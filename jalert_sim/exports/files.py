@@ -1,0 +1,130 @@
+"""Machine-readable output: the JSON document, CSV rows, and atomic file writing.
+
+One place decides what each format contains; the CLI only picks the format.
+"""
+
+from __future__ import annotations
+
+import csv
+import errno
+import io
+import json
+import os
+import secrets
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from typing import IO, Any
+
+from ..simulation.result import SimulationResult
+
+#: Columns of the per-prefecture CSV (``run --format csv``); stable, documented in the README.
+CSV_COLUMNS = (
+    "launch_time", "launch_lat", "launch_lon", "azimuth_deg", "apogee_km", "range_km", "flight_time_s",
+    "code", "name", "name_ja", "region", "reason", "alert_time", "overflight_start", "overflight_end",
+    "min_altitude_km", "closest_distance_km", "lead_time_s",
+    "impact_lat", "impact_lon", "impact_time", "impact_in_territorial_sea", "impact_eez_status",
+)
+
+
+def to_json(result: SimulationResult, *, track: bool = True, extra: dict[str, Any] | None = None) -> str:
+    """The ``run --format json`` document; ``extra`` adds top-level blocks (e.g. ``historical``)."""
+    doc = result.to_dict(track=track)
+    if extra:
+        doc.update(extra)
+    # Compact: json's C encoder serves only indent=None, and the track makes the document long.
+    return json.dumps(doc, ensure_ascii=False) + "\n"
+
+
+def csv_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per warned prefecture of a ``to_dict()`` document."""
+    inp, tr, imp = doc["input"], doc["trajectory"], doc["impact"]
+    common = {
+        "launch_time": inp["launch_time"], "launch_lat": inp["launch"]["lat"], "launch_lon": inp["launch"]["lon"],
+        "azimuth_deg": inp["azimuth_deg"], "apogee_km": tr["apogee_km"], "range_km": tr["range_km"],
+        "flight_time_s": tr["flight_time_s"],
+        "impact_lat": imp["lat"], "impact_lon": imp["lon"], "impact_time": imp["time"],
+        "impact_in_territorial_sea": imp["in_territorial_sea"], "impact_eez_status": imp["eez_status"],
+    }
+    return [{**common, **{k: a.get(k) for k in CSV_COLUMNS if k in a}} for a in doc["alerts"]]
+
+
+def to_csv(results: Iterable[SimulationResult]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for result in results:
+        for row in csv_rows(result.to_dict(track=False)):
+            writer.writerow({k: _cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
+    return value
+
+
+@contextmanager
+def atomic_open(path: str | os.PathLike[str], *, binary: bool = False) -> Iterator[IO[Any]]:
+    """A file to write that replaces ``path`` only when the block ends normally.
+
+    The data go to a temporary file beside ``path``, which is renamed over it at
+    the end and removed on any error or interrupt: ``path`` is written whole or
+    not at all. A symbolic link is followed (the file it points to is replaced, the
+    link stays); a device or a pipe (``/dev/null``, a FIFO) cannot be replaced and is
+    written directly. Raises OSError when ``path`` is empty or a directory or the
+    temporary file cannot be created.
+    """
+    if not os.fspath(path):  # (realpath would make it the current directory)
+        raise FileNotFoundError(errno.ENOENT, "empty file name", "")
+    target = Path(os.path.realpath(path))
+    try:
+        info = os.stat(target)
+    except OSError:
+        info = None
+    if info is not None and stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        with (open(target, "wb") if binary else open(target, "w", encoding="utf-8", newline="")) as handle:
+            yield handle
+        return
+    fd, tmp = _create_beside(target, None if info is None else stat.S_IMODE(info.st_mode))
+    try:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _create_beside(target: Path, mode: int | None) -> tuple[int, str]:
+    """Create and open a new temporary file next to ``target``, with the permissions the file would
+    get from a shell's ``>``: ``mode`` (the target's own, if it exists), else 0o666 less the umask
+    (mkstemp's 0o600 would make every output private). Its name starts with the target's, cut so
+    that it stays within the 255 bytes a file name may have."""
+    stem = target.name.encode("utf-8", "surrogateescape")[:200].decode("utf-8", "ignore")
+    for _ in range(100):
+        tmp = os.path.join(target.parent, f".{stem}.{secrets.token_hex(4)}.part")
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            with suppress(OSError):
+                os.chmod(fd, mode)
+        return fd, tmp
+    raise FileExistsError(f"no free temporary name beside {target}")
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> None:
+    """Write ``data`` (text as UTF-8, or bytes) to ``path`` whole or not at all."""
+    with atomic_open(path, binary=isinstance(data, bytes)) as handle:
+        handle.write(data)

@@ -1,0 +1,13 @@
+"""A scenario in, a complete result out: the library's front door.
+
+* ``api`` — :func:`simulate` and :func:`simulate_many` (inputs checked, trajectories solved
+  and assessed in one vectorised call per model);
+* ``result`` — :class:`SimulationResult` and its JSON document;
+* ``options`` — the model options (collected from the models' fields);
+* ``scenarios`` — the historical launches, and how a result compares with what happened.
+"""
+
+from .api import parse_time, simulate, simulate_many
+from .result import TRACK_STEP_S, SimulationResult
+
+__all__ = ["SimulationResult", "TRACK_STEP_S", "parse_time", "simulate", "simulate_many"]

@@ -1,0 +1,282 @@
+"""The one-call API: a scenario in, a complete result out.
+
+``simulate`` runs one scenario; ``simulate_many`` runs many at once, solving all
+trajectories in one vectorised call. Both return :class:`SimulationResult`,
+whose ``to_dict()`` is exactly the document that ``jalert-sim run --format json``
+prints (schema: ``jalert_sim/schemas/simulation.schema.json``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from ..alerting.engine import assess
+from ..alerting.model import AlertModel
+from ..earth import JST
+from ..errors import InputError, JalertError, TrajectoryError
+from ..geo.places import Place, parse_launch
+from ..physics.trajectories import BoostModel, solve
+from .options import MODEL_OPTIONS
+from .result import LazyTrack, SimulationResult
+
+
+def parse_time(value: datetime | str | None) -> datetime:
+    """A timezone-aware launch time: now if None; ISO 8601 strings without an offset are JST."""
+    if value is None:
+        return datetime.now(JST).replace(microsecond=0)
+    if isinstance(value, str):
+        text = value.strip()
+        iso = text.upper()  # RFC 3339 allows a lowercase "t" and "z"
+        try:
+            value = datetime.fromisoformat(iso[:-1] + "+00:00" if iso.endswith("Z") else iso)
+        except ValueError:
+            raise InputError("launch_time", f"{text!r} is not an ISO 8601 date-time (e.g. 2017-08-29T05:58:00+09:00)") from None
+    if not isinstance(value, datetime):
+        raise InputError("launch_time", f"expected an ISO 8601 date-time, got {value!r}")
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=JST)
+    # The flight's times (launch + up to a few hours, shown in JST) must be dates Python can hold.
+    if not _FIRST_LAUNCH <= value <= _LAST_LAUNCH:
+        raise InputError("launch_time", f"must be between the years {_FIRST_LAUNCH.year} and {_LAST_LAUNCH.year} "
+                         f"(got {value.isoformat()})")
+    return value
+
+
+_FIRST_LAUNCH = datetime(2, 1, 1, tzinfo=JST)
+_LAST_LAUNCH = datetime(9998, 12, 31, 23, 59, 59, tzinfo=JST)
+
+
+def _launch(launch: str | Place | tuple[float, float] | Sequence[float]) -> tuple[float, float, Place | None]:
+    if isinstance(launch, Place):
+        return launch.lat, launch.lon, launch
+    if isinstance(launch, str):
+        return parse_launch(launch)
+    try:
+        pair = list(launch)
+        if any(isinstance(v, bool) for v in pair):
+            raise TypeError
+        lat, lon = (float(v) for v in pair)
+    except (TypeError, ValueError):
+        raise InputError("launch", f"expected a site name, 'lat,lon' or a (lat, lon) pair, got {launch!r}") from None
+    return parse_launch(f"{lat},{lon}")
+
+
+def number(name: str, value: Any, *, optional: bool = False) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if optional:
+            return None
+        raise InputError(name, "is required")
+    if isinstance(value, bool):  # float(True) is 1.0: a JSON true is a mistake, not 1 degree
+        raise InputError(name, f"must be a number, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InputError(name, f"{value!r:.80} is not a number") from None
+    except OverflowError:  # an integer beyond the largest float
+        raise InputError(name, "must be a finite number, got an integer too large for a float") from None
+    if not math.isfinite(number):
+        raise InputError(name, f"must be a finite number, got {value!r}")
+    return number
+
+
+def _options(options: Mapping[str, Any]) -> tuple[AlertModel, BoostModel]:
+    unknown = sorted(set(options) - set(MODEL_OPTIONS))
+    if unknown:
+        raise InputError(unknown[0], f"unknown model option (known: {', '.join(MODEL_OPTIONS)})")
+    values: dict[str, float] = {}
+    for name, raw in options.items():
+        value = number(name, raw, optional=True)
+        if value is None:
+            continue
+        lo, hi, _ = MODEL_OPTIONS[name]
+        if not lo <= value <= hi:
+            raise InputError(name, f"must be between {lo:g} and {hi:g}, got {value!r}")
+        values[name] = value
+    alert = AlertModel(**{k: v for k, v in values.items() if k in AlertModel.__dataclass_fields__})
+    boost = BoostModel(**{k: v for k, v in values.items() if k in BoostModel.__dataclass_fields__})
+    return alert, boost
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    lat: float
+    lon: float
+    site: Place | None
+    azimuth_deg: float
+    apogee_km: float
+    range_km: float | None
+    launch_time: datetime
+    model: AlertModel
+    boost: BoostModel
+
+
+def _prepare(launch, azimuth_deg, apogee_km, range_km=None, launch_time=None, **options) -> _Prepared:
+    lat, lon, site = _launch(launch)
+    model, boost = _options(options)
+    return _Prepared(
+        lat, lon, site,
+        number("azimuth_deg", azimuth_deg), number("apogee_km", apogee_km),
+        number("range_km", range_km, optional=True), parse_time(launch_time), model, boost,
+    )
+
+
+def simulate(
+    launch: str | Place | tuple[float, float],
+    azimuth_deg: float,
+    apogee_km: float,
+    range_km: float | None = None,
+    launch_time: datetime | str | None = None,
+    **model_options: float,
+) -> SimulationResult:
+    """Solve and assess one scenario.
+
+    ``launch`` is a catalogue site name ("Sunan"), a "lat,lon" string or a (lat, lon)
+    pair in degrees WGS84. ``model_options``: latency_s, corridor_km,
+    impact_radius_km, report_delay_s, burn_time_s, burnout_altitude_km.
+    Raises :class:`~jalert_sim.errors.JalertError` for bad input.
+    """
+    (result,) = _run([_prepare(launch, azimuth_deg, apogee_km, range_km, launch_time, **model_options)])
+    if isinstance(result, JalertError):
+        raise result
+    return result
+
+
+def simulate_many(
+    scenarios: Iterable[Mapping[str, Any]] | None = None, *, errors: str = "raise", **columns: Any
+) -> list[SimulationResult | JalertError]:
+    """Solve and assess many scenarios, vectorised, in input order.
+
+    Either ``scenarios``, an iterable of mappings with the keyword arguments of
+    :func:`simulate`, or the same arguments as *columns*: each a scalar (shared by
+    every scenario) or a sequence/array with one value per scenario (all of one
+    length); ``lat`` and ``lon`` columns (degrees) may replace ``launch``; None or NaN
+    in ``range_km`` means minimum energy::
+
+        simulate_many(launch="sunan", azimuth_deg=np.arange(40, 200), apogee_km=800)
+        simulate_many(lat=lats, lon=lons, azimuth_deg=azs, apogee_km=apogees, range_km=ranges)
+
+    Result ``k`` is what ``simulate`` gives for scenario ``k``.
+    ``errors="raise"`` raises the first JalertError; ``errors="return"`` puts the
+    error in that scenario's place and goes on with the others.
+    """
+    if errors not in ("raise", "return"):
+        raise InputError("errors", f"must be 'raise' or 'return', got {errors!r}")
+    if scenarios is None:
+        if not columns:
+            raise InputError("scenarios", "give an iterable of scenarios or the scenario columns as keywords")
+        scenarios = _rows_from_columns(columns)
+    elif columns:
+        raise InputError("scenarios", "give either scenarios or columns, not both")
+    elif isinstance(scenarios, (Mapping, str, bytes)):
+        raise InputError("scenarios", f"expected an iterable of scenarios (mappings), got one {type(scenarios).__name__}"
+                         " (for one scenario use simulate(), or put it in a list)")
+    try:
+        scenarios = iter(scenarios)
+    except TypeError:
+        raise InputError("scenarios", f"expected an iterable of scenarios, got {type(scenarios).__name__}") from None
+    prepared: list[_Prepared | JalertError] = []
+    for scenario in scenarios:
+        try:
+            if not isinstance(scenario, Mapping):
+                raise InputError("scenario", f"expected a mapping of simulate()'s arguments, got {type(scenario).__name__}")
+            prepared.append(_prepare(**scenario))
+        except TypeError as exc:  # missing or unexpected keyword
+            err = InputError("scenario", str(exc).split("() ", 1)[-1])
+            if errors == "raise":
+                raise err from None
+            prepared.append(err)
+        except JalertError as exc:
+            if errors == "raise":
+                raise
+            prepared.append(exc)
+    good = [p for p in prepared if isinstance(p, _Prepared)]
+    solved = iter(_run(good))
+    out = [next(solved) if isinstance(p, _Prepared) else p for p in prepared]
+    if errors == "raise":
+        for r in out:
+            if isinstance(r, JalertError):
+                raise r
+    return out
+
+
+def _rows_from_columns(columns: dict[str, Any]) -> list[dict[str, Any]]:
+    """Column arguments of simulate_many → one keyword dict per scenario."""
+    if not columns:
+        raise TypeError("simulate_many() needs scenarios or columns")
+    if "launch" in columns and ("lat" in columns or "lon" in columns):
+        raise InputError("launch", "give either launch or lat and lon columns, not both")
+    if ("lat" in columns) != ("lon" in columns):
+        raise InputError("lat" if "lat" not in columns else "lon", "is required with " + ("lon" if "lon" in columns else "lat"))
+
+    def is_scalar(name: str, value: Any) -> bool:
+        if isinstance(value, (str, bytes, Place, Mapping)) or np.ndim(value) == 0:
+            return True
+        # launch=(lat, lon) is one launch point, not a column of two launches
+        return name == "launch" and len(value) == 2 and all(isinstance(v, (int, float, np.number)) for v in value)
+
+    scalars, arrays = {}, {}
+    for name, value in columns.items():
+        if is_scalar(name, value):
+            scalars[name] = value.item() if isinstance(value, np.generic) else value
+        else:
+            arrays[name] = value.tolist() if isinstance(value, np.ndarray) else list(value)
+    lengths = {len(v) for v in arrays.values()}
+    if len(lengths) > 1:
+        raise InputError("columns", "all array columns must have one length (got " + ", ".join(
+            f"{k}: {len(v)}" for k, v in arrays.items()) + ")")
+    n = lengths.pop() if lengths else 1
+    rows = []
+    for k in range(n):
+        row = {**scalars, **{name: values[k] for name, values in arrays.items()}}
+        if "lat" in row:
+            row["launch"] = (row.pop("lat"), row.pop("lon"))
+        rng = row.get("range_km")
+        if isinstance(rng, float) and math.isnan(rng):
+            row["range_km"] = None
+        rows.append(row)
+    return rows
+
+
+def _run(prepared: list[_Prepared]) -> list[SimulationResult | JalertError]:
+    """Solve all trajectories at once, grouped by boost model (it is a scalar option)."""
+    out: list[SimulationResult | JalertError | None] = [None] * len(prepared)
+    groups: dict[tuple[BoostModel, AlertModel], list[int]] = {}
+    for k, p in enumerate(prepared):
+        groups.setdefault((p.boost, p.model), []).append(k)
+    for (boost, model), idx in groups.items():
+        ps = [prepared[k] for k in idx]
+        trajs = solve(
+            np.array([p.lat for p in ps]), np.array([p.lon for p in ps]),
+            np.array([p.azimuth_deg for p in ps]), np.array([p.apogee_km for p in ps]),
+            np.array([np.nan if p.range_km is None else p.range_km for p in ps]),
+            boost=boost, errors="mask",
+        )
+        good = np.nonzero(trajs.ok)[0]
+        for pos in np.nonzero(~trajs.ok)[0]:
+            out[idx[pos]] = _trajectory_error(trajs.error[pos])
+        if len(good) == 0:
+            continue
+        sub = trajs.select(good)
+        assessments = assess(sub, [ps[g].launch_time for g in good], model)
+        summaries = sub.summaries()
+        azimuths = sub.azimuth_deg.tolist()
+        for j, g in enumerate(good.tolist()):
+            p = ps[g]
+            out[idx[g]] = SimulationResult(
+                launch_lat=p.lat, launch_lon=p.lon, site=p.site, azimuth_deg=azimuths[j],
+                apogee_km=p.apogee_km, range_km=p.range_km, launch_time=p.launch_time,
+                model=model, boost=boost, trajectory=summaries[j], assessment=assessments[j],
+                track=LazyTrack(sub, j),
+            )
+    return out  # type: ignore[return-value]
+
+
+def _trajectory_error(message: str) -> JalertError:
+    parameter, _, text = str(message).partition(": ")
+    return TrajectoryError(parameter or "trajectory", text or str(message))

@@ -1,0 +1,206 @@
+"""The result of one scenario, and its JSON document (``jalert-sim run --format json``).
+
+Schema: ``jalert_sim/schemas/simulation.schema.json``. Times in the result are seconds after
+``launch_time``; the document gives them as ISO 8601 in JST, rounded to the second.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from .. import __version__
+from .._frozen import quick_init
+from ..alerting.model import AlertModel, Assessment
+from ..clock import at_second, iso_seconds, jst
+from ..geo.over import Location, over_places
+from ..geo.places import Place
+from ..physics.trajectories import BoostModel, Track
+
+SCHEMA_VERSION = "1.0"
+_GENERATOR = f"jalert-sim {__version__}"
+#: Spacing of the track samples in the JSON document, seconds.
+TRACK_STEP_S = 5.0
+
+
+@quick_init
+@dataclass(frozen=True)
+class SimulationResult:
+    """One scenario, solved and assessed. Times are seconds after ``launch_time``."""
+
+    launch_lat: float
+    launch_lon: float
+    site: Place | None
+    azimuth_deg: float
+    apogee_km: float  # as requested
+    range_km: float | None  # as requested; None = minimum energy
+    launch_time: datetime
+    model: AlertModel
+    boost: BoostModel
+    trajectory: dict[str, Any]  # Trajectories.summaries() row
+    assessment: Assessment
+    track: Track
+
+    @property
+    def alerts(self):
+        return self.assessment.alerts
+
+    @property
+    def impact(self):
+        return self.assessment.impact
+
+    @property
+    def messages(self):
+        return self.assessment.messages
+
+    def time(self, seconds: float | None) -> datetime | None:
+        """Launch time plus ``seconds``, in JST."""
+        return jst(self.launch_time, seconds)
+
+    def time_at_second(self, seconds: float | None) -> datetime | None:
+        """Launch time plus ``seconds`` rounded to the second, in JST: the time every output shows."""
+        return at_second(self.launch_time, seconds)
+
+    def iso(self, seconds: float | None) -> str | None:
+        """:meth:`time_at_second` as ISO 8601 text (None stays None), as the document writes it."""
+        return iso_seconds(self.launch_time)(seconds)
+
+    @cached_property
+    def track_over(self) -> tuple[Location, ...]:
+        """What each sample of :attr:`track` is over, in words (a prefecture, the territorial sea
+        off one, a sea, a country, the open ocean): computed once, on first use."""
+        return tuple(over_places(self.track.lat, self.track.lon))
+
+    def to_dict(self, *, track: bool = True) -> dict[str, Any]:
+        """The JSON document of ``jalert-sim run --format json`` (ISO 8601 times with offset)."""
+        # Crossing times are good to about a second: ISO times say no more than that.
+        iso = iso_seconds(self.launch_time)
+        tr = self.trajectory.copy()
+        tr.pop("ok", None)
+        tr.pop("error", None)
+        a = self.assessment
+        imp = a.impact
+        site = self.site
+        doc: dict[str, Any] = {
+            "schema_version": SCHEMA_VERSION,
+            "generator": _GENERATOR,
+            "input": {
+                "launch": {
+                    "lat": self.launch_lat,
+                    "lon": self.launch_lon,
+                    "site": site.key if site else None,
+                    "name": site.name if site else None,
+                    "name_ja": site.name_ja if site else None,
+                },
+                "azimuth_deg": self.azimuth_deg,
+                "apogee_km": self.apogee_km,
+                "range_km": self.range_km,
+                "launch_time": self.launch_time.isoformat(),
+                "model": {
+                    **self.model.to_dict(),
+                    "burn_time_s": tr["burnout_time_s"],
+                    "burnout_altitude_km": tr["burnout_altitude_km"],
+                },
+            },
+            "trajectory": {
+                **tr,
+                "apogee_time": iso(tr["apogee_time_s"]),
+                "impact_time": iso(tr["flight_time_s"]),
+            },
+            "impact": {
+                "lat": imp.lat,
+                "lon": imp.lon,
+                "time": iso(imp.time_s),
+                "time_s": imp.time_s,
+                "description": imp.description,
+                "description_ja": imp.description_ja,
+                "landmark": imp.landmark,
+                "distance_km": imp.distance_km,
+                "direction": imp.direction,
+                "prefecture": imp.prefecture_code,
+                "on_land": imp.on_land,
+                "sea": imp.sea,
+                "sea_ja": imp.sea_ja,
+                "country": imp.country,
+                "country_ja": imp.country_ja,
+                "in_territorial_sea": imp.in_territorial_sea,
+                "in_eez": imp.in_eez,
+                "eez_status": imp.eez_status,
+            },
+            "alert_issued": a.alert_issued,
+            "summary_en": a.summary_en,
+            "summary_ja": a.summary_ja,
+            "overflight": {
+                "start": iso(a.overflight_start_s),
+                "end": iso(a.overflight_end_s),
+                "start_s": a.overflight_start_s,
+                "end_s": a.overflight_end_s,
+            },
+            "alerts": [
+                {
+                    "code": p.code,
+                    "name": p.name,
+                    "name_ja": p.name_ja,
+                    "region": p.region,
+                    "region_ja": p.region_ja,
+                    "reason": p.reason.value,
+                    "alert_time": iso(p.alert_time_s),
+                    "overflight_start": iso(p.overflight_start_s),
+                    "overflight_end": iso(p.overflight_end_s),
+                    "overflight_start_s": p.overflight_start_s,
+                    "overflight_end_s": p.overflight_end_s,
+                    "min_altitude_km": p.min_altitude_km,
+                    "closest_approach": iso(p.closest_approach_s),
+                    "closest_distance_km": p.closest_distance_km,
+                    "lead_time_s": p.lead_time_s,
+                }
+                for p in a.alerts
+            ],
+            "messages": [
+                {
+                    "time": iso(m.time_s),
+                    "time_s": m.time_s,
+                    "kind": m.kind,
+                    "prefectures": list(m.prefectures),
+                    "text_ja": m.text_ja,
+                    "text_en": m.text_en,
+                }
+                for m in a.messages
+            ],
+        }
+        if track:
+            doc["track"] = [
+                {"t_s": float(t), "lat": float(la), "lon": float(lo), "alt_km": float(h)}
+                for t, la, lo, h in zip(self.track.t_s, self.track.lat, self.track.lon, self.track.alt_km)
+            ]
+        return doc
+
+
+class LazyTrack(Track):
+    """``trajs.track(j, TRACK_STEP_S)``, computed on first use: most results are never asked for it,
+    and sampling every trajectory at 5 s cost more than solving and assessing it (performance)."""
+
+    def __init__(self, trajs, j: int):  # noqa: D107  (Track's generated __init__ is bypassed on purpose)
+        object.__setattr__(self, "_source", (trajs, j))
+        object.__setattr__(self, "_track", None)
+
+    def _get(self) -> Track:
+        if self._track is None:
+            trajs, j = self._source
+            object.__setattr__(self, "_track", trajs.track(j, TRACK_STEP_S))
+        return self._track
+
+    t_s = property(lambda self: self._get().t_s)
+    lat = property(lambda self: self._get().lat)
+    lon = property(lambda self: self._get().lon)
+    alt_km = property(lambda self: self._get().alt_km)
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+    def __reduce__(self):
+        return (Track, (self.t_s, self.lat, self.lon, self.alt_km))
+
+

@@ -1,0 +1,115 @@
+"""The alert engine (alerting.engine.assess) says what the oracle (tests/oracle.py) says.
+
+The oracle states the model one trajectory at a time; the engine computes the
+same crossings, bisections, closest approaches and impact descriptions across all
+(trajectory, prefecture) pairs at once. Both run here on the same solved trajectories:
+a few hundred varied scenarios (every catalogue launch site, all azimuths, low to
+lofted apogees, minimum energy and given ranges) under the default model and a wide
+one, and must agree field by field (floats to 1e-9: the bisections evaluate the
+trajectory in batches of different composition).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import datetime
+
+import numpy as np
+import pytest
+import shapely
+
+from jalert_sim import geo
+from jalert_sim.alerting import engine
+from jalert_sim.alerting.model import AlertModel
+from jalert_sim.earth import JST
+from jalert_sim.geo.places import launch_sites
+from jalert_sim.physics.trajectories import solve
+
+import oracle
+from docdiff import differences
+
+
+def _trajectories(n: int, seed: int):
+    rng = np.random.default_rng(seed)
+    sites = launch_sites()
+    pick = rng.integers(0, len(sites), n)
+    lat = np.array([sites[k].lat for k in pick]) + rng.normal(0, 0.3, n)
+    lon = np.array([sites[k].lon for k in pick]) + rng.normal(0, 0.3, n)
+    az = rng.uniform(0, 360, n)
+    az[: n // 2] = rng.uniform(40, 200, n // 2)  # half of them towards Japan
+    apogee = rng.uniform(100, 1500, n)
+    rng_km = np.where(rng.random(n) < 0.3, np.nan, rng.uniform(300, 6000, n))
+    lofted = rng.random(n) < 0.1
+    apogee[lofted], rng_km[lofted] = rng.uniform(3000, 7000, lofted.sum()), rng.uniform(600, 1200, lofted.sum())
+    trajs = solve(lat, lon, az, apogee, rng_km, errors="mask")
+    good = trajs.select(np.nonzero(trajs.ok)[0])
+    start = datetime(2024, 5, 1, 6, 0, tzinfo=JST)
+    return good, [start] * len(good)
+
+
+def _plain(assessment) -> dict:
+    return json.loads(json.dumps(dataclasses.asdict(assessment), default=str, ensure_ascii=False))
+
+
+@pytest.mark.parametrize(
+    "n, seed, model",
+    [
+        (170, 11, AlertModel()),
+        (50, 12, AlertModel(corridor_km=300.0, impact_radius_km=200.0, latency_s=90.0)),
+    ],
+)
+def test_engine_equals_oracle(n, seed, model):
+    trajs, times = _trajectories(n, seed)
+    fast, ref = engine.assess(trajs, times, model), oracle.assess(trajs, times, model)
+    assert len(fast) == len(ref) > 0.7 * n
+    warned = sum(bool(a.alerts) for a in ref)
+    crossed = sum(any(p.overflight_start_s is not None for p in a.alerts) for a in ref)
+    assert warned > 0.2 * len(ref) and crossed > 0.1 * len(ref)  # the set exercises every branch
+    for k, (a, b) in enumerate(zip(fast, ref)):
+        diffs = differences(_plain(a), _plain(b))
+        assert not diffs, f"trajectory {k}: " + "; ".join(diffs[:5])
+
+
+def test_impact_lookups_equal_the_scalar_ones():
+    """_Impacts holds, per point, what the oracle's _impact asks the scalar look-ups (the array
+    look-ups themselves are checked in tests/test_geo.py)."""
+    rng = np.random.default_rng(3)
+    lat = np.concatenate([rng.uniform(20, 48, 300), rng.uniform(-5, 70, 100)])
+    lon = np.concatenate([rng.uniform(122, 155, 300), rng.uniform(95, 200, 100)])
+    lon = (lon + 180.0) % 360.0 - 180.0
+    prefs = geo.prefectures()
+    impacts = engine._Impacts(lat, lon, np.full(len(lat), 600.0), prefs)
+    for k in range(len(lat)):
+        la, lo = float(lat[k]), float(lon[k])
+        pref = geo.prefecture_at(la, lo)
+        assert impacts.on_land[k] == (-1 if pref is None else prefs.index(pref))
+        assert impacts.territorial[k] == geo.in_territorial_sea(la, lo)
+        assert impacts.eez[k] == geo.eez_status(la, lo).value
+        assert impacts.sea[k] == geo.sea_at(la, lo)
+
+
+@pytest.mark.parametrize("reach_km", [30.0, 210.0, 3000.0])
+def test_prefilter_keeps_every_point_within_reach(reach_km):
+    """_maybe_near may keep too much, never too little: every point whose exact distance (in the
+    projection) to some footprint is within the reach is kept; points far beyond it are dropped."""
+    rng = np.random.default_rng(int(reach_km))
+    lat = np.concatenate([rng.uniform(20, 50, 4000), rng.uniform(-10, 80, 2000), [np.nan]])
+    lon = np.concatenate([rng.uniform(120, 160, 4000), rng.uniform(60, 240, 2000), [140.0]])
+    lon = (lon + 180.0) % 360.0 - 180.0
+    kept = engine._maybe_near(lon, lat, reach_km * 1000.0)
+    x, y = geo.to_xy(lon, lat)
+    union = shapely.union_all([p.footprint_xy for p in geo.prefectures()])
+    distance_km = np.append(shapely.distance(union, shapely.points(x[:-1], y[:-1])) / 1000.0, np.inf)
+    within = distance_km <= reach_km
+    assert within.sum() > 100 and (distance_km > reach_km + 300.0).sum() > 100
+    assert np.all(kept[within])
+    assert not kept[-1]  # NaN
+    # It works on the footprints' bounding boxes, with a slack for its approximate projection (10 km
+    # and 1.5 % of the distance from the centre, bounded per box) and its 10 km cells: points beyond
+    # every box by more than the reach plus ~100 km along x or y are dropped.
+    b = np.array([shapely.bounds(p.footprint_xy) for p in geo.prefectures()])[:, :, None]
+    beyond_x = np.maximum(np.maximum(b[:, 0] - x, x - b[:, 2]), 0.0)
+    beyond_y = np.maximum(np.maximum(b[:, 1] - y, y - b[:, 3]), 0.0)
+    box_km = np.maximum(beyond_x, beyond_y).min(axis=0) / 1000.0  # the farther axis, to the nearest box
+    assert not kept[box_km > 1.03 * reach_km + 120.0].any()
