@@ -15,6 +15,7 @@ Importing this package is cheap: the heavy modules load on first use.
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -61,3 +62,38 @@ def __getattr__(name: str) -> Any:
     value = getattr(import_module(f".{module}", __name__), name)
     globals()[name] = value
     return value
+
+
+#: Modules that the README of earlier versions named, and where they are now. Importing an old
+#: name still works, with a DeprecationWarning, and gives the new module's names.
+_MOVED = {"trajectory": "physics.trajectories", "geography": "geo", "projection": "geo.projection",
+          "seas": "geo.seas", "exports_geo": "exports"}
+
+
+class _MovedModules:
+    """The import system's finder and loader for the old names of :data:`_MOVED`. It comes last on
+    ``sys.meta_path``, so it is asked only about names that no file answers."""
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        package, _, old = fullname.partition(".")
+        if package != __name__ or old not in _MOVED:
+            return None
+        from importlib.machinery import ModuleSpec
+
+        return ModuleSpec(fullname, self)
+
+    def create_module(self, spec: Any) -> None:
+        return None  # an empty module, filled by exec_module
+
+    def exec_module(self, module: Any) -> None:
+        import warnings
+        from importlib import import_module
+
+        new = f"{__name__}.{_MOVED[module.__name__.partition('.')[2]]}"
+        warnings.warn(f"{module.__name__} is now {new}; import that instead", DeprecationWarning, stacklevel=2)
+        target = import_module(new)
+        module.__getattr__ = lambda name: getattr(target, name)  # (PEP 562: the names of the new module)
+        module.__all__ = getattr(target, "__all__", [n for n in dir(target) if not n.startswith("_")])
+
+
+sys.meta_path.append(_MovedModules())
