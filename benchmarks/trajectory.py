@@ -26,7 +26,10 @@ import time
 
 import numpy as np
 
-from jalert_sim.physics.trajectories import BoostModel, solve
+try:
+    from jalert_sim.physics.trajectories import BoostModel, solve
+except ImportError:  # --compare with a revision from before the layered layout
+    from jalert_sim.trajectory import BoostModel, solve
 
 # Summary fields compared by --compare, with their unit for the report.
 _FIELDS = {

@@ -8,10 +8,10 @@ Writes, in ``data/``:
   prefectures.geojson  47 prefectures (JIS order), land as MultiPolygons, lon/lat WGS84
   basemap.geojson      land of the region 100-180 E, 0-62 N (jalert_sim.geo.seas.REGION), one
                        MultiPolygon per country or territory, English and Japanese names
-  geometry.npz         precomputed layers read at run time (see jalert_sim/_geocache.py):
+  geometry.npz         precomputed layers read at run time (see jalert_sim/geo/cache.py):
                        projected land, 12 nm footprints and their union, the approximate
                        EEZ limit with its uncertainty band, the basemap land, the
-                       footprints' distance grid (jalert_sim/_distance_grid.py), and the
+                       footprints' distance grid (jalert_sim/geo/distance_grid.py), and the
                        table that jalert_sim.geo.projection.to_xy interpolates.
 
 Needs numpy, shapely>=2, pyproj and scipy (scipy only here, for a KD-tree). Deterministic:
@@ -101,7 +101,7 @@ REGIONS_JA = {
 }
 
 #: The basemap's extent, degrees (lon_min, lat_min, lon_max, lat_max): the region in which
-#: jalert_sim.seas names seas, so that land anywhere in it is known (a fall in inner China, say,
+#: jalert_sim.geo.seas names seas, so that land anywhere in it is known (a fall in inner China, say,
 #: must not be taken for sea).
 BASEMAP_BOX = REGION
 #: Topology-preserving simplification of the basemap, degrees (about 1 km).
@@ -324,7 +324,7 @@ def build_footprints(lands_xy: list[shapely.Geometry]) -> list[shapely.Geometry]
     return out
 
 
-#: Distance grid (jalert_sim/_distance_grid.py): cell size, how far from each footprint cells get
+#: Distance grid (jalert_sim/geo/distance_grid.py): cell size, how far from each footprint cells get
 #: an entry (the default corridor, 40 km, plus a 10 s chord and the bounds' slack fit well inside),
 #: and the unit of the stored int16 distances.
 GRID_CELL_M = 5_000.0
