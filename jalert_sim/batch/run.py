@@ -39,7 +39,7 @@ from typing import IO, Any
 
 from ..errors import InputError, JalertError
 from ..simulation.api import number as _number
-from ..simulation.api import parse_time, simulate_many
+from ..simulation.api import launch_from_fields, parse_time, simulate_many
 from ..simulation.options import MODEL_OPTIONS
 from ..simulation.result import SimulationResult
 
@@ -113,15 +113,11 @@ def scenario_from_fields(fields: Mapping[str, Any], *, launch_time: datetime | s
             continue
         values[name] = value
     values.pop("id", None)
-    if "launch" in values:
-        if "lat" in values or "lon" in values:
-            raise InputError("launch", "give either launch or lat and lon, not both")
-        launch = values.pop("launch")
-    elif "lat" in values or "lon" in values:
-        for name in ("lat", "lon"):
-            if name not in values:
-                raise InputError(name, "is required with " + ("lon" if name == "lat" else "lat"))
+    lat_lon = launch_from_fields(values)
+    if lat_lon is not None:
         launch = (_number("lat", values.pop("lat")), _number("lon", values.pop("lon")))
+    elif "launch" in values:
+        launch = values.pop("launch")
     else:
         raise InputError("launch", "is required (a site name or 'lat,lon'; or the fields lat and lon)")
     scenario: dict[str, Any] = {
