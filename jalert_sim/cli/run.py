@@ -49,7 +49,7 @@ def run(
     check_lang(lang)
     status = None
     if format == "cap":  # exports_geo (and its XML libraries) only when CAP is asked for
-        from ..exports.geo import cap_status as _cap_status
+        from ..exports.cap import cap_status as _cap_status
 
         try:
             status = _cap_status(cap_status)
@@ -86,7 +86,7 @@ def run(
             render(result, Console(), lang=lang, extra=extra)
             return
     elif format in ("geojson", "kml", "cap"):
-        from ..exports import geo as exports_geo
+        from .. import exports as exports_geo
 
         with user_errors():
             if format == "geojson":
