@@ -11,7 +11,7 @@ line); the fields are listed in :data:`FIELDS`. Output: one record per input row
 input order. JSONL records are the ``jalert-sim run --format json`` document plus
 ``id`` and ``row`` (``track`` only on request); a row that cannot be simulated gives
 ``{"id", "row", "error"}`` and the batch goes on. CSV output has one row per scenario
-(:data:`CSV_COLUMNS`).
+(:data:`CSV_COLUMNS`, from ``exports.csv``).
 
 Memory stays flat: rows are read, solved and written ``chunk_size`` at a time, and at
 most two chunks per worker are in flight. Workers are forked after the geography has
@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import InputError, JalertError
+from ..exports.csv import SCENARIO_COLUMNS as CSV_COLUMNS
+from ..exports.csv import scenario_row as csv_row
 from ..simulation.api import number as _number
 from ..simulation.api import launch_from_fields, parse_time, simulate_many
 from ..simulation.options import MODEL_OPTIONS
@@ -56,16 +58,6 @@ FIELDS: dict[str, str] = {
     **{name: option.description for name, option in MODEL_OPTIONS.items()},
 }
 _ALIASES = {"azimuth_deg": "azimuth", "apogee_km": "apogee", "range_km": "range"}
-
-#: Columns of the batch CSV: one row per scenario. ``warned`` holds the JIS codes of the
-#: warned prefectures joined by ";" (e.g. "01;02"); times are ISO 8601 with offset.
-CSV_COLUMNS = (
-    "id", "row", "error",
-    "launch_time", "launch_lat", "launch_lon", "site", "azimuth_deg", "apogee_km", "range_km", "flight_time_s",
-    "impact_time", "impact_lat", "impact_lon", "impact_prefecture", "impact_on_land", "impact_in_territorial_sea",
-    "impact_eez_status", "impact_sea", "impact_country", "impact_description",
-    "alert_issued", "alert_count", "warned", "alert_time", "overflight_start", "overflight_end", "min_lead_time_s",
-)
 
 FORMATS = ("jsonl", "csv")
 #: Rows per chunk: large enough to amortise the vectorised calls, small enough to stream.
@@ -486,29 +478,6 @@ def _orjson_dumps() -> Callable[[Any], bytes] | None:
         "other": [True, False, None, [], {}],
     }
     return orjson.dumps if orjson.dumps(probe) == _json_dumps(probe).encode() else None
-
-
-def csv_row(ident: Any, row: int, result: SimulationResult | JalertError) -> list[Any]:
-    """One row of :data:`CSV_COLUMNS`, taken from the ``run`` document so that both always agree."""
-    from ..exports.files import _cell  # the number format of every CSV this package writes
-
-    if isinstance(result, JalertError):
-        return [ident, row, str(result)] + [""] * (len(CSV_COLUMNS) - 3)
-    doc = result.to_dict(track=False)
-    inp, tr, imp, alerts = doc["input"], doc["trajectory"], doc["impact"], doc["alerts"]
-    leads = [a["lead_time_s"] for a in alerts]
-    values = [
-        ident, row, "",
-        inp["launch_time"], inp["launch"]["lat"], inp["launch"]["lon"], inp["launch"]["site"],
-        tr["azimuth_deg"], tr["apogee_km"], tr["range_km"], tr["flight_time_s"],
-        imp["time"], imp["lat"], imp["lon"], imp["prefecture"], imp["on_land"], imp["in_territorial_sea"],
-        imp["eez_status"], imp["sea"], imp["country"], imp["description"],
-        doc["alert_issued"], len(alerts), ";".join(a["code"] for a in alerts),
-        alerts[0]["alert_time"] if alerts else None,
-        doc["overflight"]["start"], doc["overflight"]["end"],
-        min(leads) if leads else None,
-    ]
-    return [_cell(v) for v in values]
 
 
 # --------------------------------------------------------------------------- the batch

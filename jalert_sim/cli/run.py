@@ -96,7 +96,7 @@ def run(
             else:
                 text = exports_geo.to_cap_feed(result, status=status)
     else:
-        from ..exports.files import to_csv, to_json
+        from ..exports import to_csv, to_json
 
         if format == "json":
             extra = {"historical": comparison.to_dict()} if comparison is not None else None

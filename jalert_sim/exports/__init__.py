@@ -1,6 +1,8 @@
 """Machine-readable outputs of a simulation, and files written whole or not at all.
 
-* ``files`` — the JSON document and the per-prefecture CSV of ``run``, atomic file writing;
+* ``files`` — the JSON document of ``run``, atomic file writing;
+* ``csv`` — the two CSV tables (a row per warned prefecture for ``run``, per scenario for
+  ``batch``) and their one number format;
 * ``geojson``, ``kml``, ``cap`` — GeoJSON, KML and OASIS CAP 1.2 (sharing ``geometry``: the
   track and outlines in lon/lat, and ``xmldoc``: XML writing).
 
@@ -12,7 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .files import CSV_COLUMNS, atomic_open, to_csv, to_json, write_atomic
+from .csv import CSV_COLUMNS, to_csv
+from .files import atomic_open, to_json, write_atomic
 
 __all__ = ["CSV_COLUMNS", "atomic_open", "cap_alert_xml", "cap_alerts", "cap_polygons", "cap_status",
            "geojson_dict", "split_antimeridian", "to_cap_feed", "to_csv", "to_geojson", "to_json", "to_kml",
