@@ -40,6 +40,7 @@ from typing import IO, Any
 from ..errors import InputError, JalertError
 from ..exports.csv import SCENARIO_COLUMNS as CSV_COLUMNS
 from ..exports.csv import scenario_row as csv_row
+from ..exports.formats import names
 from ..simulation.api import number as _number
 from ..simulation.api import launch_from_fields, parse_time, simulate_many
 from ..simulation.options import MODEL_OPTIONS
@@ -59,7 +60,10 @@ FIELDS: dict[str, str] = {
 }
 _ALIASES = {"azimuth_deg": "azimuth", "apogee_km": "apogee", "range_km": "range"}
 
-FORMATS = ("jsonl", "csv")
+#: The output formats of a batch (``exports.formats``).
+FORMATS = names("batch")
+#: The input formats a batch reads.
+INPUT_FORMATS = ("jsonl", "csv")
 #: Rows per chunk: large enough to amortise the vectorised calls, small enough to stream.
 DEFAULT_CHUNK_SIZE = 500
 #: Most worker processes a batch may ask for (each holds ~100 MB; more than the CPUs gains nothing).
@@ -214,7 +218,7 @@ class _Source:
         self.text = text
         self._pending: list[str] = []
         self.kind = input_format or self._detect(name)
-        if self.kind not in FORMATS:
+        if self.kind not in INPUT_FORMATS:
             raise InputError("input", f"unknown input format {self.kind!r} (expected jsonl or csv)")
         self.header: tuple[str, ...] | None = None
         if self.kind == "csv":

@@ -6,13 +6,14 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..exports.formats import names
 from .common import (
     ApogeeOpt, AtOpt, AzimuthOpt, BurnoutAltOpt, BurnTimeOpt, CorridorOpt, ImpactRadiusOpt, LangOpt,
     LatencyOpt, LaunchOpt, RangeOpt, ReportDelayOpt, ScenarioOpt, app, check_lang, fail, scenario_request,
     user_errors,
 )
 
-FORMATS = ("table", "json", "csv", "geojson", "kml", "cap")
+FORMATS = names("run")
 
 
 @app.command()

@@ -1,5 +1,6 @@
 """Machine-readable outputs of a simulation, and files written whole or not at all.
 
+* ``formats`` — every output format of every command, once, and the renderers of ``run``'s;
 * ``files`` — the JSON document of ``run``, atomic file writing;
 * ``csv`` — the two CSV tables (a row per warned prefecture for ``run``, per scenario for
   ``batch``) and their one number format;

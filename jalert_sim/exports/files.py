@@ -1,6 +1,7 @@
 """The JSON document of ``run``, and files written whole or not at all.
 
-The CSV tables are :mod:`jalert_sim.exports.csv`.
+The CSV tables are :mod:`jalert_sim.exports.csv`; the other formats, and which command offers
+which, :mod:`jalert_sim.exports.formats`.
 """
 
 from __future__ import annotations
