@@ -22,6 +22,8 @@ import pytest
 from typer.testing import CliRunner
 
 import jalert_sim
+from jalert_sim.batch import reading, workers
+from jalert_sim.batch import records as batch_records
 from jalert_sim.batch import run as batch_mod
 from jalert_sim.batch import CSV_COLUMNS, run_batch, scenario_from_fields
 from jalert_sim.cli import app
@@ -191,7 +193,7 @@ def test_an_open_quote_spoils_its_own_row_only(last_newline):
         ('{"launch": "sunan", "azimuth": 73, "apogee": 550, "launch_time": "0001-01-01T00:00+09:00"}', "launch_time"),
         ('{"launch": "sunan", "azimuth": 1' + "0" * 400 + ', "apogee": 550}', "azimuth: must be a finite"),
         ('{"launch": "sunan", "azimuth": ' + "[" * 100_000 + "]" * 100_000 + ', "apogee": 550}', "nested too deeply"),
-        ('{"id": "' + "x" * (batch_mod.MAX_LINE_CHARS + 10) + '", "launch": "sunan", "azimuth": 73, "apogee": 550}',
+        ('{"id": "' + "x" * (reading.MAX_LINE_CHARS + 10) + '", "launch": "sunan", "azimuth": 73, "apogee": 550}',
          "row: longer than"),
     ],
 )
@@ -275,14 +277,14 @@ def test_jsonl_records_are_json_dumps_text_byte_for_byte(ident, lat):
     result = jalert_sim.simulate("sunan", 73, 550, 2700, "2017-08-29T05:58:00+09:00")
     result = dataclasses.replace(result, launch_lat=lat)
     expected = _json_text({"id": ident, "row": 3, **result.to_dict(track=False)})
-    assert batch_mod.json_record(ident, 3, result) == expected
+    assert batch_records.json_record(ident, 3, result) == expected
     error = InputError("azimuth", f"{lat!r} is not allowed")
-    assert batch_mod.json_record(ident, 4, error) == _json_text({"id": ident, "row": 4, "error": str(error)})
+    assert batch_records.json_record(ident, 4, error) == _json_text({"id": ident, "row": 4, "error": str(error)})
 
 
 def test_orjson_is_used_when_installed():
     pytest.importorskip("orjson")
-    assert batch_mod._orjson_dumps() is not None  # the installed version writes json's text
+    assert batch_records.orjson_dumps() is not None  # the installed version writes json's text
 
 
 def test_scenario_from_fields_maps_to_simulate_keywords():
@@ -335,7 +337,7 @@ def test_a_slow_chunk_does_not_idle_the_other_worker_and_order_is_kept(monkeypat
     # The worker with the first chunk is held up; the other goes on with the chunks after it
     # (as far as the lead of 2 chunks per worker allows) instead of waiting for it to be read.
     # The workers are forked: they log when each chunk is done to a file.
-    real = batch_mod._solve_chunk
+    real = workers.solve_chunk
     log = tmp_path / "done.log"
 
     def slow_first(chunk):
@@ -346,7 +348,7 @@ def test_a_slow_chunk_does_not_idle_the_other_worker_and_order_is_kept(monkeypat
             handle.write(f"{chunk.first_row}\n")
         return out
 
-    monkeypatch.setattr(batch_mod, "_solve_chunk", slow_first)
+    monkeypatch.setattr(workers, "solve_chunk", slow_first)
     text = _many_rows(60)
     out = io.StringIO()
     summary = run_batch(io.StringIO(text), out, jobs=2, input_format="csv", chunk_size=5)
@@ -354,7 +356,7 @@ def test_a_slow_chunk_does_not_idle_the_other_worker_and_order_is_kept(monkeypat
     order = [int(line) for line in log.read_text().split()]
     assert sorted(order) == list(range(1, 61, 5))
     assert order.index(1) >= 3  # chunks 2, 3 and 4 were solved while chunk 1 was held up
-    monkeypatch.setattr(batch_mod, "_solve_chunk", real)
+    monkeypatch.setattr(workers, "solve_chunk", real)
     reference = io.StringIO()
     run_batch(io.StringIO(text), reference, jobs=1, input_format="csv", chunk_size=5)
     assert out.getvalue() == reference.getvalue()
@@ -362,7 +364,7 @@ def test_a_slow_chunk_does_not_idle_the_other_worker_and_order_is_kept(monkeypat
 
 def test_output_file_is_whole_or_absent_when_writing_fails(tmp_path, monkeypatch):
     target = tmp_path / "out.jsonl"
-    real = batch_mod._solve_chunk
+    real = workers.solve_chunk
     calls = {"n": 0}
 
     def flaky(chunk):
@@ -371,11 +373,11 @@ def test_output_file_is_whole_or_absent_when_writing_fails(tmp_path, monkeypatch
             raise RuntimeError("disk on fire")
         return real(chunk)
 
-    monkeypatch.setattr(batch_mod, "_solve_chunk", flaky)
+    monkeypatch.setattr(workers, "solve_chunk", flaky)
     with pytest.raises(RuntimeError, match="disk on fire"):
         run_batch(io.StringIO(_many_rows(40)), target, jobs=1, chunk_size=5, input_format="csv")
     assert list(tmp_path.iterdir()) == []  # neither the output nor its temporary file
-    monkeypatch.setattr(batch_mod, "_solve_chunk", real)
+    monkeypatch.setattr(workers, "solve_chunk", real)
     run_batch(io.StringIO(_many_rows(40)), target, jobs=1, chunk_size=5, input_format="csv")
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
     assert len(target.read_text("utf-8").splitlines()) == 40
@@ -518,8 +520,8 @@ def test_jobs_is_checked_and_workers_start_only_for_chunks_that_need_them(monkey
         with pytest.raises(InputError, match="jobs"):
             run_batch(io.StringIO(""), io.StringIO(), jobs=bad)
     started = []
-    real = batch_mod._Workers._start
-    monkeypatch.setattr(batch_mod._Workers, "_start", lambda self: started.append(1) or real(self))
+    real = workers.Workers._start
+    monkeypatch.setattr(workers.Workers, "_start", lambda self: started.append(1) or real(self))
     path = tmp_path / "three_chunks.csv"
     path.write_text("launch,azimuth,apogee\n" + "sunan,73,550\n" * 25)
     out = io.StringIO()

@@ -10,7 +10,8 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
-from jalert_sim.exports import geo as exports_geo
+from jalert_sim import exports
+from jalert_sim.exports import cap as exports_cap
 from jalert_sim.cli import app
 
 runner = CliRunner()
@@ -71,7 +72,7 @@ def test_geojson_prefectures_match_the_json(geojson, doc):
 def test_antimeridian_split():
     import numpy as np
 
-    parts = exports_geo.split_antimeridian(np.array([10.0, 11.0, 12.0]), np.array([178.0, 179.5, -179.5]))
+    parts = exports.split_antimeridian(np.array([10.0, 11.0, 12.0]), np.array([178.0, 179.5, -179.5]))
     assert len(parts) == 2
     assert parts[0][-1][0] == 180.0 and parts[1][0][0] == -180.0
     assert parts[0][-1][1] == pytest.approx(11.5)
@@ -141,14 +142,14 @@ def test_cap_areas_polygons_and_geocodes(feed):
     polygons = [p.text.split() for p in area.findall(f"{CAP}polygon")]
     assert polygons
     for pairs in polygons:
-        assert pairs[0] == pairs[-1] and 4 <= len(pairs) <= exports_geo.CAP_MAX_VERTICES + 1
+        assert pairs[0] == pairs[-1] and 4 <= len(pairs) <= exports_cap.CAP_MAX_VERTICES + 1
         for pair in pairs:
             lat, lon = map(float, pair.split(","))
             assert 20 < lat < 50 and 120 < lon < 155  # "lat,lon", not "lon,lat"
 
 
 def test_cap_status_is_never_actual_by_default():
-    assert exports_geo.cap_status(None) == "Exercise"
+    assert exports.cap_status(None) == "Exercise"
     actual = ET.fromstring(invoke(*HOKKAIDO, "--format", "cap", "--cap-status", "actual"))
     assert {s.text for s in actual.iter(f"{CAP}status")} == {"Actual"}
     out = runner.invoke(app, ["run", *HOKKAIDO, "--format", "cap", "--cap-status", "real"])
@@ -242,9 +243,9 @@ def test_cap_polygons_cover_the_land_they_stand_for():
     from jalert_sim.geo import prefectures
 
     for p in prefectures():
-        polygons = exports_geo.cap_polygons(p.land)
+        polygons = exports.cap_polygons(p.land)
         shapes = [shapely.Polygon([tuple(map(float, pair.split(",")))[::-1] for pair in s.split()]) for s in polygons]
-        assert all(s.is_valid and len(s.exterior.coords) <= exports_geo.CAP_MAX_VERTICES for s in shapes)
+        assert all(s.is_valid and len(s.exterior.coords) <= exports_cap.CAP_MAX_VERTICES for s in shapes)
         largest = max(shapely.get_parts(p.land), key=lambda part: part.area)
         assert shapely.covers(shapes[0], shapely.Polygon(largest.exterior)), p.name
         margin_deg = shapely.distance(shapely.points(shapely.get_coordinates(shapes[0])), p.land).max()

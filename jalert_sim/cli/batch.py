@@ -47,9 +47,9 @@ def batch(
             os.dup2(devnull, sys.stdout.fileno())
             raise SystemExit(128 + signal.SIGPIPE) from None
     if summary.failed:
-        row, ident, message = summary.first_error
+        first = summary.first_error
         sys.stderr.write(f"jalert-sim: {summary.failed} of {summary.total} scenario(s) failed; "
-                         f"first: row {row} (id {_one_line(ident)}): {_one_line(message)}\n")
+                         f"first: row {first.row} (id {_one_line(first.id)}): {_one_line(first.message)}\n")
         raise SystemExit(1)
     if show:
         sys.stderr.write(f"jalert-sim: {summary.total} scenario(s) in {summary.elapsed_s:.1f} s "

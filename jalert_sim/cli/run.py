@@ -6,13 +6,14 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..exports.formats import names
 from .common import (
     ApogeeOpt, AtOpt, AzimuthOpt, BurnoutAltOpt, BurnTimeOpt, CorridorOpt, ImpactRadiusOpt, LangOpt,
     LatencyOpt, LaunchOpt, RangeOpt, ReportDelayOpt, ScenarioOpt, app, check_lang, fail, scenario_request,
     user_errors,
 )
 
-FORMATS = ("table", "json", "csv", "geojson", "kml", "cap")
+FORMATS = names("run")
 
 
 @app.command()
@@ -49,7 +50,7 @@ def run(
     check_lang(lang)
     status = None
     if format == "cap":  # exports_geo (and its XML libraries) only when CAP is asked for
-        from ..exports.geo import cap_status as _cap_status
+        from ..exports.cap import cap_status as _cap_status
 
         try:
             status = _cap_status(cap_status)
@@ -86,7 +87,7 @@ def run(
             render(result, Console(), lang=lang, extra=extra)
             return
     elif format in ("geojson", "kml", "cap"):
-        from ..exports import geo as exports_geo
+        from .. import exports as exports_geo
 
         with user_errors():
             if format == "geojson":
@@ -96,7 +97,7 @@ def run(
             else:
                 text = exports_geo.to_cap_feed(result, status=status)
     else:
-        from ..exports.files import to_csv, to_json
+        from ..exports import to_csv, to_json
 
         if format == "json":
             extra = {"historical": comparison.to_dict()} if comparison is not None else None

@@ -1,9 +1,52 @@
 """Machine-readable outputs of a simulation, and files written whole or not at all.
 
-* ``files`` — the JSON document and the per-prefecture CSV of ``run``, atomic file writing;
-* ``geo`` — GeoJSON, KML and OASIS CAP 1.2.
+* ``formats`` — every output format of every command, once, and the renderers of ``run``'s;
+* ``files`` — the JSON document of ``run``, atomic file writing;
+* ``csv`` — the two CSV tables (a row per warned prefecture for ``run``, per scenario for
+  ``batch``) and their one number format;
+* ``geojson``, ``kml``, ``cap`` — GeoJSON, KML and OASIS CAP 1.2 (sharing ``geometry``: the
+  track and outlines in lon/lat, and ``xmldoc``: XML writing).
+
+The public functions of all of them are importable from here; the geographic ones (and the
+XML and geometry libraries they need) load on first use.
 """
 
-from .files import CSV_COLUMNS, atomic_open, to_csv, to_json, write_atomic
+from __future__ import annotations
 
-__all__ = ["CSV_COLUMNS", "atomic_open", "to_csv", "to_json", "write_atomic"]
+from typing import TYPE_CHECKING, Any
+
+from .csv import CSV_COLUMNS, to_csv
+from .files import atomic_open, to_json, write_atomic
+
+__all__ = ["CSV_COLUMNS", "atomic_open", "cap_alert_xml", "cap_alerts", "cap_polygons", "cap_status",
+           "geojson_dict", "split_antimeridian", "to_cap_feed", "to_csv", "to_geojson", "to_json", "to_kml",
+           "write_atomic"]
+
+_LAZY = {
+    "split_antimeridian": "geometry",
+    "geojson_dict": "geojson",
+    "to_geojson": "geojson",
+    "to_kml": "kml",
+    "cap_alert_xml": "cap",
+    "cap_alerts": "cap",
+    "cap_polygons": "cap",
+    "cap_status": "cap",
+    "to_cap_feed": "cap",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cap import cap_alert_xml, cap_alerts, cap_polygons, cap_status, to_cap_feed
+    from .geojson import geojson_dict, to_geojson
+    from .geometry import split_antimeridian
+    from .kml import to_kml
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

@@ -1,31 +1,22 @@
-"""Machine-readable output: the JSON document, CSV rows, and atomic file writing.
+"""The JSON document of ``run``, and files written whole or not at all.
 
-One place decides what each format contains; the CLI only picks the format.
+The CSV tables are :mod:`jalert_sim.exports.csv`; the other formats, and which command offers
+which, :mod:`jalert_sim.exports.formats`.
 """
 
 from __future__ import annotations
 
-import csv
 import errno
-import io
 import json
 import os
 import secrets
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
 
 from ..simulation.result import SimulationResult
-
-#: Columns of the per-prefecture CSV (``run --format csv``); stable, documented in the README.
-CSV_COLUMNS = (
-    "launch_time", "launch_lat", "launch_lon", "azimuth_deg", "apogee_km", "range_km", "flight_time_s",
-    "code", "name", "name_ja", "region", "reason", "alert_time", "overflight_start", "overflight_end",
-    "min_altitude_km", "closest_distance_km", "lead_time_s",
-    "impact_lat", "impact_lon", "impact_time", "impact_in_territorial_sea", "impact_eez_status",
-)
 
 
 def to_json(result: SimulationResult, *, track: bool = True, extra: dict[str, Any] | None = None) -> str:
@@ -35,37 +26,6 @@ def to_json(result: SimulationResult, *, track: bool = True, extra: dict[str, An
         doc.update(extra)
     # Compact: json's C encoder serves only indent=None, and the track makes the document long.
     return json.dumps(doc, ensure_ascii=False) + "\n"
-
-
-def csv_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per warned prefecture of a ``to_dict()`` document."""
-    inp, tr, imp = doc["input"], doc["trajectory"], doc["impact"]
-    common = {
-        "launch_time": inp["launch_time"], "launch_lat": inp["launch"]["lat"], "launch_lon": inp["launch"]["lon"],
-        "azimuth_deg": inp["azimuth_deg"], "apogee_km": tr["apogee_km"], "range_km": tr["range_km"],
-        "flight_time_s": tr["flight_time_s"],
-        "impact_lat": imp["lat"], "impact_lon": imp["lon"], "impact_time": imp["time"],
-        "impact_in_territorial_sea": imp["in_territorial_sea"], "impact_eez_status": imp["eez_status"],
-    }
-    return [{**common, **{k: a.get(k) for k in CSV_COLUMNS if k in a}} for a in doc["alerts"]]
-
-
-def to_csv(results: Iterable[SimulationResult]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for result in results:
-        for row in csv_rows(result.to_dict(track=False)):
-            writer.writerow({k: _cell(v) for k, v in row.items()})
-    return buffer.getvalue()
-
-
-def _cell(value: Any) -> Any:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
-    return value
 
 
 @contextmanager

@@ -28,9 +28,10 @@ import shapely
 
 from .._data import data_path
 from ..errors import InputError, JalertError
+from ..exports.formats import names
 from ..simulation.result import SimulationResult
 
-FORMATS = ("svg", "png")
+FORMATS = names("map")
 #: Fill colours by alert reason; "none" is a prefecture that is not warned.
 STATUS_COLOURS = {"impact": "#d7191c", "overflight": "#fdae61", "corridor": "#fee08b", "none": "#e8e8e0"}
 STATUS_LABELS = {"impact": "Impact area (warned)", "overflight": "Overflight (warned)",
@@ -63,7 +64,7 @@ def format_of(path: str | Path) -> str:
     """'svg' or 'png' from the file name; InputError otherwise."""
     suffix = Path(path).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
-        raise InputError("output", f"map file must end in .svg or .png, got {str(path)!r}")
+        raise InputError("output", f"map file must end in {' or '.join('.' + f for f in FORMATS)}, got {str(path)!r}")
     return suffix
 
 

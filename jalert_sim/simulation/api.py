@@ -85,6 +85,26 @@ def number(name: str, value: Any, *, optional: bool = False) -> float | None:
     return number
 
 
+def launch_from_fields(values: Mapping[str, Any], noun: str = "") -> tuple[Any, Any] | None:
+    """``(lat, lon)`` if ``values`` (a scenario's fields, or simulate_many's columns) give the
+    launch point as ``lat`` and ``lon`` (degrees north and east, WGS84; returned as they are);
+    None if they give it as ``launch``, or not at all.
+
+    Raises InputError if they give both ``launch`` and lat or lon ("give either launch or lat
+    and lon<noun>, not both"), or only one of lat and lon.
+    """
+    if "launch" in values:
+        if "lat" in values or "lon" in values:
+            raise InputError("launch", f"give either launch or lat and lon{noun}, not both")
+        return None
+    if "lat" not in values and "lon" not in values:
+        return None
+    for name, other in (("lat", "lon"), ("lon", "lat")):
+        if name not in values:
+            raise InputError(name, "is required with " + other)
+    return values["lat"], values["lon"]
+
+
 def _options(options: Mapping[str, Any]) -> tuple[AlertModel, BoostModel]:
     unknown = sorted(set(options) - set(MODEL_OPTIONS))
     if unknown:
@@ -209,10 +229,7 @@ def _rows_from_columns(columns: dict[str, Any]) -> list[dict[str, Any]]:
     """Column arguments of simulate_many → one keyword dict per scenario."""
     if not columns:
         raise TypeError("simulate_many() needs scenarios or columns")
-    if "launch" in columns and ("lat" in columns or "lon" in columns):
-        raise InputError("launch", "give either launch or lat and lon columns, not both")
-    if ("lat" in columns) != ("lon" in columns):
-        raise InputError("lat" if "lat" not in columns else "lon", "is required with " + ("lon" if "lon" in columns else "lat"))
+    launch_from_fields(columns, " columns")  # (checks only: the rows are paired below)
 
     def is_scalar(name: str, value: Any) -> bool:
         if isinstance(value, (str, bytes, Place, Mapping)) or np.ndim(value) == 0:

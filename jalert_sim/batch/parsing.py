@@ -1,0 +1,89 @@
+"""A raw input row (a CSV field list or a JSONL line, as ``reading`` hands them out) parsed into
+its id and the scenario it asks for, or the reason it cannot be simulated.
+
+Every failure is a value, not an exception: one bad row becomes one error record and the batch
+goes on. Ids are made writable (UTF-8, JSON, CSV) whatever bytes the row held.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from ..errors import InputError, JalertError
+from .fields import scenario_from_fields
+from .reading import MAX_LINE_CHARS, LongLine
+
+
+def parse_row(kind: str, header: tuple[str, ...] | None, raw: Any, row: int,
+              launch_time: str) -> tuple[Any, dict | JalertError]:
+    """(id, scenario keyword arguments or the error) for the raw row number ``row`` (1-based) of an
+    input of ``kind`` "csv" (with its ``header``) or "jsonl"; ``launch_time`` for a row without one."""
+    ident: Any = row
+    try:
+        if isinstance(raw, LongLine):
+            raise InputError("row", f"longer than {MAX_LINE_CHARS:,} characters (starts {raw[:40]!r})")
+        if kind == "jsonl":
+            if not raw.strip():
+                raise InputError("row", "blank line")
+            if not _is_utf8(raw):
+                raise InputError("row", "not valid UTF-8")
+            try:
+                obj = json.loads(raw.lstrip("\ufeff"))
+            except ValueError as exc:
+                raise InputError("row", f"not valid JSON: {exc}") from None
+            except RecursionError:
+                raise InputError("row", "not valid JSON here: nested too deeply") from None
+            if not isinstance(obj, dict):
+                raise InputError("row", f"expected a JSON object, got {type(obj).__name__}")
+            if obj.get("id") is not None:
+                ident = _json_id(obj["id"])
+            return ident, scenario_from_fields(obj, launch_time=launch_time)
+        if isinstance(raw, str):  # a csv.Error
+            raise InputError("row", raw)
+        assert header is not None
+        if not raw or (len(raw) == 1 and not raw[0].strip() and len(header) > 1):
+            raise InputError("row", "blank line")
+        if "id" in header and len(raw) > header.index("id") and raw[header.index("id")].strip():
+            ident = raw[header.index("id")].strip()
+        if len(raw) != len(header):
+            raise InputError("row", f"has {len(raw)} fields, the header has {len(header)}")
+        if not all(_is_utf8(value) for value in raw):
+            raise InputError("row", "not valid UTF-8")
+        return ident, scenario_from_fields(dict(zip(header, raw)), launch_time=launch_time)
+    except JalertError as exc:
+        return _utf8_id(ident), exc
+
+
+def _json_id(value: Any) -> str | int | float:
+    """A JSONL row's id: a string (see _utf8_id) or a finite number; anything else (an object, a
+    list, true, NaN) cannot be written back as the id of a CSV row or of valid JSON."""
+    if isinstance(value, str):
+        return _utf8_id(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if not isinstance(value, float) or not math.isfinite(value):
+        raise InputError("id", f"must be a string or a finite number, got {json.dumps(value, ensure_ascii=True)[:60]}")
+    return value
+
+
+def _utf8_id(ident: Any) -> Any:
+    """The id with any character that UTF-8 cannot carry (bytes of a row that was not UTF-8, a JSON
+    "\\ud800") replaced by U+FFFD, so that its record can be written."""
+    if isinstance(ident, str) and not _is_utf8(ident):
+        try:  # the bytes of the input, kept as U+DC80..U+DCFF on reading
+            raw = ident.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:  # other surrogates
+            raw = ident.encode("utf-8", "surrogatepass")
+        return raw.decode("utf-8", "replace")
+    return ident
+
+
+def _is_utf8(text: str) -> bool:
+    """False if the text holds bytes that were not UTF-8 (kept as lone surrogates on reading)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -1,0 +1,152 @@
+"""Solving a batch's chunks in this process or over forked worker processes, results in input order.
+
+Workers are forked after the geography has been loaded once (:func:`_warm_up`), so they share
+it. :func:`solve_chunk` is looked up in this module both here and in the workers, which are
+forked from this process: replacing it here (as the tests do) replaces it in both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from ..errors import InputError
+from ..simulation.api import simulate_many
+from .chunks import Chunk, ChunkOut, solve_chunk
+from .records import orjson_dumps
+
+
+def solve_all(chunks: Iterator[Chunk], jobs: int) -> Iterator[ChunkOut]:
+    """The chunks solved, in order: in this process, or over ``jobs`` forked workers."""
+    first = next(chunks, None)
+    if first is None:
+        return
+    second = next(chunks, None)
+    if jobs == 1 or second is None:  # one chunk: workers would only cost their start-up
+        yield solve_chunk(first)
+        if second is not None:
+            yield solve_chunk(second)
+            for chunk in chunks:
+                yield solve_chunk(chunk)
+        return
+    yield from Workers(jobs).run(_chain(first, second, chunks))
+
+
+class Workers:
+    """Forked worker processes, one pipe each, one chunk each at a time, results in input order.
+
+    Deliberately simpler than multiprocessing.Pool: no feeder threads, so nothing can block
+    on a full pipe when the batch is interrupted, and stopping is killing our own children.
+    A worker is sent its next chunk only after its result has been read, so neither side ever
+    waits on the other with a full pipe. Results are read from whichever worker finishes
+    first (a worker never idles behind a slower one) and handed out in input order; a worker
+    is not given a chunk more than _LEAD chunks ahead of the next one to hand out, so the
+    results held back stay few.
+    """
+
+    #: How many chunks, per worker, may be in flight or held back beyond the next one out.
+    _LEAD = 2
+
+    def __init__(self, jobs: int):
+        import multiprocessing as mp
+
+        _warm_up()  # load the geography once, before forking, so the workers share it
+        self.jobs = jobs
+        self.context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else None)
+        self.procs, self.conns = [], []
+
+    def _start(self) -> Any:
+        """One more worker (they are started as chunks need them: a short input never forks more
+        workers than it has chunks); its end of the pipe."""
+        try:
+            mine, theirs = self.context.Pipe()
+        except OSError as exc:
+            raise InputError("jobs", f"cannot start worker process {len(self.procs) + 1}: {exc.strerror or exc} "
+                             "(ask for fewer)") from None
+        proc = self.context.Process(target=_worker_main, args=(theirs, mine), daemon=True)
+        self.conns.append(mine)
+        try:
+            proc.start()
+        except OSError as exc:
+            theirs.close()
+            raise InputError("jobs", f"cannot start worker process {len(self.procs) + 1}: {exc.strerror or exc} "
+                             "(ask for fewer)") from None
+        self.procs.append(proc)
+        theirs.close()
+        return mine
+
+    def run(self, chunks: Iterator[Chunk]) -> Iterator[ChunkOut]:
+        from multiprocessing.connection import wait
+
+        lead = self._LEAD * self.jobs
+        working: dict[Any, int] = {}  # connection -> number of the chunk it is solving
+        idle: list[Any] = []
+        done: dict[int, ChunkOut] = {}  # results that came in before an earlier one
+        sent = handed = 0
+        more = True
+        try:
+            while True:
+                while more and (idle or len(self.conns) < self.jobs) and sent - handed < lead:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        more = False
+                        break
+                    conn = idle.pop() if idle else self._start()
+                    conn.send(chunk)
+                    working[conn] = sent
+                    sent += 1
+                if not working:
+                    break
+                for conn in wait(list(working)):
+                    status, value = conn.recv()
+                    if status != "ok":
+                        raise value
+                    done[working.pop(conn)] = value
+                    idle.append(conn)
+                while handed in done:
+                    yield done.pop(handed)
+                    handed += 1
+            for conn in self.conns:
+                conn.send(None)
+            for proc in self.procs:
+                proc.join()
+        finally:
+            for proc in self.procs:
+                if proc.is_alive():
+                    proc.terminate()
+                    proc.join()
+            for conn in self.conns:
+                conn.close()
+
+
+def _worker_main(conn, parent_end) -> None:
+    import signal
+
+    parent_end.close()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    while True:
+        try:
+            chunk = conn.recv()
+        except EOFError:
+            return
+        if chunk is None:
+            return
+        try:
+            conn.send(("ok", solve_chunk(chunk)))
+        except Exception as exc:  # a bug: hand it to the parent, which raises it
+            try:
+                conn.send(("error", exc))
+            except Exception:  # noqa: BLE001  (not picklable)
+                conn.send(("error", RuntimeError(f"worker failed: {exc!r}")))
+
+
+def _chain(first: Chunk, second: Chunk, rest: Iterator[Chunk]) -> Iterator[Chunk]:
+    yield first
+    yield second
+    yield from rest
+
+
+def _warm_up() -> None:
+    simulate_many([{"launch": (39.0, 125.7), "azimuth_deg": 80.0, "apogee_km": 600.0}], errors="return")
+    orjson_dumps()

@@ -1,0 +1,96 @@
+"""The two CSV tables this package writes, and the one number format of both.
+
+* :data:`CSV_COLUMNS` — ``run --format csv``: one row per warned prefecture (:func:`to_csv`,
+  :func:`prefecture_rows`); also ``jalert_sim.exports.CSV_COLUMNS``.
+* :data:`SCENARIO_COLUMNS` — ``batch --format csv``: one row per scenario, a failed one
+  included (:func:`scenario_row`); also ``jalert_sim.batch.CSV_COLUMNS``.
+
+Both are stable and documented in the README. Their rows are taken from the ``run``
+document (``SimulationResult.to_dict``), so that the CSV always agrees with the JSON, and
+every value goes through :func:`cell`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from ..errors import JalertError
+from ..simulation.result import SimulationResult
+
+#: Columns of the per-prefecture CSV (``run --format csv``); stable, documented in the README.
+CSV_COLUMNS = (
+    "launch_time", "launch_lat", "launch_lon", "azimuth_deg", "apogee_km", "range_km", "flight_time_s",
+    "code", "name", "name_ja", "region", "reason", "alert_time", "overflight_start", "overflight_end",
+    "min_altitude_km", "closest_distance_km", "lead_time_s",
+    "impact_lat", "impact_lon", "impact_time", "impact_in_territorial_sea", "impact_eez_status",
+)
+
+#: Columns of the batch CSV: one row per scenario. ``warned`` holds the JIS codes of the
+#: warned prefectures joined by ";" (e.g. "01;02"); times are ISO 8601 with offset.
+SCENARIO_COLUMNS = (
+    "id", "row", "error",
+    "launch_time", "launch_lat", "launch_lon", "site", "azimuth_deg", "apogee_km", "range_km", "flight_time_s",
+    "impact_time", "impact_lat", "impact_lon", "impact_prefecture", "impact_on_land", "impact_in_territorial_sea",
+    "impact_eez_status", "impact_sea", "impact_country", "impact_description",
+    "alert_issued", "alert_count", "warned", "alert_time", "overflight_start", "overflight_end", "min_lead_time_s",
+)
+
+
+def cell(value: Any) -> Any:
+    """A value as every CSV of this package writes it: None empty, floats to 6 significant
+    digits (whole numbers from a million up), anything else as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:.0f}"
+    return value
+
+
+def prefecture_rows(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row of :data:`CSV_COLUMNS` per warned prefecture of a ``to_dict()`` document (raw
+    values, before :func:`cell`)."""
+    inp, tr, imp = doc["input"], doc["trajectory"], doc["impact"]
+    common = {
+        "launch_time": inp["launch_time"], "launch_lat": inp["launch"]["lat"], "launch_lon": inp["launch"]["lon"],
+        "azimuth_deg": inp["azimuth_deg"], "apogee_km": tr["apogee_km"], "range_km": tr["range_km"],
+        "flight_time_s": tr["flight_time_s"],
+        "impact_lat": imp["lat"], "impact_lon": imp["lon"], "impact_time": imp["time"],
+        "impact_in_territorial_sea": imp["in_territorial_sea"], "impact_eez_status": imp["eez_status"],
+    }
+    return [{**common, **{k: a.get(k) for k in CSV_COLUMNS if k in a}} for a in doc["alerts"]]
+
+
+def to_csv(results: Iterable[SimulationResult]) -> str:
+    """The ``run --format csv`` text: the header, then every warned prefecture of each result."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for result in results:
+        for row in prefecture_rows(result.to_dict(track=False)):
+            writer.writerow({k: cell(v) for k, v in row.items()})
+    return buffer.getvalue()
+
+
+def scenario_row(ident: Any, row: int, result: SimulationResult | JalertError) -> list[Any]:
+    """One row of :data:`SCENARIO_COLUMNS` (cells written), for the batch's input row ``row``
+    whose id is ``ident``: the scenario's figures, or its error."""
+    if isinstance(result, JalertError):
+        return [ident, row, str(result)] + [""] * (len(SCENARIO_COLUMNS) - 3)
+    doc = result.to_dict(track=False)
+    inp, tr, imp, alerts = doc["input"], doc["trajectory"], doc["impact"], doc["alerts"]
+    leads = [a["lead_time_s"] for a in alerts]
+    values = [
+        ident, row, "",
+        inp["launch_time"], inp["launch"]["lat"], inp["launch"]["lon"], inp["launch"]["site"],
+        tr["azimuth_deg"], tr["apogee_km"], tr["range_km"], tr["flight_time_s"],
+        imp["time"], imp["lat"], imp["lon"], imp["prefecture"], imp["on_land"], imp["in_territorial_sea"],
+        imp["eez_status"], imp["sea"], imp["country"], imp["description"],
+        doc["alert_issued"], len(alerts), ";".join(a["code"] for a in alerts),
+        alerts[0]["alert_time"] if alerts else None,
+        doc["overflight"]["start"], doc["overflight"]["end"],
+        min(leads) if leads else None,
+    ]
+    return [cell(v) for v in values]
