@@ -130,6 +130,7 @@ def _near_chords(coarse: CoarseSamples, win: _Windows) -> _Chords:
     """The chords of the windows within _CHORD_SLACK_M of the footprint; exact tests only where
     the distance grid's bounds leave it open."""
     t, X, Y = coarse.t_s, coarse.x_m, coarse.y_m
+    # The chords of the window and the 1 s samples each spans (indices into the oracle's fine_t).
     nseg = win.c_hi - win.c_lo
     seg_pair = np.repeat(np.arange(len(win.pair)), nseg)
     seg_c = win.c_lo[seg_pair] + (np.arange(nseg.sum()) - np.repeat(np.cumsum(nseg) - nseg, nseg))
@@ -155,6 +156,7 @@ def _search(trajs: Trajectories, win: _Windows, chords: _Chords, order: int) -> 
     at = np.full((len(win.pair), 3), np.nan)
     segs = np.arange(len(chords.window))[::order]
     while len(segs):
+        # The next candidate chord of every window still searching.
         wins, first = unique(chords.window[segs])
         take = segs[first]
         span = chords.f_hi[take] - chords.f_lo[take] + 1
