@@ -21,6 +21,8 @@ import shapely
 
 from jalert_sim import geo
 from jalert_sim.alerting import engine
+from jalert_sim.alerting.geometry import maybe_near
+from jalert_sim.alerting.impacts import Impacts
 from jalert_sim.alerting.model import AlertModel
 from jalert_sim.earth import JST
 from jalert_sim.geo.places import launch_sites
@@ -72,14 +74,14 @@ def test_engine_equals_oracle(n, seed, model):
 
 
 def test_impact_lookups_equal_the_scalar_ones():
-    """_Impacts holds, per point, what the oracle's _impact asks the scalar look-ups (the array
+    """Impacts holds, per point, what the oracle's _impact asks the scalar look-ups (the array
     look-ups themselves are checked in tests/test_geo.py)."""
     rng = np.random.default_rng(3)
     lat = np.concatenate([rng.uniform(20, 48, 300), rng.uniform(-5, 70, 100)])
     lon = np.concatenate([rng.uniform(122, 155, 300), rng.uniform(95, 200, 100)])
     lon = (lon + 180.0) % 360.0 - 180.0
     prefs = geo.prefectures()
-    impacts = engine._Impacts(lat, lon, np.full(len(lat), 600.0), prefs)
+    impacts = Impacts(lat, lon, np.full(len(lat), 600.0), prefs)
     for k in range(len(lat)):
         la, lo = float(lat[k]), float(lon[k])
         pref = geo.prefecture_at(la, lo)
@@ -91,13 +93,13 @@ def test_impact_lookups_equal_the_scalar_ones():
 
 @pytest.mark.parametrize("reach_km", [30.0, 210.0, 3000.0])
 def test_prefilter_keeps_every_point_within_reach(reach_km):
-    """_maybe_near may keep too much, never too little: every point whose exact distance (in the
+    """maybe_near may keep too much, never too little: every point whose exact distance (in the
     projection) to some footprint is within the reach is kept; points far beyond it are dropped."""
     rng = np.random.default_rng(int(reach_km))
     lat = np.concatenate([rng.uniform(20, 50, 4000), rng.uniform(-10, 80, 2000), [np.nan]])
     lon = np.concatenate([rng.uniform(120, 160, 4000), rng.uniform(60, 240, 2000), [140.0]])
     lon = (lon + 180.0) % 360.0 - 180.0
-    kept = engine._maybe_near(lon, lat, reach_km * 1000.0)
+    kept = maybe_near(lon, lat, reach_km * 1000.0)
     x, y = geo.to_xy(lon, lat)
     union = shapely.union_all([p.footprint_xy for p in geo.prefectures()])
     distance_km = np.append(shapely.distance(union, shapely.points(x[:-1], y[:-1])) / 1000.0, np.inf)
