@@ -11,9 +11,11 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+
 from .. import __version__
 from .._frozen import quick_init
-from ..alerting.model import AlertModel, Assessment
+from ..alerting.model import AlertModel, Assessment, PrefectureAlert, Reason
 from ..clock import at_second, iso_seconds, jst
 from ..geo.over import Location, over_places
 from ..geo.places import Place
@@ -72,6 +74,26 @@ class SimulationResult:
         """What each sample of :attr:`track` is over, in words (a prefecture, the territorial sea
         off one, a sea, a country, the open ocean): computed once, on first use."""
         return tuple(over_places(self.track.lat, self.track.lon))
+
+    def over_at(self, seconds: float) -> Location:
+        """What the missile is over ``seconds`` after launch: :attr:`track_over` of the nearest sample."""
+        return self.track_over[int(np.argmin(np.abs(self.track.t_s - seconds)))]
+
+    def altitude_at(self, seconds: float) -> float:
+        """Altitude ``seconds`` after launch, km above the WGS84 ellipsoid: the track samples (every
+        :data:`TRACK_STEP_S`) interpolated linearly, well within a kilometre at these speeds."""
+        return float(np.interp(seconds, self.track.t_s, self.track.alt_km))
+
+    def danger_span(self, alert: PrefectureAlert) -> tuple[float, float]:
+        """(start, end), seconds after launch, of the moment the missile is upon a warned prefecture:
+        while it is overhead (an overflight, or an impact area it crosses), when it falls (an impact
+        area it does not cross), or when it passes nearest (the corridor). Its lead time runs from
+        the alert to the start."""
+        if alert.reason == Reason.OVERFLIGHT or (alert.reason == Reason.IMPACT and alert.overflight_start_s is not None):
+            return alert.overflight_start_s, alert.overflight_end_s
+        if alert.reason == Reason.IMPACT:
+            return self.impact.time_s, self.impact.time_s
+        return alert.closest_approach_s, alert.closest_approach_s
 
     def to_dict(self, *, track: bool = True) -> dict[str, Any]:
         """The JSON document of ``jalert-sim run --format json`` (ISO 8601 times with offset)."""
