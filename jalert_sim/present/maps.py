@@ -5,8 +5,8 @@ Projection: the project's azimuthal equidistant frame centred at 36 N 138 E
 over the region are close to right, so the corridor band (a buffer of the
 projected ground track) is drawn at its true width.
 
-The map shows the land of the region (``data/basemap.geojson``), the 47
-prefectures coloured by alert status, the alert corridor, the ground track with
+The map shows the land of the region (:func:`jalert_sim.geo.basemap_land`), the
+47 prefectures coloured by alert reason (``style.REASON_STYLES``), the alert corridor, the ground track with
 a tick and ``T+N`` label every minute (fewer on long flights) and the altitude
 beside it, the launch site and the impact point, a legend, a 500 km scale bar
 and a title. SVG keeps text as ``<text>`` elements (``svg.fonttype = none``) so
@@ -19,7 +19,6 @@ Install with ``pip install 'jalert-sim[maps]'``; without matplotlib,
 from __future__ import annotations
 
 import io
-import json
 import math
 from functools import cache
 from pathlib import Path
@@ -28,10 +27,9 @@ from typing import NamedTuple
 import numpy as np
 import shapely
 
-from .._data import data_path
 from ..alerting.model import Reason
 from ..errors import InputError, JalertError
-from ..geo import prefectures, to_xy
+from ..geo import basemap_land, prefectures, to_xy
 from ..simulation.result import SimulationResult
 from .style import NOT_WARNED_FILL, NOT_WARNED_LABEL, PAINT_ORDER, REASON_STYLES
 
@@ -73,13 +71,12 @@ def format_of(path: str | Path) -> str:
 
 @cache
 def _basemap_xy() -> tuple[shapely.Geometry, ...]:
-    """Basemap land polygons projected to the metric frame."""
-    doc = json.loads(data_path("basemap.geojson").read_text(encoding="utf-8"))
-    out = []
-    for f in doc["features"]:
-        geom = shapely.geometry.shape(f["geometry"])
-        out.append(shapely.transform(geom, lambda c: np.column_stack(to_xy(c[:, 0], c[:, 1]))))
-    return tuple(out)
+    """The basemap's land (``geo.basemap_land``) projected to the metric frame."""
+    # Exteriors counterclockwise (RFC 7946), as data/basemap.geojson, which maps were drawn from,
+    # has them: the cache keeps worldHires' turn, and a ring drawn from its other end changes the
+    # SVG's path text and, by one level, some antialiased pixels of a PNG.
+    land = shapely.orient_polygons(np.asarray(basemap_land(), dtype=object), exterior_cw=False)
+    return tuple(shapely.transform(geom, lambda c: np.column_stack(to_xy(c[:, 0], c[:, 1]))) for geom in land)
 
 
 def _path(geom):
