@@ -155,6 +155,17 @@ def frame(p: DrillPlan, s: DrillState, *, lang: str = "both", width: int = 120):
 
     ``width`` is the console's: below about 84 columns the T+ clock goes under the JST clock.
     """
+    parts = [_clock_panel(p, s, width), _missile_line(p, s, lang), _next_line(s, lang)]
+    last = _last_message_panel(p, s, lang)
+    if last is not None:
+        parts.append(last)
+    if s.countdowns:
+        parts.append(_countdown_table(s))
+    return Group(*parts)
+
+
+def _clock_panel(p: DrillPlan, s: DrillState, width: int) -> Panel:
+    """The JST and T+ clocks in the block font (side by side if ``width`` allows), the date, the title."""
     clock_text, tplus_text = big(s.clock.strftime("%H:%M:%S")), big(t_plus(s.t_s))
     clock = Text(clock_text, style="bold bright_white", no_wrap=True)
     tplus = Text(tplus_text, style="bold bright_yellow", no_wrap=True)
@@ -164,59 +175,66 @@ def frame(p: DrillPlan, s: DrillState, *, lang: str = "both", width: int = 120):
     else:
         head.add_row(clock)
         head.add_row(tplus)
-    top = Panel(Group(Align.center(head), Align.center(Text(
+    return Panel(Group(Align.center(head), Align.center(Text(
         f"JST {s.clock.strftime('%Y-%m-%d')}      {p.title}      DRILL — NOT A REAL WARNING / 訓練", style="bold"))),
         border_style="bright_white", style="on grey11")
 
+
+def _missile_line(p: DrillPlan, s: DrillState, lang: str) -> Text:
+    """Altitude and what the missile is over; where it fell; or that it is not launched yet."""
     if s.in_flight:
         where = _pick(s.over.en, s.over.ja, lang) if s.over else "—"
-        missile = Text.assemble(("  ALTITUDE 高度  ", "bold black on bright_white"), (f" {s.altitude_km:,.0f} km ", "bold bright_white"),
-                                ("   OVER 上空  ", "bold black on bright_white"), (f" {where} ", "bold bright_white"))
-    elif s.t_s > p.result.impact.time_s:
+        return Text.assemble(("  ALTITUDE 高度  ", "bold black on bright_white"), (f" {s.altitude_km:,.0f} km ", "bold bright_white"),
+                             ("   OVER 上空  ", "bold black on bright_white"), (f" {where} ", "bold bright_white"))
+    if s.t_s > p.result.impact.time_s:
         imp = p.result.impact
-        missile = Text(" " + _pick(f"FELL {imp.description}", f"落下：{imp.description_ja}", lang) + " ",
-                       style="bold black on bright_green")
-    else:
-        missile = Text(" awaiting launch ", style="bold")
+        return Text(" " + _pick(f"FELL {imp.description}", f"落下：{imp.description_ja}", lang) + " ",
+                    style="bold black on bright_green")
+    return Text(" awaiting launch ", style="bold")
 
-    if s.next_message is not None:
-        en, ja = _KIND_LABEL[s.next_message.kind]
-        nxt = Text.assemble(("  NEXT J-ALERT 次の情報  ", "bold black on bright_magenta"),
-                            (f"  in {_mmss(s.next_in_s)}  ", "bold bright_magenta"), (_pick(en, ja, lang), "bold"))
-    else:
-        nxt = Text("  no further J-Alert messages  ", style="bold")
 
-    parts = [top, missile, nxt]
+def _next_line(s: DrillState, lang: str) -> Text:
+    """The next J-Alert message and the time until it."""
+    if s.next_message is None:
+        return Text("  no further J-Alert messages  ", style="bold")
+    en, ja = _KIND_LABEL[s.next_message.kind]
+    return Text.assemble(("  NEXT J-ALERT 次の情報  ", "bold black on bright_magenta"),
+                         (f"  in {_mmss(s.next_in_s)}  ", "bold bright_magenta"), (_pick(en, ja, lang), "bold"))
+
+
+def _last_message_panel(p: DrillPlan, s: DrillState, lang: str) -> Panel | None:
+    """The last message out, in full; "No J-Alert" for a flight that has none; else None."""
     if s.issued:
         m = s.issued[-1]
         en, ja = _KIND_LABEL[m.kind]
         body = Group(Text(_pick(en, ja, lang), style="bold bright_white on red", justify="center"),
                      Text(_pick(m.text_en, m.text_ja, lang) if lang != "both" else f"{m.text_ja}\n{m.text_en}",
                           style="bold bright_white"))
-        parts.append(Panel(body, title=f"J-ALERT {p.result.time(m.time_s).strftime('%H:%M:%S')}",
-                           border_style="bold red"))
-    elif not p.result.messages:
-        parts.append(Panel(Text(_pick(p.result.assessment.summary_en, p.result.assessment.summary_ja, lang),
-                                style="bold"), title="No J-Alert", border_style="green"))
+        return Panel(body, title=f"J-ALERT {p.result.time(m.time_s).strftime('%H:%M:%S')}", border_style="bold red")
+    if not p.result.messages:
+        return Panel(Text(_pick(p.result.assessment.summary_en, p.result.assessment.summary_ja, lang),
+                          style="bold"), title="No J-Alert", border_style="green")
+    return None
 
-    if s.countdowns:
-        table = Table(expand=True, show_edge=False, header_style="bold")
-        table.add_column("Prefecture 都道府県", style="bold", no_wrap=True)
-        table.add_column("Alert", no_wrap=True)
-        table.add_column("Time left before overhead 残り時間", justify="right", no_wrap=True)
-        for c in s.countdowns:
-            if c.status == "waiting":
-                left = Text("not yet warned", style="dim")
-            elif c.status == "warned":
-                left = Text(f" {_mmss(c.seconds_left)} ", style="bold black on bright_yellow" if c.seconds_left > 60
-                            else "bold bright_white on red")
-            elif c.status == "overhead":
-                left = Text(" OVERHEAD NOW 通過中 ", style="bold bright_white on red")
-            else:
-                left = Text(" passed 通過 ", style="bold black on bright_green")
-            table.add_row(f"{c.name} {c.name_ja}", Text(f" {c.reason} ", style=REASON_STYLES[c.reason].badge), left)
-        parts.append(table)
-    return Group(*parts)
+
+def _countdown_table(s: DrillState) -> Table:
+    """Per warned prefecture, its reason and the time left before the missile is upon it."""
+    table = Table(expand=True, show_edge=False, header_style="bold")
+    table.add_column("Prefecture 都道府県", style="bold", no_wrap=True)
+    table.add_column("Alert", no_wrap=True)
+    table.add_column("Time left before overhead 残り時間", justify="right", no_wrap=True)
+    for c in s.countdowns:
+        if c.status == "waiting":
+            left = Text("not yet warned", style="dim")
+        elif c.status == "warned":
+            left = Text(f" {_mmss(c.seconds_left)} ", style="bold black on bright_yellow" if c.seconds_left > 60
+                        else "bold bright_white on red")
+        elif c.status == "overhead":
+            left = Text(" OVERHEAD NOW 通過中 ", style="bold bright_white on red")
+        else:
+            left = Text(" passed 通過 ", style="bold black on bright_green")
+        table.add_row(f"{c.name} {c.name_ja}", Text(f" {c.reason} ", style=REASON_STYLES[c.reason].badge), left)
+    return table
 
 
 def plain_lines(p: DrillPlan, *, lang: str = "both") -> list[str]:
