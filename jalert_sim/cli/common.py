@@ -82,7 +82,7 @@ _HELP_FIRST = ("corridor_km", "impact_radius_km")
 
 
 def _model_parameters() -> list[inspect.Parameter]:
-    """One keyword parameter per model option: ``--name-with-dashes``, a float or None (the model's
+    """One parameter per model option: ``--name-with-dashes``, a float or None (the model's
     default), its help from ``option_help``."""
     names = sorted(MODEL_OPTIONS, key=lambda name: _HELP_FIRST.index(name) if name in _HELP_FIRST else len(_HELP_FIRST))
     return [
