@@ -237,6 +237,26 @@ def test_a_model_option_has_one_range_in_help_api_cli_and_batch(name):
     assert inside.to_dict()["input"]["model"][name] == pytest.approx(high)
 
 
+@pytest.mark.parametrize("command", ["run", "drill", "map"])
+def test_every_model_option_is_an_option_of_every_scenario_command(command):
+    """The commands' model options are generated from MODEL_OPTIONS (cli.common.with_model_options):
+    each is there, with its help, and its value reaches the simulation."""
+    import typer.main
+
+    from jalert_sim import simulate
+    from jalert_sim.simulation.options import MODEL_OPTIONS, option_help
+
+    options = {p.name: p for p in typer.main.get_command(app).commands[command].params}
+    for name in MODEL_OPTIONS:
+        assert options[name].opts == ["--" + name.replace("_", "-")] and options[name].help == option_help(name)
+    if command == "drill":  # (run's are checked above; a map shows no number that tells)
+        out = runner.invoke(app, ["drill", *HOKKAIDO_2017, "--latency-s", "200", "--speed", "0", "--lang", "en"])
+        assert out.exit_code == 0, out.output
+        assert simulate("sunan", 73, 550, 2700, "2017-08-29T05:58+09:00", latency_s=200).messages[0].time_s == 200
+        first_alert = next(ln for ln in out.stdout.splitlines() if "J-ALERT" in ln)
+        assert first_alert.startswith("06:01:20 JST")  # 05:58:00 + 200 s
+
+
 def test_version_and_help():
     proc = subprocess.run([sys.executable, "-m", "jalert_sim", "--version"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from jalert_sim import simulate
 from jalert_sim.present import maps, termmap
+from jalert_sim.present.style import NOT_WARNED_FILL, REASON_STYLES
 from jalert_sim.cli import app
 from jalert_sim.simulation.scenarios import scenario
 
@@ -59,8 +60,8 @@ def test_svg_has_the_track_and_coloured_prefectures(svg, result):
     warned = svg.find(f".//*[@id='prefecture-{result.alerts[0].code}']")
     quiet = svg.find(".//*[@id='prefecture-47']")
     fill = lambda g: ET.tostring(g, encoding="unicode")  # noqa: E731
-    assert maps.STATUS_COLOURS[result.alerts[0].reason] in fill(warned)
-    assert maps.STATUS_COLOURS["none"] in fill(quiet)
+    assert REASON_STYLES[result.alerts[0].reason].fill in fill(warned)
+    assert NOT_WARNED_FILL in fill(quiet)
 
 
 def test_png_is_written_with_sensible_dimensions(tmp_path, result):

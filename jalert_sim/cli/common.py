@@ -1,5 +1,7 @@
 """What the commands share: the app, the scenario options, and error handling."""
 
+import functools
+import inspect
 import sys
 from contextlib import contextmanager
 from typing import Annotated, Any, NoReturn, Optional
@@ -69,15 +71,53 @@ AzimuthOpt = Annotated[Optional[float], typer.Option("--azimuth", help="Initial 
 ApogeeOpt = Annotated[Optional[float], typer.Option("--apogee", help="Apogee, km above the WGS84 ellipsoid.")]
 RangeOpt = Annotated[Optional[float], typer.Option("--range", help="Ground range launch→impact, km (default: minimum-energy trajectory).")]
 AtOpt = Annotated[Optional[str], typer.Option("--at", help="Launch time, ISO 8601 (no offset = JST). Default: now.")]
-CorridorOpt = Annotated[Optional[float], typer.Option("--corridor-km", help=option_help("corridor_km"))]
-ImpactRadiusOpt = Annotated[Optional[float], typer.Option("--impact-radius-km", help=option_help("impact_radius_km"))]
-LatencyOpt = Annotated[Optional[float], typer.Option("--latency-s", help=option_help("latency_s"))]
-ReportDelayOpt = Annotated[Optional[float], typer.Option("--report-delay-s", help=option_help("report_delay_s"))]
-BurnTimeOpt = Annotated[Optional[float], typer.Option("--burn-time-s", help=option_help("burn_time_s"))]
-BurnoutAltOpt = Annotated[Optional[float], typer.Option("--burnout-altitude-km", help=option_help("burnout_altitude_km"))]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of the messages: en, ja or both.")]
 ScenarioOpt = Annotated[Optional[str], typer.Option(
     "--scenario", help="Start from a historical launch (see `jalert-sim scenarios`); explicit options override its values.")]
+
+
+#: Listed first among the model options in ``--help``, as they always were; the others follow in
+#: MODEL_OPTIONS' order.
+_HELP_FIRST = ("corridor_km", "impact_radius_km")
+
+
+def _model_parameters() -> list[inspect.Parameter]:
+    """One parameter per model option: ``--name-with-dashes``, a float or None (the model's
+    default), its help from ``option_help``."""
+    names = sorted(MODEL_OPTIONS, key=lambda name: _HELP_FIRST.index(name) if name in _HELP_FIRST else len(_HELP_FIRST))
+    return [
+        inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=Annotated[
+            Optional[float], typer.Option("--" + name.replace("_", "-"), help=option_help(name))])
+        for name in names
+    ]
+
+
+def with_model_options(after: str):
+    """Give a command one option per model option (MODEL_OPTIONS: ``--latency-s``, ``--corridor-km``,
+    ...), listed after its parameter ``after``, so that a new model field is a new option of every
+    scenario command.
+
+    Typer builds a command's options from ``inspect.signature`` and ``typing.get_type_hints`` of
+    its function: the command gets a ``__signature__`` and ``__annotations__`` extended with them.
+    Their values are not passed on to the function: :func:`scenario_request` reads them from
+    click's context, with the scenario options.
+    """
+
+    def decorate(func):
+        signature = inspect.signature(func)
+        params = list(signature.parameters.values())
+        at = [p.name for p in params].index(after) + 1
+        extra = _model_parameters()
+
+        @functools.wraps(func)
+        def command(**kwargs):
+            return func(**{k: v for k, v in kwargs.items() if k not in MODEL_OPTIONS})
+
+        command.__signature__ = signature.replace(parameters=[*params[:at], *extra, *params[at:]])
+        command.__annotations__ = {**func.__annotations__, **{p.name: p.annotation for p in extra}}
+        return command
+
+    return decorate
 
 
 def load_scenario(scenario_id: str | None):

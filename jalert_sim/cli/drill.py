@@ -7,13 +7,13 @@ from typing import Annotated
 import typer
 
 from .common import (
-    ApogeeOpt, AtOpt, AzimuthOpt, BurnoutAltOpt, BurnTimeOpt, CorridorOpt, ImpactRadiusOpt, LangOpt, LatencyOpt,
-    LaunchOpt, RangeOpt, ReportDelayOpt, ScenarioOpt, app, check_lang, fail, scenario_request,
-    user_errors,
+    ApogeeOpt, AtOpt, AzimuthOpt, LangOpt, LaunchOpt, RangeOpt, ScenarioOpt, app, check_lang, fail, scenario_request,
+    user_errors, with_model_options,
 )
 
 
 @app.command("drill")
+@with_model_options(after="bell")
 def drill_command(
     scenario: ScenarioOpt = None,
     launch: LaunchOpt = None,
@@ -24,12 +24,6 @@ def drill_command(
     speed: Annotated[float, typer.Option("--speed", help="1 = real time, 10 = ten times faster, 0 = print the whole timeline at once.")] = 1.0,
     lang: LangOpt = "both",
     bell: Annotated[bool, typer.Option("--bell/--no-bell", help="Ring the terminal bell when a J-Alert message goes out.")] = True,
-    corridor_km: CorridorOpt = None,
-    impact_radius_km: ImpactRadiusOpt = None,
-    latency_s: LatencyOpt = None,
-    report_delay_s: ReportDelayOpt = None,
-    burn_time_s: BurnTimeOpt = None,
-    burnout_altitude_km: BurnoutAltOpt = None,
 ) -> None:
     """Play the launch as a drill: big clock, missile position, each J-Alert message at its time. Ctrl-C stops."""
     check_lang(lang)

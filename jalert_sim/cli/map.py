@@ -5,12 +5,13 @@ from typing import Annotated
 import typer
 
 from .common import (
-    ApogeeOpt, AtOpt, AzimuthOpt, BurnoutAltOpt, BurnTimeOpt, CorridorOpt, ImpactRadiusOpt, LatencyOpt,
-    LaunchOpt, RangeOpt, ReportDelayOpt, ScenarioOpt, app, fail, scenario_request, user_errors,
+    ApogeeOpt, AtOpt, AzimuthOpt, LaunchOpt, RangeOpt, ScenarioOpt, app, fail, scenario_request, user_errors,
+    with_model_options,
 )
 
 
 @app.command("map")
+@with_model_options(after="at")
 def map_command(
     output: Annotated[str, typer.Option("--output", "-o", help="Map file to write: FILE.svg or FILE.png.")],
     scenario: ScenarioOpt = None,
@@ -19,12 +20,6 @@ def map_command(
     apogee: ApogeeOpt = None,
     range_km: RangeOpt = None,
     at: AtOpt = None,
-    corridor_km: CorridorOpt = None,
-    impact_radius_km: ImpactRadiusOpt = None,
-    latency_s: LatencyOpt = None,
-    report_delay_s: ReportDelayOpt = None,
-    burn_time_s: BurnTimeOpt = None,
-    burnout_altitude_km: BurnoutAltOpt = None,
     dpi: Annotated[int, typer.Option("--dpi", help="Resolution of a PNG, dots per inch.")] = 150,
 ) -> None:
     """Draw the ground track, the alert corridor and the warned prefectures on a map."""

@@ -2,21 +2,32 @@
 
 import io
 import sys
-from typing import Annotated, Optional
+from typing import Annotated, Any, NamedTuple, Optional
 
 import typer
 
 from ..exports.formats import names
 from .common import (
-    ApogeeOpt, AtOpt, AzimuthOpt, BurnoutAltOpt, BurnTimeOpt, CorridorOpt, ImpactRadiusOpt, LangOpt,
-    LatencyOpt, LaunchOpt, RangeOpt, ReportDelayOpt, ScenarioOpt, app, check_lang, fail, scenario_request,
-    user_errors,
+    ApogeeOpt, AtOpt, AzimuthOpt, LangOpt, LaunchOpt, RangeOpt, ScenarioOpt, app, check_lang, fail, scenario_request,
+    user_errors, with_model_options,
 )
 
 FORMATS = names("run")
 
 
+class Shown(NamedTuple):
+    """How ``run`` shows its result: the options that say so, checked."""
+
+    format: str
+    output: str | None  # None or "-": stdout
+    lang: str
+    show_map: bool
+    track: bool
+    cap_status: str | None  # for --format cap, the CAP status (exports.cap.cap_status); otherwise None
+
+
 @app.command()
+@with_model_options(after="no_track")
 def run(
     scenario: ScenarioOpt = None,
     launch: LaunchOpt = None,
@@ -27,12 +38,6 @@ def run(
     format: Annotated[str, typer.Option("--format", "-f", help="table (default), json, csv, geojson, kml or cap (CAP 1.2 alerts in an Atom feed).")] = "table",
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (whole or not at all) instead of stdout ('-': stdout).")] = None,
     no_track: Annotated[bool, typer.Option("--no-track", help="JSON without the track samples.")] = False,
-    corridor_km: CorridorOpt = None,
-    impact_radius_km: ImpactRadiusOpt = None,
-    latency_s: LatencyOpt = None,
-    report_delay_s: ReportDelayOpt = None,
-    burn_time_s: BurnTimeOpt = None,
-    burnout_altitude_km: BurnoutAltOpt = None,
     lang: LangOpt = "both",
     show_map: Annotated[bool, typer.Option("--map", help="Add a terminal map of the ground track to the table.")] = False,
     cap_status: Annotated[str, typer.Option("--cap-status", help="CAP status: exercise (default), test, draft, system; 'actual' only if you really mean it.")] = "exercise",
@@ -45,17 +50,7 @@ def run(
       jalert-sim run --launch sunan --azimuth 75 --apogee 550 --range 2700 --lang ja
       jalert-sim run --launch 40.0,128.2 --azimuth 110 --apogee 900 --format json -o out.json
     """
-    if format not in FORMATS:
-        fail(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
-    check_lang(lang)
-    status = None
-    if format == "cap":  # exports_geo (and its XML libraries) only when CAP is asked for
-        from ..exports.cap import cap_status as _cap_status
-
-        try:
-            status = _cap_status(cap_status)
-        except ValueError as exc:
-            fail(f"--cap-status: {exc}")
+    shown = _shown(format, output, no_track, lang, show_map, cap_status)
     scn, kwargs = scenario_request()  # reads the scenario options above from click's context
     with user_errors():
         from ..simulation import simulate
@@ -66,45 +61,64 @@ def run(
         from ..simulation.scenarios import compare
 
         comparison = compare(result, scn)
-
-    if format == "table":
-        from rich.console import Console
-
-        from ..present.report import historical_panel, render
-
-        extra = []
-        if comparison is not None:
-            extra.append(historical_panel(result, comparison, lang))
-        if show_map:
-            from ..present.termmap import map_panel
-
-            extra.append(map_panel(result))
-        if output is not None:
-            console = Console(record=True, width=120, file=io.StringIO())
-            render(result, console, lang=lang, extra=extra)
-            text = console.export_text()
-        else:
-            render(result, Console(), lang=lang, extra=extra)
-            return
-    elif format in ("geojson", "kml", "cap"):
-        from .. import exports as exports_geo
-
-        with user_errors():
-            if format == "geojson":
-                text = exports_geo.to_geojson(result)
-            elif format == "kml":
-                text = exports_geo.to_kml(result, title=scn.title_en if scn else None)
-            else:
-                text = exports_geo.to_cap_feed(result, status=status)
+    if shown.format == "table":
+        text = _table(result, comparison, shown)
     else:
-        from ..exports import to_csv, to_json
+        text = _document(result, scn, comparison, shown)
+    if text is not None:
+        _write(text, shown.output)
 
-        if format == "json":
-            extra = {"historical": comparison.to_dict()} if comparison is not None else None
-            text = to_json(result, track=not no_track, extra=extra)
-        else:
-            text = to_csv([result])
-    if output is not None and output != "-":  # "-": stdout, as for batch
+
+def _shown(format: str, output: str | None, no_track: bool, lang: str, show_map: bool, cap_status: str) -> Shown:
+    """The output options, checked in this order (the first bad one is the error)."""
+    if format not in FORMATS:
+        fail(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
+    check_lang(lang)
+    status = None
+    if format == "cap":  # exports.cap (and its XML libraries) only when CAP is asked for
+        from ..exports.cap import cap_status as _cap_status
+
+        try:
+            status = _cap_status(cap_status)
+        except ValueError as exc:
+            fail(f"--cap-status: {exc}")
+    return Shown(format, output, lang, show_map, not no_track, status)
+
+
+def _table(result, comparison, shown: Shown) -> str | None:
+    """The table report: printed on the terminal (None), or its text (120 columns) for --output."""
+    from rich.console import Console
+
+    from ..present.report import historical_panel, render
+
+    extra = []
+    if comparison is not None:
+        extra.append(historical_panel(result, comparison, shown.lang))
+    if shown.show_map:
+        from ..present.termmap import map_panel
+
+        extra.append(map_panel(result))
+    if shown.output is None:
+        render(result, Console(), lang=shown.lang, extra=extra)
+        return None
+    console = Console(record=True, width=120, file=io.StringIO())
+    render(result, console, lang=shown.lang, extra=extra)
+    return console.export_text()
+
+
+def _document(result, scn, comparison, shown: Shown) -> str:
+    """The result in one of run's machine formats (exports.formats: JSON, CSV, GeoJSON, KML, CAP)."""
+    from ..exports.formats import RenderOptions, render
+
+    options = RenderOptions(track=shown.track, historical=None if comparison is None else comparison.to_dict(),
+                            title=scn.title_en if scn else None, cap_status=shown.cap_status)
+    with user_errors():
+        return render(shown.format, result, options)
+
+
+def _write(text: str, output: str | None) -> None:
+    """To ``output`` (whole or not at all), or to stdout for None or "-" (as for batch)."""
+    if output is not None and output != "-":
         from ..exports.files import write_atomic
 
         try:

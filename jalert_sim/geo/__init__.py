@@ -22,7 +22,7 @@ from .prefectures import (
 )
 from .projection import PROJECTION_CRS, to_lonlat, to_xy
 from .seas import (
-    Country, EEZStatus, Sea, countries_at, country_at, eez_status, eez_statuses, land_mask, sea_at,
+    Country, EEZStatus, Sea, basemap_land, countries_at, country_at, eez_status, eez_statuses, land_mask, sea_at,
     seas_and_countries_at, seas_at,
 )
 
@@ -31,7 +31,7 @@ __all__ = [
     "Prefecture", "prefectures", "prefecture", "prefecture_at", "prefecture_indices_at", "footprint_tree",
     "japan_footprint_xy", "in_territorial_sea", "territorial_sea_mask",
     "EEZStatus", "eez_status", "eez_statuses", "Sea", "sea_at", "seas_at", "Country", "country_at",
-    "countries_at", "seas_and_countries_at", "land_mask",
+    "countries_at", "seas_and_countries_at", "land_mask", "basemap_land",
     "Place", "launch_site", "launch_sites", "landmark", "landmarks", "parse_launch",
     "PointDescription", "nearest_landmark", "nearest_landmarks", "describe_point",
     "Location", "over_place", "over_places",

@@ -161,12 +161,19 @@ def _land() -> tuple[shapely.STRtree, np.ndarray, tuple[Country, ...]]:
     Territories, the prefecture data, which follow Japan's position as J-Alert does, win."""
     countries = tuple(Country(c["name"], c["name_ja"]) for c in cache_meta()["basemap_countries"])
     japan = [c.name for c in countries].index("Japan")
-    prefectures, basemap = layer("land"), layer("basemap_land")
+    prefectures, basemap = layer("land"), basemap_land()
     parts, owner = shapely.get_parts([*prefectures, *basemap], return_index=True)
     owner = np.where(owner < len(prefectures), japan, owner - len(prefectures))
     tree = shapely.STRtree(parts)
     shapely.prepare(tree.geometries)
     return tree, owner, countries
+
+
+def basemap_land() -> tuple[shapely.Geometry, ...]:
+    """The land of the basemap (mapdata's worldHires over :data:`REGION`, simplified to about
+    1 km, islands under about 1 km² dropped): one (Multi)Polygon per country, lon/lat degrees
+    WGS84, in the basemap's (alphabetical) order of countries, Japan's as worldHires draws it."""
+    return layer("basemap_land")
 
 
 def _land_hits(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:

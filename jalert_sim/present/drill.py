@@ -1,14 +1,17 @@
 """A classroom drill: the simulated launch played back as a live screen.
 
-:func:`plan` turns a SimulationResult into a :class:`DrillPlan` (positions,
-what the missile is over, the timed events); :func:`state_at` is the screen's
-content at any moment, a pure function of the plan and the time; :func:`frame`
-renders a state with rich in large, high-contrast type for the back of a room;
-:func:`play` runs it in a ``rich.live.Live`` at any speed; :func:`plain_lines`
-is the whole timeline as plain text (``--speed 0``, scripts and tests).
+:func:`plan` turns a SimulationResult into a :class:`DrillPlan` (the result,
+the title, the timed events); :func:`state_at` is the screen's content at any
+moment, a pure function of the plan and the time; :func:`frame` renders a state
+with rich in large, high-contrast type for the back of a room; :func:`play` runs
+it in a ``rich.live.Live`` at any speed; :func:`plain_lines` is the whole
+timeline as plain text (``--speed 0``, scripts and tests).
 
-Positions between track samples (every 5 s) are interpolated linearly, which
-is well within a kilometre at these speeds: enough for a display.
+Where the missile is at a moment (its altitude, what it is over) the result
+says (:meth:`~jalert_sim.simulation.result.SimulationResult.altitude_at`,
+:meth:`~jalert_sim.simulation.result.SimulationResult.over_at`): between track
+samples (every 5 s) positions are interpolated linearly, which is well within
+a kilometre at these speeds: enough for a display.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-import numpy as np
 from rich.align import Align
 from rich.console import Console, Group
 from rich.panel import Panel
@@ -30,7 +32,7 @@ from ..alerting.messages import HEADINGS
 from ..geo.over import Location
 from ..simulation.result import SimulationResult
 from .style import REASON_STYLES
-from .timeline import Event, events, lead, t_plus
+from .timeline import Event, events, lead, t_plus, t_plus_at_second
 
 #: Seconds the screen stays up after the last event.
 TAIL_S = 5.0
@@ -66,15 +68,11 @@ def big(text: str) -> str:
 
 @dataclass(frozen=True)
 class DrillPlan:
-    """Everything the drill screen needs, precomputed once."""
+    """What the drill screen plays: the result, a title, its timed events, and when it ends
+    (seconds after launch)."""
 
     result: SimulationResult
     title: str
-    t_s: np.ndarray  # track sample times
-    lat: np.ndarray
-    lon: np.ndarray
-    alt_km: np.ndarray
-    over: tuple[Location, ...]  # what each sample is over
     events: tuple[Event, ...]
     end_s: float
 
@@ -84,16 +82,12 @@ class DrillPlan:
 
 
 def plan(result: SimulationResult, *, title: str | None = None) -> DrillPlan:
-    tr = result.track
-    t = np.asarray(tr.t_s, float)
-    lat = np.asarray(tr.lat, float)
-    over = result.track_over
     evs = events(result)
-    end = max([e.t_s for e in evs] + [float(t[-1])]) + TAIL_S
+    end = max([e.t_s for e in evs] + [float(result.track.t_s[-1])]) + TAIL_S
     if title is None:
         site = result.site.name if result.site else f"{result.launch_lat:.2f}N {result.launch_lon:.2f}E"
         title = f"Launch from {site}"
-    return DrillPlan(result, title, t, lat, np.asarray(tr.lon, float), np.asarray(tr.alt_km, float), over, evs, end)
+    return DrillPlan(result, title, evs, end)
 
 
 @dataclass(frozen=True)
@@ -125,8 +119,7 @@ def state_at(p: DrillPlan, t_s: float) -> DrillState:
     flight = r.impact.time_s
     in_flight = 0.0 <= t_s <= flight
     if in_flight:
-        alt = float(np.interp(t_s, p.t_s, p.alt_km))
-        over = p.over[_nearest(p, t_s)]
+        alt, over = r.altitude_at(t_s), r.over_at(t_s)
     else:
         alt, over = None, None
     issued = tuple(m for m in r.messages if m.time_s <= t_s)
@@ -134,12 +127,7 @@ def state_at(p: DrillPlan, t_s: float) -> DrillState:
     nxt = upcoming[0] if upcoming else None
     rows = []
     for a in r.alerts:
-        if a.reason == "overflight" or (a.reason == "impact" and a.overflight_start_s is not None):
-            start, end = a.overflight_start_s, a.overflight_end_s
-        elif a.reason == "impact":
-            start = end = flight
-        else:
-            start = end = a.closest_approach_s
+        start, end = r.danger_span(a)
         if t_s < a.alert_time_s:
             status, left = "waiting", None
         elif t_s < start:
@@ -151,11 +139,6 @@ def state_at(p: DrillPlan, t_s: float) -> DrillState:
         rows.append(Countdown(a.code, a.name, a.name_ja, a.reason, left, status))
     return DrillState(t_s, r.time(t_s), in_flight, alt, over, issued, nxt,
                       None if nxt is None else nxt.time_s - t_s, tuple(rows))
-
-
-def _nearest(p: DrillPlan, t_s: float) -> int:
-    """Index of the track sample nearest ``t_s``."""
-    return int(np.argmin(np.abs(p.t_s - t_s)))
 
 
 def _pick(en: str, ja: str, lang: str) -> str:
@@ -172,6 +155,17 @@ def frame(p: DrillPlan, s: DrillState, *, lang: str = "both", width: int = 120):
 
     ``width`` is the console's: below about 84 columns the T+ clock goes under the JST clock.
     """
+    parts = [_clock_panel(p, s, width), _missile_line(p, s, lang), _next_line(s, lang)]
+    last = _last_message_panel(p, s, lang)
+    if last is not None:
+        parts.append(last)
+    if s.countdowns:
+        parts.append(_countdown_table(s))
+    return Group(*parts)
+
+
+def _clock_panel(p: DrillPlan, s: DrillState, width: int) -> Panel:
+    """The JST and T+ clocks in the block font (side by side if ``width`` allows), the date, the title."""
     clock_text, tplus_text = big(s.clock.strftime("%H:%M:%S")), big(t_plus(s.t_s))
     clock = Text(clock_text, style="bold bright_white", no_wrap=True)
     tplus = Text(tplus_text, style="bold bright_yellow", no_wrap=True)
@@ -181,59 +175,66 @@ def frame(p: DrillPlan, s: DrillState, *, lang: str = "both", width: int = 120):
     else:
         head.add_row(clock)
         head.add_row(tplus)
-    top = Panel(Group(Align.center(head), Align.center(Text(
+    return Panel(Group(Align.center(head), Align.center(Text(
         f"JST {s.clock.strftime('%Y-%m-%d')}      {p.title}      DRILL — NOT A REAL WARNING / 訓練", style="bold"))),
         border_style="bright_white", style="on grey11")
 
+
+def _missile_line(p: DrillPlan, s: DrillState, lang: str) -> Text:
+    """Altitude and what the missile is over; where it fell; or that it is not launched yet."""
     if s.in_flight:
         where = _pick(s.over.en, s.over.ja, lang) if s.over else "—"
-        missile = Text.assemble(("  ALTITUDE 高度  ", "bold black on bright_white"), (f" {s.altitude_km:,.0f} km ", "bold bright_white"),
-                                ("   OVER 上空  ", "bold black on bright_white"), (f" {where} ", "bold bright_white"))
-    elif s.t_s > p.result.impact.time_s:
+        return Text.assemble(("  ALTITUDE 高度  ", "bold black on bright_white"), (f" {s.altitude_km:,.0f} km ", "bold bright_white"),
+                             ("   OVER 上空  ", "bold black on bright_white"), (f" {where} ", "bold bright_white"))
+    if s.t_s > p.result.impact.time_s:
         imp = p.result.impact
-        missile = Text(" " + _pick(f"FELL {imp.description}", f"落下：{imp.description_ja}", lang) + " ",
-                       style="bold black on bright_green")
-    else:
-        missile = Text(" awaiting launch ", style="bold")
+        return Text(" " + _pick(f"FELL {imp.description}", f"落下：{imp.description_ja}", lang) + " ",
+                    style="bold black on bright_green")
+    return Text(" awaiting launch ", style="bold")
 
-    if s.next_message is not None:
-        en, ja = _KIND_LABEL[s.next_message.kind]
-        nxt = Text.assemble(("  NEXT J-ALERT 次の情報  ", "bold black on bright_magenta"),
-                            (f"  in {_mmss(s.next_in_s)}  ", "bold bright_magenta"), (_pick(en, ja, lang), "bold"))
-    else:
-        nxt = Text("  no further J-Alert messages  ", style="bold")
 
-    parts = [top, missile, nxt]
+def _next_line(s: DrillState, lang: str) -> Text:
+    """The next J-Alert message and the time until it."""
+    if s.next_message is None:
+        return Text("  no further J-Alert messages  ", style="bold")
+    en, ja = _KIND_LABEL[s.next_message.kind]
+    return Text.assemble(("  NEXT J-ALERT 次の情報  ", "bold black on bright_magenta"),
+                         (f"  in {_mmss(s.next_in_s)}  ", "bold bright_magenta"), (_pick(en, ja, lang), "bold"))
+
+
+def _last_message_panel(p: DrillPlan, s: DrillState, lang: str) -> Panel | None:
+    """The last message out, in full; "No J-Alert" for a flight that has none; else None."""
     if s.issued:
         m = s.issued[-1]
         en, ja = _KIND_LABEL[m.kind]
         body = Group(Text(_pick(en, ja, lang), style="bold bright_white on red", justify="center"),
                      Text(_pick(m.text_en, m.text_ja, lang) if lang != "both" else f"{m.text_ja}\n{m.text_en}",
                           style="bold bright_white"))
-        parts.append(Panel(body, title=f"J-ALERT {p.result.time(m.time_s).strftime('%H:%M:%S')}",
-                           border_style="bold red"))
-    elif not p.result.messages:
-        parts.append(Panel(Text(_pick(p.result.assessment.summary_en, p.result.assessment.summary_ja, lang),
-                                style="bold"), title="No J-Alert", border_style="green"))
+        return Panel(body, title=f"J-ALERT {p.result.time(m.time_s).strftime('%H:%M:%S')}", border_style="bold red")
+    if not p.result.messages:
+        return Panel(Text(_pick(p.result.assessment.summary_en, p.result.assessment.summary_ja, lang),
+                          style="bold"), title="No J-Alert", border_style="green")
+    return None
 
-    if s.countdowns:
-        table = Table(expand=True, show_edge=False, header_style="bold")
-        table.add_column("Prefecture 都道府県", style="bold", no_wrap=True)
-        table.add_column("Alert", no_wrap=True)
-        table.add_column("Time left before overhead 残り時間", justify="right", no_wrap=True)
-        for c in s.countdowns:
-            if c.status == "waiting":
-                left = Text("not yet warned", style="dim")
-            elif c.status == "warned":
-                left = Text(f" {_mmss(c.seconds_left)} ", style="bold black on bright_yellow" if c.seconds_left > 60
-                            else "bold bright_white on red")
-            elif c.status == "overhead":
-                left = Text(" OVERHEAD NOW 通過中 ", style="bold bright_white on red")
-            else:
-                left = Text(" passed 通過 ", style="bold black on bright_green")
-            table.add_row(f"{c.name} {c.name_ja}", Text(f" {c.reason} ", style=REASON_STYLES[c.reason].badge), left)
-        parts.append(table)
-    return Group(*parts)
+
+def _countdown_table(s: DrillState) -> Table:
+    """Per warned prefecture, its reason and the time left before the missile is upon it."""
+    table = Table(expand=True, show_edge=False, header_style="bold")
+    table.add_column("Prefecture 都道府県", style="bold", no_wrap=True)
+    table.add_column("Alert", no_wrap=True)
+    table.add_column("Time left before overhead 残り時間", justify="right", no_wrap=True)
+    for c in s.countdowns:
+        if c.status == "waiting":
+            left = Text("not yet warned", style="dim")
+        elif c.status == "warned":
+            left = Text(f" {_mmss(c.seconds_left)} ", style="bold black on bright_yellow" if c.seconds_left > 60
+                        else "bold bright_white on red")
+        elif c.status == "overhead":
+            left = Text(" OVERHEAD NOW 通過中 ", style="bold bright_white on red")
+        else:
+            left = Text(" passed 通過 ", style="bold black on bright_green")
+        table.add_row(f"{c.name} {c.name_ja}", Text(f" {c.reason} ", style=REASON_STYLES[c.reason].badge), left)
+    return table
 
 
 def plain_lines(p: DrillPlan, *, lang: str = "both") -> list[str]:
@@ -245,7 +246,7 @@ def plain_lines(p: DrillPlan, *, lang: str = "both") -> list[str]:
     for m in r.messages:
         by_time.setdefault((m.time_s, m.kind), m)
     for e in p.events:
-        stamp = f"{r.time_at_second(e.t_s).strftime('%H:%M:%S')} JST  {t_plus(round(e.t_s))}"  # rounded, as in the JSON
+        stamp = f"{r.time_at_second(e.t_s).strftime('%H:%M:%S')} JST  {t_plus_at_second(e.t_s)}"
         if e.kind == "message":
             en, ja = _KIND_LABEL[e.message_kind]
             m = by_time[(e.t_s, e.message_kind)]
@@ -255,9 +256,8 @@ def plain_lines(p: DrillPlan, *, lang: str = "both") -> list[str]:
             if lang in ("en", "both"):
                 out.append(f"    {m.text_en}")
         else:
-            where = p.over[_nearest(p, e.t_s)]
-            alt = float(np.interp(e.t_s, p.t_s, p.alt_km))
-            out.append(f"{stamp}  {_pick(e.text_en, e.text_ja, lang)}  [{alt:,.0f} km over {where.en}]")
+            out.append(f"{stamp}  {_pick(e.text_en, e.text_ja, lang)}  "
+                       f"[{r.altitude_at(e.t_s):,.0f} km over {r.over_at(e.t_s).en}]")
     if r.alerts:
         out.append("Time from the first alert until the missile is overhead (lead time):")
         for a in r.alerts:

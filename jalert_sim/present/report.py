@@ -12,7 +12,7 @@ from rich.text import Text
 from ..alerting.messages import HEADINGS, country_en
 from ..simulation.result import SimulationResult
 from .style import REASON_STYLES
-from .timeline import events, lead, t_plus
+from .timeline import events, lead, t_plus_at_second
 
 _KIND_LABEL = {kind: (en, ja) for kind, (ja, en) in HEADINGS.items()}
 
@@ -20,11 +20,6 @@ _KIND_LABEL = {kind: (en, ja) for kind, (ja, en) in HEADINGS.items()}
 def _clock(result: SimulationResult, seconds: float | None) -> str:
     """JST clock time of an event, rounded to the second as the JSON document rounds it."""
     return "—" if seconds is None else result.time_at_second(seconds).strftime("%H:%M:%S")
-
-
-def _t_plus(seconds: float) -> str:
-    """T+mm:ss of an event, rounded to the second like its clock time."""
-    return t_plus(round(seconds))
 
 
 def _texts(en: str, ja: str, lang: str) -> str:
@@ -39,7 +34,7 @@ def scenario_panel(result: SimulationResult) -> Panel:
         f"[bold]Launch[/]  {site}{result.launch_lat:.2f}°N {result.launch_lon:.2f}°E  at "
         f"{result.time(0).strftime('%Y-%m-%d %H:%M:%S')} JST",
         f"[bold]Flight[/]  azimuth {result.azimuth_deg:.1f}°, apogee {tr['apogee_km']:,.0f} km, "
-        f"range {tr['range_km']:,.0f} km ({requested}), flight time {_t_plus(tr['flight_time_s'])[2:]} "
+        f"range {tr['range_km']:,.0f} km ({requested}), flight time {t_plus_at_second(tr['flight_time_s'])[2:]} "
         f"(burnout T+{tr['burnout_time_s']:.0f} s at {tr['burnout_altitude_km']:.0f} km)",
         f"[bold]Model[/]   alert {result.model.latency_s:.0f} s after launch; corridor ±{result.model.corridor_km:g} km; "
         f"impact radius {result.model.impact_radius_km:g} km",
@@ -58,13 +53,14 @@ def timeline_table(result: SimulationResult, lang: str) -> Table:
             text = Text(f"J-Alert: {_texts(en, ja, lang)}", style="bold magenta")
         else:
             text = Text(_texts(e.text_en, e.text_ja, lang))
-        table.add_row(_t_plus(e.t_s), _clock(result, e.t_s), text)
+        table.add_row(t_plus_at_second(e.t_s), _clock(result, e.t_s), text)
     return table
 
 
 def alerts_table(result: SimulationResult) -> Table:
     first = result.alerts[0].alert_time_s
-    table = Table(title=f"Warned prefectures — alert at {_clock(result, first)} JST ({_t_plus(first)})", expand=True)
+    table = Table(title=f"Warned prefectures — alert at {_clock(result, first)} JST ({t_plus_at_second(first)})",
+                  expand=True)
     table.add_column("Prefecture", ratio=3)
     table.add_column("Reason", no_wrap=True)
     table.add_column("Over it (JST)", no_wrap=True)
@@ -94,7 +90,7 @@ def impact_panel(result: SimulationResult, lang: str) -> Panel:
     eez = {"inside": "inside Japan's EEZ (approximate)", "outside": "outside Japan's EEZ (approximate)",
            "uncertain": "near the EEZ limit: inside or outside uncertain"}[imp.eez_status]
     body = (
-        f"{_clock(result, imp.time_s)} JST ({_t_plus(imp.time_s)}), {imp.lat:.2f}°N {imp.lon:.2f}°E\n"
+        f"{_clock(result, imp.time_s)} JST ({t_plus_at_second(imp.time_s)}), {imp.lat:.2f}°N {imp.lon:.2f}°E\n"
         f"{_texts(imp.description, imp.description_ja, lang)}\n{where}; {eez}"
     )
     style = "red" if imp.in_territorial_sea else "green"
@@ -108,8 +104,8 @@ def messages_panel(result: SimulationResult, lang: str) -> Panel:
     parts = []
     for m in result.messages:
         en, ja = _KIND_LABEL[m.kind]
-        head = Text(f"{_clock(result, m.time_s)} {_t_plus(m.time_s)}  {_texts(en, ja, lang)}  → {', '.join(m.prefectures)}",
-                    style="bold magenta")
+        head = Text(f"{_clock(result, m.time_s)} {t_plus_at_second(m.time_s)}  {_texts(en, ja, lang)}  "
+                    f"→ {', '.join(m.prefectures)}", style="bold magenta")
         parts += [head, Text(_texts(m.text_en, m.text_ja, lang)), Text("")]
     return Panel(Group(*parts), title="J-Alert messages", border_style="magenta")
 

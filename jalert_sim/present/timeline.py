@@ -26,6 +26,12 @@ def t_plus(seconds: float) -> str:
     return f"T{sign}{s // 60:02d}:{s % 60:02d}"
 
 
+def t_plus_at_second(seconds: float) -> str:
+    """:func:`t_plus` of an event, rounded to the second as its clock time is
+    (:meth:`~jalert_sim.simulation.result.SimulationResult.time_at_second`) and the JSON document's."""
+    return t_plus(round(seconds))
+
+
 def lead(seconds: float) -> str:
     """'+4:05' / '-1:30': the sign shown, never hidden."""
     sign = "-" if seconds < 0 else "+"

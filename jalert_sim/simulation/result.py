@@ -11,9 +11,11 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+
 from .. import __version__
 from .._frozen import quick_init
-from ..alerting.model import AlertModel, Assessment
+from ..alerting.model import AlertModel, Assessment, Impact, Message, PrefectureAlert, Reason
 from ..clock import at_second, iso_seconds, jst
 from ..geo.over import Location, over_places
 from ..geo.places import Place
@@ -73,6 +75,26 @@ class SimulationResult:
         off one, a sea, a country, the open ocean): computed once, on first use."""
         return tuple(over_places(self.track.lat, self.track.lon))
 
+    def over_at(self, seconds: float) -> Location:
+        """What the missile is over ``seconds`` after launch: :attr:`track_over` of the nearest sample."""
+        return self.track_over[int(np.argmin(np.abs(self.track.t_s - seconds)))]
+
+    def altitude_at(self, seconds: float) -> float:
+        """Altitude ``seconds`` after launch, km above the WGS84 ellipsoid: the track samples (every
+        :data:`TRACK_STEP_S`) interpolated linearly, well within a kilometre at these speeds."""
+        return float(np.interp(seconds, self.track.t_s, self.track.alt_km))
+
+    def danger_span(self, alert: PrefectureAlert) -> tuple[float, float]:
+        """(start, end), seconds after launch, of the moment the missile is upon a warned prefecture:
+        while it is overhead (an overflight, or an impact area it crosses), when it falls (an impact
+        area it does not cross), or when it passes nearest (the corridor). Its lead time runs from
+        the alert to the start."""
+        if alert.reason == Reason.OVERFLIGHT or (alert.reason == Reason.IMPACT and alert.overflight_start_s is not None):
+            return alert.overflight_start_s, alert.overflight_end_s
+        if alert.reason == Reason.IMPACT:
+            return self.impact.time_s, self.impact.time_s
+        return alert.closest_approach_s, alert.closest_approach_s
+
     def to_dict(self, *, track: bool = True) -> dict[str, Any]:
         """The JSON document of ``jalert-sim run --format json`` (ISO 8601 times with offset)."""
         # Crossing times are good to about a second: ISO times say no more than that.
@@ -81,54 +103,12 @@ class SimulationResult:
         tr.pop("ok", None)
         tr.pop("error", None)
         a = self.assessment
-        imp = a.impact
-        site = self.site
         doc: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
             "generator": _GENERATOR,
-            "input": {
-                "launch": {
-                    "lat": self.launch_lat,
-                    "lon": self.launch_lon,
-                    "site": site.key if site else None,
-                    "name": site.name if site else None,
-                    "name_ja": site.name_ja if site else None,
-                },
-                "azimuth_deg": self.azimuth_deg,
-                "apogee_km": self.apogee_km,
-                "range_km": self.range_km,
-                "launch_time": self.launch_time.isoformat(),
-                "model": {
-                    **self.model.to_dict(),
-                    "burn_time_s": tr["burnout_time_s"],
-                    "burnout_altitude_km": tr["burnout_altitude_km"],
-                },
-            },
-            "trajectory": {
-                **tr,
-                "apogee_time": iso(tr["apogee_time_s"]),
-                "impact_time": iso(tr["flight_time_s"]),
-            },
-            "impact": {
-                "lat": imp.lat,
-                "lon": imp.lon,
-                "time": iso(imp.time_s),
-                "time_s": imp.time_s,
-                "description": imp.description,
-                "description_ja": imp.description_ja,
-                "landmark": imp.landmark,
-                "distance_km": imp.distance_km,
-                "direction": imp.direction,
-                "prefecture": imp.prefecture_code,
-                "on_land": imp.on_land,
-                "sea": imp.sea,
-                "sea_ja": imp.sea_ja,
-                "country": imp.country,
-                "country_ja": imp.country_ja,
-                "in_territorial_sea": imp.in_territorial_sea,
-                "in_eez": imp.in_eez,
-                "eez_status": imp.eez_status,
-            },
+            "input": _input_doc(self, tr),
+            "trajectory": _trajectory_doc(tr, iso),
+            "impact": _impact_doc(a.impact, iso),
             "alert_issued": a.alert_issued,
             "summary_en": a.summary_en,
             "summary_ja": a.summary_ja,
@@ -138,44 +118,117 @@ class SimulationResult:
                 "start_s": a.overflight_start_s,
                 "end_s": a.overflight_end_s,
             },
-            "alerts": [
-                {
-                    "code": p.code,
-                    "name": p.name,
-                    "name_ja": p.name_ja,
-                    "region": p.region,
-                    "region_ja": p.region_ja,
-                    "reason": p.reason.value,
-                    "alert_time": iso(p.alert_time_s),
-                    "overflight_start": iso(p.overflight_start_s),
-                    "overflight_end": iso(p.overflight_end_s),
-                    "overflight_start_s": p.overflight_start_s,
-                    "overflight_end_s": p.overflight_end_s,
-                    "min_altitude_km": p.min_altitude_km,
-                    "closest_approach": iso(p.closest_approach_s),
-                    "closest_distance_km": p.closest_distance_km,
-                    "lead_time_s": p.lead_time_s,
-                }
-                for p in a.alerts
-            ],
-            "messages": [
-                {
-                    "time": iso(m.time_s),
-                    "time_s": m.time_s,
-                    "kind": m.kind,
-                    "prefectures": list(m.prefectures),
-                    "text_ja": m.text_ja,
-                    "text_en": m.text_en,
-                }
-                for m in a.messages
-            ],
+            "alerts": _alerts_doc(a.alerts, iso),
+            "messages": _messages_doc(a.messages, iso),
         }
         if track:
-            doc["track"] = [
-                {"t_s": float(t), "lat": float(la), "lon": float(lo), "alt_km": float(h)}
-                for t, la, lo, h in zip(self.track.t_s, self.track.lat, self.track.lon, self.track.alt_km)
-            ]
+            doc["track"] = _track_doc(self.track)
         return doc
+
+
+# The blocks of the document, in its order. ``tr`` is the trajectory summary without its
+# ``ok``/``error`` keys; ``iso`` is ``iso_seconds(launch_time)``, shared by the blocks because it
+# remembers the times it has written (a document repeats many).
+
+
+def _input_doc(r: SimulationResult, tr: dict[str, Any]) -> dict[str, Any]:
+    """What was asked: the launch, the flight, the launch time and the model (with the burn the
+    boost model gave)."""
+    site = r.site
+    return {
+        "launch": {
+            "lat": r.launch_lat,
+            "lon": r.launch_lon,
+            "site": site.key if site else None,
+            "name": site.name if site else None,
+            "name_ja": site.name_ja if site else None,
+        },
+        "azimuth_deg": r.azimuth_deg,
+        "apogee_km": r.apogee_km,
+        "range_km": r.range_km,
+        "launch_time": r.launch_time.isoformat(),
+        "model": {
+            **r.model.to_dict(),
+            "burn_time_s": tr["burnout_time_s"],
+            "burnout_altitude_km": tr["burnout_altitude_km"],
+        },
+    }
+
+
+def _trajectory_doc(tr: dict[str, Any], iso) -> dict[str, Any]:
+    return {
+        **tr,
+        "apogee_time": iso(tr["apogee_time_s"]),
+        "impact_time": iso(tr["flight_time_s"]),
+    }
+
+
+def _impact_doc(imp: Impact, iso) -> dict[str, Any]:
+    return {
+        "lat": imp.lat,
+        "lon": imp.lon,
+        "time": iso(imp.time_s),
+        "time_s": imp.time_s,
+        "description": imp.description,
+        "description_ja": imp.description_ja,
+        "landmark": imp.landmark,
+        "distance_km": imp.distance_km,
+        "direction": imp.direction,
+        "prefecture": imp.prefecture_code,
+        "on_land": imp.on_land,
+        "sea": imp.sea,
+        "sea_ja": imp.sea_ja,
+        "country": imp.country,
+        "country_ja": imp.country_ja,
+        "in_territorial_sea": imp.in_territorial_sea,
+        "in_eez": imp.in_eez,
+        "eez_status": imp.eez_status,
+    }
+
+
+def _alerts_doc(alerts: tuple[PrefectureAlert, ...], iso) -> list[dict[str, Any]]:
+    return [
+        {
+            "code": p.code,
+            "name": p.name,
+            "name_ja": p.name_ja,
+            "region": p.region,
+            "region_ja": p.region_ja,
+            "reason": p.reason.value,
+            "alert_time": iso(p.alert_time_s),
+            "overflight_start": iso(p.overflight_start_s),
+            "overflight_end": iso(p.overflight_end_s),
+            "overflight_start_s": p.overflight_start_s,
+            "overflight_end_s": p.overflight_end_s,
+            "min_altitude_km": p.min_altitude_km,
+            "closest_approach": iso(p.closest_approach_s),
+            "closest_distance_km": p.closest_distance_km,
+            "lead_time_s": p.lead_time_s,
+        }
+        for p in alerts
+    ]
+
+
+def _messages_doc(messages: tuple[Message, ...], iso) -> list[dict[str, Any]]:
+    return [
+        {
+            "time": iso(m.time_s),
+            "time_s": m.time_s,
+            "kind": m.kind,
+            "prefectures": list(m.prefectures),
+            "text_ja": m.text_ja,
+            "text_en": m.text_en,
+        }
+        for m in messages
+    ]
+
+
+def _track_doc(track: Track) -> list[dict[str, float]]:
+    """The samples every :data:`TRACK_STEP_S`: seconds after launch, degrees, km."""
+    return [
+        {"t_s": float(t), "lat": float(la), "lon": float(lo), "alt_km": float(h)}
+        for t, la, lo, h in zip(track.t_s, track.lat, track.lon, track.alt_km)
+    ]
 
 
 class LazyTrack(Track):
