@@ -174,7 +174,7 @@ def test_output_file_gets_the_permissions_a_shell_redirect_would_give(tmp_path):
     import os
     import stat
 
-    from jalert_sim.exports.files import write_atomic
+    from jalert_sim.files import write_atomic
 
     old = os.umask(0o022)
     try:

@@ -130,7 +130,7 @@ def _open_output(destination: str | os.PathLike[str] | IO[str] | None) -> Iterat
             raise InputError("output", f"expected a path, '-', None or a text stream, got {type(destination).__name__}")
         yield destination
         return
-    from ..exports.files import atomic_open
+    from ..files import atomic_open
 
     name = str(destination)
     opened = atomic_open(destination)

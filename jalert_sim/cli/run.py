@@ -2,7 +2,7 @@
 
 import io
 import sys
-from typing import Annotated, Any, NamedTuple, Optional
+from typing import Annotated, NamedTuple, Optional
 
 import typer
 
@@ -119,7 +119,7 @@ def _document(result, scn, comparison, shown: Shown) -> str:
 def _write(text: str, output: str | None) -> None:
     """To ``output`` (whole or not at all), or to stdout for None or "-" (as for batch)."""
     if output is not None and output != "-":
-        from ..exports.files import write_atomic
+        from ..files import write_atomic
 
         try:
             write_atomic(output, text)

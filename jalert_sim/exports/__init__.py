@@ -1,7 +1,7 @@
-"""Machine-readable outputs of a simulation, and files written whole or not at all.
+"""Machine-readable outputs of a simulation (written whole or not at all by :mod:`jalert_sim.files`).
 
 * ``formats`` — every output format of every command, once, and the renderers of ``run``'s;
-* ``files`` — the JSON document of ``run``, atomic file writing;
+* ``document`` — the JSON document of ``run``;
 * ``csv`` — the two CSV tables (a row per warned prefecture for ``run``, per scenario for
   ``batch``) and their one number format;
 * ``geojson``, ``kml``, ``cap`` — GeoJSON, KML and OASIS CAP 1.2 (sharing ``geometry``: the
@@ -16,11 +16,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .csv import CSV_COLUMNS, to_csv
-from .files import atomic_open, to_json, write_atomic
+from .document import to_json
 
-__all__ = ["CSV_COLUMNS", "atomic_open", "cap_alert_xml", "cap_alerts", "cap_polygons", "cap_status",
-           "geojson_dict", "split_antimeridian", "to_cap_feed", "to_csv", "to_geojson", "to_json", "to_kml",
-           "write_atomic"]
+__all__ = ["CSV_COLUMNS", "cap_alert_xml", "cap_alerts", "cap_polygons", "cap_status", "geojson_dict",
+           "split_antimeridian", "to_cap_feed", "to_csv", "to_geojson", "to_json", "to_kml"]
 
 _LAZY = {
     "split_antimeridian": "geometry",

@@ -32,7 +32,7 @@ class RenderOptions:
 
 
 def _json(result: SimulationResult, options: RenderOptions) -> str:
-    from .files import to_json
+    from .document import to_json
 
     extra = {"historical": options.historical} if options.historical is not None else None
     return to_json(result, track=options.track, extra=extra)

@@ -14,14 +14,15 @@ from xml.etree import ElementTree as ET
 import shapely
 
 from .. import __version__
+from ..present.style import REASON_STYLES
 from ..simulation.result import SimulationResult
 from .geometry import DECIMALS, outline, split_antimeridian, track_lonlat, warned_prefectures, wrap_lon
 from .xmldoc import sub, to_xml
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 #: Line and fill colours (KML's aabbggrr) of the track and of the prefectures by alert reason.
-_STYLES = {"track": ("ff0000ff", None), "impact": ("ff0000ff", "7f0000ff"), "overflight": ("ff00a5ff", "6000a5ff"),
-           "corridor": ("ffffff00", "40ffff00")}
+_STYLES = {"track": ("ff0000ff", None),
+           **{reason.value: (style.kml_line, style.kml_fill) for reason, style in REASON_STYLES.items()}}
 
 
 def _q(tag: str) -> str:

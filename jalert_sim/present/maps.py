@@ -335,7 +335,7 @@ def render_map(result: SimulationResult, path: str | Path | None = None, *, fmt:
         plt.close(fig)
     data = buffer.getvalue()
     if path is not None:
-        from ..exports.files import write_atomic
+        from ..files import write_atomic
 
         write_atomic(path, data)
     return data

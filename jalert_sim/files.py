@@ -1,13 +1,13 @@
-"""The JSON document of ``run``, and files written whole or not at all.
+"""Output files written whole or not at all.
 
-The CSV tables are :mod:`jalert_sim.exports.csv`; the other formats, and which command offers
-which, :mod:`jalert_sim.exports.formats`.
+Every file the package writes (``run -o``, ``map -o``, ``batch -o``) goes to a temporary file
+beside its target and is renamed over it only when all of it has been written: an error or an
+interrupt leaves the target as it was.
 """
 
 from __future__ import annotations
 
 import errno
-import json
 import os
 import secrets
 import stat
@@ -15,17 +15,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO, Any
-
-from ..simulation.result import SimulationResult
-
-
-def to_json(result: SimulationResult, *, track: bool = True, extra: dict[str, Any] | None = None) -> str:
-    """The ``run --format json`` document; ``extra`` adds top-level blocks (e.g. ``historical``)."""
-    doc = result.to_dict(track=track)
-    if extra:
-        doc.update(extra)
-    # Compact: json's C encoder serves only indent=None, and the track makes the document long.
-    return json.dumps(doc, ensure_ascii=False) + "\n"
 
 
 @contextmanager
