@@ -20,8 +20,8 @@ import shapely
 from jalert_sim import geo
 from jalert_sim.alerting.compose import compose
 from jalert_sim.alerting.model import (
-    BISECTIONS, COARSE_STEP_M, COARSE_STEP_S, FINE_STEP_S, AlertModel, Assessment, Crossing, Impact,
-    overflight_span, prefecture_alert,
+    BISECTIONS, COARSE_STEP_M, COARSE_STEP_S, FINE_STEP_S, AlertModel, Approach, Assessment, Crossing, Impact,
+    Launch, overflight_span, prefecture_alert,
 )
 from jalert_sim.physics.trajectories import Trajectories
 
@@ -100,16 +100,16 @@ def _assess_one(track: _Track, c: _Candidates, launch_time: datetime, model: Ale
             closest_s, closest_km = crossing.entry_s, 0.0
         else:
             closest_s, closest_km = _closest_approach(track, footprint)
-        alert = prefecture_alert(prefs[j], model, track.flight_time_s, crossing, closest_s, closest_km,
-                                 j in c.hit, j in c.near_impact)
+        alert = prefecture_alert(prefs[j], model, track.flight_time_s,
+                                 Approach(crossing, closest_s, closest_km, j in c.hit, j in c.near_impact))
         if alert is not None:
             alerts.append(alert)
             crossings.append(crossing)
     first_entry, last_exit, exit_fix = overflight_span(crossings)
     impact = _impact(track, c.hit, exit_fix)
     launch = track.one
-    msgs, (summary_ja, summary_en) = compose(alerts, impact, float(launch.launch_lat[0]), float(launch.launch_lon[0]),
-                                             launch_time, model, prefs)
+    msgs, (summary_ja, summary_en) = compose(
+        alerts, impact, Launch(float(launch.launch_lat[0]), float(launch.launch_lon[0]), launch_time), model, prefs)
     return Assessment(alerts=tuple(alerts), impact=impact, messages=tuple(msgs), overflight_start_s=first_entry,
                       overflight_end_s=last_exit, summary_ja=summary_ja, summary_en=summary_en)
 

@@ -8,11 +8,9 @@ impact). The wording is :mod:`jalert_sim.alerting.messages`.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from ..clock import launch_clock
 from . import messages
-from .model import AlertModel, Impact, Message, PrefectureAlert, Reason
+from .model import AlertModel, Impact, Launch, Message, PrefectureAlert, Reason
 
 # A rough box around North Korea, to word the launch message ("from North Korea").
 _NK_BOX = (37.5, 43.1, 124.0, 130.8)
@@ -28,8 +26,8 @@ def origin(launch_lat: float, launch_lon: float) -> tuple[str, str]:
     return "", ""
 
 
-def compose(alerts: list[PrefectureAlert], impact: Impact, launch_lat: float, launch_lon: float,
-            launch_time: datetime, model: AlertModel, prefs) -> tuple[list[Message], tuple[str, str]]:
+def compose(alerts: list[PrefectureAlert], impact: Impact, launch: Launch, model: AlertModel,
+            prefs) -> tuple[list[Message], tuple[str, str]]:
     """(messages in time order, (summary_ja, summary_en)) of one assessment; ``prefs`` are the 47
     geo.Prefecture records (the impact prefecture's names)."""
     place = messages.fall_place(impact.description_ja, impact.description, impact.sea_ja, impact.sea,
@@ -37,12 +35,12 @@ def compose(alerts: list[PrefectureAlert], impact: Impact, launch_lat: float, la
     if not alerts:
         return [], messages.no_alert(*place, impact.eez_status)
 
-    at = launch_clock(launch_time)
+    at = launch_clock(launch.time)
     codes = tuple([a.code for a in alerts])
     names_ja = [a.name_ja for a in alerts]
     names_en = [a.name for a in alerts]
     out = [Message(model.latency_s, "launch", codes,
-                   *messages.launch(*origin(launch_lat, launch_lon), names_ja, names_en))]
+                   *messages.launch(*origin(launch.lat, launch.lon), names_ja, names_en))]
 
     report_s = impact.time_s + model.report_delay_s
     impact_time = at(impact.time_s)

@@ -48,8 +48,8 @@ from .crossings import CoarseSamples, closest, crossings
 from .geometry import impact_pairs, maybe_near, project, track_pairs
 from .impacts import Impacts
 from .model import (
-    COARSE_STEP_M, COARSE_STEP_S, AlertModel, Assessment, Crossing, PrefectureAlert, overflight_span,
-    prefecture_alert,
+    COARSE_STEP_M, COARSE_STEP_S, AlertModel, Approach, Assessment, Crossing, Launch, PrefectureAlert,
+    overflight_span, prefecture_alert,
 )
 
 
@@ -73,7 +73,7 @@ def assess(trajs: Trajectories, launch_times: list[datetime], model: AlertModel 
     results = []
     launch_lat, launch_lon = trajs.launch_lat.tolist(), trajs.launch_lon.tolist()
     for i, (alerts, (first_entry, last_exit, _), impact) in enumerate(zip(warned_alerts, spans, all_impacts)):
-        msgs, summary = compose(alerts, impact, launch_lat[i], launch_lon[i], launch_times[i], model, prefs)
+        msgs, summary = compose(alerts, impact, Launch(launch_lat[i], launch_lon[i], launch_times[i]), model, prefs)
         results.append(Assessment(
             alerts=tuple(alerts), impact=impact, messages=tuple(msgs),
             overflight_start_s=first_entry, overflight_end_s=last_exit,
@@ -165,8 +165,8 @@ def _prefecture_alerts(pairs: _Pairs, approaches: _Approaches, model: AlertModel
         alerts, crossed = [], []
         for p in range(starts[i], starts[i + 1]):
             cross = crossing[p]
-            alert = prefecture_alert(pair_pref[p], model, flights[i], cross, closest_s[p], closest_km[p],
-                                     pair_hit[p], pair_near[p])
+            alert = prefecture_alert(pair_pref[p], model, flights[i],
+                                     Approach(cross, closest_s[p], closest_km[p], pair_hit[p], pair_near[p]))
             if alert is not None:
                 alerts.append(alert)
                 crossed.append(cross)

@@ -33,6 +33,7 @@ than 0.1 s.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 from typing import NamedTuple
 
@@ -105,6 +106,25 @@ class Crossing(NamedTuple):
     exit_s: float
     min_altitude_km: float
     last_inside: tuple[float, float]
+
+
+class Approach(NamedTuple):
+    """How a trajectory meets one prefecture's footprint: what the rule (:func:`prefecture_alert`)
+    decides on."""
+
+    crossing: Crossing | None  # where the ground track crosses the footprint, or None
+    closest_s: float  # when the track passes nearest the footprint (the entry, where it crosses)
+    closest_km: float  # how near it passes (0 where it crosses)
+    hit: bool  # the impact point is in the footprint
+    near_impact: bool  # the footprint is within the impact radius of the impact point
+
+
+class Launch(NamedTuple):
+    """Where (degrees WGS84) and when (timezone-aware) a missile left: what the messages say of it."""
+
+    lat: float
+    lon: float
+    time: datetime
 
 
 @quick_init
@@ -184,15 +204,14 @@ class Assessment:
         object.__setattr__(self, "alert_issued", bool(self.alerts))
 
 
-def prefecture_alert(pref, model: AlertModel, flight_time_s: float, crossing: Crossing | None, closest_s: float,
-                     closest_km: float, hit: bool, near_impact: bool) -> PrefectureAlert | None:
+def prefecture_alert(pref, model: AlertModel, flight_time_s: float, approach: Approach) -> PrefectureAlert | None:
     """The alert of one candidate prefecture (a geo.Prefecture), or None: the rule that decides.
 
-    ``crossing`` is where the track crosses its footprint, or None. Candidates come from
-    tests on the coarse polyline of the track, whose COARSE_STEP_S chords can cut the
-    corner of a footprint that the track itself misses: such a candidate is dropped when
-    the exact track stays outside the corridor.
+    Candidates come from tests on the coarse polyline of the track, whose COARSE_STEP_S chords
+    can cut the corner of a footprint that the track itself misses: such a candidate is dropped
+    when the exact track stays outside the corridor.
     """
+    crossing, closest_s, closest_km, hit, near_impact = approach
     if hit or near_impact:
         reason, moment_s = Reason.IMPACT, flight_time_s
     elif crossing is not None:
@@ -215,6 +234,18 @@ def prefecture_alert(pref, model: AlertModel, flight_time_s: float, crossing: Cr
         closest_approach_s=closest_s, closest_distance_km=closest_km,
         lead_time_s=moment_s - model.latency_s,
     )
+
+
+def danger_span(alert: PrefectureAlert, impact_time_s: float) -> tuple[float, float]:
+    """(start, end), seconds after launch, of the moment the missile is upon a warned prefecture:
+    while it is overhead (an overflight, or an impact area it crosses), when it falls (an impact
+    area it does not cross), or when it passes nearest (the corridor). The alert's lead time runs
+    to the start (:func:`prefecture_alert` measures it so)."""
+    if alert.overflight_start_s is not None:  # overflown (a corridor alert never is)
+        return alert.overflight_start_s, alert.overflight_end_s
+    if alert.reason == Reason.IMPACT:
+        return impact_time_s, impact_time_s
+    return alert.closest_approach_s, alert.closest_approach_s
 
 
 def overflight_span(crossings) -> tuple[float | None, float | None, tuple[float, float] | None]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import __version__
 from .._frozen import quick_init
-from ..alerting.model import AlertModel, Assessment, Impact, Message, PrefectureAlert, Reason
+from ..alerting.model import AlertModel, Assessment, Impact, Message, PrefectureAlert, danger_span
 from ..clock import at_second, iso_seconds, jst
 from ..geo.over import Location, over_places
 from ..geo.places import Place
@@ -85,15 +85,9 @@ class SimulationResult:
         return float(np.interp(seconds, self.track.t_s, self.track.alt_km))
 
     def danger_span(self, alert: PrefectureAlert) -> tuple[float, float]:
-        """(start, end), seconds after launch, of the moment the missile is upon a warned prefecture:
-        while it is overhead (an overflight, or an impact area it crosses), when it falls (an impact
-        area it does not cross), or when it passes nearest (the corridor). Its lead time runs from
-        the alert to the start."""
-        if alert.reason == Reason.OVERFLIGHT or (alert.reason == Reason.IMPACT and alert.overflight_start_s is not None):
-            return alert.overflight_start_s, alert.overflight_end_s
-        if alert.reason == Reason.IMPACT:
-            return self.impact.time_s, self.impact.time_s
-        return alert.closest_approach_s, alert.closest_approach_s
+        """(start, end), seconds after launch, when the missile is upon a warned prefecture
+        (:func:`jalert_sim.alerting.model.danger_span`)."""
+        return danger_span(alert, self.impact.time_s)
 
     def to_dict(self, *, track: bool = True) -> dict[str, Any]:
         """The JSON document of ``jalert-sim run --format json`` (ISO 8601 times with offset)."""
