@@ -18,6 +18,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING, Any
 
+from ._lazy import lazy_names as _lazy_names
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -52,16 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .simulation.api import simulate, simulate_many
     from .simulation.result import SimulationResult
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'jalert_sim' has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = _lazy_names(__name__, globals(), _LAZY)
 
 
 #: Modules that the README of earlier versions named, and where they are now. Importing an old

@@ -13,7 +13,9 @@ XML and geometry libraries they need) load on first use.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from .._lazy import lazy_names
 
 from .csv import CSV_COLUMNS, to_csv
 from .document import to_json
@@ -39,13 +41,4 @@ if TYPE_CHECKING:  # pragma: no cover
     from .geometry import split_antimeridian
     from .kml import to_kml
 
-
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from importlib import import_module
-
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_names(__name__, globals(), _LAZY)
