@@ -15,7 +15,8 @@ np.cross/np.linalg, products rather than powers, no np.where where arithmetic do
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 import numpy as np
 
@@ -92,15 +93,46 @@ def lat_alt(p, z):
     return np.arctan2(num, den), alt
 
 
-def orbit_from_state(rx, ry, rz, vx, vy, vz, t):
-    """Kepler orbits through ECI positions r (m) and velocities v (m/s), six 1-D arrays, at times t (s).
+class Orbit(NamedTuple):
+    """Kepler orbits (1-D arrays, one per row) as :func:`orbit_from_state` gives them.
 
-    Returns a dict of arrays: ``a`` (m), ``e``, ``n`` (rad/s), ``tau`` (perigee passage, s),
-    ``e_burnout`` (eccentric anomaly at t), ``state`` (the six inputs) and ``basis`` = (pa, pb, qa, qb)
-    with p_hat = pa r + pb v (toward perigee) and q_hat = qa r + qb v (90 degrees ahead in the
-    plane): the orbit in terms of the state itself, so callers needing only a few components of
-    p_hat and q_hat (the solver) do not build (n, 3) arrays. Unbound orbits are NaN.
+    ``a`` (m), ``e``, ``n`` (rad/s), ``tau`` (perigee passage, s), ``e_burnout`` (eccentric
+    anomaly at the state's time), ``state`` (rx, ry, rz, vx, vy, vz: the ECI state the orbit
+    goes through) and ``basis`` = (pa, pb, qa, qb) with p_hat = pa r + pb v (toward perigee) and
+    q_hat = qa r + qb v (90 degrees ahead in the plane): the orbit in terms of the state itself,
+    so callers needing only a few components of p_hat and q_hat (the solver) do not build (n, 3)
+    arrays. Unbound orbits are NaN.
     """
+
+    a: np.ndarray
+    e: np.ndarray
+    n: np.ndarray
+    tau: np.ndarray
+    e_burnout: np.ndarray
+    state: tuple
+    basis: tuple
+
+    @classmethod
+    def nan(cls, n):
+        """n rows of NaN."""
+        return cls(*(np.full(n, np.nan) for _ in range(5)), tuple(np.full(n, np.nan) for _ in range(6)),
+                   tuple(np.full(n, np.nan) for _ in range(4)))
+
+    def take(self, index):
+        """The rows ``index``."""
+        return Orbit(self.a[index], self.e[index], self.n[index], self.tau[index], self.e_burnout[index],
+                     tuple(v[index] for v in self.state), tuple(v[index] for v in self.basis))
+
+    def put(self, dst, other, src):
+        """Copy rows ``src`` of ``other`` into rows ``dst`` of this orbit's arrays (in place)."""
+        for mine, theirs in zip(self[:5], other[:5]):
+            mine[dst] = theirs[src]
+        for mine, theirs in zip(self.state + self.basis, other.state + other.basis):
+            mine[dst] = theirs[src]
+
+
+def orbit_from_state(rx, ry, rz, vx, vy, vz, t) -> Orbit:
+    """Kepler orbits through ECI positions r (m) and velocities v (m/s), six 1-D arrays, at times t (s)."""
     r2 = rx * rx + ry * ry + rz * rz
     v2 = vx * vx + vy * vy + vz * vz
     rv = rx * vx + ry * vy + rz * vz
@@ -120,8 +152,7 @@ def orbit_from_state(rx, ry, rz, vx, vy, vz, t):
     e_sin = rv / sqrt_mu_a
     e_b = np.arctan2(e_sin, 1.0 - rn / a)
     n = sqrt_mu_a / (a * a)
-    return {"a": a, "e": e, "n": n, "tau": t - (e_b - e_sin) / n, "e_burnout": e_b,
-            "state": (rx, ry, rz, vx, vy, vz), "basis": basis}
+    return Orbit(a, e, n, t - (e_b - e_sin) / n, e_b, (rx, ry, rz, vx, vy, vz), basis)
 
 
 def ellipsoid_crossing(a, e, pz, qz):
@@ -207,14 +238,18 @@ class Ellipses:
 
     @classmethod
     def from_orbit(cls, orbit):
-        """The ellipses of an :func:`orbit_from_state` result (p_hat and q_hat built from its basis)."""
-        rx, ry, rz, vx, vy, vz = orbit["state"]
-        pa, pb, qa, qb = orbit["basis"]
+        """The ellipses of an :class:`Orbit` (p_hat and q_hat built from its basis)."""
+        rx, ry, rz, vx, vy, vz = orbit.state
+        pa, pb, qa, qb = orbit.basis
         p_hat = np.empty(np.shape(rx) + (3,))
         q_hat = np.empty(np.shape(rx) + (3,))
         p_hat[:, 0], p_hat[:, 1], p_hat[:, 2] = pa * rx + pb * vx, pa * ry + pb * vy, pa * rz + pb * vz
         q_hat[:, 0], q_hat[:, 1], q_hat[:, 2] = qa * rx + qb * vx, qa * ry + qb * vy, qa * rz + qb * vz
-        return cls(p_hat, q_hat, orbit["a"], orbit["e"], orbit["n"], orbit["tau"], orbit["e_burnout"])
+        return cls(p_hat, q_hat, orbit.a, orbit.e, orbit.n, orbit.tau, orbit.e_burnout)
+
+    def take(self, index) -> Ellipses:
+        """The orbits at rows ``index``."""
+        return Ellipses(*(getattr(self, f.name)[index] for f in fields(self)))
 
     def position(self, ecc_anomaly):
         """ECI position (m) at eccentric anomaly E; E broadcasts against the orbit axis as (n, ...)."""
