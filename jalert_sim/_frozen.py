@@ -9,12 +9,16 @@ from typing import Any, TypeVar
 T = TypeVar("T", bound=type)
 
 
-def model_option(default: float | None, low: float, high: float, description: str) -> Any:
+def model_option(default: float | None, low: float, high: float, description: str, *,
+                 in_force: str | None = None) -> Any:
     """A field of a model (AlertModel, BoostModel) that is also a model option: ``simulate()``'s
     keyword, a batch field and ``--name-with-dashes`` on the command line. Its metadata give the
     values those accept, ``low``..``high`` (inclusive, in the unit the name ends with), and a
-    description for their help; ``jalert_sim.simulation.options`` collects them."""
-    return dataclasses.field(default=default, metadata={"low": low, "high": high, "description": description})
+    description for their help; ``jalert_sim.simulation.options`` collects them. ``in_force``
+    names the trajectory summary's key that holds the value the flight used, for an option whose
+    default the model computes (the boost's)."""
+    metadata = {"low": low, "high": high, "description": description, "in_force": in_force}
+    return dataclasses.field(default=default, metadata=metadata)
 
 
 def quick_init(cls: T) -> T:

@@ -34,5 +34,11 @@ EEZ_KM = 200 * NAUTICAL_MILE_KM  # 370.4 km
 #: Japan Standard Time, UTC+9, no daylight saving.
 JST = timezone(timedelta(hours=9), "JST")
 
+
+def wrap_lon(lon_deg):
+    """Longitude in degrees (a number or a numpy array) wrapped to [-180, 180)."""
+    return (lon_deg + 180.0) % 360.0 - 180.0
+
+
 #: Geodesic calculator on the WGS84 ellipsoid (Karney's algorithms; metres, azimuths in degrees).
 GEOD = pyproj.Geod(ellps="WGS84")

@@ -26,7 +26,7 @@ EVENTS = {
     "2017-08-29 Hwasong-12 over Hokkaido": (39.22, 125.67, 73.0, 550.0, 2700.0,
                                             {"events.md / JP MoD: 05:58 to 06:12 JST": 14 * 60}),
     "2023-07-12 Hwasong-18 lofted": (39.0, 125.75, 70.0, 6648.4, 1001.2, {"events.md / KCNA: 4,491 s": 4491}),
-    # other public events (not used to choose the defaults' form; see the module docstring of trajectory)
+    # other public events (not used to choose the defaults' form; see the docstring of jalert_sim.physics.boost)
     "2017-09-15 Hwasong-12 over Hokkaido": (39.22, 125.67, 73.0, 770.0, 3700.0,
                                             {"JP MoD: 06:57 to 07:16 JST, ~770 km, ~3,700 km": 19 * 60}),
     "2022-10-04 Hwasong-12 over Aomori": (40.6, 126.4, 85.0, 1000.0, 4600.0,

@@ -32,7 +32,7 @@ than 0.1 s.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from enum import Enum
 from typing import NamedTuple
@@ -90,12 +90,11 @@ class AlertModel:
                                     "seconds from leaving Japan's airspace to 'passed', and from impact to 'fell'")
 
     def to_dict(self) -> dict:
-        return {
-            "latency_s": self.latency_s,
-            "corridor_km": self.corridor_km,
-            "impact_radius_km": self.impact_radius_km,
-            "report_delay_s": self.report_delay_s,
-        }
+        """The settings by option name, in the order of the fields."""
+        return {name: getattr(self, name) for name in _ALERT_OPTIONS}
+
+
+_ALERT_OPTIONS = tuple(f.name for f in fields(AlertModel))
 
 
 class Crossing(NamedTuple):

@@ -15,8 +15,9 @@ from typing import Any
 import shapely
 from shapely.geometry import mapping
 
+from ..earth import wrap_lon
 from ..simulation.result import SimulationResult
-from .geometry import outline, round_coords, split_antimeridian, track_lonlat, warned_prefectures, wrap_lon
+from .geometry import outline, round_coords, split_antimeridian, track_lonlat, warned_prefectures
 
 
 def geojson_dict(result: SimulationResult) -> dict[str, Any]:

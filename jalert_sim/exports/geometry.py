@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from ..earth import wrap_lon
 from ..simulation.result import SimulationResult
 
 #: Simplification of prefecture outlines in GeoJSON and KML, degrees (~100 m).
@@ -29,11 +30,6 @@ def warned_prefectures(result: SimulationResult) -> list[tuple[Any, Any]]:
 def outline(land: Any) -> Any:
     """A prefecture's land (lon/lat (Multi)Polygon) simplified to :data:`OUTLINE_TOLERANCE_DEG`."""
     return shapely.simplify(land, OUTLINE_TOLERANCE_DEG, preserve_topology=True)
-
-
-def wrap_lon(lon: Any) -> Any:
-    """Longitude (degrees, a number or an array) wrapped to [-180, 180)."""
-    return (lon + 180.0) % 360.0 - 180.0
 
 
 def round_coords(coords: Any) -> Any:

@@ -14,9 +14,10 @@ from xml.etree import ElementTree as ET
 import shapely
 
 from .. import __version__
+from ..earth import wrap_lon
 from ..present.style import REASON_STYLES
 from ..simulation.result import SimulationResult
-from .geometry import DECIMALS, outline, split_antimeridian, track_lonlat, warned_prefectures, wrap_lon
+from .geometry import DECIMALS, outline, split_antimeridian, track_lonlat, warned_prefectures
 from .xmldoc import sub, to_xml
 
 KML_NS = "http://www.opengis.net/kml/2.2"

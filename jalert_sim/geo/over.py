@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from ..earth import wrap_lon
 from .lookup import first_hit, points
 from .prefectures import footprint_tree, prefecture_indices_at, prefectures, territorial_sea_mask
 from .projection import to_xy
@@ -42,7 +43,7 @@ def over_places(lat, lon) -> list[Location]:
         for i, k in zip(band[off >= 0].tolist(), off[off >= 0].tolist()):
             out[i] = Location(f"territorial sea off {prefs[k].name}", f"{prefs[k].name_ja}沖の領海")
         left = np.setdiff1d(left, band[off >= 0])
-    wlon = (lon + 180.0) % 360.0 - 180.0
+    wlon = wrap_lon(lon)
     for i, sea, country in zip(left.tolist(), *seas_and_countries_at(lat[left], wlon[left])):
         if sea is not None:
             out[i] = Location(sea.name, sea.name_ja)

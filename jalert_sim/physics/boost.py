@@ -39,8 +39,9 @@ where a name says km.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import NamedTuple
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -77,9 +78,16 @@ class BoostModel:
     """
 
     burn_time_s: float | None = model_option(None, 1.0, 1000.0,
-                                             "powered-ascent duration, s (default: from the boost model)")
+                                             "powered-ascent duration, s (default: from the boost model)",
+                                             in_force="burnout_time_s")
     burnout_altitude_km: float | None = model_option(None, 1.0, 1000.0,
-                                                     "altitude at burnout, km (default: from the boost model)")
+                                                     "altitude at burnout, km (default: from the boost model)",
+                                                     in_force="burnout_altitude_km")
+
+    def in_force(self, summary: Mapping[str, Any]) -> dict[str, Any]:
+        """The boost a flight used, by option name: each field's value as the trajectory's
+        ``summary`` (:meth:`Trajectories.summaries` row) gives it, the defaults computed."""
+        return {name: summary[key] for name, key in _IN_FORCE}
 
     def __post_init__(self):
         # burn_time_s: the range simulate() and the command line allow (its option's), ends included;
@@ -97,6 +105,10 @@ class BoostModel:
             if not (math.isfinite(number) and (lo <= number if low_ok else lo < number) and number <= hi):
                 span = f"from {lo:g} to {hi:g}" if low_ok else f"above {lo:g} and at most {hi:g}"
                 raise InputError(f"boost.{name}", f"must be a finite number {span} (got {value!r})")
+
+
+#: (option, summary key of its value in force) for every field of BoostModel.
+_IN_FORCE = tuple((f.name, f.metadata["in_force"]) for f in fields(BoostModel))
 
 
 class Ascent(NamedTuple):

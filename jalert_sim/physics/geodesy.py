@@ -16,7 +16,7 @@ import numpy as np
 from ..earth import GEOD, MEAN_EARTH_RADIUS_M
 from .kepler import cos_sin, fast_clip
 
-__all__ = ["DEG", "RAD", "wrap180", "geodesic_fwd", "geodesic_inv", "sphere_fwd", "sphere_range"]
+__all__ = ["DEG", "RAD", "geodesic_fwd", "geodesic_inv", "sphere_fwd", "sphere_range"]
 
 DEG = 180.0 / math.pi  # the factors np.degrees and np.radians use
 RAD = math.pi / 180.0
@@ -24,11 +24,6 @@ RAD = math.pi / 180.0
 # A few points go through pyproj's scalar path one by one: its array path costs ~25 us a call in
 # buffer handling, ~10x the geodesic itself (same results).
 _FEW = 4
-
-
-def wrap180(deg):
-    """Longitudes (degrees) wrapped to [-180, 180)."""
-    return (np.asarray(deg) + 180.0) % 360.0 - 180.0
 
 
 def geodesic_fwd(lat, lon, az, dist):

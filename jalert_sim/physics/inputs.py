@@ -15,9 +15,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..earth import GEOD
+from ..earth import GEOD, wrap_lon
 from ..errors import InputError
-from .geodesy import wrap180
 
 __all__ = ["MAX_APOGEE_KM", "MAX_RANGE_KM", "MIN_ENERGY_MAX_APOGEE_KM", "CheckedInputs", "as_arrays", "check",
            "checked_inputs", "messages",
@@ -60,7 +59,7 @@ def checked_inputs(args, errors, boost) -> CheckedInputs:
     lat, lon, az, apogee, rng = arrays
     param, message = check(arrays, notes, boost)
     if param is None:  # every element valid
-        lat_n, lon_n = lat, wrap180(lon)
+        lat_n, lon_n = lat, wrap_lon(lon)
         az_n = np.mod(az, 360.0)
         rows = np.arange(len(lat))
     else:
@@ -68,7 +67,7 @@ def checked_inputs(args, errors, boost) -> CheckedInputs:
             raise_first(param, message, scalar)
         good = param == None  # noqa: E711
         lat_n = np.where(good, lat, np.nan)
-        lon_n = np.where(good, wrap180(lon), np.nan)
+        lon_n = np.where(good, wrap_lon(lon), np.nan)
         az_n = np.where(good, np.mod(az, 360.0), np.nan)
         rows = np.nonzero(good)[0]
     az_n = np.where(az_n >= 360.0, 0.0, az_n)  # (np.mod can round up to the modulus)

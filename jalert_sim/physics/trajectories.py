@@ -53,12 +53,12 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 
 from ..earth import GEOD as _GEOD
+from ..earth import wrap_lon
 from ..errors import InputError, TrajectoryError
 from .boost import BoostModel, arc_power, ascent_profile
 from .flight import Launches, arc_details
 from .geodesy import DEG as _DEG
 from .geodesy import RAD as _RAD
-from .geodesy import wrap180 as _wrap180
 from .inputs import MAX_APOGEE_KM, MAX_RANGE_KM, MIN_ENERGY_MAX_APOGEE_KM
 from .inputs import as_arrays, check, checked_inputs, messages, raise_first
 from .kepler import Ellipses
@@ -192,7 +192,7 @@ class Trajectories:
         along, alt = ascent_profile(t, self.burnout_time_s[r], self._arc_power[r], self.burnout_altitude_km[r])
         lon0 = self.launch_lon[r]
         blon, blat, _ = _GEOD.fwd(lon0, self.launch_lat[r], self.azimuth_deg[r], along * self._burnout_downrange_m[r])
-        return blat, lon0 + _wrap180(blon - lon0), alt
+        return blat, lon0 + wrap_lon(blon - lon0), alt
 
     def sample(self, step_s: float = 1.0):
         """(t_s, lat, lon, alt_km), each (n, m): t = 0, step, 2 step, ... then the exact impact time, NaN-padded."""
@@ -345,11 +345,11 @@ def _assemble(inputs, launches, solution, ok, error) -> Trajectories:
         flight_time_s=full(res.impact_time_s),
         apogee_time_s=full(arc.apogee_time_s),
         apogee_lat=full(arc.apogee_lat * _DEG),
-        apogee_lon=full(_wrap180(arc.apogee_lon * _DEG)),
+        apogee_lon=full(wrap_lon(arc.apogee_lon * _DEG)),
         burnout_time_s=full(res.burn_s),
         burnout_altitude_km=full(res.burnout_height_m / 1000.0),
         impact_lat=full(res.impact_lat * _DEG),
-        impact_lon=full(_wrap180(res.impact_lon * _DEG)),
+        impact_lon=full(wrap_lon(res.impact_lon * _DEG)),
         max_speed_km_s=full(np.maximum(speed, arc.impact_speed_m_s) / 1000.0),
         minimum_energy=np.isnan(rng) if all_ok else np.where(ok, np.isnan(rng), False),
         ok=ok,

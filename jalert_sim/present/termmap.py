@@ -19,6 +19,7 @@ import shapely
 from rich.panel import Panel
 from rich.text import Text
 
+from ..earth import wrap_lon
 from ..geo import land_mask
 from ..simulation.result import SimulationResult
 from .style import PAINT_ORDER, REASON_STYLES
@@ -34,7 +35,7 @@ _BITS = np.array([[0x01, 0x02, 0x04, 0x40], [0x08, 0x10, 0x20, 0x80]])
 
 def _land(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """:func:`land_mask` on a grid of (unwrapped) longitudes and latitudes, in the grid's shape."""
-    return land_mask(lat.ravel(), ((lon.ravel() + 180.0) % 360.0) - 180.0).reshape(lon.shape)
+    return land_mask(lat.ravel(), wrap_lon(lon.ravel())).reshape(lon.shape)
 
 
 def _extent(lon: np.ndarray, lat: np.ndarray) -> tuple[float, float, float, float]:

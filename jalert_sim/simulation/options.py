@@ -1,7 +1,7 @@
 """The model options a scenario may carry: name, allowed range and one description each.
 
 The options are the fields of the models that use them (:class:`jalert_sim.alerting.model.AlertModel`,
-:class:`jalert_sim.physics.trajectories.BoostModel`), each declaring its range and description
+:class:`jalert_sim.physics.boost.BoostModel`), each declaring its range and description
 beside its default (``jalert_sim._frozen.model_option``). This table collects them, and feeds the
 checks of :func:`jalert_sim.simulate`, the batch field list and the command line's options and
 help, so that a new model field is a new option everywhere.

@@ -141,11 +141,7 @@ def _input_doc(r: SimulationResult, tr: dict[str, Any]) -> dict[str, Any]:
         "apogee_km": r.apogee_km,
         "range_km": r.range_km,
         "launch_time": r.launch_time.isoformat(),
-        "model": {
-            **r.model.to_dict(),
-            "burn_time_s": tr["burnout_time_s"],
-            "burnout_altitude_km": tr["burnout_altitude_km"],
-        },
+        "model": {**r.model.to_dict(), **r.boost.in_force(tr)},
     }
 
 
