@@ -40,7 +40,7 @@ _LAZY = {
     "simulate_many": "simulation.api",
     "SimulationResult": "simulation.result",
     "AlertModel": "alerting.model",
-    "BoostModel": "physics.trajectories",
+    "BoostModel": "physics.boost",
     "JalertError": "errors",
     "InputError": "errors",
     "TrajectoryError": "errors",
@@ -50,7 +50,7 @@ _LAZY = {
 if TYPE_CHECKING:  # pragma: no cover
     from .alerting.model import AlertModel
     from .errors import InputError, JalertError, TrajectoryError, UnknownNameError
-    from .physics.trajectories import BoostModel
+    from .physics.boost import BoostModel
     from .simulation.api import simulate, simulate_many
     from .simulation.result import SimulationResult
 
