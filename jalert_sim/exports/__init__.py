@@ -7,8 +7,8 @@
 * ``geojson``, ``kml``, ``cap`` — GeoJSON, KML and OASIS CAP 1.2 (sharing ``geometry``: the
   track and outlines in lon/lat, and ``xmldoc``: XML writing).
 
-The public functions of all of them are importable from here; the geographic ones (and the
-XML and geometry libraries they need) load on first use.
+The public names of all of them are importable from here, and load on first use (the command
+line imports ``formats`` at every start; XML and geometry libraries only when asked for).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 
 from .._lazy import lazy_names
 
-from .csv import CSV_COLUMNS, to_csv
-from .document import to_json
-
 __all__ = ["CSV_COLUMNS", "cap_alert_xml", "cap_alerts", "cap_polygons", "cap_status", "geojson_dict",
            "split_antimeridian", "to_cap_feed", "to_csv", "to_geojson", "to_json", "to_kml"]
 
 _LAZY = {
+    "CSV_COLUMNS": "csv",
+    "to_csv": "csv",
+    "to_json": "document",
     "split_antimeridian": "geometry",
     "geojson_dict": "geojson",
     "to_geojson": "geojson",
@@ -36,6 +36,8 @@ _LAZY = {
 }
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .csv import CSV_COLUMNS, to_csv
+    from .document import to_json
     from .cap import cap_alert_xml, cap_alerts, cap_polygons, cap_status, to_cap_feed
     from .geojson import geojson_dict, to_geojson
     from .geometry import split_antimeridian

@@ -7,22 +7,21 @@ format, rendered here by :func:`render`; ``batch`` writes one record per scenari
 (plus its writer). The same name may serve two commands: ``csv`` is a row per warned
 prefecture in ``run``, a row per scenario in ``batch`` (see :mod:`jalert_sim.exports.csv`).
 
-Importing this module is cheap: a renderer imports its writer (and the XML and geometry
-libraries it needs) when it is called.
+Importing this module is cheap (the command line reads it at every start: its records are
+NamedTuples, a frozen dataclass costs ~1 ms to define): a renderer imports its writer (and the
+XML and geometry libraries it needs) when it is called.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..simulation.result import SimulationResult
 
 
-@dataclass(frozen=True)
-class RenderOptions:
+class RenderOptions(NamedTuple):
     """What ``run``'s machine formats use besides the result; each format reads its own."""
 
     track: bool = True  # json: include the track samples
@@ -62,8 +61,7 @@ def _cap(result: SimulationResult, options: RenderOptions) -> str:
     return to_cap_feed(result, status=options.cap_status)
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     """One output format of one command. ``render`` turns a result into the text of a
     machine format of ``run``; None where the command draws it itself (a table, a map) or
     writes it record by record (a batch)."""
