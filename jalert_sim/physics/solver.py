@@ -69,7 +69,7 @@ class Solution(NamedTuple):
     flight: Flight
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, repr=False, match_args=False)
 class _Problem:
     """What Newton solves for: the rows' launches and requested apogees, and their ranges (NaN: minimum energy)."""
 
@@ -81,7 +81,7 @@ class _Problem:
     every: np.ndarray  # every row's index
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, repr=False, match_args=False)
 class _State:
     """Newton's state, one column per row: stacked arrays, so one numpy call serves both unknowns,
     both residuals or the whole 2 x 2 Jacobian."""
@@ -99,7 +99,7 @@ class _State:
     stuck_any: bool = False
 
 
-@dataclass(slots=True, eq=False)
+@dataclass(slots=True, eq=False, repr=False, match_args=False)
 class _Live:
     """One iteration's live rows and the points evaluated for them (positions ``i_*`` among the live rows)."""
 
@@ -135,7 +135,7 @@ def newton(launches: Launches, range_m, boost: BoostModel) -> Solution:
     residuals, the 2 x 2 Jacobian: one numpy call each for both), rows are
     addressed by slices while all are live, tests use np.count_nonzero, and the
     working records are slots dataclasses (whose fields Python reads faster than a
-    NamedTuple's).
+    NamedTuple's; without a repr or match_args, which halves what they cost every start-up).
     """
     prob, st = _start(launches, range_m, boost)
     for _ in range(_MAX_ITER):
