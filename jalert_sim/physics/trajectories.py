@@ -40,7 +40,7 @@ Output conventions: latitudes in degrees; ``impact_lon``, ``apogee_lon`` and
 ``launch_lon`` in [-180, 180); track longitudes from :meth:`Trajectories.positions_at`
 and friends are *unwrapped*: continuous along each track, starting at the launch
 longitude in [-180, 180), so they may leave that interval (e.g. 181 after crossing
-the antimeridian eastward). Take ``(lon + 180) % 360 - 180`` to wrap them. Times are
+the antimeridian eastward); :func:`jalert_sim.earth.wrap_lon` wraps them. Times are
 seconds after launch. ``max_speed_km_s`` is the speed relative to the rotating
 Earth (its maximum is at burnout or impact: the arc is slowest at apogee).
 """
