@@ -5,7 +5,9 @@ renders. Errors the user can fix (JalertError, bad option values) become one
 line on stderr and exit code 2, never a traceback.
 """
 
+import os
 import sys
+from typing import NoReturn
 
 import typer
 
@@ -57,10 +59,18 @@ def main(argv: list[str] | None = None) -> None:
 
     Typer builds the options of every registered command at each start, so only
     the command named on the command line is registered (all of them for
-    ``--help``, ``--version`` or an unknown name).
+    ``--help``, ``--version`` or an unknown name). The process then ends as soon as its
+    output is out (:func:`_leave`).
     """
+    try:
+        _run(sys.argv[1:] if argv is None else argv)
+    except SystemExit as exc:
+        _leave(exc.code)
+    _leave(0)
+
+
+def _run(args: list[str]) -> None:
     _utf8_output()
-    args = sys.argv[1:] if argv is None else argv
     first = next((a for a in args if not a.startswith("-")), None)
     app = register([first] if first in COMMANDS else None)
     try:
@@ -76,6 +86,23 @@ def main(argv: list[str] | None = None) -> None:
     except ClickException as exc:
         fail(exc.format_message())
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _leave(code: object) -> NoReturn:
+    """End the process with exit status ``code`` once stdout and stderr are flushed, without the
+    interpreter's teardown: freeing every module, the geometry caches and their trees takes
+    ~65 ms of a ~330 ms ``run`` and serves nothing (every file was closed and every worker
+    stopped where it was written or started). Where the flush fails, or for a status that is
+    not a number, the usual exit runs and reports it as it always did."""
+    code = 0 if code is None else code
+    if not isinstance(code, int):
+        raise SystemExit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:  # noqa: BLE001  (a full disk, a closed pipe: Python's exit reports it)
+        raise SystemExit(code) from None
+    os._exit(code)
 
 
 __all__ = ["COMMANDS", "app", "main", "register"]
