@@ -154,7 +154,7 @@ class _Issue:
     incident: str  # see _incident
     status: str  # normalised (cap_status)
     sender: str
-    areas: dict[str, tuple[Any, list[str]]]  # JIS code -> (geography.Prefecture, its CAP polygons)
+    areas: dict[str, tuple[Any, list[str]]]  # JIS code -> (geo.Prefecture, its CAP polygons)
 
 
 def _cap_alerts(result: SimulationResult, status: str, sender: str, incident: str) -> list[ET.Element]:

@@ -20,7 +20,7 @@ DECIMALS = 5  # ~1 m
 
 
 def warned_prefectures(result: SimulationResult) -> list[tuple[Any, Any]]:
-    """(PrefectureAlert, geography.Prefecture) for every warned prefecture, in alert order."""
+    """(PrefectureAlert, geo.Prefecture) for every warned prefecture, in alert order."""
     from ..geo import prefectures
 
     by_code = {p.code: p for p in prefectures()}

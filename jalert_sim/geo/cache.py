@@ -2,7 +2,7 @@
 
 The cache holds geometries that are too slow to compute at run time (projected land,
 12 nm footprints, their union, the approximate EEZ limits) as WKB, numeric arrays (the
-distance grid of jalert_sim._distance_grid, the table that jalert_sim.projection.to_xy
+distance grid of jalert_sim.geo.distance_grid, the table that jalert_sim.geo.projection.to_xy
 interpolates), plus a JSON header. ``scripts/build_data.py`` writes it; the product only
 reads it. Layout: for each layer ``NAME`` two arrays, ``NAME.wkb`` (uint8, the WKB blobs
 end to end) and ``NAME.offsets`` (int64, start of each blob, plus the end); numeric arrays
