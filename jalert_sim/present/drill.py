@@ -107,7 +107,7 @@ class DrillState:
     in_flight: bool
     altitude_km: float | None
     over: Location | None
-    issued: tuple  # messages already out (alerts.Message)
+    issued: tuple  # messages already out (alerting.model.Message)
     next_message: object | None
     next_in_s: float | None
     countdowns: tuple[Countdown, ...]

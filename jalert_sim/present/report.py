@@ -85,7 +85,7 @@ def impact_panel(result: SimulationResult, lang: str) -> Panel:
         where = f"in the {imp.sea}, outside the territorial sea"
     elif imp.country:
         where = f"on land in {country_en(imp.country)}"
-    else:  # outside the mapped region (seas.REGION)
+    else:  # outside the mapped region (geo.seas.REGION)
         where = "outside Japan's territorial sea (beyond the map: sea or land not known)"
     eez = {"inside": "inside Japan's EEZ (approximate)", "outside": "outside Japan's EEZ (approximate)",
            "uncertain": "near the EEZ limit: inside or outside uncertain"}[imp.eez_status]
