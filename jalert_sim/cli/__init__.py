@@ -60,7 +60,9 @@ def main(argv: list[str] | None = None) -> None:
     Typer builds the options of every registered command at each start, so only
     the command named on the command line is registered (all of them for
     ``--help``, ``--version`` or an unknown name). The process then ends as soon as its
-    output is out (:func:`_leave`).
+    output is out (:func:`_leave`): ``main`` never returns, nor raises SystemExit to a caller.
+    Scripts call the library, or run the commands through ``jalert_sim.cli.app`` (as the
+    tests do with click's CliRunner).
     """
     try:
         _run(sys.argv[1:] if argv is None else argv)
