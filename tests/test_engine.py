@@ -22,7 +22,7 @@ import shapely
 from jalert_sim import geo
 from jalert_sim.alerting import engine
 from jalert_sim.alerting.geometry import maybe_near
-from jalert_sim.alerting.impacts import Impacts
+from jalert_sim.alerting.impacts import EEZ_STATUSES, impact_columns
 from jalert_sim.alerting.model import AlertModel
 from jalert_sim.earth import JST
 from jalert_sim.geo.places import launch_sites
@@ -74,20 +74,23 @@ def test_engine_equals_oracle(n, seed, model):
 
 
 def test_impact_lookups_equal_the_scalar_ones():
-    """Impacts holds, per point, what the oracle's _impact asks the scalar look-ups (the array
+    """impact_columns hold, per point, what the oracle's _impact asks the scalar look-ups (the array
     look-ups themselves are checked in tests/test_geo.py)."""
     rng = np.random.default_rng(3)
     lat = np.concatenate([rng.uniform(20, 48, 300), rng.uniform(-5, 70, 100)])
     lon = np.concatenate([rng.uniform(122, 155, 300), rng.uniform(95, 200, 100)])
     lon = (lon + 180.0) % 360.0 - 180.0
     prefs = geo.prefectures()
-    impacts = Impacts(lat, lon, np.full(len(lat), 600.0), prefs)
+    none = np.full(len(lat), np.nan)
+    impacts = impact_columns(lat, lon, np.full(len(lat), 600.0), np.full(len(lat), -1), none, none)
     for k in range(len(lat)):
         la, lo = float(lat[k]), float(lon[k])
         pref = geo.prefecture_at(la, lo)
-        assert impacts.on_land[k] == (-1 if pref is None else prefs.index(pref))
-        assert impacts.territorial[k] == geo.in_territorial_sea(la, lo)
-        assert impacts.eez[k] == geo.eez_status(la, lo).value
+        assert impacts.on_land[k] == (pref is not None)
+        territorial = geo.in_territorial_sea(la, lo)
+        assert impacts.in_territorial_sea[k] == territorial
+        assert impacts.prefecture[k] == (prefs.index(pref) if pref is not None and territorial else -1)
+        assert EEZ_STATUSES[impacts.eez[k]] == geo.eez_status(la, lo).value
         assert impacts.sea[k] == geo.sea_at(la, lo)
 
 

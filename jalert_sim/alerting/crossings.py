@@ -18,7 +18,7 @@ from .. import geo
 from ..physics.trajectories import Trajectories
 from .arrays import first_true, isin, last_true, unique
 from .geometry import chord_bounds, footprints, inside, min_distance, project, segments
-from .model import BISECTIONS, COARSE_STEP_M, FINE_STEP_S, Crossing
+from .model import BISECTIONS, COARSE_STEP_M, FINE_STEP_S
 
 
 class CoarseSamples(NamedTuple):
@@ -47,11 +47,11 @@ def _fine_grid(lo: np.ndarray, hi: np.ndarray, flight: np.ndarray) -> np.ndarray
     return np.where(cols[None, :] < n[:, None], grid, np.nan)
 
 
-def closest(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> tuple[list[float], list[float]]:
-    """(time_s, distance_km) lists of the ground track's nearest approach to the footprint, per pair
+def closest(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(time_s, distance_km) arrays of the ground track's nearest approach to the footprint, per pair
     (``rows[i]``, ``prefs[i]``): the nearest coarse sample, then the nearest fine sample around it."""
     if len(rows) == 0:
-        return [], []
+        return np.zeros(0), np.zeros(0)
     t = coarse.t_s
     k, d = min_distance(prefs, coarse.x_m[rows], coarse.y_m[rows])
     out_s = t[rows, k].astype(float)
@@ -67,7 +67,7 @@ def closest(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> tuple
         m, fd = min_distance(prefs[far], fx, fy)
         out_s[far] = fine_t[np.arange(len(far)), m]
         out_km[far] = fd / 1000.0
-    return out_s.tolist(), out_km.tolist()
+    return out_s, out_km
 
 
 # --------------------------------------------------------------------------- crossings
@@ -202,9 +202,26 @@ def _bisect(trajs: Trajectories, win: _Windows, ok: np.ndarray, a: np.ndarray, z
     return entry, exit_
 
 
-def crossings(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> list[Crossing | None]:
+class CrossingColumns(NamedTuple):
+    """Per pair given to :func:`crossings`: whether its track crosses the footprint and, where it
+    does, what a :class:`~.model.Crossing` holds (NaN elsewhere): entry and exit (s after launch),
+    the lowest altitude over it (km) and the last sample inside (lat, lon degrees)."""
+
+    crossed: np.ndarray
+    entry_s: np.ndarray
+    exit_s: np.ndarray
+    min_altitude_km: np.ndarray
+    last_lat: np.ndarray
+    last_lon: np.ndarray
+
+    @classmethod
+    def none(cls, n: int) -> CrossingColumns:
+        return cls(np.zeros(n, bool), *(np.full(n, np.nan) for _ in range(5)))
+
+
+def crossings(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> CrossingColumns:
     """Per pair (``rows[i]``, ``prefs[i]``) whose coarse polyline crosses the footprint: its
-    Crossing, or None.
+    crossing, as columns.
 
     The oracle tests every 1 s sample of the window for being inside; only the first and
     the last inside sample matter (and the altitude there: along a ballistic arc it rises then
@@ -212,7 +229,7 @@ def crossings(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> lis
     the window is a chord; only chords within _CHORD_SLACK_M of the footprint can hold inside
     samples, and they are searched from the start for the first and from the end for the last.
     """
-    out: list = [None] * len(rows)
+    out = CrossingColumns.none(len(rows))
     if len(rows) == 0:
         return out
     win = _windows(coarse, rows, prefs)
@@ -229,7 +246,9 @@ def crossings(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> lis
     entry, exit_ = _bisect(trajs, win, ok, a, z)
     _, _, ealt = trajs.select(win.row[ok]).positions_at(np.column_stack([entry, exit_]))
     min_alt = np.minimum(np.minimum(at_a[:, 2], at_z[:, 2]), np.nanmin(ealt, axis=1))
-    for q, g in enumerate(win.pair[ok].tolist()):
-        out[g] = Crossing(float(entry[q]), float(exit_[q]), max(float(min_alt[q]), 0.0),
-                          (float(at_z[q, 0]), float(at_z[q, 1])))
+    g = win.pair[ok]
+    out.crossed[g] = True
+    out.entry_s[g], out.exit_s[g] = entry, exit_
+    out.min_altitude_km[g] = np.where(0.0 > min_alt, 0.0, min_alt)  # max(min_alt, 0.0), NaN kept
+    out.last_lat[g], out.last_lon[g] = at_z[:, 0], at_z[:, 1]
     return out

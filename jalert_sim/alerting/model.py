@@ -77,6 +77,12 @@ class Reason(str, Enum):
     __format__ = str.__format__
 
 
+#: The reasons by code, as the engine's columns hold them (0: not warned): impact 1, overflight 2,
+#: corridor 3 (the order of precedence of the rule, :func:`prefecture_alert`).
+REASONS: tuple[Reason | None, ...] = (None, Reason.IMPACT, Reason.OVERFLIGHT, Reason.CORRIDOR)
+NOT_WARNED, IMPACT, OVERFLIGHT, CORRIDOR = 0, 1, 2, 3
+
+
 @dataclass(frozen=True)
 class AlertModel:
     """The settings of the alert model; defaults are justified where they are defined."""
