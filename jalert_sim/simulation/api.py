@@ -196,19 +196,10 @@ def simulate_many(
         raise InputError("scenarios", f"expected an iterable of scenarios, got {type(scenarios).__name__}") from None
     prepared: list[Scenario | JalertError] = []
     for scenario in scenarios:
-        try:
-            if not isinstance(scenario, Mapping):
-                raise InputError("scenario", f"expected a mapping of simulate()'s arguments, got {type(scenario).__name__}")
-            prepared.append(_prepare(**scenario))
-        except TypeError as exc:  # missing or unexpected keyword
-            err = InputError("scenario", str(exc).split("() ", 1)[-1])
-            if errors == "raise":
-                raise err from None
-            prepared.append(err)
-        except JalertError as exc:
-            if errors == "raise":
-                raise
-            prepared.append(exc)
+        item = prepare(scenario)
+        if errors == "raise" and isinstance(item, JalertError):
+            raise item
+        prepared.append(item)
     solved = solve_table(prepared)
     if errors == "raise":
         for k in range(len(solved)):
@@ -250,6 +241,19 @@ def _rows_from_columns(columns: dict[str, Any]) -> list[dict[str, Any]]:
             row["range_km"] = None
         rows.append(row)
     return rows
+
+
+def prepare(scenario: Any) -> Scenario | JalertError:
+    """One scenario of simulate_many (a mapping of simulate()'s keyword arguments), checked; or
+    what is wrong with it."""
+    try:
+        if not isinstance(scenario, Mapping):
+            raise InputError("scenario", f"expected a mapping of simulate()'s arguments, got {type(scenario).__name__}")
+        return _prepare(**scenario)
+    except TypeError as exc:  # missing or unexpected keyword
+        return InputError("scenario", str(exc).split("() ", 1)[-1])
+    except JalertError as exc:
+        return exc
 
 
 def _run(prepared: list[Scenario]) -> list[SimulationResult | JalertError]:

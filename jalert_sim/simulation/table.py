@@ -142,9 +142,13 @@ class ScenarioTable:
         """A pyarrow.Table: the per-scenario columns, ``error``, and the warned prefectures as
         lists of JIS codes and of reasons (``warned_codes``, ``warned_reasons``). Needs pyarrow
         (``pip install 'jalert-sim[parquet]'``)."""
+        return self.to_arrow_with({})
+
+    def to_arrow_with(self, prefix: dict[str, Any]):
+        """:meth:`to_arrow` after the ``prefix`` columns (name -> pyarrow array of len(self))."""
         from .arrow import scenario_table
 
-        return scenario_table(self)
+        return scenario_table(self, prefix)
 
     def to_pandas(self):
         """A pandas.DataFrame of the per-scenario columns and ``error`` (pandas must be installed)."""
