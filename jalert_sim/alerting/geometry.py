@@ -102,9 +102,20 @@ def _near_raster(reach_m: float) -> tuple[float, float, np.ndarray]:
     return float(x0), float(y0), raster
 
 
-def maybe_near(lon: np.ndarray, lat: np.ndarray, reach_m: float) -> np.ndarray:
-    """False where a point (degrees) is surely farther than ``reach_m`` from every footprint (NaN: False)."""
+def maybe_near(lon: np.ndarray, lat: np.ndarray, reach_m: float, *, compiled: bool | None = None) -> np.ndarray:
+    """False where a point (degrees) is surely farther than ``reach_m`` from every footprint (NaN: False).
+
+    ``compiled``: use the numba kernel (True), the numpy route (False), or the kernel for large
+    2-D calls where numba is installed (None; see :mod:`.kernels`)."""
     x0, y0, raster = _near_raster(float(reach_m))
+    if compiled is not False and np.ndim(lat) == 2:
+        from .kernels import compiled as kernels, use_compiled
+
+        k = kernels() if compiled else use_compiled(np.size(lat))
+        if k is not None:
+            return k.near_mask(np.ascontiguousarray(lon, dtype=float), np.ascontiguousarray(lat, dtype=float),
+                               np.radians(CENTRE_LAT_DEG), np.radians(CENTRE_LON_DEG), MEAN_EARTH_RADIUS_M,
+                               x0, y0, _NEAR_CELL_M, raster)
     ax, ay = _approx_xy(lon, lat)
     ny, nx = raster.shape
     fx, fy = (ax - x0) * (1.0 / _NEAR_CELL_M), (ay - y0) * (1.0 / _NEAR_CELL_M)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -52,11 +53,23 @@ _FIRST_LAUNCH = datetime(2, 1, 1, tzinfo=JST)
 _LAST_LAUNCH = datetime(9998, 12, 31, 23, 59, 59, tzinfo=JST)
 
 
+@cache
+def _default_models() -> tuple[AlertModel, BoostModel]:
+    return AlertModel(), BoostModel()
+
+
+@lru_cache(maxsize=4096)
+def _parse_launch(text: str) -> tuple[float, float, Place | None]:
+    """parse_launch, remembered: a batch names the same few sites in row after row. (An error is
+    not remembered: it is raised again each time.)"""
+    return parse_launch(text)
+
+
 def _launch(launch: str | Place | tuple[float, float] | Sequence[float]) -> tuple[float, float, Place | None]:
     if isinstance(launch, Place):
         return launch.lat, launch.lon, launch
     if isinstance(launch, str):
-        return parse_launch(launch)
+        return _parse_launch(launch)
     try:
         pair = list(launch)
         if any(isinstance(v, bool) for v in pair):
@@ -106,6 +119,8 @@ def launch_from_fields(values: Mapping[str, Any], noun: str = "") -> tuple[Any, 
 
 
 def _options(options: Mapping[str, Any]) -> tuple[AlertModel, BoostModel]:
+    if not options:  # the usual scenario: the default models, made once
+        return _default_models()
     unknown = sorted(set(options) - set(MODEL_OPTIONS))
     if unknown:
         raise InputError(unknown[0], f"unknown model option (known: {', '.join(MODEL_OPTIONS)})")
