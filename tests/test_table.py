@@ -13,11 +13,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import jalert_sim
-from jalert_sim.exports.csv import SCENARIO_COLUMNS, scenario_row, table_csv
+from jalert_sim.exports.csv import scenario_row, table_csv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "regression"))
 import record  # noqa: E402

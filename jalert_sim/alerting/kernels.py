@@ -2,8 +2,9 @@
 
 Each kernel computes what a numpy function of the engine computes, with the same formula in
 the same order, in one pass over the points instead of a dozen array passes and their
-temporaries. The engine calls a kernel only for calls on at least :data:`MIN_POINTS` points
-(a batch's chunks; never a single ``run``, whose start-up must not pay for importing numba),
+temporaries. The engine calls a kernel only for calls on at least
+``geometry.COMPILED_FROM_POINTS`` points (a batch's chunks; never a single ``run``, whose
+start-up must not pay for importing numba, nor even this module),
 and only where numba is installed; otherwise its numpy twin. tests/test_kernels.py runs both
 on the same inputs. Compiled code is cached beside the module (``cache=True``).
 """
@@ -14,10 +15,6 @@ import math
 from functools import cache
 
 import numpy as np
-
-#: Calls on fewer points use the numpy functions (their start-up is a few ms; numba's import ~0.2 s).
-MIN_POINTS = 20_000
-
 
 @cache
 def compiled():
@@ -59,8 +56,3 @@ def compiled():
 
     Kernels.near_mask = staticmethod(near_mask)
     return Kernels
-
-
-def use_compiled(points: int):
-    """The compiled kernels if a call on ``points`` points should use them, else None."""
-    return compiled() if points >= MIN_POINTS else None

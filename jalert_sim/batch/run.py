@@ -128,7 +128,7 @@ def _check_parquet(destination: Any) -> None:
             or not isinstance(destination, (str, os.PathLike)):
         raise InputError("output", "Parquet is written to a file: give -o FILE.parquet")
     try:
-        import pyarrow.parquet  # noqa: F401
+        import pyarrow.parquet  # noqa: F401  (imported to check that it can be)
     except ImportError:
         raise InputError("format", "parquet needs pyarrow: pip install 'jalert-sim[parquet]'") from None
 
