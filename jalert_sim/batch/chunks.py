@@ -37,6 +37,7 @@ class Settings:
     out_format: str  # "jsonl" | "csv" | "parquet"
     track: bool  # JSONL records with the track samples
     launch_time: str  # ISO 8601, for rows without one
+    encoding: str = "UTF-8"  # the input's, as its rows' errors name it: "UTF-8" | "UTF-16"
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def solve_chunk(chunk: Chunk) -> ChunkOut:
     """Parse, solve and serialise one chunk (runs in a worker process). CSV and Parquet are written
     from the columns of the chunk's table; JSONL from its results, made from the columns."""
     s = chunk.settings
-    parsed = [parse_row(s.kind, s.header, raw, chunk.first_row + k, s.launch_time) for k, raw in enumerate(chunk.rows)]
+    parsed = [parse_row(s.kind, s.header, raw, chunk.first_row + k, s.launch_time, s.encoding)
+              for k, raw in enumerate(chunk.rows)]
     table = solve_table([item if isinstance(item, JalertError) else prepare(item) for _, item in parsed])
     ids = [ident for ident, _ in parsed]
     rows = list(range(chunk.first_row, chunk.first_row + len(parsed)))
