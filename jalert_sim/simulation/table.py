@@ -1,4 +1,4 @@
-"""Many scenarios as one table of columns: what ``simulate_many(..., columns=True)`` returns and
+"""Many scenarios as one table of columns: what ``simulate_many(..., table=True)`` returns and
 what a CSV or Parquet batch is written from.
 
 One row per scenario, in input order, a failed one included (``ok`` False, ``error`` its
