@@ -32,3 +32,62 @@ def test_run_does_not_import_numba():
             "print('numba' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def _ballistic_batch(n: int, seed: int):
+    """Varied solved trajectories (minimum-energy, lofted, depressed; long and short) from North Korea."""
+    from jalert_sim.physics.trajectories import solve
+
+    rng = np.random.default_rng(seed)
+    rng_km = np.where(rng.random(n) < 0.2, np.nan, rng.uniform(300.0, 9000.0, n))
+    trajs = solve(rng.uniform(38, 42, n), rng.uniform(124, 130, n), rng.uniform(0, 360, n),
+                  rng.uniform(80.0, 3000.0, n), rng_km, errors="mask")
+    return trajs.select(np.nonzero(trajs.ok)[0])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_track_at_times_equals_numpy(seed):
+    """The compiled Kepler kernel gives numpy's bits: every time of the call counts for the
+    iteration count (padding included), and the points outside ``free`` are NaN."""
+    from jalert_sim.physics.geodesy import DEG
+
+    trajs = _ballistic_batch(800, seed)
+    rng = np.random.default_rng(seed)
+    e = trajs._ellipses
+    span = (trajs.flight_time_s - trajs.burnout_time_s)[:, None]
+    t = trajs.burnout_time_s[:, None] + span * rng.uniform(-0.05, 1.05, (len(trajs), 40))
+    t[::5, 30:] = trajs.burnout_time_s[::5, None]  # rows padded with one time, as positions_at pads
+    free = rng.random(t.shape) < 0.8
+    reference = (trajs._lon_sign, trajs._lon_start_rad)
+    fast = e.track_at_times(t, free, reference, DEG, compiled=True)
+    slow = e.track_at_times(t, free, reference, DEG, compiled=False)
+    assert np.isfinite(slow[0]).sum() > 20000 and np.isnan(slow[0]).sum() > 4000
+    for a, b in zip(fast, slow):
+        np.testing.assert_array_equal(a, b)  # equal bits, NaN where NaN
+
+
+def test_grid_bounds_equals_numpy():
+    """The compiled distance-grid bounds equal geo.distance_grid.bounds on points near and far
+    from the footprints, outside the grid and NaN."""
+    import shapely
+
+    from jalert_sim.alerting.geometry import footprints, grid_bounds
+    from jalert_sim.geo import distance_grid
+
+    g = distance_grid.grid()
+    rng = np.random.default_rng(7)
+    n = 60000
+    vertices = np.concatenate([shapely.get_coordinates(s) for s in footprints().shapes])
+    k = rng.integers(0, len(vertices), n)
+    x = np.concatenate([vertices[k, 0] + rng.normal(0, 5000, n),
+                        rng.uniform(g.x0_m - 1e5, g.x0_m + g.cell_m * g.nx + 1e5, n)])
+    y = np.concatenate([vertices[k, 1] + rng.normal(0, 5000, n),
+                        rng.uniform(g.y0_m - 1e5, g.y0_m + g.cell_m * g.ny + 1e5, n)])
+    x[::97], y[::89] = np.nan, np.nan
+    pref = rng.integers(0, 47, 2 * n).reshape(300, -1)
+    x, y = x.reshape(pref.shape), y.reshape(pref.shape)
+    fast = grid_bounds(pref, x, y, compiled=True)
+    slow = grid_bounds(pref, x, y, compiled=False)
+    assert (slow[1] < 0).sum() > 500 and np.isfinite(slow[1]).sum() > 5000  # inside, near and far all occur
+    for a, b in zip(fast, slow):
+        np.testing.assert_array_equal(a, b)

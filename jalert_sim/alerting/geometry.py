@@ -132,16 +132,38 @@ def maybe_near(lon: np.ndarray, lat: np.ndarray, reach_m: float, *, compiled: bo
 # --------------------------------------------------------------------------- points
 
 
+#: Calls of grid_bounds on fewer points use numpy (a single run's calls have hundreds).
+BOUNDS_COMPILED_FROM_POINTS = 5_000
+
+
+def grid_bounds(pref, x, y, *, compiled: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """geo.distance_grid.bounds(pref, x, y): through the numba kernel (True), numpy (False), or the
+    kernel for calls of at least BOUNDS_COMPILED_FROM_POINTS points where numba is installed (None)."""
+    if compiled or (compiled is None and np.size(x) >= BOUNDS_COMPILED_FROM_POINTS):
+        from .kernels import compiled as kernels
+
+        k = kernels()
+        if k is not None:
+            pref, x, y = np.broadcast_arrays(np.asarray(pref), np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+            g = _distance_grid.grid()
+            start, present = _distance_grid._cell_index()
+            lower, upper = k.grid_bounds(pref.ravel().astype(np.int64), np.ascontiguousarray(x).ravel(),
+                                         np.ascontiguousarray(y).ravel(), g.x0_m, g.y0_m, g.cell_m, g.nx, g.ny,
+                                         g.reach_m, g.slack_m, g.unit_m, start, present, g.sd, g.pref_bounds)
+            return lower.reshape(x.shape), upper.reshape(x.shape)
+    return _distance_grid.bounds(pref, x, y)
+
+
 def inside(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``shapely.contains_xy(footprint[pref], x, y)`` (arrays of one shape; NaN: False), exact but
     computed only where the distance grid cannot tell; and the grid's (lower, upper) bounds."""
     finite = ~np.isnan(x)
     if finite.all():
-        lower, upper = _distance_grid.bounds(pref, x, y)
+        lower, upper = grid_bounds(pref, x, y)
     else:  # rows of tracks padded with NaN: look up only the points
         at = np.nonzero(finite)
         lower, upper = np.full(x.shape, np.inf), np.full(x.shape, np.inf)
-        lower[at], upper[at] = _distance_grid.bounds(pref[at], x[at], y[at])
+        lower[at], upper[at] = grid_bounds(pref[at], x[at], y[at])
     is_in = upper < 0.0
     r = np.nonzero((lower <= 0.0) & ~is_in)
     if len(r[0]):
@@ -238,8 +260,8 @@ def segments(ax, ay, bx, by) -> np.ndarray:
 def chord_bounds(pref, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) bounds of the distance from the segment a-b to footprint ``pref``: the signed
     distance is 1-Lipschitz, so along a segment of length L it is at least (lower(a) + lower(b) - L) / 2."""
-    la, ua = _distance_grid.bounds(pref, ax, ay)
-    lb, ub = _distance_grid.bounds(pref, bx, by)
+    la, ua = grid_bounds(pref, ax, ay)
+    lb, ub = grid_bounds(pref, bx, by)
     return 0.5 * (la + lb - np.hypot(bx - ax, by - ay)), np.minimum(ua, ub)
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 @cache
 def compiled():
-    """The compiled kernels (a namespace with ``near_mask``), or None without numba."""
+    """The compiled kernels (a namespace with ``near_mask`` and ``grid_bounds``), or None without numba."""
     try:
         import numba
     except ImportError:
@@ -55,4 +55,45 @@ def compiled():
         pass
 
     Kernels.near_mask = staticmethod(near_mask)
+    Kernels.grid_bounds = staticmethod(numba.njit(cache=True, nogil=True)(_grid_bounds))
     return Kernels
+
+
+def _grid_bounds(pref, x, y, x0, y0, cell_m, nx, ny, reach_m, slack_m, unit_m, start, present, sd,
+                 pref_bounds):  # pragma: no cover (compiled)
+    """geo.distance_grid.bounds for 1-D pref, x, y (the cell index's route): (lower, upper), m."""
+    size = x.shape[0]
+    lower = np.empty(size)
+    upper = np.empty(size)
+    far_m = reach_m - slack_m
+    for i in range(size):
+        px, py = x[i], y[i]
+        if math.isnan(px) or math.isnan(py):
+            lower[i] = upper[i] = np.inf
+            continue
+        f = pref[i]
+        fx = np.floor((px - x0) / cell_m)
+        fy = np.floor((py - y0) / cell_m)
+        found = False
+        at = 0
+        if fx >= 0 and fx < nx and fy >= 0 and fy < ny:
+            c = int(fx) * ny + int(fy)
+            mine = present[c]
+            bit = np.uint64(1) << np.uint64(f)
+            if mine & bit:
+                found = True
+                v = mine & (bit - np.uint64(1))  # its rank among the cell's footprints: a popcount
+                v = v - ((v >> np.uint64(1)) & np.uint64(0x5555555555555555))
+                v = (v & np.uint64(0x3333333333333333)) + ((v >> np.uint64(2)) & np.uint64(0x3333333333333333))
+                v = (v + (v >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+                at = start[c] + np.int64((v * np.uint64(0x0101010101010101)) >> np.uint64(56))
+        if found:
+            d = sd[at] * unit_m
+            lower[i], upper[i] = d - slack_m, d + slack_m
+        else:
+            dx = max(max(pref_bounds[f, 0] - px, px - pref_bounds[f, 2]), 0.0)
+            dy = max(max(pref_bounds[f, 1] - py, py - pref_bounds[f, 3]), 0.0)
+            lower[i] = max(far_m, math.hypot(dx, dy) * (1.0 - 1e-12) - 1e-6)
+            upper[i] = np.inf
+    return lower, upper
+

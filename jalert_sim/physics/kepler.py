@@ -29,6 +29,17 @@ _INV_A2 = 1.0 / WGS84_A_M**2
 _K_Z2 = 1.0 / WGS84_B_M**2 - 1.0 / WGS84_A_M**2
 
 
+#: Calls of track_at_times on fewer points use numpy: a single run's calls are all smaller, so
+#: it never imports numba (which would cost more than its whole run).
+COMPILED_FROM_POINTS = 20_000
+
+
+def _kernel():
+    from .compiled import compiled
+
+    return compiled()
+
+
 def fast_clip(x, lo, hi):
     """np.clip without its Python-level overhead (it matters for single trajectories). NaN stays NaN."""
     return np.minimum(np.maximum(x, lo), hi)
@@ -366,3 +377,23 @@ class Ellipses:
         """``geodetic_at`` at times t (n, m): Kepler's equation solved on the way."""
         ecc, cos_e, sin_e = self._anomaly_trig(t)
         return self.geodetic_at(ecc, t, reference, (cos_e, sin_e))
+
+    def track_at_times(self, t, free, reference, to_deg, *, compiled: bool | None = None):
+        """Latitude and unwrapped longitude (``to_deg`` times the radians: degrees) and height (km,
+        clipped at 0) at times t (n, m), NaN where ``free`` (n, m) is False; every time of ``t``
+        counts for the iteration count of Kepler's equation, as in ``geodetic_at_times``.
+        ``reference``: :meth:`longitude_reference`.
+
+        ``compiled``: the numba kernel of :mod:`.compiled` (True), numpy (False), or the kernel for
+        calls of at least COMPILED_FROM_POINTS points where numba is installed (None)."""
+        if compiled or (compiled is None and np.size(t) >= COMPILED_FROM_POINTS):
+            kernel = _kernel()
+            if kernel is not None:
+                sign, start = reference
+                return kernel(self.n, self.e, self.tau, self.a, np.ascontiguousarray(self.p_hat),
+                              np.ascontiguousarray(self.q_hat), np.asarray(sign, dtype=float),
+                              np.asarray(start, dtype=float), np.ascontiguousarray(t, dtype=float),
+                              np.ascontiguousarray(free, dtype=bool), float(to_deg))
+        lat, lon, alt = self.geodetic_at_times(t, reference)
+        return (np.where(free, lat * to_deg, np.nan), np.where(free, lon * to_deg, np.nan),
+                np.where(free, np.maximum(alt, 0.0) / 1000.0, np.nan))

@@ -171,10 +171,8 @@ class Trajectories:
             # Free flight over whole rows (times outside it replaced by the burnout time), then masked.
             tt = np.where(free, t, tb) if every else np.where(free[rows], t[rows], tb[rows])
             sub = self._ellipses if every else self._ellipses.take(rows)
-            flat, flon, falt = sub.geodetic_at_times(tt, (self._lon_sign[rows], self._lon_start_rad[rows]))
-            mask = free if every else free[rows]
-            flat, flon, falt = np.where(mask, flat * _DEG, np.nan), np.where(mask, flon * _DEG, np.nan), \
-                np.where(mask, np.maximum(falt, 0.0) / 1000.0, np.nan)
+            flat, flon, falt = sub.track_at_times(tt, free if every else free[rows],
+                                                  (self._lon_sign[rows], self._lon_start_rad[rows]), _DEG)
         if every:
             lat, lon, alt = flat, flon, falt
         else:

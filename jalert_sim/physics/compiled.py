@@ -1,0 +1,161 @@
+"""Compiled (numba) twin of ``kepler.Ellipses.geodetic_at_times``, for the large calls of a batch.
+
+Sampling a track is Kepler's equation by Halley's method, then the position, the geodetic
+latitude and height and the longitude of every point: two dozen numpy passes, each with its
+temporaries. The kernel makes one pass per point with the same formulas in the same order (no
+fast-math, so no contraction into fused multiply-adds): on this platform it gives the same bits
+as the numpy code (tests/test_kernels.py runs both on the same inputs).
+
+One subtlety is reproduced on purpose. The numpy loop stops when every point of the call has
+settled; a point that settled before the last iteration returns the cosine and sine of its final
+anomaly, one that settled on it returns them carried over its last step. The kernel therefore
+solves every point, takes the call's iteration count, and then finishes each point as numpy
+would have. Only ``kepler`` imports this module, and only for calls of at least
+``kepler.COMPILED_FROM_POINTS`` points where numba is installed (a single ``run`` never imports
+numba). Compiled code is cached beside the module (``cache=True``).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import numpy as np
+
+from ..earth import OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_B_M
+from ..earth import WGS84_E2 as _E2
+
+# kepler's constants, by the same expressions (kepler imports this module: no import back).
+_EP2 = (WGS84_A_M**2 - WGS84_B_M**2) / WGS84_B_M**2
+_TWO_PI = 2.0 * np.pi
+
+
+@cache
+def compiled():
+    """The kernel ``track_at_times(n, e, tau, a, p_hat, q_hat, sign, start, t, free, to_deg)`` or None
+    without numba."""
+    try:
+        import numba
+    except ImportError:
+        return None
+    anomalies = numba.njit(cache=True, nogil=True)(_anomalies)
+    positions = numba.njit(cache=True, nogil=True)(_positions)
+
+    def track_at_times(mean_motion, ecc, tau, semi_major, p_hat, q_hat, sign, start, t, free, to_deg):
+        """kepler.Ellipses.track_at_times: (lat deg, lon deg unwrapped, height km clipped at 0) at
+        times t (n, m, C-contiguous) of orbits given per row, NaN where ``free`` is False; every
+        point of t counts for the iteration count, as in the numpy loop."""
+        solved = anomalies(mean_motion, ecc, tau, t)
+        return positions(*solved, ecc, semi_major, p_hat, q_hat, sign, start, t, free, to_deg)
+
+    return track_at_times
+
+
+def _anomalies(mean_motion, ecc, tau, t):  # pragma: no cover (compiled)
+    """kepler.Ellipses._anomaly_trig point by point: (E before the shift to [0, 2 pi), cos E and sin
+    E carried over the last step, the iteration each point settled at, the call's iteration count)."""
+    n_rows, n_cols = t.shape
+    two_pi = _TWO_PI
+    inv_two_pi = 1.0 / two_pi
+    anomaly = np.empty((n_rows, n_cols))
+    cos_out = np.empty((n_rows, n_cols))
+    sin_out = np.empty((n_rows, n_cols))
+    settled = np.empty((n_rows, n_cols), np.int64)
+    calls = 0  # iterations the numpy loop makes: one past the last point's settling, at most 12
+    for i in range(n_rows):
+        n, e = mean_motion[i], ecc[i]
+        k = 1.0 / (4.0 * e + 0.5)
+        alpha = (1.0 - e) * k
+        c78 = 0.078 / (1.0 + e)
+        for j in range(n_cols):
+            if j > 0 and t[i, j] == t[i, j - 1]:  # (rows padded with one time: the same answer)
+                anomaly[i, j], cos_out[i, j], sin_out[i, j] = anomaly[i, j - 1], cos_out[i, j - 1], sin_out[i, j - 1]
+                settled[i, j] = settled[i, j - 1]
+                continue
+            x = n * (t[i, j] - tau[i])
+            m = x - two_pi * np.floor(x * inv_two_pi + 0.5)
+            beta = (0.5 * k) * m
+            z = np.cbrt(beta + math.copysign(math.sqrt(beta * beta + alpha * alpha * alpha), beta))
+            s = z - alpha / z
+            s2 = s * s
+            s = s - c78 * s * s2 * s2
+            E = m + e * s * (3.0 - 4.0 * s * s)
+            it = 0
+            step = 0.0
+            cos_e = sin_e = 0.0
+            while True:
+                tt = math.tan(0.5 * E)
+                d = 2.0 / (1.0 + tt * tt)
+                cos_e, sin_e = d - 1.0, tt * d
+                e_sin = e * sin_e
+                f = E - e_sin - m
+                slope = 1.0 - e * cos_e
+                step = f / (slope - 0.5 * f * e_sin / slope)
+                E = E - step
+                if not (abs(step) > 1e-6) or it == 11:
+                    break
+                it += 1
+            anomaly[i, j], cos_out[i, j], sin_out[i, j] = E, cos_e + step * sin_e, sin_e - step * cos_e
+            settled[i, j] = it
+            if it + 1 > calls:
+                calls = it + 1
+    return anomaly, cos_out, sin_out, settled, calls
+
+
+def _positions(anomaly, cos_out, sin_out, settled, calls, ecc, semi_major, p_hat, q_hat, sign, start, t, free,
+               to_deg):  # pragma: no cover (compiled)
+    """Ellipses.geodetic_at and the conversions of positions_at, point by point, from _anomalies."""
+    n_rows, n_cols = t.shape
+    two_pi = _TWO_PI
+    inv_two_pi = 1.0 / two_pi
+    lat = np.empty((n_rows, n_cols))
+    lon = np.empty((n_rows, n_cols))
+    alt = np.empty((n_rows, n_cols))
+    a_w, b_w = WGS84_A_M, WGS84_B_M
+    for i in range(n_rows):
+        a, e = semi_major[i], ecc[i]
+        b = a * math.sqrt(1.0 - e * e)
+        p0, p1, p2 = p_hat[i, 0], p_hat[i, 1], p_hat[i, 2]
+        q0, q1, q2 = q_hat[i, 0], q_hat[i, 1], q_hat[i, 2]
+        for j in range(n_cols):
+            if not free[i, j]:
+                lat[i, j] = lon[i, j] = alt[i, j] = np.nan
+                continue
+            E = anomaly[i, j]
+            if settled[i, j] + 1 < calls:
+                # Settled before the last iteration: numpy's later iterations took zero steps from
+                # the final anomaly, whose cosine and sine they computed afresh.
+                tt = math.tan(0.5 * E)
+                d = 2.0 / (1.0 + tt * tt)
+                cos_e, sin_e = d - 1.0, tt * d
+                cos_e, sin_e = cos_e + 0.0 * sin_e, sin_e - 0.0 * cos_e
+            else:
+                cos_e, sin_e = cos_out[i, j], sin_out[i, j]
+            if E < 0.0:
+                E = E + two_pi
+            else:
+                E = E + 0.0
+            along_p = a * (cos_e - e)
+            along_q = b * sin_e
+            x = along_p * p0 + along_q * q0
+            y = along_p * p1 + along_q * q1
+            z = along_p * p2 + along_q * q2
+            p = math.sqrt(x * x + y * y)
+            # kepler.lat_alt
+            za, pb = z * a_w, p * b_w
+            k = 1.0 / math.sqrt(za * za + pb * pb)
+            sin_t, cos_t = za * k, pb * k
+            num = z + (_EP2 * b_w) * (sin_t * sin_t * sin_t)
+            den = p - (_E2 * a_w) * (cos_t * cos_t * cos_t)
+            k = 1.0 / math.sqrt(num * num + den * den)
+            sin_lat = num * k
+            h = (p * den + z * num) * k - a_w * math.sqrt(1.0 - _E2 * (sin_lat * sin_lat))
+            alt[i, j] = (h if h >= 0.0 or math.isnan(h) else 0.0) / 1000.0  # np.maximum(h, 0.0) / 1000.0
+            lat[i, j] = math.atan2(num, den) * to_deg
+            # kepler.longitude
+            true_anomaly = math.atan2(along_q, along_p)
+            true_anomaly = true_anomaly + two_pi * np.rint((E - true_anomaly) * inv_two_pi)
+            eci = math.atan2(y, x)
+            turns = np.rint((start[i] + sign[i] * true_anomaly - eci) * inv_two_pi)
+            lon[i, j] = (eci + two_pi * turns - OMEGA_EARTH_RAD_S * t[i, j]) * to_deg
+    return lat, lon, alt
