@@ -91,3 +91,26 @@ def test_grid_bounds_equals_numpy():
     assert (slow[1] < 0).sum() > 500 and np.isfinite(slow[1]).sum() > 5000  # inside, near and far all occur
     for a, b in zip(fast, slow):
         np.testing.assert_array_equal(a, b)
+
+
+def test_boundary_distance_equals_shapely():
+    """The compiled point-to-boundary distance is GEOS's number (shapely.distance to the footprint,
+    bit for bit) and the boundary trees' (the numpy route), for points outside around every footprint."""
+    import shapely
+
+    from jalert_sim.alerting.geometry import _outside_distance, footprints
+
+    fp = footprints()
+    rng = np.random.default_rng(11)
+    pref = rng.integers(0, 47, 30000)
+    box = fp.bounds[pref]
+    x = rng.uniform(box[:, 0] - 60000, box[:, 2] + 60000)
+    y = rng.uniform(box[:, 1] - 60000, box[:, 3] + 60000)
+    out = ~shapely.contains_xy(fp.shapes[pref], x, y)
+    pref, x, y = pref[out], x[out], y[out]
+    exact = shapely.distance(fp.shapes[pref], shapely.points(x, y))
+    fast = _outside_distance(pref, x, y, compiled=True)
+    np.testing.assert_array_equal(fast, exact)
+    np.testing.assert_array_equal(fast, _outside_distance(pref, x, y, compiled=False))
+    x[::50] = np.nan  # NaN points: NaN, as the trees answer nothing for them
+    assert np.isnan(_outside_distance(pref, x, y, compiled=True)[::50]).all()

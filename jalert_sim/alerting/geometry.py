@@ -187,10 +187,42 @@ def _boundary_tree(pref: int) -> shapely.STRtree:
     return shapely.STRtree(shapely.linestrings(np.concatenate(pieces), indices=index))
 
 
-def _outside_distance(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+@cache
+def _boundary_pieces() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Every footprint's boundary as segments (rows ax, ay, bx, by) in pieces of _BOUNDARY_PIECE
+    (within a ring), for the compiled kernel: (first piece of each footprint (48,), box of each
+    piece, first segment of each piece (+ the end), segments)."""
+    segs, boxes, starts, first = [], [], [0], [0]
+    for shape in footprints().shapes:
+        for ring in shapely.get_rings(shapely.get_parts(shape)):
+            xy = shapely.get_coordinates(ring)
+            for s in range(0, len(xy) - 1, _BOUNDARY_PIECE):
+                piece = xy[s:s + _BOUNDARY_PIECE + 1]
+                segs.append(np.column_stack([piece[:-1], piece[1:]]))
+                boxes.append(np.concatenate([piece.min(axis=0), piece.max(axis=0)]))
+                starts.append(starts[-1] + len(piece) - 1)
+        first.append(len(boxes))
+    return (np.array(first, np.int64), np.array(boxes), np.array(starts, np.int64),
+            np.ascontiguousarray(np.concatenate(segs)))
+
+
+#: Calls of _outside_distance on fewer points use the boundary trees (a single run's have tens).
+DISTANCE_COMPILED_FROM_POINTS = 500
+
+
+def _outside_distance(pref: np.ndarray, x: np.ndarray, y: np.ndarray, *, compiled: bool | None = None) -> np.ndarray:
     """shapely.distance(footprint[pref], point) for points that are not inside their footprint
     (1-D arrays): the distance to the nearest piece of its boundary, found by its tree (NaN where
-    the tree answers nothing, as for a NaN point)."""
+    the tree answers nothing, as for a NaN point); or by the numba kernel of the same arithmetic
+    (``compiled`` True; None: for calls of DISTANCE_COMPILED_FROM_POINTS points or more where
+    numba is installed)."""
+    if compiled or (compiled is None and len(x) >= DISTANCE_COMPILED_FROM_POINTS):
+        from .kernels import compiled as kernels
+
+        k = kernels()
+        if k is not None:
+            return k.boundary_distance(np.asarray(pref, np.int64), np.asarray(x, dtype=float),
+                                       np.asarray(y, dtype=float), *_boundary_pieces())
     out = np.full(len(x), np.nan)
     order = np.argsort(pref, kind="stable")
     cuts = np.flatnonzero(np.diff(pref[order])) + 1

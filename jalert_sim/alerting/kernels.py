@@ -18,7 +18,8 @@ import numpy as np
 
 @cache
 def compiled():
-    """The compiled kernels (a namespace with ``near_mask`` and ``grid_bounds``), or None without numba."""
+    """The compiled kernels (a namespace with ``near_mask``, ``grid_bounds`` and ``boundary_distance``),
+    or None without numba."""
     try:
         import numba
     except ImportError:
@@ -56,6 +57,7 @@ def compiled():
 
     Kernels.near_mask = staticmethod(near_mask)
     Kernels.grid_bounds = staticmethod(numba.njit(cache=True, nogil=True)(_grid_bounds))
+    Kernels.boundary_distance = staticmethod(numba.njit(cache=True, nogil=True)(_boundary_distance))
     return Kernels
 
 
@@ -97,3 +99,48 @@ def _grid_bounds(pref, x, y, x0, y0, cell_m, nx, ny, reach_m, slack_m, unit_m, s
             upper[i] = np.inf
     return lower, upper
 
+
+
+def _boundary_distance(pref, x, y, first_piece, piece_box, piece_segments, seg):  # pragma: no cover (compiled)
+    """Distance (m) from each point (x, y) to the boundary of footprint ``pref``: the minimum of GEOS's
+    Distance::pointToSegment over its segments (``seg`` rows ax, ay, bx, by), which is what
+    shapely.distance gives. The segments come in pieces (``first_piece[f]``..``first_piece[f + 1]``,
+    segments ``piece_segments[k]``..``piece_segments[k + 1]``, boxes ``piece_box[k]``); a piece whose box
+    is farther than the nearest piece's first vertex is skipped (with a relative margin of 1e-9 for
+    rounding). NaN points: NaN."""
+    out = np.empty(x.shape[0])
+    for i in range(x.shape[0]):
+        px, py = x[i], y[i]
+        if math.isnan(px) or math.isnan(py):
+            out[i] = np.nan
+            continue
+        f = pref[i]
+        reach2 = np.inf
+        for k in range(first_piece[f], first_piece[f + 1]):
+            s = piece_segments[k]
+            dx, dy = px - seg[s, 0], py - seg[s, 1]
+            reach2 = min(reach2, dx * dx + dy * dy)
+        reach2 = reach2 * (1.0 + 1e-9) + 1e-9
+        best = np.inf
+        for k in range(first_piece[f], first_piece[f + 1]):
+            dx = max(max(piece_box[k, 0] - px, px - piece_box[k, 2]), 0.0)
+            dy = max(max(piece_box[k, 1] - py, py - piece_box[k, 3]), 0.0)
+            if dx * dx + dy * dy > reach2:
+                continue
+            for s in range(piece_segments[k], piece_segments[k + 1]):
+                ax, ay, bx, by = seg[s, 0], seg[s, 1], seg[s, 2], seg[s, 3]
+                if ax == bx and ay == by:
+                    d = math.sqrt((px - ax) * (px - ax) + (py - ay) * (py - ay))
+                else:
+                    len2 = (bx - ax) * (bx - ax) + (by - ay) * (by - ay)
+                    r = ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / len2
+                    if r <= 0.0:
+                        d = math.sqrt((px - ax) * (px - ax) + (py - ay) * (py - ay))
+                    elif r >= 1.0:
+                        d = math.sqrt((px - bx) * (px - bx) + (py - by) * (py - by))
+                    else:
+                        d = abs(((ay - py) * (bx - ax) - (ax - px) * (by - ay)) / len2) * math.sqrt(len2)
+                if d < best:
+                    best = d
+        out[i] = best
+    return out
