@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from ..errors import InputError, WorkerError
@@ -32,7 +33,7 @@ def solve_all(chunks: Iterator[Chunk], jobs: int) -> Iterator[ChunkOut]:
             for chunk in chunks:
                 yield solve_chunk(chunk)
         return
-    yield from Workers(jobs).run(_chain(first, second, chunks))
+    yield from Workers(jobs, first.settings.out_format).run(_chain(first, second, chunks))
 
 
 class Workers:
@@ -50,10 +51,10 @@ class Workers:
     #: How many chunks, per worker, may be in flight or held back beyond the next one out.
     _LEAD = 2
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, out_format: str = "jsonl"):
         import multiprocessing as mp
 
-        _warm_up()  # load the geography once, before forking, so the workers share it
+        _warm_up(out_format)  # load the geography and the kernels once, before forking, so the workers share them
         self.jobs = jobs
         self.context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else None)
         self.procs, self.conns = [], []
@@ -186,6 +187,39 @@ def _chain(first: Chunk, second: Chunk, rest: Iterator[Chunk]) -> Iterator[Chunk
     yield from rest
 
 
-def _warm_up() -> None:
-    simulate_many([{"launch": (39.0, 125.7), "azimuth_deg": 80.0, "apogee_km": 600.0}], errors="return")
+#: Scenarios that cross and pass near prefectures: every stage of the engine runs on them.
+_WARM_SCENARIOS = [{"launch": (39.0, 125.7), "azimuth_deg": azimuth, "apogee_km": 600.0}
+                   for azimuth in (60.0, 80.0, 95.0, 110.0, 130.0, 150.0)]
+
+
+def _warm_up(out_format: str = "jsonl") -> None:
+    """Load, before forking, what every worker needs, so that the workers share its pages instead of
+    each loading (and holding) its own copy: the geography and the default models, numba and the
+    compiled kernels (the engine is run once with every call sent to the kernels, which give
+    numpy's answer bit for bit; without numba it is the numpy route), orjson, pyarrow for Parquet."""
+    with _compiled_routes():
+        simulate_many(_WARM_SCENARIOS, errors="return")
     orjson_dumps()
+    if out_format == "parquet":
+        try:
+            import pyarrow  # noqa: F401  (loaded here to be shared; its absence is reported before any work)
+        except ImportError:
+            pass
+
+
+@contextmanager
+def _compiled_routes():
+    """The engine's calls sent to the compiled kernels whatever their size, for the time of the block."""
+    from ..alerting import geometry
+    from ..physics import kepler
+
+    names = [(geometry, "COMPILED_FROM_POINTS"), (geometry, "BOUNDS_COMPILED_FROM_POINTS"),
+             (geometry, "DISTANCE_COMPILED_FROM_POINTS"), (kepler, "COMPILED_FROM_POINTS")]
+    saved = [getattr(module, name) for module, name in names]
+    try:
+        for module, name in names:
+            setattr(module, name, 0)
+        yield
+    finally:
+        for (module, name), value in zip(names, saved):
+            setattr(module, name, value)

@@ -31,7 +31,7 @@ _K_Z2 = 1.0 / WGS84_B_M**2 - 1.0 / WGS84_A_M**2
 
 #: Calls of track_at_times on fewer points use numpy: a single run's calls are all smaller, so
 #: it never imports numba (which would cost more than its whole run).
-COMPILED_FROM_POINTS = 20_000
+COMPILED_FROM_POINTS = 2_000
 
 
 def _kernel():
