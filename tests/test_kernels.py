@@ -114,3 +114,17 @@ def test_boundary_distance_equals_shapely():
     np.testing.assert_array_equal(fast, _outside_distance(pref, x, y, compiled=False))
     x[::50] = np.nan  # NaN points: NaN, as the trees answer nothing for them
     assert np.isnan(_outside_distance(pref, x, y, compiled=True)[::50]).all()
+
+
+def test_projection_table_equals_numpy():
+    """The compiled projection table gives numpy's bits over the whole box, edges included."""
+    from jalert_sim.geo.projection import TABLE_BOX_DEG, _interpolate
+
+    rng = np.random.default_rng(5)
+    lon_min, lat_min, lon_max, lat_max = TABLE_BOX_DEG
+    lon = np.concatenate([rng.uniform(lon_min, lon_max, 50000), [lon_min, lon_max, lon_max, 140.0]])
+    lat = np.concatenate([rng.uniform(lat_min, lat_max, 50000), [lat_min, lat_max, 35.0, lat_max]])
+    fast = _interpolate(lon, lat, compiled=True)
+    slow = _interpolate(lon, lat, compiled=False)
+    for a, b in zip(fast, slow):
+        np.testing.assert_array_equal(a, b)

@@ -29,7 +29,7 @@ from .workers import solve_all
 #: The output formats of a batch (``exports.formats``).
 FORMATS = names("batch")
 #: Rows per chunk: large enough to amortise the vectorised calls, small enough to stream.
-DEFAULT_CHUNK_SIZE = 500
+DEFAULT_CHUNK_SIZE = 2000
 #: Most worker processes a batch may ask for (each holds ~100 MB; more than the CPUs gains nothing).
 MAX_JOBS = 256
 

@@ -113,6 +113,12 @@ def _slopes(a: np.ndarray, axis: int) -> np.ndarray:
 
 
 @cache
+def _patches_by_cell() -> np.ndarray:
+    """_patches() transposed, (cells, 32): a cell's coefficients together, for the compiled kernel."""
+    return np.ascontiguousarray(_patches().T)
+
+
+@cache
 def _patches() -> np.ndarray:
     """Bicubic coefficients of every cell, shape (32, cells): row q * 8 + p * 2 + k holds the
     coefficient of u**p v**q in x (k = 0) or y (k = 1), u and v running from 0 to 1 across the cell
@@ -141,8 +147,21 @@ def _patches() -> np.ndarray:
     return coef.reshape(32, -1)
 
 
-def _interpolate(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The table's x, y at 1-D arrays of points inside the box."""
+#: Calls of _interpolate on fewer points use numpy (a single run's calls have hundreds).
+COMPILED_FROM_POINTS = 2_000
+
+
+def _interpolate(lon: np.ndarray, lat: np.ndarray, *, compiled: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The table's x, y at 1-D arrays of points inside the box; through the numba kernel of
+    :mod:`.compiled` (``compiled`` True; None: for calls of COMPILED_FROM_POINTS points or more
+    where numba is installed)."""
+    if compiled or (compiled is None and len(lon) >= COMPILED_FROM_POINTS):
+        from .compiled import compiled as kernel
+
+        k = kernel()
+        if k is not None:
+            return k(np.ascontiguousarray(lon, dtype=float), np.ascontiguousarray(lat, dtype=float),
+                     TABLE_BOX_DEG[0], TABLE_BOX_DEG[1], TABLE_STEP_DEG, float(_COLS), float(_ROWS), _patches_by_cell())
     t = (lon - TABLE_BOX_DEG[0]) / TABLE_STEP_DEG
     s = (lat - TABLE_BOX_DEG[1]) / TABLE_STEP_DEG
     i = np.minimum(np.floor(t), _COLS - 1.0)  # the box's east and north edges belong to the last cells
