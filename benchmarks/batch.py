@@ -106,7 +106,14 @@ def main() -> None:
     parser.add_argument("--skip-cli", action="store_true")
     parser.add_argument("--formats", default="jsonl,csv,parquet")
     parser.add_argument("--table-rows", type=int, default=None, help="rows for the table measure (default --rows)")
+    parser.add_argument("--million", type=int, default=0, metavar="ROWS",
+                        help="also write ROWS rows (issue 15: 1,000,000) to Parquet, with the peak memory of all processes")
+    parser.add_argument("--only-million", action="store_true", help="only the --million measure")
     args = parser.parse_args()
+    if args.only_million:
+        with tempfile.TemporaryDirectory() as tmp:
+            million(args.million or 1_000_000, Path(tmp), args.jobs)
+        return
 
     rows = scenarios(args.rows)
     with tempfile.TemporaryDirectory() as tmp:
@@ -123,6 +130,8 @@ def main() -> None:
             for fmt in args.formats.split(","):
                 report.update(cli(src, Path(tmp), fmt, args.jobs))
         report.update(table(rows[: args.table_rows or args.rows]))
+        if args.million:
+            report.update(million(args.million, Path(tmp), args.jobs))
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     print(f"machine: {os.cpu_count()} CPUs ({cpu}); python {sys.version.split()[0]}; {jalert_sim.__file__}")
     print(f"{'what':38s} {'scenarios/s':>12s} {'rows':>8s} {'failed':>7s}")
@@ -185,6 +194,79 @@ def table(rows: list[dict]) -> dict:
           f"{t_floor / n * 1e6:.0f} us/scenario, {t_table / t_floor:.1f}x below the table's time")
     return {"simulate_many(table=True), 1 process": (n / t_table, n, failed),
             "floor: solve + sample, 1 process": (n / t_floor, n, 0)}
+
+
+def million(n: int, tmp: Path, jobs: int) -> dict:
+    """``n`` rows to Parquet as one process, with the peak memory of the process and its workers
+    summed (RSS, and PSS, which counts the pages they share once), sampled every 0.2 s."""
+    if not cli_parquet_available():
+        print("million: skipped (no pyarrow)")
+        return {}
+    src = tmp / "million.csv"
+    block = 100_000
+    with open(src, "w", newline="", encoding="utf-8") as handle:
+        for k in range(0, n, block):
+            part = scenarios(min(block, n - k), seed=100 + k // block)
+            writer = csv.DictWriter(handle, fieldnames=list(part[0]))
+            if k == 0:
+                writer.writeheader()
+            writer.writerows({**r, "id": f"s{k + i}", "range": "" if r["range"] is None else r["range"]}
+                             for i, r in enumerate(part))
+    out = tmp / "million.parquet"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "jalert_sim", "batch", str(src), "-o", str(out), "--quiet",
+                             "--format", "parquet", "--jobs", str(jobs)], cwd=tmp, stderr=subprocess.PIPE, text=True)
+    peak_rss = peak_pss = 0
+    while proc.poll() is None:
+        rss, pss = tree_memory_kb(proc.pid)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        time.sleep(0.2)
+    stderr = proc.stderr.read()
+    elapsed = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert proc.returncode in (0, 1), stderr
+    import pyarrow.parquet as pq
+
+    rows = pq.read_metadata(out).num_rows
+    print(f"million: {rows:,} rows to Parquet in {elapsed:.0f} s wall ({os.getloadavg()[0]:.1f} load average at the end), "
+          f"{cpu:.0f} s CPU ({cpu / rows * 1e6:.0f} us/scenario; "
+          f"{rows / (cpu / jobs):,.0f}/s on {jobs} undisturbed cores); peak memory of all processes: "
+          f"RSS {peak_rss / 1024:.0f} MB, PSS {peak_pss / 1024:.0f} MB")
+    return {f"cli parquet {rows:,} rows jobs={jobs} (wall)": (rows / elapsed, rows, stderr.count("failed")),
+            f"cli parquet {rows:,} rows (CPU time / cores)": (rows / (cpu / jobs), rows, stderr.count("failed"))}
+
+
+def cli_parquet_available() -> bool:
+    try:
+        import pyarrow.parquet  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def tree_memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) in kB of process ``pid`` and its children, from /proc/PID/smaps_rollup (0 where gone)."""
+    pids = [pid]
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as handle:
+                pids += [int(c) for c in handle.read().split()]
+    except OSError:
+        pass
+    rss = pss = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/smaps_rollup") as handle:
+                for line in handle:
+                    if line.startswith("Rss:"):
+                        rss += int(line.split()[1])
+                    elif line.startswith("Pss:"):
+                        pss += int(line.split()[1])
+        except OSError:
+            pass
+    return rss, pss
 
 
 def io_sink():

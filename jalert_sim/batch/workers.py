@@ -7,6 +7,8 @@ forked from this process: replacing it here (as the tests do) replaces it in bot
 
 from __future__ import annotations
 
+import gc
+import importlib
 import os
 import signal
 import sys
@@ -69,12 +71,15 @@ class Workers:
                              "(ask for fewer)") from None
         proc = self.context.Process(target=_worker_main, args=(theirs, mine, os.getpid()), daemon=True)
         self.conns.append(mine)
+        gc.freeze()  # the worker's collector leaves the inherited objects alone: their pages stay shared
         try:
             proc.start()
         except OSError as exc:
             theirs.close()
             raise InputError("jobs", f"cannot start worker process {len(self.procs) + 1}: {exc.strerror or exc} "
                              "(ask for fewer)") from None
+        finally:
+            gc.unfreeze()  # (in this process they are collected as before)
         self.procs.append(proc)
         theirs.close()
         return mine
@@ -201,8 +206,8 @@ def _warm_up(out_format: str = "jsonl") -> None:
         simulate_many(_WARM_SCENARIOS, errors="return")
     orjson_dumps()
     if out_format == "parquet":
-        try:
-            import pyarrow  # noqa: F401  (loaded here to be shared; its absence is reported before any work)
+        try:  # (its absence is reported before any work)
+            importlib.import_module("pyarrow")
         except ImportError:
             pass
 
