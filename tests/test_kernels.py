@@ -128,3 +128,34 @@ def test_projection_table_equals_numpy():
     slow = _interpolate(lon, lat, compiled=False)
     for a, b in zip(fast, slow):
         np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("limit_m", [2000.0, 22224.0])
+def test_chords_within_equals_shapely(limit_m):
+    """The compiled chord test answers shapely.dwithin's question for chords across, along, inside
+    and beyond the footprints (some within a metre of the limit, which it leaves to shapely)."""
+    import shapely
+
+    from jalert_sim.alerting.geometry import chords_within, footprints, segments
+
+    fp = footprints()
+    rng = np.random.default_rng(int(limit_m))
+    n = 20000
+    vertices = np.concatenate([shapely.get_coordinates(s) for s in fp.shapes])
+    pref = rng.integers(0, 47, n)
+    k = rng.integers(0, len(vertices), n)
+    ax, ay = vertices[k, 0] + rng.normal(0, 30000, n), vertices[k, 1] + rng.normal(0, 30000, n)
+    heading = rng.uniform(0, 2 * np.pi, n)
+    length = rng.uniform(100.0, 40000.0, n)
+    bx, by = ax + length * np.cos(heading), ay + length * np.sin(heading)
+    exact = shapely.dwithin(fp.shapes[pref], segments(ax, ay, bx, by), limit_m)
+    assert 500 < exact.sum() < n - 500, exact.sum()  # both answers occur
+    fast = chords_within(pref, ax, ay, bx, by, limit_m, compiled=True)
+    np.testing.assert_array_equal(fast, exact)
+    # Limits equal to a chord's distance and just below it (the kernel leaves them to shapely).
+    d = shapely.distance(fp.shapes[pref], segments(ax, ay, bx, by))
+    for i in np.nonzero(d > 1.0)[0][:100]:
+        one = (pref[i:i + 1], ax[i:i + 1], ay[i:i + 1], bx[i:i + 1], by[i:i + 1])
+        for limit in (d[i], np.nextafter(d[i], 0.0)):
+            assert chords_within(*one, limit, compiled=True)[0] == shapely.dwithin(fp.shapes[pref[i]],
+                                                                                  segments(*one[1:])[0], limit)

@@ -17,7 +17,7 @@ import shapely
 from .. import geo
 from ..physics.trajectories import Trajectories
 from .arrays import first_true, isin, last_true, unique
-from .geometry import chord_bounds, footprints, inside, min_distance, project, segments
+from .geometry import chord_bounds, chords_within, footprints, inside, min_distance, project, segments
 from .model import BISECTIONS, COARSE_STEP_M, FINE_STEP_S, SUB_STEPS
 
 
@@ -140,8 +140,8 @@ def _near_chords(coarse: CoarseSamples, win: _Windows) -> _Chords:
     cand = upper <= _CHORD_SLACK_M
     open_ = np.nonzero((lower <= _CHORD_SLACK_M) & ~cand)[0]
     if len(open_):
-        lines = segments(ax[open_], ay[open_], bx[open_], by[open_])
-        cand[open_] = shapely.dwithin(footprints().shapes[win.pref[seg_pair[open_]]], lines, _CHORD_SLACK_M)
+        cand[open_] = chords_within(win.pref[seg_pair[open_]], ax[open_], ay[open_], bx[open_], by[open_],
+                                    _CHORD_SLACK_M)
     t0 = win.t0_s[seg_pair]
     f_lo = np.rint((t[seg_row, seg_c] - t0) / FINE_STEP_S).astype(int)
     f_hi = np.minimum(np.ceil((t[seg_row, seg_c + 1] - t0) / FINE_STEP_S).astype(int), win.width[seg_pair] - 1)

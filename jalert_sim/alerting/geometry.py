@@ -289,6 +289,32 @@ def segments(ax, ay, bx, by) -> np.ndarray:
     return shapely.linestrings(np.stack([np.column_stack([ax, ay]), np.column_stack([bx, by])], axis=1))
 
 
+#: Calls of chords_within on fewer chords use shapely alone (a single run's have tens).
+CHORDS_COMPILED_FROM = 500
+
+
+def chords_within(pref, ax, ay, bx, by, limit_m: float, *, compiled: bool | None = None) -> np.ndarray:
+    """shapely.dwithin(footprint[pref], segment a-b, limit_m) per chord (1-D arrays): decided by the
+    numba kernel where it is sure and by shapely where it leaves the chord open (``compiled`` True;
+    None: for calls of CHORDS_COMPILED_FROM chords or more where numba is installed; False: shapely)."""
+    shapes = footprints().shapes
+    if compiled or (compiled is None and len(ax) >= CHORDS_COMPILED_FROM):
+        from .kernels import compiled as kernels
+
+        k = kernels()
+        if k is not None:
+            pref = np.asarray(pref, np.int64)
+            lower_a, upper_a = grid_bounds(pref, ax, ay)
+            answer = k.chords_within(pref, *(np.ascontiguousarray(v, dtype=float) for v in (ax, ay, bx, by)),
+                                     float(limit_m), lower_a, upper_a, *_boundary_pieces())
+            out = answer == 1
+            o = np.nonzero(answer < 0)[0]
+            if len(o):
+                out[o] = shapely.dwithin(shapes[pref[o]], segments(ax[o], ay[o], bx[o], by[o]), limit_m)
+            return out
+    return shapely.dwithin(shapes[pref], segments(ax, ay, bx, by), limit_m)
+
+
 def chord_bounds(pref, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) bounds of the distance from the segment a-b to footprint ``pref``: the signed
     distance is 1-Lipschitz, so along a segment of length L it is at least (lower(a) + lower(b) - L) / 2."""
@@ -326,9 +352,9 @@ def track_pairs(keep: np.ndarray, X: np.ndarray, Y: np.ndarray, corridor_m: floa
         if len(open_) == 0:
             return sure
         c = chord[open_]
-        hit = predicate(shapes[pref[open_]], segments(ax[c], ay[c], bx[c], by[c]))
+        hit = predicate(pref[open_], ax[c], ay[c], bx[c], by[c])
         return unique(np.concatenate([sure, pair[open_][hit]]))[0]
 
-    corridor = decide(corridor_m, lambda a, b: shapely.dwithin(a, b, corridor_m))
-    crossed = decide(0.0, shapely.intersects)
+    corridor = decide(corridor_m, lambda f, *ends: chords_within(f, *ends, corridor_m))
+    crossed = decide(0.0, lambda f, *ends: shapely.intersects(shapes[f], segments(*ends)))
     return corridor, crossed

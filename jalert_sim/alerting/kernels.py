@@ -18,8 +18,8 @@ import numpy as np
 
 @cache
 def compiled():
-    """The compiled kernels (a namespace with ``near_mask``, ``grid_bounds`` and ``boundary_distance``),
-    or None without numba."""
+    """The compiled kernels (a namespace with ``near_mask``, ``grid_bounds``, ``boundary_distance`` and
+    ``chords_within``), or None without numba."""
     try:
         import numba
     except ImportError:
@@ -58,6 +58,12 @@ def compiled():
     Kernels.near_mask = staticmethod(near_mask)
     Kernels.grid_bounds = staticmethod(numba.njit(cache=True, nogil=True)(_grid_bounds))
     Kernels.boundary_distance = staticmethod(numba.njit(cache=True, nogil=True)(_boundary_distance))
+    # Helpers first: a compiled function calls the compiled versions of the globals it names.
+    global _orientation, _point_segment, _segment_within
+    jit = numba.njit(cache=True, nogil=True, inline="always")
+    _orientation, _point_segment = jit(_orientation), jit(_point_segment)
+    _segment_within = jit(_segment_within)
+    Kernels.chords_within = staticmethod(numba.njit(cache=True, nogil=True)(_chords_within))
     return Kernels
 
 
@@ -144,3 +150,89 @@ def _boundary_distance(pref, x, y, first_piece, piece_box, piece_segments, seg):
                     best = d
         out[i] = best
     return out
+
+
+#: Distances within this of the limit, and orientations within this relative bound of zero, are
+#: left to shapely by _chords_within (its own rounding is below 1e-9 m and 1e-15 relative).
+_MARGIN_M = 1e-3
+_ORIENT_REL = 1e-12
+
+
+def _chords_within(pref, ax, ay, bx, by, limit_m, lower_a, upper_a, first_piece, piece_box, piece_segments,
+                   seg):  # pragma: no cover (compiled)
+    """shapely.dwithin(footprint[pref], segment a-b, limit_m) per chord where it is sure: 1 within,
+    0 not, -1 open (left to shapely). A chord is within if it crosses a boundary segment (robust
+    orientation signs) or passes within the limit of one (GEOS's point-to-segment distances, with
+    a margin); if no boundary segment is, the chord lies inside or outside as a whole, which the
+    distance grid's bounds at its start (``lower_a``, ``upper_a``) tell where they can."""
+    out = np.empty(ax.shape[0], np.int8)
+    sure_in, sure_out = limit_m - _MARGIN_M, limit_m + _MARGIN_M
+    for i in range(ax.shape[0]):
+        p0x, p0y, p1x, p1y = ax[i], ay[i], bx[i], by[i]
+        if math.isnan(p0x) or math.isnan(p0y) or math.isnan(p1x) or math.isnan(p1y):
+            out[i] = -1
+            continue
+        f = pref[i]
+        minx, maxx, miny, maxy = min(p0x, p1x), max(p0x, p1x), min(p0y, p1y), max(p0y, p1y)
+        answer = 2  # 2: no boundary segment within the limit so far
+        for k in range(first_piece[f], first_piece[f + 1]):
+            dx = max(max(piece_box[k, 0] - maxx, minx - piece_box[k, 2]), 0.0)
+            dy = max(max(piece_box[k, 1] - maxy, miny - piece_box[k, 3]), 0.0)
+            if dx * dx + dy * dy > sure_out * sure_out:
+                continue
+            for s in range(piece_segments[k], piece_segments[k + 1]):
+                r = _segment_within(p0x, p0y, p1x, p1y, seg[s, 0], seg[s, 1], seg[s, 2], seg[s, 3], sure_in, sure_out)
+                if r == 1:
+                    answer = 1
+                    break
+                if r == -1:
+                    answer = -1
+            if answer == 1:
+                break
+        if answer == 2:
+            answer = 1 if upper_a[i] < 0.0 else (0 if lower_a[i] > 0.0 else -1)
+        out[i] = answer
+    return out
+
+
+def _orientation(px, py, qx, qy, rx, ry):  # pragma: no cover (compiled)
+    """Sign of the turn p -> q -> r (1 left, -1 right), 0 where rounding could change it."""
+    left = (qx - px) * (ry - py)
+    right = (qy - py) * (rx - px)
+    det = left - right
+    if abs(det) <= _ORIENT_REL * (abs(left) + abs(right)):
+        return 0
+    return 1 if det > 0.0 else -1
+
+
+def _point_segment(px, py, ax, ay, bx, by):  # pragma: no cover (compiled)
+    """GEOS's Distance::pointToSegment."""
+    if ax == bx and ay == by:
+        return math.sqrt((px - ax) * (px - ax) + (py - ay) * (py - ay))
+    len2 = (bx - ax) * (bx - ax) + (by - ay) * (by - ay)
+    r = ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / len2
+    if r <= 0.0:
+        return math.sqrt((px - ax) * (px - ax) + (py - ay) * (py - ay))
+    if r >= 1.0:
+        return math.sqrt((px - bx) * (px - bx) + (py - by) * (py - by))
+    return abs(((ay - py) * (bx - ax) - (ax - px) * (by - ay)) / len2) * math.sqrt(len2)
+
+
+def _segment_within(ax, ay, bx, by, cx, cy, dx, dy, sure_in, sure_out):  # pragma: no cover (compiled)
+    """1 if segments a-b and c-d cross or come within sure_in, 0 if they are farther apart than
+    sure_out, -1 if rounding could decide it either way."""
+    if max(ax, bx) >= min(cx, dx) and max(cx, dx) >= min(ax, bx) and \
+            max(ay, by) >= min(cy, dy) and max(cy, dy) >= min(ay, by):  # boxes meet: they may cross
+        o1 = _orientation(ax, ay, bx, by, cx, cy)
+        o2 = _orientation(ax, ay, bx, by, dx, dy)
+        o3 = _orientation(cx, cy, dx, dy, ax, ay)
+        o4 = _orientation(cx, cy, dx, dy, bx, by)
+        if o1 == 0 or o2 == 0 or o3 == 0 or o4 == 0:
+            return -1
+        if o1 != o2 and o3 != o4:
+            return 1
+    d = min(min(_point_segment(ax, ay, cx, cy, dx, dy), _point_segment(bx, by, cx, cy, dx, dy)),
+            min(_point_segment(cx, cy, ax, ay, bx, by), _point_segment(dx, dy, ax, ay, bx, by)))
+    if d <= sure_in:
+        return 1
+    return 0 if d > sure_out else -1
