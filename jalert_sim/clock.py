@@ -91,19 +91,31 @@ def launch_epoch_s(launch_time: datetime) -> int:
     return (launch_time - _EPOCH) // _SECOND
 
 
-def iso_seconds_many(launch_times: list[datetime | None], seconds) -> list[str | None]:
+def launch_epochs(launch_times: list[datetime | None]):
+    """(fixed, epoch_s): per launch time, whether it has a fixed UTC offset (bool array) and its
+    :func:`launch_epoch_s` where it has (int64 array, 0 elsewhere), for :func:`iso_seconds_many`."""
+    import numpy as np
+
+    fixed = np.array([t is not None and fixed_offset(t) for t in launch_times], dtype=bool)
+    epoch = np.zeros(len(launch_times), dtype=np.int64)
+    at = np.nonzero(fixed)[0].tolist()
+    epoch[at] = [launch_epoch_s(launch_times[k]) for k in at]
+    return fixed, epoch
+
+
+def iso_seconds_many(launch_times: list[datetime | None], seconds, epochs=None) -> list[str | None]:
     """``iso_seconds(launch_times[k])(seconds[k])`` for every k, with numpy's datetime64 for the
-    launch times with a fixed UTC offset (the usual ones); NaN seconds and None launches give None."""
+    launch times with a fixed UTC offset (the usual ones); NaN seconds and None launches give None.
+    ``epochs``: :func:`launch_epochs` of the launch times, if at hand (several columns of times)."""
     import numpy as np
 
     s = np.asarray(seconds, dtype=float)
-    fixed = np.array([t is not None and fixed_offset(t) for t in launch_times], dtype=bool)
+    fixed, epoch = launch_epochs(launch_times) if epochs is None else epochs
     go = fixed & ~np.isnan(s)
     out: list[str | None] = [None] * len(s)
     at = np.nonzero(go)[0]
     if len(at):
-        base = np.array([launch_epoch_s(launch_times[k]) for k in at.tolist()], dtype=np.int64)
-        local = base + np.rint(s[at]).astype(np.int64) + 9 * 3600  # JST, whose offset is fixed
+        local = epoch[at] + np.rint(s[at]).astype(np.int64) + 9 * 3600  # JST, whose offset is fixed
         text = np.datetime_as_string(local.astype("datetime64[s]"), unit="s").tolist()
         zone = _clock_table()[2]
         for k, t in zip(at.tolist(), text):

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..clock import iso_seconds_many
+from ..clock import iso_seconds_many, launch_epochs
 from ..errors import JalertError
 from ..simulation.result import SimulationResult
 from ..simulation.table import ScenarioTable
@@ -117,18 +117,19 @@ def table_columns(table: ScenarioTable) -> dict[str, list[Any]]:
     starts = np.searchsorted(pairs["row"], np.arange(len(table) + 1)).tolist()
     pair_codes = codes[pairs["prefecture"]].tolist()
     warned = [";".join(pair_codes[starts[k]:starts[k + 1]]) for k in range(len(table))]
+    epochs = launch_epochs(times)
     return {
         "launch_time": ["" if t is None else t.isoformat() for t in times],
         "launch_lat": _cells(c["launch_lat"]), "launch_lon": _cells(c["launch_lon"]), "site": _cells(c["site"]),
         **{name: _cells(c[name]) for name in ("azimuth_deg", "apogee_km", "range_km", "flight_time_s")},
-        "impact_time": _cells(iso_seconds_many(times, c["flight_time_s"])),
+        "impact_time": _cells(iso_seconds_many(times, c["flight_time_s"], epochs)),
         **{name: _cells(c[name]) for name in ("impact_lat", "impact_lon", "impact_prefecture")},
         **{name: _cells(c[name]) for name in ("impact_on_land", "impact_in_territorial_sea")},
         **{name: _cells(c[name]) for name in ("impact_eez_status", "impact_sea", "impact_country",
                                                  "impact_description")},
         "alert_issued": _cells(c["alert_issued"]), "alert_count": _cells(c["alert_count"]),
         "warned": warned,
-        **{name: _cells(iso_seconds_many(times, c[key])) for name, key in (
+        **{name: _cells(iso_seconds_many(times, c[key], epochs)) for name, key in (
             ("alert_time", "alert_time_s"), ("overflight_start", "overflight_start_s"),
             ("overflight_end", "overflight_end_s"))},
         "min_lead_time_s": _cells(c["min_lead_time_s"]),
