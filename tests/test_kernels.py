@@ -159,3 +159,26 @@ def test_chords_within_equals_shapely(limit_m):
         for limit in (d[i], np.nextafter(d[i], 0.0)):
             assert chords_within(*one, limit, compiled=True)[0] == shapely.dwithin(fp.shapes[pref[i]],
                                                                                   segments(*one[1:])[0], limit)
+
+
+def test_contains_equals_shapely():
+    """The compiled point-in-footprint test is shapely.contains_xy's answer: points near every
+    footprint's boundary, its vertices (the boundary: not contained) and NaN."""
+    import shapely
+
+    from jalert_sim.alerting.geometry import contains, footprints
+
+    fp = footprints()
+    rng = np.random.default_rng(13)
+    n = 60000
+    vertices = np.concatenate([shapely.get_coordinates(s) for s in fp.shapes])
+    owner = np.repeat(np.arange(47), [len(shapely.get_coordinates(s)) for s in fp.shapes])
+    k = rng.integers(0, len(vertices), n)
+    pref = np.where(rng.random(n) < 0.8, owner[k], rng.integers(0, 47, n))
+    x = vertices[k, 0] + rng.normal(0, 2000, n)
+    y = vertices[k, 1] + rng.normal(0, 2000, n)
+    x[:500], y[:500], pref[:500] = vertices[k[:500], 0], vertices[k[:500], 1], owner[k[:500]]  # on vertices
+    x[500:600] = np.nan
+    exact = shapely.contains_xy(fp.shapes[pref], x, y)
+    assert 5000 < exact.sum() < n - 5000
+    np.testing.assert_array_equal(contains(pref, x, y, compiled=True), exact)

@@ -167,8 +167,33 @@ def inside(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, 
     is_in = upper < 0.0
     r = np.nonzero((lower <= 0.0) & ~is_in)
     if len(r[0]):
-        is_in[r] = shapely.contains_xy(footprints().shapes[pref[r]], x[r], y[r])
+        is_in[r] = contains(pref[r], x[r], y[r])
     return is_in, lower, upper
+
+
+#: Calls of contains on fewer points use shapely alone (a single run's have tens).
+CONTAINS_COMPILED_FROM = 500
+
+
+def contains(pref: np.ndarray, x: np.ndarray, y: np.ndarray, *, compiled: bool | None = None) -> np.ndarray:
+    """shapely.contains_xy(footprint[pref], x, y) (1-D arrays): decided by the numba kernel where it
+    is sure and by shapely elsewhere (``compiled`` True; None: for calls of CONTAINS_COMPILED_FROM
+    points or more where numba is installed; False: shapely)."""
+    shapes = footprints().shapes
+    if compiled or (compiled is None and len(x) >= CONTAINS_COMPILED_FROM):
+        from .kernels import compiled as kernels
+
+        k = kernels()
+        if k is not None:
+            pref = np.asarray(pref, np.int64)
+            answer = k.contains(pref, np.ascontiguousarray(x, dtype=float), np.ascontiguousarray(y, dtype=float),
+                                *_boundary_pieces())
+            out = answer == 1
+            o = np.nonzero(answer < 0)[0]
+            if len(o):
+                out[o] = shapely.contains_xy(shapes[pref[o]], x[o], y[o])
+            return out
+    return shapely.contains_xy(shapes[pref], x, y)
 
 
 #: Boundary segments per piece of the boundary trees.

@@ -221,7 +221,8 @@ def _compiled_routes():
 
     names = [(geometry, "COMPILED_FROM_POINTS"), (geometry, "BOUNDS_COMPILED_FROM_POINTS"),
              (geometry, "DISTANCE_COMPILED_FROM_POINTS"), (kepler, "COMPILED_FROM_POINTS"),
-             (geometry, "CHORDS_COMPILED_FROM"), (projection, "COMPILED_FROM_POINTS")]
+             (geometry, "CHORDS_COMPILED_FROM"), (geometry, "CONTAINS_COMPILED_FROM"),
+             (projection, "COMPILED_FROM_POINTS")]
     saved = [getattr(module, name) for module, name in names]
     try:
         for module, name in names:
