@@ -393,11 +393,24 @@ def test_bad_html_target_is_one_line_and_exit_2(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # no temporary file left
 
 
+def test_a_read_only_page_is_replaced_only_with_force(tmp_path):
+    page = tmp_path / "page.html"
+    page.write_text("the old page")
+    page.chmod(0o444)
+    line = _one_error_line(runner.invoke(app, ["drill", *OVERFLIGHT, "--html", str(page)]), "--html: cannot write")
+    assert "--force" in line and page.read_text() == "the old page"
+    _one_error_line(runner.invoke(app, ["drill", *OVERFLIGHT, "--html", str(tmp_path / "page.html") + "/"]), "--html")
+    _cli("drill", *OVERFLIGHT, "--html", str(page), "--force")
+    assert page.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["page.html"]
+
+
 def test_html_with_speed_0_or_a_failing_scenario_leaves_the_file_alone(tmp_path):
     page = tmp_path / "page.html"
     page.write_text("the old page")
     _one_error_line(runner.invoke(app, ["drill", *OVERFLIGHT, "--html", str(page), "--speed", "0"]), "--speed")
     _one_error_line(runner.invoke(app, ["drill", *OVERFLIGHT, "--open"]), "--open")
+    _one_error_line(runner.invoke(app, ["drill", *OVERFLIGHT, "--html", str(page), "--speed", "5000"]), "--speed")
     out = runner.invoke(app, ["drill", "--launch", "sunan", "--azimuth", "90", "--apogee", "-5", "--html", str(page)])
     assert out.exit_code == 2 and len(out.stderr.splitlines()) == 1
     assert page.read_text() == "the old page"

@@ -38,6 +38,7 @@ class Settings:
     out_format: str  # "jsonl" | "csv"
     track: bool  # JSONL records with the track samples
     launch_time: str  # ISO 8601, for rows without one
+    encoding: str = "UTF-8"  # the input's, as its rows' errors name it: "UTF-8" | "UTF-16"
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,8 @@ def read_chunks(source: Source, settings: Settings, chunk_size: int) -> Iterator
 def solve_chunk(chunk: Chunk) -> ChunkOut:
     """Parse, solve and serialise one chunk (runs in a worker process)."""
     s = chunk.settings
-    parsed = [parse_row(s.kind, s.header, raw, chunk.first_row + k, s.launch_time) for k, raw in enumerate(chunk.rows)]
+    parsed = [parse_row(s.kind, s.header, raw, chunk.first_row + k, s.launch_time, s.encoding)
+              for k, raw in enumerate(chunk.rows)]
     scenarios = [scenario for _, scenario in parsed if isinstance(scenario, dict)]
     solved = iter(simulate_many(scenarios, errors="return"))
     buffer = io.StringIO()

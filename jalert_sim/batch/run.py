@@ -61,6 +61,7 @@ def run_batch(
     input_format: str | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Callable[[int, int | None, int | None], None] | None = None,
+    force: bool = False,
 ) -> BatchSummary:
     """Simulate every row of ``source`` and write one record per row to ``destination``.
 
@@ -72,7 +73,8 @@ def run_batch(
     (default: the CPUs this process may use; 1 = no subprocess). ``track``: JSONL records
     with the track samples. ``launch_time``: for rows without one (default: now).
     ``chunk_size``: rows read, solved and written together. ``progress(rows_done,
-    bytes_read, bytes_total)`` is called after each chunk.
+    bytes_read, bytes_total)`` is called after each chunk. ``force``: replace a read-only
+    ``destination`` file (by default it is an error, as for a shell's ``>``).
 
     Rows that cannot be simulated become error records; an unreadable input raises
     :class:`~jalert_sim.errors.InputError` (the CLI's exit code 2).
@@ -83,11 +85,11 @@ def run_batch(
     when = parse_time(launch_time).isoformat()
     started = time.perf_counter()
     src = Source(source, input_format)
-    settings = Settings(src.kind, src.header, format, track, when)
+    settings = Settings(src.kind, src.header, format, track, when, src.encoding)
     total = ok = failed = 0
     first_error = None
     try:
-        with _open_output(destination) as out:
+        with _open_output(destination, force) as out:
             if format == "csv":
                 out.write(",".join(SCENARIO_COLUMNS) + "\n")
             parts = solve_all(read_chunks(src, settings, chunk_size), jobs)
@@ -117,7 +119,7 @@ def _jobs(jobs: int | None) -> int:
 
 
 @contextmanager
-def _open_output(destination: str | os.PathLike[str] | IO[str] | None) -> Iterator[IO[str]]:
+def _open_output(destination: str | os.PathLike[str] | IO[str] | None, force: bool) -> Iterator[IO[str]]:
     """stdout, a caller's stream, or a file written whole or not at all (temp file + rename).
     A file that cannot be created, written or put in place (a directory, a full disk) is an
     InputError on ``output``, raised before any work where it can be seen then."""
@@ -133,7 +135,7 @@ def _open_output(destination: str | os.PathLike[str] | IO[str] | None) -> Iterat
     from ..files import atomic_open
 
     name = str(destination)
-    opened = atomic_open(destination)
+    opened = atomic_open(destination, force=force)
     try:
         handle = opened.__enter__()
     except OSError as exc:

@@ -22,7 +22,6 @@ The template (``assets/drill.html``, ``drill.css``, ``drill.js``) is package dat
 from __future__ import annotations
 
 import json
-import math
 import re
 from importlib import resources
 from pathlib import Path
@@ -33,11 +32,12 @@ from ..errors import InputError
 from ..exports.document import to_json
 from ..simulation.result import SimulationResult
 from .mapframe import map_box, track_xy
+from .playback import MAX_SPEED, MIN_SPEED, speed_problem
 from .style import REASON_STYLES
 from .timeline import DrillPlan, plan, t_plus_at_second
 from .websvg import map_svg, track_units
 
-#: The speeds the page offers as buttons (``?speed=`` and ``--speed`` take any positive number).
+#: The speeds the page offers as buttons (``?speed=`` and ``--speed`` take any in playback's range).
 SPEEDS = (1, 10, 30, 60)
 LANGS = ("en", "ja", "both")
 
@@ -82,6 +82,7 @@ def drill_data(p: DrillPlan, *, lang: str = "both", speed: float = 1.0, chime: b
         "lang": lang,
         "speed": speed,
         "speeds": list(SPEEDS),
+        "speed_range": [MIN_SPEED, MAX_SPEED],
         "chime": chime,
         "end_s": p.end_s,
         "events": [_event(r, e) for e in p.events],
@@ -101,13 +102,14 @@ def drill_page(result: SimulationResult, *, scenario=None, title: str | None = N
 
     ``scenario`` (a catalogue :class:`~jalert_sim.simulation.scenarios.Scenario`, or None) gives
     the title and the document's ``historical`` block, as ``run --scenario`` has it. ``lang``
-    (en, ja or both), ``speed`` (× real time, positive) and ``chime`` are the page's defaults;
+    (en, ja or both), ``speed`` (× real time, ``playback.MIN_SPEED`` to ``MAX_SPEED``) and ``chime`` are the page's defaults;
     its URL (``?lang=``, ``?speed=``) and controls change them. Raises InputError for a bad one.
     """
     if lang not in LANGS:
         raise InputError("lang", f"expected en, ja or both, got {lang!r}")
-    if not (math.isfinite(speed) and speed > 0):
-        raise InputError("speed", f"the page plays at a positive speed, got {speed:g}")
+    problem = speed_problem(speed)
+    if problem:
+        raise InputError("speed", problem)
     extra = None
     if scenario is not None:
         from ..simulation.scenarios import compare
@@ -137,8 +139,9 @@ def _html_text(text: str) -> str:
     return escape(text, quote=False)
 
 
-def write_drill_page(path: str | Path, html: str) -> None:
-    """Write the page to ``path``, whole or not at all (``files.write_atomic``)."""
+def write_drill_page(path: str | Path, html: str, *, force: bool = False) -> None:
+    """Write the page to ``path``, whole or not at all (``files.write_atomic``; a read-only file
+    is replaced only with ``force``)."""
     from ..files import write_atomic
 
-    write_atomic(path, html)
+    write_atomic(path, html, force=force)

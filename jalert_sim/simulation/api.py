@@ -18,6 +18,7 @@ import numpy as np
 
 from ..alerting.engine import assess
 from ..alerting.model import AlertModel
+from ..decimals import to_float
 from ..earth import JST
 from ..errors import InputError, JalertError, TrajectoryError
 from ..geo.places import Place, parse_launch
@@ -43,8 +44,9 @@ def parse_time(value: datetime | str | None) -> datetime:
         value = value.replace(tzinfo=JST)
     # The flight's times (launch + up to a few hours, shown in JST) must be dates Python can hold.
     if not _FIRST_LAUNCH <= value <= _LAST_LAUNCH:
-        raise InputError("launch_time", f"must be between the years {_FIRST_LAUNCH.year} and {_LAST_LAUNCH.year} "
-                         f"(got {value.isoformat()})")
+        # The limits are JST instants: say them at the offset the user wrote, where the years line up.
+        first, last = (limit.astimezone(value.tzinfo).isoformat() for limit in (_FIRST_LAUNCH, _LAST_LAUNCH))
+        raise InputError("launch_time", f"must be from {first} to {last} (got {value.isoformat()})")
     return value
 
 
@@ -58,12 +60,11 @@ def _launch(launch: str | Place | tuple[float, float] | Sequence[float]) -> tupl
     if isinstance(launch, str):
         return parse_launch(launch)
     try:
-        pair = list(launch)
-        if any(isinstance(v, bool) for v in pair):
-            raise TypeError
-        lat, lon = (float(v) for v in pair)
-    except (TypeError, ValueError):
-        raise InputError("launch", f"expected a site name, 'lat,lon' or a (lat, lon) pair, got {launch!r}") from None
+        lat, lon = (to_float(v) for v in launch)
+    except ValueError as exc:  # not two values, or one that is not a number
+        raise InputError("launch", f"expected a site name, 'lat,lon' or a (lat, lon) pair of numbers: {exc}") from None
+    except TypeError:
+        raise InputError("launch", f"expected a site name, 'lat,lon' or a (lat, lon) pair, got {launch!r:.80}") from None
     return parse_launch(f"{lat},{lon}")
 
 
@@ -72,14 +73,12 @@ def number(name: str, value: Any, *, optional: bool = False) -> float | None:
         if optional:
             return None
         raise InputError(name, "is required")
-    if isinstance(value, bool):  # float(True) is 1.0: a JSON true is a mistake, not 1 degree
-        raise InputError(name, f"must be a number, got {value!r}")
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InputError(name, f"{value!r:.80} is not a number") from None
-    except OverflowError:  # an integer beyond the largest float
-        raise InputError(name, "must be a finite number, got an integer too large for a float") from None
+        number = to_float(value)
+    except TypeError:
+        raise InputError(name, f"must be a number, got {value!r:.80}") from None
+    except ValueError as exc:
+        raise InputError(name, str(exc)) from None
     if not math.isfinite(number):
         raise InputError(name, f"must be a finite number, got {value!r}")
     return number

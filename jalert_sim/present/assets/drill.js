@@ -497,7 +497,8 @@
   buildLog();
   buildControls();
   $("title").textContent = D.title;
-  setSpeed(query.has("speed") && Number.isFinite(askedSpeed) && askedSpeed > 0 ? askedSpeed : speed);
+  const [minSpeed, maxSpeed] = D.speed_range;
+  setSpeed(query.has("speed") && askedSpeed >= minSpeed && askedSpeed <= maxSpeed ? askedSpeed : speed);
   setMuted(muted);
   setLang(LANGS.includes(query.get("lang")) ? query.get("lang") : lang);
   const start = hashTime();
