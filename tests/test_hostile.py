@@ -225,3 +225,14 @@ def test_a_trailing_slash_or_a_read_only_file_is_refused(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert len(locked.read_text(encoding="utf-8").splitlines()) == 3
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "locked.json"]
+
+
+def test_a_worker_killed_outright_stops_the_batch_with_one_line(big_csv, tmp_path):
+    # As the OOM killer would: the batch cannot be complete, so it says so and writes no -o file.
+    proc = _start_batch_to_file(big_csv, tmp_path / "out.jsonl")
+    os.kill(_children(proc.pid)[0], signal.SIGKILL)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 2
+    _one_error_line(err)
+    assert "died (killed by signal 9; out of memory?)" in err
+    assert list(tmp_path.iterdir()) == []

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, WorkerError
 from ..simulation.api import simulate_many
 from .chunks import Chunk, ChunkOut, solve_chunk
 from .records import orjson_dumps
@@ -101,7 +101,7 @@ class Workers:
                 if not working:
                     break
                 for conn in wait(list(working)):
-                    status, value = conn.recv()
+                    status, value = self._receive(conn)
                     if status != "ok":
                         raise value
                     done[working.pop(conn)] = value
@@ -120,6 +120,19 @@ class Workers:
                     proc.join()
             for conn in self.conns:
                 conn.close()
+
+
+    def _receive(self, conn) -> tuple[str, Any]:
+        """A worker's answer; WorkerError if it died instead (the OOM killer, a kill -9)."""
+        try:
+            return conn.recv()
+        except (EOFError, OSError):
+            proc = self.procs[self.conns.index(conn)]
+            proc.join(1.0)
+            code = proc.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+            raise WorkerError(f"worker process {proc.pid} died ({how}; out of memory?): the batch stops, "
+                              "and no -o file is written") from None
 
 
 def _worker_main(conn, parent_end, parent_pid: int) -> None:
