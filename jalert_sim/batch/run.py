@@ -81,6 +81,8 @@ def run_batch(
     """
     if format not in FORMATS:
         raise InputError("format", f"expected one of {', '.join(FORMATS)}, got {format!r}")
+    if format == "parquet":
+        _check_parquet(destination)
     jobs = _jobs(jobs)
     when = parse_time(launch_time).isoformat()
     started = time.perf_counter()
@@ -89,9 +91,11 @@ def run_batch(
     total = ok = failed = 0
     first_error = None
     try:
-        with _open_output(destination, force) as out:
+        with _open_output(destination, force, binary=format == "parquet") as out:
             if format == "csv":
                 out.write(",".join(SCENARIO_COLUMNS) + "\n")
+            elif format == "parquet":
+                out = _ParquetOut(out)
             parts = solve_all(read_chunks(src, settings, chunk_size), jobs)
             try:
                 for part in parts:
@@ -104,6 +108,8 @@ def run_batch(
                         progress(total, src.position(), src.size)
             finally:
                 parts.close()  # stops the workers now, even while an exception is on its way out
+            if format == "parquet":
+                out.close()
     finally:
         src.close()
     return BatchSummary(total, ok, failed, time.perf_counter() - started, first_error)
@@ -118,8 +124,42 @@ def _jobs(jobs: int | None) -> int:
     return int(jobs)
 
 
+def _check_parquet(destination: Any) -> None:
+    """Parquet needs pyarrow and a file (-o FILE.parquet): an InputError, before any work, if not."""
+    if destination is None or (isinstance(destination, str) and destination == "-") \
+            or not isinstance(destination, (str, os.PathLike)):
+        raise InputError("output", "Parquet is written to a file: give -o FILE.parquet")
+    try:
+        import pyarrow.parquet  # noqa: F401  (imported to check that it can be)
+    except ImportError:
+        raise InputError("format", "parquet needs pyarrow: pip install 'jalert-sim[parquet]'") from None
+
+
+class _ParquetOut:
+    """The -o file as a Parquet file: one row group per chunk, as the chunks come in."""
+
+    def __init__(self, handle: Any):
+        self._handle, self._writer = handle, None
+
+    def write(self, part: Any) -> None:
+        import pyarrow.parquet as pq
+
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self._handle, part.schema)
+        self._writer.write_table(part)
+
+    def close(self) -> None:
+        if self._writer is None:  # no rows: a file with the columns and no row
+            from ..simulation.api import solve_table
+            from .chunks import parquet_part
+
+            self.write(parquet_part(solve_table([]), [], []))
+        self._writer.close()
+
+
 @contextmanager
-def _open_output(destination: str | os.PathLike[str] | IO[str] | None, force: bool) -> Iterator[IO[str]]:
+def _open_output(destination: str | os.PathLike[str] | IO[str] | None, force: bool,
+                 binary: bool = False) -> Iterator[IO[Any]]:
     """stdout, a caller's stream, or a file written whole or not at all (temp file + rename).
     A file that cannot be created, written or put in place (a directory, a full disk) is an
     InputError on ``output``, raised before any work where it can be seen then."""
@@ -135,13 +175,13 @@ def _open_output(destination: str | os.PathLike[str] | IO[str] | None, force: bo
     from ..files import atomic_open
 
     name = str(destination)
-    opened = atomic_open(destination, force=force)
+    opened = atomic_open(destination, binary=binary, force=force)
     try:
         handle = opened.__enter__()
     except OSError as exc:
         raise _output_error(name, exc) from None
     try:
-        yield _OutputFile(handle, name)
+        yield handle if binary else _OutputFile(handle, name)
     except BaseException:
         if not opened.__exit__(*sys.exc_info()):
             raise
