@@ -50,7 +50,7 @@ def scenarios_command(
             at = "time n/a" if a.alert_time is None else a.alert_time.strftime("%H:%M")
             issued = f"{at}, {len(a.prefectures)} pref."
         rng = "—" if s.range_km is None else f"{s.range_km:,.0f}"
-        kind = "" if s.kind == "flight" else f" [{s.kind}]"
+        kind = "" if s.kind == "flight" else f" ({s.kind})"
         az = "—" if s.azimuth_deg is None else f"{s.azimuth_deg:g}"
         apogee = "not modelled" if s.apogee_km is None else f"{s.apogee_km:,.0f} / {rng}"
         table.add_row(s.id, f"{s.title_en}{kind}\n{s.site_name}, {s.launch_time.strftime('%H:%M')} JST",
