@@ -10,9 +10,19 @@ Measures, on the same input:
 * ``loop``: ``simulate()`` once per scenario and ``json.dumps(result.to_dict(track=False))``,
   the obvious script (on a subset: it is slow);
 * ``library``: ``jalert_sim.batch.run_batch`` with 1 and with all worker processes;
-* ``cli``: ``python -m jalert_sim batch IN -o OUT`` as a whole process (start-up included).
+* ``cli``: ``python -m jalert_sim batch IN -o OUT`` as a whole process (start-up included), in
+  each output format (jsonl, csv, parquet where pyarrow is installed), with the CPU time of the
+  process and its workers (user + system) beside the wall clock: on a shared machine the CPU
+  time per scenario is the steadier figure, and scenarios / (CPU s / cores) the rate the cores
+  would give undisturbed;
+* ``table``: ``simulate_many(..., table=True)`` in this process, in blocks of 5,000 scenarios,
+  against the numeric kernels alone (the floor: ``physics.trajectories.solve`` and the 10 s
+  sampling of every track, which the alert engine starts from).
 
-Run: ``python benchmarks/batch.py [--rows 100000] [--loop-rows 500] [--jobs N]``. It measures the
+Issue 15's targets: csv and parquet >= 25,000 scenarios/s end to end on 100,000 rows on 2 cores,
+jsonl >= 10,000/s.
+
+Run: ``python benchmarks/batch.py [--rows 100000] [--loop-rows 500] [--jobs N] [--formats jsonl,csv,parquet]``. It measures the
 jalert_sim that the interpreter imports (printed at the end; install a wheel with ``pip install .``),
 never the checkout's sources, and runs the CLI from a temporary directory for the same reason.
 """
@@ -24,6 +34,7 @@ import csv
 import json
 import math
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -93,6 +104,8 @@ def main() -> None:
     parser.add_argument("--loop-rows", type=int, default=500)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--skip-cli", action="store_true")
+    parser.add_argument("--formats", default="jsonl,csv,parquet")
+    parser.add_argument("--table-rows", type=int, default=None, help="rows for the table measure (default --rows)")
     args = parser.parse_args()
 
     rows = scenarios(args.rows)
@@ -107,15 +120,9 @@ def main() -> None:
             summary = run_batch(src, out, jobs=jobs)
             report[f"library run_batch jobs={jobs}"] = (summary.rate, summary.total, summary.failed)
         if not args.skip_cli:
-            cli_out = Path(tmp) / "cli.jsonl"
-            t0 = time.perf_counter()
-            proc = subprocess.run([sys.executable, "-m", "jalert_sim", "batch", str(src), "-o", str(cli_out), "--quiet",
-                                   "--jobs", str(args.jobs)], cwd=tmp, capture_output=True, text=True)
-            elapsed = time.perf_counter() - t0
-            assert proc.returncode in (0, 1), proc.stderr
-            lines = sum(1 for _ in cli_out.open(encoding="utf-8"))
-            print(f"cli: exit {proc.returncode}, {lines} records in {elapsed:.1f} s {proc.stderr.strip()}")
-            report[f"cli process jobs={args.jobs}"] = (lines / elapsed, lines, proc.stderr.count("failed"))
+            for fmt in args.formats.split(","):
+                report.update(cli(src, Path(tmp), fmt, args.jobs))
+        report.update(table(rows[: args.table_rows or args.rows]))
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
     print(f"machine: {os.cpu_count()} CPUs ({cpu}); python {sys.version.split()[0]}; {jalert_sim.__file__}")
     print(f"{'what':38s} {'scenarios/s':>12s} {'rows':>8s} {'failed':>7s}")
@@ -124,6 +131,60 @@ def main() -> None:
     base = report["loop (simulate per scenario)"][0]
     best = max(v[0] for k, v in report.items() if not k.startswith("loop"))
     print(f"speed-up over the loop: {best / base:.1f}x")
+
+
+def cli(src: Path, tmp: Path, fmt: str, jobs: int) -> dict:
+    """One ``jalert-sim batch`` process: {label: (rate, rows, failed)} with wall and CPU figures."""
+    if fmt == "parquet":
+        try:
+            import pyarrow.parquet as pq
+        except ImportError:
+            print("cli parquet: skipped (no pyarrow)")
+            return {}
+    out = tmp / f"cli.{fmt}"
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "jalert_sim", "batch", str(src), "-o", str(out), "--quiet",
+                           "--format", fmt, "--jobs", str(jobs)], cwd=tmp, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    assert proc.returncode in (0, 1), proc.stderr
+    if fmt == "parquet":
+        n = pq.read_metadata(out).num_rows
+    else:
+        n = sum(1 for _ in out.open(encoding="utf-8")) - (fmt == "csv")
+    print(f"cli {fmt}: exit {proc.returncode}, {n} records in {elapsed:.1f} s wall, {cpu:.1f} s CPU "
+          f"({cpu / n * 1e6:.0f} us CPU/scenario; {n / (cpu / jobs):,.0f}/s on {jobs} undisturbed cores)")
+    return {f"cli {fmt} jobs={jobs} (wall)": (n / elapsed, n, proc.stderr.count("failed")),
+            f"cli {fmt} jobs={jobs} (CPU time / cores)": (n / (cpu / jobs), n, proc.stderr.count("failed"))}
+
+
+def table(rows: list[dict]) -> dict:
+    """simulate_many(table=True) in blocks of 5,000, and the numeric kernels alone (the floor)."""
+    from jalert_sim import simulate_many
+    from jalert_sim.physics.trajectories import solve
+
+    kwargs = [{"launch": r["launch"], "azimuth_deg": r["azimuth"], "apogee_km": r["apogee"], "range_km": r["range"],
+               "launch_time": r["launch_time"]} for r in rows]
+    simulate_many(kwargs[:500], errors="return", table=True)  # compile and warm
+    blocks = [kwargs[k:k + 5000] for k in range(0, len(kwargs), 5000)]
+    t0 = time.process_time()
+    failed = sum(int((~simulate_many(b, errors="return", table=True)["ok"]).sum()) for b in blocks)
+    t_table = time.process_time() - t0
+    t = simulate_many(kwargs[:5000], errors="return", table=True)
+    ok = t["ok"]
+    lat, lon, az, apo, rng_km = (np.asarray(t[k])[ok] for k in ("launch_lat", "launch_lon", "azimuth_deg",
+                                                               "requested_apogee_km", "requested_range_km"))
+    t0 = time.process_time()
+    for _ in range(len(blocks)):
+        solve(lat, lon, az, apo, rng_km, errors="mask").sample(10.0)
+    t_floor = (time.process_time() - t0) * len(kwargs) / (len(blocks) * len(lat))
+    n = len(kwargs)
+    print(f"table: {t_table / n * 1e6:.0f} us/scenario (one process, CPU); kernels alone (solve + 10 s samples): "
+          f"{t_floor / n * 1e6:.0f} us/scenario, {t_table / t_floor:.1f}x below the table's time")
+    return {"simulate_many(table=True), 1 process": (n / t_table, n, failed),
+            "floor: solve + sample, 1 process": (n / t_floor, n, 0)}
 
 
 def io_sink():

@@ -79,3 +79,36 @@ def iso_seconds(launch_time: datetime) -> Callable[[float | None], str | None]:
         return text
 
     return iso
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_SECOND = timedelta(seconds=1)
+
+
+def launch_epoch_s(launch_time: datetime) -> int:
+    """Whole seconds from 1970-01-01 UTC to ``launch_time`` (its microseconds dropped, as ISO
+    seconds drop them)."""
+    return (launch_time - _EPOCH) // _SECOND
+
+
+def iso_seconds_many(launch_times: list[datetime | None], seconds) -> list[str | None]:
+    """``iso_seconds(launch_times[k])(seconds[k])`` for every k, with numpy's datetime64 for the
+    launch times with a fixed UTC offset (the usual ones); NaN seconds and None launches give None."""
+    import numpy as np
+
+    s = np.asarray(seconds, dtype=float)
+    fixed = np.array([t is not None and fixed_offset(t) for t in launch_times], dtype=bool)
+    go = fixed & ~np.isnan(s)
+    out: list[str | None] = [None] * len(s)
+    at = np.nonzero(go)[0]
+    if len(at):
+        base = np.array([launch_epoch_s(launch_times[k]) for k in at.tolist()], dtype=np.int64)
+        local = base + np.rint(s[at]).astype(np.int64) + 9 * 3600  # JST, whose offset is fixed
+        text = np.datetime_as_string(local.astype("datetime64[s]"), unit="s").tolist()
+        zone = _clock_table()[2]
+        for k, t in zip(at.tolist(), text):
+            out[k] = t + zone
+    for k in np.nonzero(~fixed & ~np.isnan(s))[0].tolist():
+        if launch_times[k] is not None:
+            out[k] = iso_seconds(launch_times[k])(float(s[k]))
+    return out

@@ -37,3 +37,7 @@ class TrajectoryError(InputError):
 
 class DataError(JalertError):
     """A data file that ships with the package is missing or corrupt."""
+
+
+class WorkerError(JalertError):
+    """A worker process of a batch died (killed by a signal, out of memory): the batch stops."""

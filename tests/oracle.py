@@ -20,7 +20,7 @@ import shapely
 from jalert_sim import geo
 from jalert_sim.alerting.compose import compose
 from jalert_sim.alerting.model import (
-    BISECTIONS, COARSE_STEP_M, COARSE_STEP_S, FINE_STEP_S, AlertModel, Approach, Assessment, Crossing, Impact,
+    BISECTIONS, COARSE_STEP_M, COARSE_STEP_S, FINE_STEP_S, SUB_STEPS, AlertModel, Approach, Assessment, Crossing, Impact,
     Launch, overflight_span, prefecture_alert,
 )
 from jalert_sim.physics.trajectories import Trajectories
@@ -134,7 +134,10 @@ def _crossing(track: _Track, footprint) -> Crossing | None:
     flat, flon, falt = track.at(fine_t)
     inside = _inside(footprint, flat, flon)
     if not inside.any():
-        return None
+        # No 1 s sample inside: the track may still cut a corner of the footprint between two.
+        fine_t, flat, flon, falt, inside = _sub_steps(track, footprint, fine_t, flat, flon)
+        if not inside.any():
+            return None
     k = np.nonzero(inside)[0]
 
     def refine(t_out: float, t_in: float) -> float:
@@ -152,6 +155,21 @@ def _crossing(track: _Track, footprint) -> Crossing | None:
     _, _, ealt = track.at(np.array([entry, exit_]))
     min_alt = float(min(np.nanmin(falt[inside]), np.nanmin(ealt)))
     return Crossing(float(entry), float(exit_), max(min_alt, 0.0), (float(flat[k[-1]]), float(flon[k[-1]])))
+
+
+def _sub_steps(track: _Track, footprint, fine_t, flat, flon):
+    """The samples of every 1 s chord whose segment (in the plane) intersects the footprint, at
+    1/SUB_STEPS s steps, with the chord's ends (which are outside): (times, lat, lon, alt, inside)."""
+    x, y = geo.to_xy(flon, flat)
+    times = []
+    for i in range(len(fine_t) - 1):
+        chord = shapely.LineString([(x[i], y[i]), (x[i + 1], y[i + 1])])
+        if shapely.intersects(footprint, chord):
+            t0, t1 = fine_t[i], fine_t[i + 1]
+            times += [t0, *(t0 + (t1 - t0) * (np.arange(1, SUB_STEPS) / SUB_STEPS)), t1]
+    t = np.array(times, dtype=float)
+    lat, lon, alt = track.at(t) if len(t) else (t, t, t)
+    return t, lat, lon, alt, _inside(footprint, lat, lon) if len(t) else np.zeros(0, bool)
 
 
 def _closest_approach(track: _Track, footprint) -> tuple[float, float]:

@@ -191,7 +191,7 @@ def test_an_open_quote_spoils_its_own_row_only(last_newline):
         # Rows that used to stop the whole batch with a traceback:
         ('{"launch": "sunan", "azimuth": 73, "apogee": 550, "launch_time": "9999-12-31T23:59"}', "launch_time: must be"),
         ('{"launch": "sunan", "azimuth": 73, "apogee": 550, "launch_time": "0001-01-01T00:00+09:00"}', "launch_time"),
-        ('{"launch": "sunan", "azimuth": 1' + "0" * 400 + ', "apogee": 550}', "azimuth: must be a finite"),
+        ('{"launch": "sunan", "azimuth": 1' + "0" * 400 + ', "apogee": 550}', "azimuth: 100000000000… (401 digits) is too large"),
         ('{"launch": "sunan", "azimuth": ' + "[" * 100_000 + "]" * 100_000 + ', "apogee": 550}', "nested too deeply"),
         ('{"id": "' + "x" * (reading.MAX_LINE_CHARS + 10) + '", "launch": "sunan", "azimuth": 73, "apogee": 550}',
          "row: longer than"),
@@ -256,7 +256,7 @@ def test_an_id_that_is_not_utf8_is_written_with_replacement_characters(tmp_path)
     jsonl_in.write_text('{"id": "a\\ud800", "launch": "sunan", "azimuth": 73, "apogee": 550}\n', encoding="utf-8")
     summary = run_batch(jsonl_in, out, jobs=1)
     assert (summary.ok, summary.failed) == (1, 0)
-    assert records(out.read_text(encoding="utf-8"))[0]["id"] == "a\ufffd\ufffd\ufffd"
+    assert records(out.read_text(encoding="utf-8"))[0]["id"] == "a\ufffd"
 
 
 def test_unknown_column_and_missing_columns_make_the_input_unreadable():

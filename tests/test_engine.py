@@ -22,7 +22,7 @@ import shapely
 from jalert_sim import geo
 from jalert_sim.alerting import engine
 from jalert_sim.alerting.geometry import maybe_near
-from jalert_sim.alerting.impacts import Impacts
+from jalert_sim.alerting.impacts import EEZ_STATUSES, impact_columns
 from jalert_sim.alerting.model import AlertModel
 from jalert_sim.earth import JST
 from jalert_sim.geo.places import launch_sites
@@ -74,20 +74,23 @@ def test_engine_equals_oracle(n, seed, model):
 
 
 def test_impact_lookups_equal_the_scalar_ones():
-    """Impacts holds, per point, what the oracle's _impact asks the scalar look-ups (the array
+    """impact_columns hold, per point, what the oracle's _impact asks the scalar look-ups (the array
     look-ups themselves are checked in tests/test_geo.py)."""
     rng = np.random.default_rng(3)
     lat = np.concatenate([rng.uniform(20, 48, 300), rng.uniform(-5, 70, 100)])
     lon = np.concatenate([rng.uniform(122, 155, 300), rng.uniform(95, 200, 100)])
     lon = (lon + 180.0) % 360.0 - 180.0
     prefs = geo.prefectures()
-    impacts = Impacts(lat, lon, np.full(len(lat), 600.0), prefs)
+    none = np.full(len(lat), np.nan)
+    impacts = impact_columns(lat, lon, np.full(len(lat), 600.0), np.full(len(lat), -1), none, none)
     for k in range(len(lat)):
         la, lo = float(lat[k]), float(lon[k])
         pref = geo.prefecture_at(la, lo)
-        assert impacts.on_land[k] == (-1 if pref is None else prefs.index(pref))
-        assert impacts.territorial[k] == geo.in_territorial_sea(la, lo)
-        assert impacts.eez[k] == geo.eez_status(la, lo).value
+        assert impacts.on_land[k] == (pref is not None)
+        territorial = geo.in_territorial_sea(la, lo)
+        assert impacts.in_territorial_sea[k] == territorial
+        assert impacts.prefecture[k] == (prefs.index(pref) if pref is not None and territorial else -1)
+        assert EEZ_STATUSES[impacts.eez[k]] == geo.eez_status(la, lo).value
         assert impacts.sea[k] == geo.sea_at(la, lo)
 
 
@@ -115,3 +118,24 @@ def test_prefilter_keeps_every_point_within_reach(reach_km):
     beyond_y = np.maximum(np.maximum(b[:, 1] - y, y - b[:, 3]), 0.0)
     box_km = np.maximum(beyond_x, beyond_y).min(axis=0) / 1000.0  # the farther axis, to the nearest box
     assert not kept[box_km > 1.03 * reach_km + 120.0].any()
+
+
+def test_a_crossing_shorter_than_a_sample_is_an_overflight():
+    """Issue 15: this depressed arc cuts a corner of Toyama's land in under a second, between two
+    1 s samples. Sampled every 0.01 s on the exact trajectory it is inside from ~313.1 to ~313.9 s;
+    engine and oracle both report the crossing (not a corridor alert at 0.86 km)."""
+    site = geo.launch_site("kusong")
+    trajs = solve(site.lat, site.lon, 108.09, 131.4, 7027.2)
+    toyama = geo.prefectures().index(geo.prefecture("16"))
+    t = np.arange(312.0, 315.0, 0.01)
+    lat, lon, _ = trajs.positions_at(t)
+    x, y = geo.to_xy(lon[0], lat[0])
+    inside = shapely.contains_xy(geo.prefectures()[toyama].footprint_xy, x, y)
+    assert inside.any() and not inside[t == np.floor(t)].any()  # no whole second is inside
+    start = datetime(2024, 5, 1, 6, 0, tzinfo=JST)
+    fast, = engine.assess(trajs, [start])
+    ref, = oracle.assess(trajs, [start])
+    assert not differences(_plain(fast), _plain(ref))
+    alert = next(a for a in fast.alerts if a.code == "16")
+    assert alert.reason == "overflight"
+    assert abs(alert.overflight_start_s - t[inside][0]) < 0.02 and abs(alert.overflight_end_s - t[inside][-1]) < 0.02

@@ -18,7 +18,7 @@ from .. import geo
 from ..physics.trajectories import Trajectories
 from .arrays import first_true, isin, last_true, unique
 from .geometry import chord_bounds, footprints, inside, min_distance, project, segments
-from .model import BISECTIONS, COARSE_STEP_M, FINE_STEP_S, Crossing
+from .model import BISECTIONS, COARSE_STEP_M, FINE_STEP_S, SUB_STEPS
 
 
 class CoarseSamples(NamedTuple):
@@ -47,11 +47,11 @@ def _fine_grid(lo: np.ndarray, hi: np.ndarray, flight: np.ndarray) -> np.ndarray
     return np.where(cols[None, :] < n[:, None], grid, np.nan)
 
 
-def closest(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> tuple[list[float], list[float]]:
-    """(time_s, distance_km) lists of the ground track's nearest approach to the footprint, per pair
+def closest(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(time_s, distance_km) arrays of the ground track's nearest approach to the footprint, per pair
     (``rows[i]``, ``prefs[i]``): the nearest coarse sample, then the nearest fine sample around it."""
     if len(rows) == 0:
-        return [], []
+        return np.zeros(0), np.zeros(0)
     t = coarse.t_s
     k, d = min_distance(prefs, coarse.x_m[rows], coarse.y_m[rows])
     out_s = t[rows, k].astype(float)
@@ -67,7 +67,7 @@ def closest(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> tuple
         m, fd = min_distance(prefs[far], fx, fy)
         out_s[far] = fine_t[np.arange(len(far)), m]
         out_km[far] = fd / 1000.0
-    return out_s.tolist(), out_km.tolist()
+    return out_s, out_km
 
 
 # --------------------------------------------------------------------------- crossings
@@ -188,31 +188,92 @@ def _bisect(trajs: Trajectories, win: _Windows, ok: np.ndarray, a: np.ndarray, z
     which = np.concatenate([q_in, q_out])
     entry, exit_ = win.fine_time(ok, a), win.fine_time(ok, z)
     if len(which):
-        bis = trajs.select(win.row[which])
-        for _ in range(BISECTIONS):
-            mid = 0.5 * (t_out + t_in)
-            mlat, mlon, _ = bis.positions_at(mid[:, None])
-            mx, my = geo.to_xy(mlon[:, 0], mlat[:, 0])
-            inn = inside(win.pref[which], mx, my)[0]
-            t_in = np.where(inn, mid, t_in)
-            t_out = np.where(inn, t_out, mid)
-        refined = 0.5 * (t_out + t_in)
+        refined = _refine(trajs.select(win.row[which]), win.pref[which], t_out, t_in)
         entry[refine_in] = refined[: len(refine_in)]
         exit_[refine_out] = refined[len(refine_in):]
     return entry, exit_
 
 
-def crossings(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> list[Crossing | None]:
+def _refine(bis: Trajectories, prefs: np.ndarray, t_out: np.ndarray, t_in: np.ndarray) -> np.ndarray:
+    """The boundary times between ``t_out`` (outside footprint ``prefs``) and ``t_in`` (inside) of
+    the rows of ``bis``: BISECTIONS halvings on the exact trajectory, then the middle."""
+    for _ in range(BISECTIONS):
+        mid = 0.5 * (t_out + t_in)
+        mlat, mlon, _ = bis.positions_at(mid[:, None])
+        mx, my = geo.to_xy(mlon[:, 0], mlat[:, 0])
+        inn = inside(prefs, mx, my)[0]
+        t_in = np.where(inn, mid, t_in)
+        t_out = np.where(inn, t_out, mid)
+    return 0.5 * (t_out + t_in)
+
+
+def _short(trajs: Trajectories, win: _Windows, q: np.ndarray):
+    """The crossings of windows ``q``, which have no inside 1 s sample, found on the sub-steps of
+    their 1 s chords that intersect the footprint: (windows found, entry_s, exit_s, (lat, lon,
+    alt) of the first and of the last inside sub-step), or None if there are none."""
+    if len(q) == 0:
+        return None
+    f = np.arange(win.width[q].max())
+    times = np.where(f[None, :] < win.width[q][:, None], win.fine_time(q[:, None], f[None, :]), np.nan)
+    lat, lon, _ = trajs.select(win.row[q]).positions_at(times)
+    x, y = project(lat, lon)
+    r, c = np.nonzero(~np.isnan(x[:, :-1]) & ~np.isnan(x[:, 1:]))
+    meets = shapely.intersects(footprints().shapes[win.pref[q[r]]], segments(x[r, c], y[r, c], x[r, c + 1], y[r, c + 1]))
+    r, c = r[meets], c[meets]  # the chords, by window then time
+    if len(r) == 0:
+        return None
+    t0, t1 = times[r, c], times[r, c + 1]
+    sub = t0[:, None] + (t1 - t0)[:, None] * (np.arange(1, SUB_STEPS) / SUB_STEPS)[None, :]
+    slat, slon, salt = trajs.select(win.row[q[r]]).positions_at(sub)
+    sx, sy = project(slat, slon)
+    is_in = inside(np.broadcast_to(win.pref[q[r]][:, None], sx.shape), sx, sy)[0]
+    chord = np.nonzero(is_in.any(axis=1))[0]
+    if len(chord) == 0:
+        return None
+    wins, first = unique(r[chord])
+    last = len(chord) - 1 - unique(r[chord][::-1])[1]  # the last chord of each window with an inside step
+    ca, cz = chord[first], chord[last]
+    ja, jz = first_true(is_in[ca]), last_true(is_in[cz])
+    before = np.where(ja > 0, sub[ca, np.maximum(ja - 1, 0)], t0[ca])
+    after = np.where(jz < SUB_STEPS - 2, sub[cz, np.minimum(jz + 1, SUB_STEPS - 2)], t1[cz])
+    rows = q[wins]
+    refined = _refine(trajs.select(np.concatenate([win.row[rows]] * 2)), np.concatenate([win.pref[rows]] * 2),
+                      np.concatenate([before, after]), np.concatenate([sub[ca, ja], sub[cz, jz]]))
+    at_a = np.column_stack([slat[ca, ja], slon[ca, ja], salt[ca, ja]])
+    at_z = np.column_stack([slat[cz, jz], slon[cz, jz], salt[cz, jz]])
+    return rows, refined[: len(rows)], refined[len(rows):], at_a, at_z
+
+
+class CrossingColumns(NamedTuple):
+    """Per pair given to :func:`crossings`: whether its track crosses the footprint and, where it
+    does, what a :class:`~.model.Crossing` holds (NaN elsewhere): entry and exit (s after launch),
+    the lowest altitude over it (km) and the last sample inside (lat, lon degrees)."""
+
+    crossed: np.ndarray
+    entry_s: np.ndarray
+    exit_s: np.ndarray
+    min_altitude_km: np.ndarray
+    last_lat: np.ndarray
+    last_lon: np.ndarray
+
+    @classmethod
+    def none(cls, n: int) -> CrossingColumns:
+        return cls(np.zeros(n, bool), *(np.full(n, np.nan) for _ in range(5)))
+
+
+def crossings(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> CrossingColumns:
     """Per pair (``rows[i]``, ``prefs[i]``) whose coarse polyline crosses the footprint: its
-    Crossing, or None.
+    crossing, as columns.
 
     The oracle tests every 1 s sample of the window for being inside; only the first and
     the last inside sample matter (and the altitude there: along a ballistic arc it rises then
     falls, so its minimum over the samples between them is at one of them). Each 10 s step of
     the window is a chord; only chords within _CHORD_SLACK_M of the footprint can hold inside
     samples, and they are searched from the start for the first and from the end for the last.
+    A window with no inside 1 s sample may still cross the footprint between two samples: the
+    1 s chords that intersect it are searched at SUB_STEPS sub-steps (:func:`_short`).
     """
-    out: list = [None] * len(rows)
+    out = CrossingColumns.none(len(rows))
     if len(rows) == 0:
         return out
     win = _windows(coarse, rows, prefs)
@@ -223,13 +284,21 @@ def crossings(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> lis
     a, at_a = _search(trajs, win, chords, 1)
     z, at_z = _search(trajs, win, chords, -1)
     ok = np.nonzero(a >= 0)[0]
+    entry, exit_ = np.full(len(a), np.nan), np.full(len(a), np.nan)
+    if len(ok):
+        entry[ok], exit_[ok] = _bisect(trajs, win, ok, a[ok], z[ok])
+    short = _short(trajs, win, np.nonzero(a < 0)[0])
+    if short is not None:
+        found, entry[found], exit_[found], at_a[found], at_z[found] = short
+        ok = np.sort(np.concatenate([ok, found]))
     if len(ok) == 0:
         return out
-    a, z, at_a, at_z = a[ok], z[ok], at_a[ok], at_z[ok]
-    entry, exit_ = _bisect(trajs, win, ok, a, z)
+    entry, exit_, at_a, at_z = entry[ok], exit_[ok], at_a[ok], at_z[ok]
     _, _, ealt = trajs.select(win.row[ok]).positions_at(np.column_stack([entry, exit_]))
     min_alt = np.minimum(np.minimum(at_a[:, 2], at_z[:, 2]), np.nanmin(ealt, axis=1))
-    for q, g in enumerate(win.pair[ok].tolist()):
-        out[g] = Crossing(float(entry[q]), float(exit_[q]), max(float(min_alt[q]), 0.0),
-                          (float(at_z[q, 0]), float(at_z[q, 1])))
+    g = win.pair[ok]
+    out.crossed[g] = True
+    out.entry_s[g], out.exit_s[g] = entry, exit_
+    out.min_altitude_km[g] = np.where(0.0 > min_alt, 0.0, min_alt)  # max(min_alt, 0.0), NaN kept
+    out.last_lat[g], out.last_lon[g] = at_z[:, 0], at_z[:, 1]
     return out

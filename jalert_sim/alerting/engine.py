@@ -31,6 +31,9 @@ What makes it fast without changing any result:
   gives for the whole polygon).
 * Crossings, bisections and closest approaches are done for all pairs at once
   (crossings): one ``positions_at`` call per stage with per-pair time rows.
+* The answer is columns (:class:`~.columns.AlertColumns`): arrays over the warned pairs and
+  the trajectories. The records (alerts, impact, messages) are made from them only for the
+  scenarios someone asks about (:func:`assess`); a CSV or Parquet batch never makes them.
 """
 
 from __future__ import annotations
@@ -43,43 +46,45 @@ import numpy as np
 from .. import geo
 from ..physics.trajectories import Trajectories
 from .arrays import first_true, isin, last_true, unique
-from .compose import compose
-from .crossings import CoarseSamples, closest, crossings
+from .columns import AlertColumns, assessments
+from .crossings import CoarseSamples, CrossingColumns, closest, crossings
 from .geometry import impact_pairs, maybe_near, project, track_pairs
-from .impacts import Impacts
+from .impacts import impact_columns
 from .model import (
-    COARSE_STEP_M, COARSE_STEP_S, AlertModel, Approach, Assessment, Crossing, Launch, PrefectureAlert,
-    overflight_span, prefecture_alert,
+    COARSE_STEP_M, COARSE_STEP_S, CORRIDOR, IMPACT, NOT_WARNED, OVERFLIGHT, AlertModel, Assessment,
 )
 
 
 def assess(trajs: Trajectories, launch_times: list[datetime], model: AlertModel = AlertModel()) -> list[Assessment]:
-    """Assess every trajectory of the batch (all must be valid).
+    """Assess every trajectory of the batch (all must be valid), as records.
 
     ``launch_times`` (timezone-aware) are used only to word the clock times in the
     messages; every time in the result is in seconds after launch.
     """
-    n = len(trajs)
-    if n == 0:
+    if len(trajs) == 0:
         return []
-    prefs = geo.prefectures()
+    return assessments(assess_columns(trajs, model), trajs.launch_lat, trajs.launch_lon, launch_times,
+                       geo.prefectures())
+
+
+def assess_columns(trajs: Trajectories, model: AlertModel = AlertModel()) -> AlertColumns:
+    """Assess every trajectory of the batch (all must be valid), as columns."""
+    n = len(trajs)
     coarse = _coarse_samples(trajs, model)
     pairs = _warned_pairs(coarse, model)
-    approaches = _approaches(coarse, pairs)
-    impacts = Impacts(trajs.impact_lat, trajs.impact_lon, coarse.flight_s, prefs)
-    # Per trajectory: its pairs' alerts, then (once all exit fixes are known) the impacts, then the words.
-    warned_alerts, spans = _prefecture_alerts(pairs, approaches, model, coarse.flight_s.tolist(), prefs)
-    all_impacts = impacts.build(_hit_sets(pairs, n), [span[2] for span in spans])
-    results = []
-    launch_lat, launch_lon = trajs.launch_lat.tolist(), trajs.launch_lon.tolist()
-    for i, (alerts, (first_entry, last_exit, _), impact) in enumerate(zip(warned_alerts, spans, all_impacts)):
-        msgs, summary = compose(alerts, impact, Launch(launch_lat[i], launch_lon[i], launch_times[i]), model, prefs)
-        results.append(Assessment(
-            alerts=tuple(alerts), impact=impact, messages=tuple(msgs),
-            overflight_start_s=first_entry, overflight_end_s=last_exit,
-            summary_ja=summary[0], summary_en=summary[1],
-        ))
-    return results
+    cross, closest_s, closest_km = _approaches(coarse, pairs)
+    reason, lead = _rule(pairs, cross, closest_s, closest_km, model, coarse.flight_s)
+    k = np.nonzero(reason != NOT_WARNED)[0]
+    row = pairs.row[k]
+    starts = np.searchsorted(row, np.arange(n + 1))
+    first_entry, last_exit, exit_lat, exit_lon = _spans(row, cross.crossed[k], cross.entry_s[k], cross.exit_s[k],
+                                                        cross.last_lat[k], cross.last_lon[k], n)
+    hit_pref = np.full(n, -1)
+    h = np.nonzero(pairs.hit)[0][::-1]  # the first footprint hit per trajectory is written last
+    hit_pref[pairs.row[h]] = pairs.pref[h]
+    impact = impact_columns(trajs.impact_lat, trajs.impact_lon, coarse.flight_s, hit_pref, exit_lat, exit_lon)
+    return AlertColumns(row, pairs.pref[k], reason[k], cross.entry_s[k], cross.exit_s[k], cross.min_altitude_km[k],
+                        closest_s[k], closest_km[k], lead[k], starts, first_entry, last_exit, impact, model)
 
 
 def _coarse_samples(trajs: Trajectories, model: AlertModel) -> CoarseSamples:
@@ -124,60 +129,43 @@ def _warned_pairs(coarse: CoarseSamples, model: AlertModel) -> _Pairs:
                   isin(warned, near_impact))
 
 
-class _Approaches(NamedTuple):
-    """Per pair: where the track crosses the footprint (or None), and its nearest approach
-    (s after launch, km; the entry and 0 km where it crosses)."""
-
-    crossing: list[Crossing | None]
-    closest_s: list[float]
-    closest_km: list[float]
-
-
-def _approaches(coarse: CoarseSamples, pairs: _Pairs) -> _Approaches:
-    """The crossings of the crossed pairs, and the nearest approach of every pair."""
-    crossed = np.nonzero(pairs.crossed)[0]
-    crossing: list[Crossing | None] = [None] * len(pairs.row)
-    for p, c in zip(crossed.tolist(), crossings(coarse, pairs.row[crossed], pairs.pref[crossed])):
-        crossing[p] = c
+def _approaches(coarse: CoarseSamples, pairs: _Pairs) -> tuple[CrossingColumns, np.ndarray, np.ndarray]:
+    """Per pair: its crossing of the footprint, and its nearest approach (s after launch, km; the
+    entry and 0 km where it crosses)."""
+    cross = CrossingColumns.none(len(pairs.row))
+    c = np.nonzero(pairs.crossed)[0]
+    found = crossings(coarse, pairs.row[c], pairs.pref[c])
+    for mine, theirs in zip(cross, found):
+        mine[c] = theirs
+    closest_s, closest_km = cross.entry_s.copy(), np.zeros(len(pairs.row))
     # Where the track enters the footprint its nearest approach is the entry; elsewhere search for it.
-    closest_s, closest_km = [0.0] * len(crossing), [0.0] * len(crossing)
-    for p, c in enumerate(crossing):
-        if c is not None:
-            closest_s[p] = c.entry_s
-    search = np.array([c is None for c in crossing], dtype=bool)
-    found_s, found_km = closest(coarse, pairs.row[search], pairs.pref[search])
-    for p, s_, km in zip(np.nonzero(search)[0].tolist(), found_s, found_km):
-        closest_s[p], closest_km[p] = s_, km
-    return _Approaches(crossing, closest_s, closest_km)
+    search = np.nonzero(~cross.crossed)[0]
+    closest_s[search], closest_km[search] = closest(coarse, pairs.row[search], pairs.pref[search])
+    return cross, closest_s, closest_km
 
 
-def _prefecture_alerts(pairs: _Pairs, approaches: _Approaches, model: AlertModel, flights: list[float],
-                       prefs) -> tuple[list[list[PrefectureAlert]], list[tuple]]:
-    """Per trajectory (``flights``: its flight times, s): the alerts of its pairs that the model's
-    rule keeps, and overflight_span of their crossings."""
-    n = len(flights)
-    starts = np.searchsorted(pairs.row, np.arange(n + 1)).tolist()
-    pair_pref = [prefs[j] for j in pairs.pref.tolist()]
-    pair_hit, pair_near = pairs.hit.tolist(), pairs.near_impact.tolist()
-    crossing, closest_s, closest_km = approaches
-    warned_alerts, spans = [], []
-    for i in range(n):
-        alerts, crossed = [], []
-        for p in range(starts[i], starts[i + 1]):
-            cross = crossing[p]
-            alert = prefecture_alert(pair_pref[p], model, flights[i],
-                                     Approach(cross, closest_s[p], closest_km[p], pair_hit[p], pair_near[p]))
-            if alert is not None:
-                alerts.append(alert)
-                crossed.append(cross)
-        warned_alerts.append(alerts)
-        spans.append(overflight_span(crossed))
-    return warned_alerts, spans
+def _rule(pairs: _Pairs, cross: CrossingColumns, closest_s, closest_km, model: AlertModel, flight_s):
+    """model.prefecture_alert for every pair at once: (reason code, NOT_WARNED where the pair is not
+    warned; lead time, s). The same arithmetic, so the same bits."""
+    impact = pairs.hit | pairs.near_impact
+    crossed = cross.crossed
+    reason = np.where(impact, IMPACT, np.where(crossed, OVERFLIGHT, np.where(closest_km <= model.corridor_km,
+                                                                             CORRIDOR, NOT_WARNED)))
+    moment = np.where(impact, flight_s[pairs.row], np.where(crossed, cross.entry_s, closest_s))
+    moment = np.where(crossed & (cross.entry_s < moment), cross.entry_s, moment)  # min(moment, entry)
+    return reason.astype(np.int8), moment - model.latency_s
 
 
-def _hit_sets(pairs: _Pairs, n: int) -> list[set[int]]:
-    """Per trajectory: the footprints its impact point falls in."""
-    hit_sets: list[set[int]] = [set() for _ in range(n)]
-    for a, b in zip(pairs.row[pairs.hit].tolist(), pairs.pref[pairs.hit].tolist()):
-        hit_sets[a].add(b)
-    return hit_sets
+def _spans(row, crossed, entry_s, exit_s, last_lat, last_lon, n: int):
+    """model.overflight_span per trajectory over its warned pairs (sorted by trajectory): first entry,
+    last exit, and the last point inside (lat, lon) of the first pair with that exit; NaN: none."""
+    first, last = np.full(n, np.inf), np.full(n, -np.inf)
+    c = np.nonzero(crossed)[0]
+    r = row[c]
+    np.minimum.at(first, r, entry_s[c])
+    np.maximum.at(last, r, exit_s[c])
+    at_last = c[exit_s[c] == last[r]]
+    rows, pos = unique(row[at_last])
+    exit_lat, exit_lon = np.full(n, np.nan), np.full(n, np.nan)
+    exit_lat[rows], exit_lon[rows] = last_lat[at_last[pos]], last_lon[at_last[pos]]
+    return np.where(np.isinf(first), np.nan, first), np.where(np.isinf(last), np.nan, last), exit_lat, exit_lon

@@ -72,6 +72,9 @@ def _approx_xy(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray
             MEAN_EARTH_RADIUS_M * k * (np.cos(lat0) * np.sin(p) - np.sin(lat0) * np.cos(p) * np.cos(dl)))
 
 
+#: Calls on fewer points use numpy (a run's: importing numba would cost more than its whole call).
+COMPILED_FROM_POINTS = 20_000
+
 #: Cell of the raster that maybe_near looks points up in, m of the approximate plane.
 _NEAR_CELL_M = 10_000.0
 
@@ -102,9 +105,20 @@ def _near_raster(reach_m: float) -> tuple[float, float, np.ndarray]:
     return float(x0), float(y0), raster
 
 
-def maybe_near(lon: np.ndarray, lat: np.ndarray, reach_m: float) -> np.ndarray:
-    """False where a point (degrees) is surely farther than ``reach_m`` from every footprint (NaN: False)."""
+def maybe_near(lon: np.ndarray, lat: np.ndarray, reach_m: float, *, compiled: bool | None = None) -> np.ndarray:
+    """False where a point (degrees) is surely farther than ``reach_m`` from every footprint (NaN: False).
+
+    ``compiled``: use the numba kernel (True), the numpy route (False), or the kernel for large
+    2-D calls where numba is installed (None; see :mod:`.kernels`)."""
     x0, y0, raster = _near_raster(float(reach_m))
+    if compiled or (compiled is None and np.ndim(lat) == 2 and np.size(lat) >= COMPILED_FROM_POINTS):
+        from .kernels import compiled as kernels
+
+        k = kernels()
+        if k is not None:
+            return k.near_mask(np.ascontiguousarray(lon, dtype=float), np.ascontiguousarray(lat, dtype=float),
+                               np.radians(CENTRE_LAT_DEG), np.radians(CENTRE_LON_DEG), MEAN_EARTH_RADIUS_M,
+                               x0, y0, _NEAR_CELL_M, raster)
     ax, ay = _approx_xy(lon, lat)
     ny, nx = raster.shape
     fx, fy = (ax - x0) * (1.0 / _NEAR_CELL_M), (ay - y0) * (1.0 / _NEAR_CELL_M)

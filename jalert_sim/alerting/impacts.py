@@ -1,7 +1,10 @@
 """The impact points of a batch: where each falls (land, territorial sea, EEZ, sea, country) and
-how the messages describe it (from the nearest landmark, or from where the track left Japan)."""
+how the messages describe it (from the nearest landmark, or from where the track left Japan),
+as columns (:class:`ImpactColumns`), with one Impact record per point made only on request."""
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -10,53 +13,68 @@ from ..earth import GEOD
 from ..geo.describe import nearest_landmarks, wording
 from .model import Impact
 
+#: EEZ status by code, as ImpactColumns.eez holds it.
+EEZ_STATUSES = ("outside", "uncertain", "inside")
+_EEZ_CODE = {status: k for k, status in enumerate(EEZ_STATUSES)}
 
-class Impacts:
-    """Where every impact point lies (land, territorial sea, EEZ, sea): one call of each of
-    geo's array look-ups for all points; ``build(hits, exit_fixes)`` makes every point's Impact,
-    with one nearest_landmarks call and one geodesic call for all of them.
 
-    ``lat``, ``lon`` (degrees WGS84) and ``time_s`` (s after launch): one entry per point;
-    ``prefs``: geo.prefectures(), which the footprint indices of ``build`` refer to."""
+class ImpactColumns(NamedTuple):
+    """Where every impact point of a batch falls, one entry per point.
 
-    def __init__(self, lat, lon, time_s, prefs):
-        self.lat_deg, self.lon_deg = np.asarray(lat, float), np.asarray(lon, float)
-        self.lat, self.lon, self.time_s, self.prefs = lat.tolist(), lon.tolist(), time_s.tolist(), prefs
-        self.on_land = geo.prefecture_indices_at(lat, lon).tolist()
-        self.territorial = geo.territorial_sea_mask(lat, lon).tolist()
-        self.eez = [status.value for status in geo.eez_statuses(lat, lon)]
-        self.sea, self.country = geo.seas_and_countries_at(lat, lon)
+    Degrees WGS84, seconds after launch and km. ``prefecture``: index into geo.prefectures() of
+    the footprint it falls in where it is in the territorial sea (its land's prefecture first),
+    else -1. ``eez``: code into :data:`EEZ_STATUSES`. ``sea``, ``country``, ``landmark`` and the
+    texts are lists (a Sea, a Country, a Place or None per point).
+    """
 
-    def build(self, hits: list[set[int]], exit_fixes: list[tuple[float, float] | None]) -> list[Impact]:
-        """Every point's Impact; ``hits[i]``: the footprints point i falls in; ``exit_fixes[i]``: where
-        its track last left Japan, or None."""
-        # For an overflight the government describes the fall from where the path left Japan,
-        # otherwise from the landmark nearest the impact.
-        ref_lat, ref_lon = self.lat_deg.copy(), self.lon_deg.copy()
-        for i, fix in enumerate(exit_fixes):
-            if fix is not None:
-                ref_lat[i], ref_lon[i] = fix
-        refs = nearest_landmarks(ref_lat, ref_lon)
-        # describe_point(lat, lon, reference) for every point in one call
-        az, _, dist = GEOD.inv(np.array([m.lon for m in refs]), np.array([m.lat for m in refs]), self.lon_deg, self.lat_deg)
-        prefs, on_land, territorial, eez, sea_of = self.prefs, self.on_land, self.territorial, self.eez, self.sea
-        out = []
-        for i, (lat, lon, time_s, ref, az12, dist_m) in enumerate(
-                zip(self.lat, self.lon, self.time_s, refs, az.tolist(), dist.tolist())):
-            land = on_land[i]
-            code = None
-            if territorial[i]:
-                hit = hits[i]
-                code = prefs[land].code if land >= 0 else (prefs[min(hit)].code if hit else None)
-            distance_km = dist_m / 1000.0
-            direction, _, text_en, text_ja = wording(ref, distance_km, az12 % 360.0)
-            sea, country = sea_of[i], self.country[i]
-            out.append(Impact(
-                lat=lat, lon=lon, time_s=time_s, prefecture_code=code, on_land=land >= 0,
-                in_territorial_sea=territorial[i], eez_status=eez[i],
-                sea=sea.name if sea else None, sea_ja=sea.name_ja if sea else None,
-                country=country.name if country else None, country_ja=country.name_ja if country else None,
-                description=text_en, description_ja=text_ja,
-                landmark=ref.name, distance_km=distance_km, direction=direction,
-            ))
-        return out
+    lat: np.ndarray
+    lon: np.ndarray
+    time_s: np.ndarray
+    prefecture: np.ndarray
+    on_land: np.ndarray
+    in_territorial_sea: np.ndarray
+    eez: np.ndarray
+    sea: list
+    country: list
+    landmark: list
+    distance_km: np.ndarray
+    direction: list
+    description: list
+    description_ja: list
+
+    def record(self, i: int, prefs) -> Impact:
+        """Point ``i`` as an :class:`Impact` (``prefs``: geo.prefectures())."""
+        k = int(self.prefecture[i])
+        sea, country = self.sea[i], self.country[i]
+        return Impact(
+            lat=float(self.lat[i]), lon=float(self.lon[i]), time_s=float(self.time_s[i]),
+            prefecture_code=prefs[k].code if k >= 0 else None, on_land=bool(self.on_land[i]),
+            in_territorial_sea=bool(self.in_territorial_sea[i]), eez_status=EEZ_STATUSES[self.eez[i]],
+            sea=sea.name if sea else None, sea_ja=sea.name_ja if sea else None,
+            country=country.name if country else None, country_ja=country.name_ja if country else None,
+            description=self.description[i], description_ja=self.description_ja[i],
+            landmark=self.landmark[i].name, distance_km=float(self.distance_km[i]), direction=self.direction[i],
+        )
+
+
+def impact_columns(lat, lon, time_s, hit_pref: np.ndarray, exit_lat: np.ndarray, exit_lon: np.ndarray) -> ImpactColumns:
+    """The impact points (``lat``, ``lon`` degrees, ``time_s``), one call of each of geo's array
+    look-ups for all of them; ``hit_pref``: per point, the first footprint it falls in (-1: none);
+    ``exit_lat``, ``exit_lon``: where its track last left Japan (NaN: it did not cross Japan)."""
+    lat, lon = np.asarray(lat, float), np.asarray(lon, float)
+    land = geo.prefecture_indices_at(lat, lon)
+    territorial = np.asarray(geo.territorial_sea_mask(lat, lon), bool)
+    eez = np.array([_EEZ_CODE[status.value] for status in geo.eez_statuses(lat, lon)], dtype=np.int8)
+    sea, country = geo.seas_and_countries_at(lat, lon)
+    prefecture = np.where(territorial, np.where(land >= 0, land, hit_pref), -1)
+    # For an overflight the government describes the fall from where the path left Japan,
+    # otherwise from the landmark nearest the impact.
+    crossed = ~np.isnan(exit_lat)
+    refs = nearest_landmarks(np.where(crossed, exit_lat, lat), np.where(crossed, exit_lon, lon))
+    # describe_point(lat, lon, reference) for every point in one call
+    az, _, dist = GEOD.inv(np.array([m.lon for m in refs]), np.array([m.lat for m in refs]), lon, lat)
+    distance_km = np.asarray(dist) / 1000.0
+    words = [wording(ref, d, a % 360.0) for ref, d, a in zip(refs, distance_km.tolist(), np.asarray(az).tolist())]
+    direction, _, text_en, text_ja = (list(c) for c in zip(*words)) if words else ([], [], [], [])
+    return ImpactColumns(lat, lon, np.asarray(time_s, float), prefecture, land >= 0, territorial, eez, sea, country,
+                         refs, distance_km, direction, text_en, text_ja)

@@ -59,6 +59,9 @@ COARSE_STEP_S = 10.0
 FINE_STEP_S = 1.0
 #: Bisections of a crossing time between two fine samples: 1 s / 2**5 ≈ 0.03 s.
 BISECTIONS = 5
+#: A fine step whose chord (in the plane) meets a footprint with neither sample inside is searched
+#: at this many sub-steps, 1/32 s apart: a track that cuts a corner of a footprint in under a second.
+SUB_STEPS = 2 ** BISECTIONS
 #: A generous bound on the ground speed of a track, m/s: a coarse step covers at most this
 #: times COARSE_STEP_S of ground (the engine's and the oracle's windows around a footprint).
 MAX_GROUND_SPEED_M_S = 8000.0
@@ -75,6 +78,12 @@ class Reason(str, Enum):
     # The word itself wherever text is made of it (f-strings, str(), CSV), as with plain strings.
     __str__ = str.__str__
     __format__ = str.__format__
+
+
+#: The reasons by code, as the engine's columns hold them (0: not warned): impact 1, overflight 2,
+#: corridor 3 (the order of precedence of the rule, :func:`prefecture_alert`).
+REASONS: tuple[Reason | None, ...] = (None, Reason.IMPACT, Reason.OVERFLIGHT, Reason.CORRIDOR)
+NOT_WARNED, IMPACT, OVERFLIGHT, CORRIDOR = 0, 1, 2, 3
 
 
 @dataclass(frozen=True)

@@ -7,15 +7,14 @@ batch shares. Solving one gives the output text of its rows, in order, and their
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..errors import JalertError
-from ..exports.csv import scenario_row
-from ..simulation.api import simulate_many
+from ..exports.csv import table_csv
+from ..simulation.api import prepare, solve_table
 from .parsing import parse_row
 from .reading import Source
 from .records import json_record
@@ -35,9 +34,10 @@ class Settings:
 
     kind: str  # the input: "csv" | "jsonl"
     header: tuple[str, ...] | None  # the CSV header's column names
-    out_format: str  # "jsonl" | "csv"
+    out_format: str  # "jsonl" | "csv" | "parquet"
     track: bool  # JSONL records with the track samples
     launch_time: str  # ISO 8601, for rows without one
+    encoding: str = "UTF-8"  # the input's, as its rows' errors name it: "UTF-8" | "UTF-16"
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,10 @@ class Chunk:
 
 @dataclass(frozen=True)
 class ChunkOut:
-    """A chunk solved: the output text of its rows, how many were simulated and how many failed."""
+    """A chunk solved: the output text of its rows (a pyarrow.Table for Parquet), how many were
+    simulated and how many failed."""
 
-    text: str
+    text: Any
     ok: int
     failed: int
     first_error: RowError | None
@@ -76,27 +77,33 @@ def read_chunks(source: Source, settings: Settings, chunk_size: int) -> Iterator
 
 
 def solve_chunk(chunk: Chunk) -> ChunkOut:
-    """Parse, solve and serialise one chunk (runs in a worker process)."""
+    """Parse, solve and serialise one chunk (runs in a worker process). CSV and Parquet are written
+    from the columns of the chunk's table; JSONL from its results, made from the columns."""
     s = chunk.settings
-    parsed = [parse_row(s.kind, s.header, raw, chunk.first_row + k, s.launch_time) for k, raw in enumerate(chunk.rows)]
-    scenarios = [scenario for _, scenario in parsed if isinstance(scenario, dict)]
-    solved = iter(simulate_many(scenarios, errors="return"))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n") if s.out_format == "csv" else None
-    ok = failed = 0
-    first_error = None
-    for k, (ident, item) in enumerate(parsed):
-        row = chunk.first_row + k
-        result = next(solved) if isinstance(item, dict) else item
-        if isinstance(result, JalertError):
-            failed += 1
-            if first_error is None:
-                first_error = RowError(row, ident, str(result))
-        else:
-            ok += 1
-        if writer is not None:
-            writer.writerow(scenario_row(ident, row, result))
-        else:
+    parsed = [parse_row(s.kind, s.header, raw, chunk.first_row + k, s.launch_time, s.encoding)
+              for k, raw in enumerate(chunk.rows)]
+    table = solve_table([item if isinstance(item, JalertError) else prepare(item) for _, item in parsed])
+    ids = [ident for ident, _ in parsed]
+    rows = list(range(chunk.first_row, chunk.first_row + len(parsed)))
+    failed = sum(e is not None for e in table.error)
+    first = next((k for k, e in enumerate(table.error) if e is not None), None)
+    first_error = None if first is None else RowError(rows[first], ids[first], table.error[first])
+    if s.out_format == "csv":
+        text: Any = table_csv(table, ids, rows)
+    elif s.out_format == "parquet":
+        text = parquet_part(table, ids, rows)
+    else:
+        buffer = io.StringIO()
+        for ident, row, result in zip(ids, rows, table.results()):
             buffer.write(json_record(ident, row, result, track=s.track))
             buffer.write("\n")
-    return ChunkOut(buffer.getvalue(), ok, failed, first_error)
+        text = buffer.getvalue()
+    return ChunkOut(text, len(parsed) - failed, failed, first_error)
+
+
+def parquet_part(table, ids: list[Any], rows: list[int]):
+    """The chunk's rows as a pyarrow.Table: id (text) and row, then the table's columns."""
+    import pyarrow as pa
+
+    prefix = {"id": pa.array([str(i) for i in ids], pa.string()), "row": pa.array(rows, pa.int64())}
+    return table.to_arrow_with(prefix)

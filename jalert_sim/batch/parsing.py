@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from typing import Any
 
 from ..errors import InputError, JalertError
@@ -17,9 +18,10 @@ from .reading import MAX_LINE_CHARS, LongLine
 
 
 def parse_row(kind: str, header: tuple[str, ...] | None, raw: Any, row: int,
-              launch_time: str) -> tuple[Any, dict | JalertError]:
+              launch_time: str, encoding: str = "UTF-8") -> tuple[Any, dict | JalertError]:
     """(id, scenario keyword arguments or the error) for the raw row number ``row`` (1-based) of an
-    input of ``kind`` "csv" (with its ``header``) or "jsonl"; ``launch_time`` for a row without one."""
+    input of ``kind`` "csv" (with its ``header``) or "jsonl"; ``launch_time`` for a row without one;
+    ``encoding`` names the input's encoding in the error of a row that is not valid in it."""
     ident: Any = row
     try:
         if isinstance(raw, LongLine):
@@ -28,7 +30,7 @@ def parse_row(kind: str, header: tuple[str, ...] | None, raw: Any, row: int,
             if not raw.strip():
                 raise InputError("row", "blank line")
             if not _is_utf8(raw):
-                raise InputError("row", "not valid UTF-8")
+                raise InputError("row", f"not valid {encoding}")
             try:
                 obj = json.loads(raw.lstrip("\ufeff"))
             except ValueError as exc:
@@ -50,7 +52,7 @@ def parse_row(kind: str, header: tuple[str, ...] | None, raw: Any, row: int,
         if len(raw) != len(header):
             raise InputError("row", f"has {len(raw)} fields, the header has {len(header)}")
         if not all(_is_utf8(value) for value in raw):
-            raise InputError("row", "not valid UTF-8")
+            raise InputError("row", f"not valid {encoding}")
         return ident, scenario_from_fields(dict(zip(header, raw)), launch_time=launch_time)
     except JalertError as exc:
         return _utf8_id(ident), exc
@@ -72,16 +74,16 @@ def _utf8_id(ident: Any) -> Any:
     """The id with any character that UTF-8 cannot carry (bytes of a row that was not UTF-8, a JSON
     "\\ud800") replaced by U+FFFD, so that its record can be written."""
     if isinstance(ident, str) and not _is_utf8(ident):
-        try:  # the bytes of the input, kept as U+DC80..U+DCFF on reading
-            raw = ident.encode("utf-8", "surrogateescape")
-        except UnicodeEncodeError:  # other surrogates
-            raw = ident.encode("utf-8", "surrogatepass")
-        return raw.decode("utf-8", "replace")
+        try:  # the bytes of UTF-8 input, kept as U+DC80..U+DCFF on reading
+            return ident.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:  # other surrogates: a bad UTF-16 unit, a JSON "\ud800"
+            return re.sub("[\ud800-\udfff]+", "\ufffd", ident)
     return ident
 
 
 def _is_utf8(text: str) -> bool:
-    """False if the text holds bytes that were not UTF-8 (kept as lone surrogates on reading)."""
+    """False if the text holds bytes that were not valid in the input's encoding (kept as lone
+    surrogates on reading: ``reading``), so that UTF-8 cannot carry it."""
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -9,6 +9,7 @@ where they are solved, in the workers.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import os
@@ -60,6 +61,22 @@ def _encoding(binary: IO[bytes]) -> str:
     return "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
 
 
+def _keep_bad_units(exc: UnicodeError) -> tuple[str, int]:
+    """Decoding's error handler: what cannot be decoded (invalid UTF-8 bytes, a lone UTF-16
+    surrogate, an odd byte at the end of UTF-16) is kept as lone surrogates, one per byte, as
+    Python's "surrogateescape" does for UTF-8 alone. The row that holds them is an error record;
+    the rows around it are read as usual."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    bad = exc.object[exc.start:exc.end]
+    return "".join(chr(0xDC00 + b) for b in bad), exc.end
+
+
+#: The decoding error handler of a batch's input (codecs' registry is keyed by name, once per process).
+_ERRORS = "jalert_sim.keep_bad_units"
+codecs.register_error(_ERRORS, _keep_bad_units)
+
+
 def _open_binary(source: str | os.PathLike[str] | IO[Any]) -> tuple[IO[Any], str | None]:
     """The stream to read ``source`` from (a path opened, stdin for '-', a script's stream as it
     is), and the file's name (None for a stream)."""
@@ -70,7 +87,9 @@ def _open_binary(source: str | os.PathLike[str] | IO[Any]) -> tuple[IO[Any], str
         except OSError as exc:
             raise InputError("input", f"cannot read {name!r}: {exc.strerror}") from None
     if isinstance(source, (str, os.PathLike)):
-        return sys.stdin.buffer, None
+        if sys.stdin is None:  # (started with its file descriptor closed: `<&-`)
+            raise InputError("input", "cannot read standard input: it is closed")
+        return getattr(sys.stdin, "buffer", sys.stdin), None
     if not callable(getattr(source, "readline", None)):
         raise InputError("input", f"expected a path, '-' or an open file, got {type(source).__name__}")
     return source, None  # a script's stream: text is read as it is, bytes are decoded below
@@ -87,19 +106,26 @@ class Source:
             self.size = os.fstat(binary.fileno()).st_size if name else None
         except (OSError, AttributeError, ValueError):
             self.size = None
+        self.encoding = "UTF-8"
         if isinstance(binary, io.TextIOBase):  # a text stream from a script
             text = binary
         else:
-            # Invalid UTF-8 survives as lone surrogates; the row that has them is rejected.
-            text = io.TextIOWrapper(binary, encoding=_encoding(binary), errors="surrogateescape", newline="")
+            # Bytes that cannot be decoded survive as lone surrogates; the row that has them is rejected.
+            encoding = _encoding(binary)
+            self.encoding = "UTF-16" if encoding == "utf-16" else "UTF-8"
+            text = io.TextIOWrapper(binary, encoding=encoding, errors=_ERRORS, newline="")
         self.text = text
         self._pending: list[str] = []
-        self.kind = input_format or self._detect(name)
-        if self.kind not in INPUT_FORMATS:
-            raise InputError("input", f"unknown input format {self.kind!r} (expected jsonl or csv)")
         self.header: tuple[str, ...] | None = None
-        if self.kind == "csv":
-            self.header = self._read_header()
+        try:
+            self.kind = input_format or self._detect(name)
+            if self.kind not in INPUT_FORMATS:
+                raise InputError("input", f"unknown input format {self.kind!r} (expected jsonl or csv)")
+            if self.kind == "csv":
+                self.header = self._read_header()
+        except BaseException:  # (a rejected header: the file is not read further)
+            self.close()
+            raise
 
     def _detect(self, name: str | None) -> str:
         suffix = Path(name).suffix.lower() if name else ""

@@ -61,6 +61,7 @@ def run_batch(
     input_format: str | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Callable[[int, int | None, int | None], None] | None = None,
+    force: bool = False,
 ) -> BatchSummary:
     """Simulate every row of ``source`` and write one record per row to ``destination``.
 
@@ -72,24 +73,29 @@ def run_batch(
     (default: the CPUs this process may use; 1 = no subprocess). ``track``: JSONL records
     with the track samples. ``launch_time``: for rows without one (default: now).
     ``chunk_size``: rows read, solved and written together. ``progress(rows_done,
-    bytes_read, bytes_total)`` is called after each chunk.
+    bytes_read, bytes_total)`` is called after each chunk. ``force``: replace a read-only
+    ``destination`` file (by default it is an error, as for a shell's ``>``).
 
     Rows that cannot be simulated become error records; an unreadable input raises
     :class:`~jalert_sim.errors.InputError` (the CLI's exit code 2).
     """
     if format not in FORMATS:
         raise InputError("format", f"expected one of {', '.join(FORMATS)}, got {format!r}")
+    if format == "parquet":
+        _check_parquet(destination)
     jobs = _jobs(jobs)
     when = parse_time(launch_time).isoformat()
     started = time.perf_counter()
     src = Source(source, input_format)
-    settings = Settings(src.kind, src.header, format, track, when)
+    settings = Settings(src.kind, src.header, format, track, when, src.encoding)
     total = ok = failed = 0
     first_error = None
     try:
-        with _open_output(destination) as out:
+        with _open_output(destination, force, binary=format == "parquet") as out:
             if format == "csv":
                 out.write(",".join(SCENARIO_COLUMNS) + "\n")
+            elif format == "parquet":
+                out = _ParquetOut(out)
             parts = solve_all(read_chunks(src, settings, chunk_size), jobs)
             try:
                 for part in parts:
@@ -102,6 +108,8 @@ def run_batch(
                         progress(total, src.position(), src.size)
             finally:
                 parts.close()  # stops the workers now, even while an exception is on its way out
+            if format == "parquet":
+                out.close()
     finally:
         src.close()
     return BatchSummary(total, ok, failed, time.perf_counter() - started, first_error)
@@ -116,8 +124,42 @@ def _jobs(jobs: int | None) -> int:
     return int(jobs)
 
 
+def _check_parquet(destination: Any) -> None:
+    """Parquet needs pyarrow and a file (-o FILE.parquet): an InputError, before any work, if not."""
+    if destination is None or (isinstance(destination, str) and destination == "-") \
+            or not isinstance(destination, (str, os.PathLike)):
+        raise InputError("output", "Parquet is written to a file: give -o FILE.parquet")
+    try:
+        import pyarrow.parquet  # noqa: F401  (imported to check that it can be)
+    except ImportError:
+        raise InputError("format", "parquet needs pyarrow: pip install 'jalert-sim[parquet]'") from None
+
+
+class _ParquetOut:
+    """The -o file as a Parquet file: one row group per chunk, as the chunks come in."""
+
+    def __init__(self, handle: Any):
+        self._handle, self._writer = handle, None
+
+    def write(self, part: Any) -> None:
+        import pyarrow.parquet as pq
+
+        if self._writer is None:
+            self._writer = pq.ParquetWriter(self._handle, part.schema)
+        self._writer.write_table(part)
+
+    def close(self) -> None:
+        if self._writer is None:  # no rows: a file with the columns and no row
+            from ..simulation.api import solve_table
+            from .chunks import parquet_part
+
+            self.write(parquet_part(solve_table([]), [], []))
+        self._writer.close()
+
+
 @contextmanager
-def _open_output(destination: str | os.PathLike[str] | IO[str] | None) -> Iterator[IO[str]]:
+def _open_output(destination: str | os.PathLike[str] | IO[str] | None, force: bool,
+                 binary: bool = False) -> Iterator[IO[Any]]:
     """stdout, a caller's stream, or a file written whole or not at all (temp file + rename).
     A file that cannot be created, written or put in place (a directory, a full disk) is an
     InputError on ``output``, raised before any work where it can be seen then."""
@@ -133,13 +175,13 @@ def _open_output(destination: str | os.PathLike[str] | IO[str] | None) -> Iterat
     from ..files import atomic_open
 
     name = str(destination)
-    opened = atomic_open(destination)
+    opened = atomic_open(destination, binary=binary, force=force)
     try:
         handle = opened.__enter__()
     except OSError as exc:
         raise _output_error(name, exc) from None
     try:
-        yield _OutputFile(handle, name)
+        yield handle if binary else _OutputFile(handle, name)
     except BaseException:
         if not opened.__exit__(*sys.exc_info()):
             raise

@@ -7,10 +7,13 @@ forked from this process: replacing it here (as the tests do) replaces it in bot
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from collections.abc import Iterator
 from typing import Any
 
-from ..errors import InputError
+from ..errors import InputError, WorkerError
 from ..simulation.api import simulate_many
 from .chunks import Chunk, ChunkOut, solve_chunk
 from .records import orjson_dumps
@@ -63,7 +66,7 @@ class Workers:
         except OSError as exc:
             raise InputError("jobs", f"cannot start worker process {len(self.procs) + 1}: {exc.strerror or exc} "
                              "(ask for fewer)") from None
-        proc = self.context.Process(target=_worker_main, args=(theirs, mine), daemon=True)
+        proc = self.context.Process(target=_worker_main, args=(theirs, mine, os.getpid()), daemon=True)
         self.conns.append(mine)
         try:
             proc.start()
@@ -98,7 +101,7 @@ class Workers:
                 if not working:
                     break
                 for conn in wait(list(working)):
-                    status, value = conn.recv()
+                    status, value = self._receive(conn)
                     if status != "ok":
                         raise value
                     done[working.pop(conn)] = value
@@ -119,26 +122,62 @@ class Workers:
                 conn.close()
 
 
-def _worker_main(conn, parent_end) -> None:
-    import signal
+    def _receive(self, conn) -> tuple[str, Any]:
+        """A worker's answer; WorkerError if it died instead (the OOM killer, a kill -9)."""
+        try:
+            return conn.recv()
+        except (EOFError, OSError):
+            proc = self.procs[self.conns.index(conn)]
+            proc.join(1.0)
+            code = proc.exitcode
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+            raise WorkerError(f"worker process {proc.pid} died ({how}; out of memory?): the batch stops, "
+                              "and no -o file is written") from None
 
+
+def _worker_main(conn, parent_end, parent_pid: int) -> None:
+    _die_with_parent(parent_pid)
     parent_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for signum in (signal.SIGTERM, signal.SIGHUP):  # (the parent's handlers were inherited: drop them)
+        signal.signal(signum, signal.SIG_DFL)
+    try:
+        _serve(conn)
+    except (EOFError, OSError):  # the parent is gone (its end of the pipe closed): nobody to answer
+        return
+
+
+def _serve(conn) -> None:
     while True:
-        try:
-            chunk = conn.recv()
-        except EOFError:
-            return
+        chunk = conn.recv()
         if chunk is None:
             return
         try:
-            conn.send(("ok", solve_chunk(chunk)))
+            answer = ("ok", solve_chunk(chunk))
         except Exception as exc:  # a bug: hand it to the parent, which raises it
-            try:
-                conn.send(("error", exc))
-            except Exception:  # noqa: BLE001  (not picklable)
-                conn.send(("error", RuntimeError(f"worker failed: {exc!r}")))
+            answer = ("error", exc)
+        try:
+            conn.send(answer)
+        except (EOFError, OSError):
+            raise
+        except Exception:  # noqa: BLE001  (an exception that cannot be pickled)
+            conn.send(("error", RuntimeError(f"worker failed: {answer[1]!r}")))
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Have the kernel kill this worker when the parent dies, however it dies (SIGKILL included):
+    Linux's PR_SET_PDEATHSIG. Elsewhere a worker ends when it next finds the pipe closed. A
+    parent that died before this call is seen by ``getppid``."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):  # (no prctl: as elsewhere)
+            pass
+    if os.getppid() != parent_pid:
+        os._exit(0)
 
 
 def _chain(first: Chunk, second: Chunk, rest: Iterator[Chunk]) -> Iterator[Chunk]:

@@ -5,28 +5,25 @@ renders. Errors the user can fix (JalertError, bad option values) become one
 line on stderr and exit code 2, never a traceback.
 """
 
+from __future__ import annotations
+
 import os
 import sys
-from typing import NoReturn
-
-import typer
-
-from click.exceptions import Abort, ClickException, UsageError  # typer < 0.20 (pinned) runs on click
-
 from importlib import import_module
 
-from . import common
-from .common import fail
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # (typing.TYPE_CHECKING, without importing typing before main() can catch a Ctrl-C)
+    from typing import NoReturn
 
 #: Command name -> its module, in the order ``--help`` lists them; a module registers its command on import.
 COMMANDS = {"run": "run", "drill": "drill", "map": "map", "scenarios": "scenarios", "batch": "batch"}
 
 
-def register(names=None) -> typer.Typer:
-    """Register the commands ``names`` (default: all) on the app and return it."""
+def register(names=None):
+    """Register the commands ``names`` (default: all) on the app (a ``typer.Typer``) and return it."""
     for name in names or COMMANDS:
         import_module(f".{COMMANDS[name]}", __name__)
-    return common.app
+    return import_module(".common", __name__).app
 
 
 def __getattr__(name: str):
@@ -54,57 +51,94 @@ def _utf8_output() -> None:
             pass
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> NoReturn:
     """Entry point of the console script and of ``python -m jalert_sim``.
 
     Typer builds the options of every registered command at each start, so only
     the command named on the command line is registered (all of them for
-    ``--help``, ``--version`` or an unknown name). The process then ends as soon as its
-    output is out (:func:`_leave`): ``main`` never returns, nor raises SystemExit to a caller.
-    Scripts call the library, or run the commands through ``jalert_sim.cli.app`` (as the
-    tests do with click's CliRunner).
+    ``--help``, ``--version`` or an unknown name). The libraries are imported here, not
+    when this module is, so that a Ctrl-C from the first moment is an interruption like any
+    other (:mod:`.process` handles the streams and signals). The process then ends as soon
+    as its output is out (:func:`.process.leave`): ``main`` never returns, nor raises
+    SystemExit to a caller. Scripts call the library, or run the commands through
+    ``jalert_sim.cli.app`` (as the tests do with click's CliRunner).
     """
     try:
+        from . import process  # (signal imports enum: ~8 ms, during which Ctrl-C is Python's own)
+
+        process.catch_signals()
+    except BaseException as exc:  # noqa: BLE001  (a KeyboardInterrupt, perhaps wrapped: nothing to undo yet)
+        _stopped_early(exc)
+    try:
+        _utf8_output()
+        process.guard_streams()
         _run(sys.argv[1:] if argv is None else argv)
     except SystemExit as exc:
-        _leave(exc.code)
-    _leave(0)
+        process.closing()
+        code = exc.code
+    except (process.ReaderGone, BrokenPipeError):  # e.g. `| head -1`: stop quietly, as Unix tools do
+        process.closing()
+        process.silence_stdout()
+        code = process.BROKEN_PIPE_STATUS
+    except process.StdoutError as exc:
+        process.closing()
+        process.say(f"error: {exc}")
+        code = 2
+    except BaseException as exc:  # an interruption, perhaps wrapped; anything else is a bug: its traceback
+        process.closing()
+        stop = exc if isinstance(exc, KeyboardInterrupt) else process.interruption(exc)
+        if stop is None:
+            raise
+        code = process.interrupted_status(stop)
+        process.say(process.STOP_SIGNALS.get(code - 128, "interrupted"))
+    else:
+        code = 0
+    process.leave(code if isinstance(code, int) else _message(code))
+
+
+def _stopped_early(exc: BaseException) -> NoReturn:
+    """A stop signal before the signals were all ours: nothing has been done that needs undoing.
+    ``exc`` is a KeyboardInterrupt (Python's handler) or an Interrupted (ours), perhaps wrapped."""
+    process = sys.modules.get(f"{__name__}.process")
+    stop = process.interruption(exc) if process and hasattr(process, "interruption") else None
+    while stop is None and exc is not None and not isinstance(exc, KeyboardInterrupt):
+        exc = exc.__cause__ or exc.__context__
+    if stop is None and exc is None:
+        raise  # a bug, not a signal
+    status = 130 if stop is None else stop.status
+    try:
+        sys.stderr.write(f"jalert-sim: {process.STOP_SIGNALS[status - 128] if stop else 'interrupted'}\n")
+        sys.stderr.flush()
+    except (AttributeError, OSError, ValueError):
+        pass
+    os._exit(status)
+
+
+def _message(code: object) -> int:
+    """SystemExit("text"): the text on stderr, status 1 (as Python's own exit does)."""
+    from . import process
+
+    if code is not None:
+        process.say(str(code))
+    return 0 if code is None else 1
 
 
 def _run(args: list[str]) -> None:
-    _utf8_output()
+    from click.exceptions import Abort, ClickException, UsageError  # typer < 0.20 (pinned) runs on click
+
+    from .common import fail
+
     first = next((a for a in args if not a.startswith("-")), None)
     app = register([first] if first in COMMANDS else None)
     try:
         code = app(args=args, prog_name="jalert-sim", standalone_mode=False)
     except UsageError as exc:  # (no arguments at all: the help, then an empty message)
         fail(exc.format_message() or "no command given: one of " + ", ".join(COMMANDS))
-    except Abort:
-        sys.stderr.write("jalert-sim: interrupted\n")
-        sys.exit(130)
-    except KeyboardInterrupt:
-        sys.stderr.write("jalert-sim: interrupted\n")
-        sys.exit(130)
+    except Abort:  # click's word for EOF on a prompt (a KeyboardInterrupt is typer's status 130)
+        raise KeyboardInterrupt from None
     except ClickException as exc:
         fail(exc.format_message())
     sys.exit(code if isinstance(code, int) else 0)
-
-
-def _leave(code: object) -> NoReturn:
-    """End the process with exit status ``code`` once stdout and stderr are flushed, without the
-    interpreter's teardown: freeing every module, the geometry caches and their trees takes
-    ~65 ms of a ~330 ms ``run`` and serves nothing (every file was closed and every worker
-    stopped where it was written or started). Where the flush fails, or for a status that is
-    not a number, the usual exit runs and reports it as it always did."""
-    code = 0 if code is None else code
-    if not isinstance(code, int):
-        raise SystemExit(code)
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BaseException:  # noqa: BLE001  (a full disk, a closed pipe: Python's exit reports it)
-        raise SystemExit(code) from None
-    os._exit(code)
 
 
 __all__ = ["COMMANDS", "app", "main", "register"]

@@ -1,8 +1,6 @@
 """``jalert-sim batch``: many scenarios from CSV or JSONL; the work is jalert_sim.batch."""
 
-import os
 import re
-import signal
 import sys
 import time
 from typing import Annotated, Optional
@@ -10,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..simulation.options import MODEL_OPTIONS
-from .common import AtOpt, app, fail, user_errors
+from .common import AtOpt, ForceOpt, app, check_output, fail, user_errors
 
 _FIELDS_HELP = (
     "Input fields (CSV header or JSON keys): id (optional; default the row number), launch "
@@ -26,26 +24,22 @@ def batch(
     input: Annotated[str, typer.Argument(help="CSV (with a header) or JSONL file; '-' reads stdin.", show_default=False,
                                    metavar="INPUT")],
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (whole or not at all) instead of stdout ('-': stdout).")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="jsonl (the run JSON document per row) or csv (one summary row per scenario).")] = "jsonl",
+    format: Annotated[str, typer.Option("--format", "-f", help="jsonl (the run JSON document per row), csv (one summary row per scenario) or parquet (typed columns; needs -o FILE and pyarrow).")] = "jsonl",
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: number of CPUs).")] = None,
     track: Annotated[bool, typer.Option("--track", help="Include the track samples in JSONL records.")] = False,
     at: AtOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or timing line (failed rows are still summarised).")] = False,
+    force: ForceOpt = False,
 ) -> None:
     from ..batch import FORMATS, run_batch
 
     if format not in FORMATS:
         fail(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
-    # SIGTERM unwinds like Ctrl-C, so that a half-written -o file is removed.
-    signal.signal(signal.SIGTERM, _interrupt)
+    check_output(output, force)
     show = not quiet and sys.stderr.isatty()
     with user_errors(), _progress(show) as progress:
-        try:
-            summary = run_batch(input, output, format=format, jobs=jobs, track=track, launch_time=at, progress=progress)
-        except BrokenPipeError:  # e.g. `| head`: stop quietly with the status of a tool killed by SIGPIPE
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise SystemExit(128 + signal.SIGPIPE) from None
+        summary = run_batch(input, output, format=format, jobs=jobs, track=track, launch_time=at, progress=progress,
+                            force=force)
     if summary.failed:
         first = summary.first_error
         sys.stderr.write(f"jalert-sim: {summary.failed} of {summary.total} scenario(s) failed; "
@@ -64,10 +58,6 @@ def _one_line(value: object, limit: int = 300) -> str:
     newline or NULs), cut to ``limit`` characters."""
     text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], str(value))
     return text if len(text) <= limit else text[:limit] + "…"
-
-
-def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
 
 
 class _progress:

@@ -10,6 +10,7 @@ import click
 import typer
 
 from .. import __version__
+from ..decimals import to_float
 from ..errors import JalertError
 from ..simulation.options import MODEL_OPTIONS, option_help
 
@@ -65,11 +66,52 @@ def user_errors():
         fail(str(exc))
 
 
+class Number(click.ParamType):
+    """A command-line number: a plain ASCII decimal (``jalert_sim.decimals``), not Python's
+    ``float()`` reading of ``5_50`` or ``７２``."""
+
+    name = "float"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            return value
+        try:
+            return to_float(value)
+        except (TypeError, ValueError) as exc:
+            self.fail(str(exc), param, ctx)
+
+
+#: Every float option of the commands.
+NUMBER = Number()
+
+ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an -o file even if it is read-only.")]
+
+
+def check_output(output: str | None, force: bool) -> None:
+    """Fail now, before any work, if ``-o output`` cannot be written (see files.check_target)."""
+    if output is None or output == "-":
+        return
+    from ..files import check_target
+
+    try:
+        check_target(output, force=force)
+    except OSError as exc:
+        output_failed(output, exc)
+
+
+def output_failed(output: str, exc: OSError) -> NoReturn:
+    """The one line for an ``-o`` file that could not be written."""
+    from ..files import ReadOnlyFileError
+
+    hint = " (--force replaces it)" if isinstance(exc, ReadOnlyFileError) else ""
+    fail(f"--output: cannot write {output!r}: {exc.strerror or exc}{hint}")
+
+
 # The scenario options, shared by every command that runs one scenario.
 LaunchOpt = Annotated[Optional[str], typer.Option("--launch", help="Launch site name (e.g. sunan, sinpo) or 'lat,lon' in degrees.")]
-AzimuthOpt = Annotated[Optional[float], typer.Option("--azimuth", help="Initial heading of the ground track, degrees clockwise from true north.")]
-ApogeeOpt = Annotated[Optional[float], typer.Option("--apogee", help="Apogee, km above the WGS84 ellipsoid.")]
-RangeOpt = Annotated[Optional[float], typer.Option("--range", help="Ground range launch→impact, km (default: minimum-energy trajectory).")]
+AzimuthOpt = Annotated[Optional[float], typer.Option("--azimuth", click_type=NUMBER, help="Initial heading of the ground track, degrees clockwise from true north.")]
+ApogeeOpt = Annotated[Optional[float], typer.Option("--apogee", click_type=NUMBER, help="Apogee, km above the WGS84 ellipsoid.")]
+RangeOpt = Annotated[Optional[float], typer.Option("--range", click_type=NUMBER, help="Ground range launch→impact, km (default: minimum-energy trajectory).")]
 AtOpt = Annotated[Optional[str], typer.Option("--at", help="Launch time, ISO 8601 (no offset = JST). Default: now.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of the messages: en, ja or both.")]
 ScenarioOpt = Annotated[Optional[str], typer.Option(
@@ -87,7 +129,7 @@ def _model_parameters() -> list[inspect.Parameter]:
     names = sorted(MODEL_OPTIONS, key=lambda name: _HELP_FIRST.index(name) if name in _HELP_FIRST else len(_HELP_FIRST))
     return [
         inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None, annotation=Annotated[
-            Optional[float], typer.Option("--" + name.replace("_", "-"), help=option_help(name))])
+            Optional[float], typer.Option("--" + name.replace("_", "-"), click_type=NUMBER, help=option_help(name))])
         for name in names
     ]
 

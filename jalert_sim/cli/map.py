@@ -5,8 +5,8 @@ from typing import Annotated
 import typer
 
 from .common import (
-    ApogeeOpt, AtOpt, AzimuthOpt, LaunchOpt, RangeOpt, ScenarioOpt, app, fail, scenario_request, user_errors,
-    with_model_options,
+    ApogeeOpt, AtOpt, AzimuthOpt, ForceOpt, LaunchOpt, RangeOpt, ScenarioOpt, app, check_output, fail, output_failed,
+    scenario_request, user_errors, with_model_options,
 )
 
 
@@ -21,11 +21,13 @@ def map_command(
     range_km: RangeOpt = None,
     at: AtOpt = None,
     dpi: Annotated[int, typer.Option("--dpi", help="Resolution of a PNG, dots per inch.")] = 150,
+    force: ForceOpt = False,
 ) -> None:
     """Draw the ground track, the alert corridor and the warned prefectures on a map."""
     scn, kwargs = scenario_request()  # reads the scenario options above from click's context
     if not 20 <= dpi <= 1200:
         fail(f"--dpi: must be between 20 and 1200, got {dpi}")
+    check_output(output, force)
     with user_errors():
         from ..present.maps import format_of, render_map
 
@@ -36,8 +38,11 @@ def map_command(
         title = None
         if scn is not None:
             title = f"{scn.title_en} (simulated)"
-        try:
-            render_map(result, output, fmt=fmt, title=title, dpi=dpi)
-        except OSError as exc:
-            fail(f"--output: cannot write {output!r}: {exc.strerror or exc}")
+        data = render_map(result, None, fmt=fmt, title=title, dpi=dpi)
+    from ..files import write_atomic
+
+    try:
+        write_atomic(output, data, force=force)
+    except OSError as exc:
+        output_failed(output, exc)
     typer.echo(f"wrote {output}")

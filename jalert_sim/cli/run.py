@@ -8,8 +8,8 @@ import typer
 
 from ..exports.formats import names
 from .common import (
-    ApogeeOpt, AtOpt, AzimuthOpt, LangOpt, LaunchOpt, RangeOpt, ScenarioOpt, app, check_lang, fail, scenario_request,
-    user_errors, with_model_options,
+    ApogeeOpt, AtOpt, AzimuthOpt, ForceOpt, LangOpt, LaunchOpt, RangeOpt, ScenarioOpt, app, check_lang, check_output,
+    fail, output_failed, scenario_request, user_errors, with_model_options,
 )
 
 FORMATS = names("run")
@@ -41,6 +41,7 @@ def run(
     lang: LangOpt = "both",
     show_map: Annotated[bool, typer.Option("--map", help="Add a terminal map of the ground track to the table.")] = False,
     cap_status: Annotated[str, typer.Option("--cap-status", help="CAP status: exercise (default), test, draft, system; 'actual' only if you really mean it.")] = "exercise",
+    force: ForceOpt = False,
 ) -> None:
     """Simulate one launch: who gets J-Alert, when, and the messages.
 
@@ -51,6 +52,7 @@ def run(
       jalert-sim run --launch 40.0,128.2 --azimuth 110 --apogee 900 --format json -o out.json
     """
     shown = _shown(format, output, no_track, lang, show_map, cap_status)
+    check_output(output, force)
     scn, kwargs = scenario_request()  # reads the scenario options above from click's context
     with user_errors():
         from ..simulation import simulate
@@ -66,7 +68,7 @@ def run(
     else:
         text = _document(result, scn, comparison, shown)
     if text is not None:
-        _write(text, shown.output)
+        _write(text, shown.output, force)
 
 
 def _shown(format: str, output: str | None, no_track: bool, lang: str, show_map: bool, cap_status: str) -> Shown:
@@ -116,14 +118,14 @@ def _document(result, scn, comparison, shown: Shown) -> str:
         return render(shown.format, result, options)
 
 
-def _write(text: str, output: str | None) -> None:
+def _write(text: str, output: str | None, force: bool) -> None:
     """To ``output`` (whole or not at all), or to stdout for None or "-" (as for batch)."""
     if output is not None and output != "-":
         from ..files import write_atomic
 
         try:
-            write_atomic(output, text)
+            write_atomic(output, text, force=force)
         except OSError as exc:
-            fail(f"--output: cannot write {output!r}: {exc.strerror}")
+            output_failed(output, exc)
     else:
         sys.stdout.write(text)

@@ -17,8 +17,12 @@ import io
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
+from ..clock import iso_seconds_many
 from ..errors import JalertError
 from ..simulation.result import SimulationResult
+from ..simulation.table import ScenarioTable
 
 #: Columns of the per-prefecture CSV (``run --format csv``); stable, documented in the README.
 CSV_COLUMNS = (
@@ -94,3 +98,54 @@ def scenario_row(ident: Any, row: int, result: SimulationResult | JalertError) -
         min(leads) if leads else None,
     ]
     return [cell(v) for v in values]
+
+
+def _cells(values) -> list[Any]:
+    """:func:`cell` of every value of a column (a numpy array or a list); NaN is empty."""
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return ["" if v != v else (f"{v:.6g}" if abs(v) < 1e6 else f"{v:.0f}") for v in values.tolist()]
+    return [cell(v) for v in (values.tolist() if isinstance(values, np.ndarray) else values)]
+
+
+def table_columns(table: ScenarioTable) -> dict[str, list[Any]]:
+    """The cells of :data:`SCENARIO_COLUMNS` after ``id``, ``row`` and ``error``, column by column,
+    from a :class:`~jalert_sim.simulation.table.ScenarioTable`: what :func:`scenario_row` writes
+    for each scenario, without making its document (a failed scenario's cells are empty)."""
+    c, times = table.columns, table.launch_time
+    codes = np.array(table.prefecture_codes)
+    pairs = table.pairs
+    starts = np.searchsorted(pairs["row"], np.arange(len(table) + 1)).tolist()
+    pair_codes = codes[pairs["prefecture"]].tolist()
+    warned = [";".join(pair_codes[starts[k]:starts[k + 1]]) for k in range(len(table))]
+    return {
+        "launch_time": ["" if t is None else t.isoformat() for t in times],
+        "launch_lat": _cells(c["launch_lat"]), "launch_lon": _cells(c["launch_lon"]), "site": _cells(c["site"]),
+        **{name: _cells(c[name]) for name in ("azimuth_deg", "apogee_km", "range_km", "flight_time_s")},
+        "impact_time": _cells(iso_seconds_many(times, c["flight_time_s"])),
+        **{name: _cells(c[name]) for name in ("impact_lat", "impact_lon", "impact_prefecture")},
+        **{name: _cells(c[name]) for name in ("impact_on_land", "impact_in_territorial_sea")},
+        **{name: _cells(c[name]) for name in ("impact_eez_status", "impact_sea", "impact_country",
+                                                 "impact_description")},
+        "alert_issued": _cells(c["alert_issued"]), "alert_count": _cells(c["alert_count"]),
+        "warned": warned,
+        **{name: _cells(iso_seconds_many(times, c[key])) for name, key in (
+            ("alert_time", "alert_time_s"), ("overflight_start", "overflight_start_s"),
+            ("overflight_end", "overflight_end_s"))},
+        "min_lead_time_s": _cells(c["min_lead_time_s"]),
+    }
+
+
+def table_csv(table: ScenarioTable, ids: list[Any], rows: list[int], errors: list[str | None] | None = None) -> str:
+    """The batch CSV rows (no header) of a table's scenarios, whose ids and input row numbers are
+    ``ids`` and ``rows``; ``errors``: per scenario an error that replaces it (default: the table's)."""
+    cols = table_columns(table)
+    errors = table.error if errors is None else errors
+    cells = [_cells(ids), rows, [e or "" for e in errors], *cols.values()]
+    lines = list(zip(*cells))
+    blank = ("",) * len(cols)
+    for k, e in enumerate(errors):
+        if e:
+            lines[k] = lines[k][:3] + blank
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(lines)
+    return buffer.getvalue()

@@ -82,6 +82,7 @@ FORMATS: tuple[Format, ...] = (
     Format("cap", "run", "CAP 1.2 alerts, one per J-Alert message, in an Atom feed", _cap),
     Format("jsonl", "batch", "the run document per row, with id and row (or the row's error)"),
     Format("csv", "batch", "one summary row per scenario (exports.csv.SCENARIO_COLUMNS)"),
+    Format("parquet", "batch", "one typed row per scenario, with -o FILE (needs pyarrow: jalert-sim[parquet])"),
     Format("svg", "map", "a static map, text kept as text"),
     Format("png", "map", "a static map, 150 dpi by default"),
 )

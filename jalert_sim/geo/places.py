@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .._data import data_path
+from ..decimals import to_float
 from ..errors import DataError, InputError, UnknownNameError
 from .names import fold as _fold
 
@@ -112,7 +113,17 @@ def landmark(query: str) -> Place:
 # A decimal number, with an exponent or not; "nan" and "inf" are read too, to be refused by the range
 # checks with a message about the number rather than as unknown site names.
 _NUMBER = r"([+-]?(?:(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?|nan|inf(?:inity)?))"
-_COORDS = re.compile(rf"^\s*{_NUMBER}\s*([NS])?\s*[,\s]\s*{_NUMBER}\s*([EW])?\s*$", re.IGNORECASE)
+_COORDS = re.compile(rf"^\s*{_NUMBER}\s*([NS])?\s*[,\s]\s*{_NUMBER}\s*([EW])?\s*$", re.IGNORECASE | re.ASCII)
+
+
+def _why_not_numbers(text: str) -> str:
+    """": <what is wrong>" with the first part of ``text`` that is not a plain decimal number, or ''."""
+    for part in re.split(r"[,\s]+", text.strip().rstrip("NSEWnsew°")):
+        try:
+            to_float(part.rstrip("NSEWnsew° "))
+        except ValueError as exc:
+            return f": {exc}"
+    return ""
 
 
 def parse_launch(text: str) -> tuple[float, float, Place | None]:
@@ -126,8 +137,8 @@ def parse_launch(text: str) -> tuple[float, float, Place | None]:
         raise InputError("launch", "give a launch site name or 'lat,lon' in degrees")
     match = _COORDS.match(text)
     if match is None:
-        if re.search(r"\d", text) and not re.search(r"[^\d\s.,+\-NSEWnsew°]", text):
-            raise InputError("launch", f"cannot read {text!r} as 'lat,lon' in degrees")
+        if re.search(r"\d", text) and not re.search(r"[^\d\s.,_+\-NSEWnsew°]", text):
+            raise InputError("launch", f"cannot read {text!r} as 'lat,lon' in degrees{_why_not_numbers(text)}")
         place = launch_site(text)
         return place.lat, place.lon, place
     lat, ns, lon, ew = float(match[1]), match[2], float(match[3]), match[4]

@@ -46,6 +46,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .._frozen import model_option
+from ..decimals import to_float
 from ..errors import InputError
 from .inputs import MAX_APOGEE_KM
 from .kepler import cos_sin, fast_clip
@@ -99,8 +100,8 @@ class BoostModel:
             if value is None:
                 continue
             try:
-                number = float(value)
-            except (TypeError, ValueError, OverflowError):
+                number = to_float(value)
+            except (TypeError, ValueError):
                 raise InputError(f"boost.{name}", f"must be a number or None (got {value!r:.80})") from None
             if not (math.isfinite(number) and (lo <= number if low_ok else lo < number) and number <= hi):
                 span = f"from {lo:g} to {hi:g}" if low_ok else f"above {lo:g} and at most {hi:g}"

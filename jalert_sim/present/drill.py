@@ -31,6 +31,7 @@ from rich.text import Text
 from ..alerting.messages import HEADINGS
 from ..geo.over import Location
 from ..simulation.result import SimulationResult
+from .playback import speed_problem
 from .style import REASON_STYLES
 from .timeline import Event, events, lead, t_plus, t_plus_at_second
 
@@ -269,11 +270,13 @@ def plain_lines(p: DrillPlan, *, lang: str = "both") -> list[str]:
 
 def play(p: DrillPlan, console: Console, *, speed: float = 1.0, lang: str = "both", bell: bool = True,
          clock: Callable[[], float] = time.monotonic, sleep: Callable[[float], None] = time.sleep) -> None:
-    """Play the drill live at ``speed`` × real time (``speed`` > 0). KeyboardInterrupt propagates."""
+    """Play the drill live at ``speed`` × real time (``playback.MIN_SPEED`` to ``MAX_SPEED``). KeyboardInterrupt
+    propagates."""
     from rich.live import Live
 
-    if not speed > 0 or not math.isfinite(speed):
-        raise ValueError("speed must be a positive finite number for a live drill")
+    problem = speed_problem(speed)
+    if problem:
+        raise ValueError(f"speed {problem}")
     start = clock()
     rung = 0
     with Live(frame(p, state_at(p, 0.0), lang=lang, width=console.width), console=console, auto_refresh=False, screen=False,

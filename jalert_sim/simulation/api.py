@@ -10,20 +10,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
 
-from ..alerting.engine import assess
+from ..alerting.engine import assess_columns
 from ..alerting.model import AlertModel
+from ..decimals import to_float
 from ..earth import JST
 from ..errors import InputError, JalertError, TrajectoryError
 from ..geo.places import Place, parse_launch
 from ..physics.trajectories import BoostModel, solve
 from .options import MODEL_OPTIONS
-from .result import LazyTrack, SimulationResult
+from .result import SimulationResult
+from .table import Group, Scenario, ScenarioTable, build_table
 
 
 def parse_time(value: datetime | str | None) -> datetime:
@@ -43,8 +45,9 @@ def parse_time(value: datetime | str | None) -> datetime:
         value = value.replace(tzinfo=JST)
     # The flight's times (launch + up to a few hours, shown in JST) must be dates Python can hold.
     if not _FIRST_LAUNCH <= value <= _LAST_LAUNCH:
-        raise InputError("launch_time", f"must be between the years {_FIRST_LAUNCH.year} and {_LAST_LAUNCH.year} "
-                         f"(got {value.isoformat()})")
+        # The limits are JST instants: say them at the offset the user wrote, where the years line up.
+        first, last = (limit.astimezone(value.tzinfo).isoformat() for limit in (_FIRST_LAUNCH, _LAST_LAUNCH))
+        raise InputError("launch_time", f"must be from {first} to {last} (got {value.isoformat()})")
     return value
 
 
@@ -52,18 +55,29 @@ _FIRST_LAUNCH = datetime(2, 1, 1, tzinfo=JST)
 _LAST_LAUNCH = datetime(9998, 12, 31, 23, 59, 59, tzinfo=JST)
 
 
+@cache
+def _default_models() -> tuple[AlertModel, BoostModel]:
+    return AlertModel(), BoostModel()
+
+
+@lru_cache(maxsize=4096)
+def _parse_launch(text: str) -> tuple[float, float, Place | None]:
+    """parse_launch, remembered: a batch names the same few sites in row after row. (An error is
+    not remembered: it is raised again each time.)"""
+    return parse_launch(text)
+
+
 def _launch(launch: str | Place | tuple[float, float] | Sequence[float]) -> tuple[float, float, Place | None]:
     if isinstance(launch, Place):
         return launch.lat, launch.lon, launch
     if isinstance(launch, str):
-        return parse_launch(launch)
+        return _parse_launch(launch)
     try:
-        pair = list(launch)
-        if any(isinstance(v, bool) for v in pair):
-            raise TypeError
-        lat, lon = (float(v) for v in pair)
-    except (TypeError, ValueError):
-        raise InputError("launch", f"expected a site name, 'lat,lon' or a (lat, lon) pair, got {launch!r}") from None
+        lat, lon = (to_float(v) for v in launch)
+    except ValueError as exc:  # not two values, or one that is not a number
+        raise InputError("launch", f"expected a site name, 'lat,lon' or a (lat, lon) pair of numbers: {exc}") from None
+    except TypeError:
+        raise InputError("launch", f"expected a site name, 'lat,lon' or a (lat, lon) pair, got {launch!r:.80}") from None
     return parse_launch(f"{lat},{lon}")
 
 
@@ -72,14 +86,12 @@ def number(name: str, value: Any, *, optional: bool = False) -> float | None:
         if optional:
             return None
         raise InputError(name, "is required")
-    if isinstance(value, bool):  # float(True) is 1.0: a JSON true is a mistake, not 1 degree
-        raise InputError(name, f"must be a number, got {value!r}")
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise InputError(name, f"{value!r:.80} is not a number") from None
-    except OverflowError:  # an integer beyond the largest float
-        raise InputError(name, "must be a finite number, got an integer too large for a float") from None
+        number = to_float(value)
+    except TypeError:
+        raise InputError(name, f"must be a number, got {value!r:.80}") from None
+    except ValueError as exc:
+        raise InputError(name, str(exc)) from None
     if not math.isfinite(number):
         raise InputError(name, f"must be a finite number, got {value!r}")
     return number
@@ -106,6 +118,8 @@ def launch_from_fields(values: Mapping[str, Any], noun: str = "") -> tuple[Any, 
 
 
 def _options(options: Mapping[str, Any]) -> tuple[AlertModel, BoostModel]:
+    if not options:  # the usual scenario: the default models, made once
+        return _default_models()
     unknown = sorted(set(options) - set(MODEL_OPTIONS))
     if unknown:
         raise InputError(unknown[0], f"unknown model option (known: {', '.join(MODEL_OPTIONS)})")
@@ -123,23 +137,10 @@ def _options(options: Mapping[str, Any]) -> tuple[AlertModel, BoostModel]:
     return alert, boost
 
 
-@dataclass(frozen=True)
-class _Prepared:
-    lat: float
-    lon: float
-    site: Place | None
-    azimuth_deg: float
-    apogee_km: float
-    range_km: float | None
-    launch_time: datetime
-    model: AlertModel
-    boost: BoostModel
-
-
-def _prepare(launch, azimuth_deg, apogee_km, range_km=None, launch_time=None, **options) -> _Prepared:
+def _prepare(launch, azimuth_deg, apogee_km, range_km=None, launch_time=None, **options) -> Scenario:
     lat, lon, site = _launch(launch)
     model, boost = _options(options)
-    return _Prepared(
+    return Scenario(
         lat, lon, site,
         number("azimuth_deg", azimuth_deg), number("apogee_km", apogee_km),
         number("range_km", range_km, optional=True), parse_time(launch_time), model, boost,
@@ -168,8 +169,9 @@ def simulate(
 
 
 def simulate_many(
-    scenarios: Iterable[Mapping[str, Any]] | None = None, *, errors: str = "raise", **columns: Any
-) -> list[SimulationResult | JalertError]:
+    scenarios: Iterable[Mapping[str, Any]] | None = None, *, errors: str = "raise", table: bool = False,
+    **columns: Any
+) -> list[SimulationResult | JalertError] | ScenarioTable:
     """Solve and assess many scenarios, vectorised, in input order.
 
     Either ``scenarios``, an iterable of mappings with the keyword arguments of
@@ -184,6 +186,12 @@ def simulate_many(
     Result ``k`` is what ``simulate`` gives for scenario ``k``.
     ``errors="raise"`` raises the first JalertError; ``errors="return"`` puts the
     error in that scenario's place and goes on with the others.
+
+    ``table=True`` returns a :class:`~jalert_sim.simulation.table.ScenarioTable` instead: numpy
+    columns by name (``t["impact_lat"]``), the (n, 47) matrix of reason codes ``t.warned``, the
+    warned prefectures' times (``t.prefecture_values("lead_time_s")``), ``t.to_arrow()`` and
+    ``t.to_pandas()``, and ``t.result(k)`` for a scenario's SimulationResult (made on request). A
+    failed scenario is a row with ``ok`` False and its ``error`` (with ``errors="return"``).
     """
     if errors not in ("raise", "return"):
         raise InputError("errors", f"must be 'raise' or 'return', got {errors!r}")
@@ -200,29 +208,18 @@ def simulate_many(
         scenarios = iter(scenarios)
     except TypeError:
         raise InputError("scenarios", f"expected an iterable of scenarios, got {type(scenarios).__name__}") from None
-    prepared: list[_Prepared | JalertError] = []
+    prepared: list[Scenario | JalertError] = []
     for scenario in scenarios:
-        try:
-            if not isinstance(scenario, Mapping):
-                raise InputError("scenario", f"expected a mapping of simulate()'s arguments, got {type(scenario).__name__}")
-            prepared.append(_prepare(**scenario))
-        except TypeError as exc:  # missing or unexpected keyword
-            err = InputError("scenario", str(exc).split("() ", 1)[-1])
-            if errors == "raise":
-                raise err from None
-            prepared.append(err)
-        except JalertError as exc:
-            if errors == "raise":
-                raise
-            prepared.append(exc)
-    good = [p for p in prepared if isinstance(p, _Prepared)]
-    solved = iter(_run(good))
-    out = [next(solved) if isinstance(p, _Prepared) else p for p in prepared]
+        item = prepare(scenario)
+        if errors == "raise" and isinstance(item, JalertError):
+            raise item
+        prepared.append(item)
+    solved = solve_table(prepared)
     if errors == "raise":
-        for r in out:
-            if isinstance(r, JalertError):
-                raise r
-    return out
+        for k in range(len(solved)):
+            if solved.error[k] is not None:
+                raise solved.result(k)
+    return solved if table else solved.results()
 
 
 def _rows_from_columns(columns: dict[str, Any]) -> list[dict[str, Any]]:
@@ -260,38 +257,47 @@ def _rows_from_columns(columns: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _run(prepared: list[_Prepared]) -> list[SimulationResult | JalertError]:
-    """Solve all trajectories at once, grouped by boost model (it is a scalar option)."""
-    out: list[SimulationResult | JalertError | None] = [None] * len(prepared)
-    groups: dict[tuple[BoostModel, AlertModel], list[int]] = {}
-    for k, p in enumerate(prepared):
-        groups.setdefault((p.boost, p.model), []).append(k)
-    for (boost, model), idx in groups.items():
-        ps = [prepared[k] for k in idx]
+def prepare(scenario: Any) -> Scenario | JalertError:
+    """One scenario of simulate_many (a mapping of simulate()'s keyword arguments), checked; or
+    what is wrong with it."""
+    try:
+        if not isinstance(scenario, Mapping):
+            raise InputError("scenario", f"expected a mapping of simulate()'s arguments, got {type(scenario).__name__}")
+        return _prepare(**scenario)
+    except TypeError as exc:  # missing or unexpected keyword
+        return InputError("scenario", str(exc).split("() ", 1)[-1])
+    except JalertError as exc:
+        return exc
+
+
+def _run(prepared: list[Scenario]) -> list[SimulationResult | JalertError]:
+    return solve_table(prepared).results()
+
+
+def solve_table(items: list[Scenario | JalertError]) -> ScenarioTable:
+    """The table of the scenarios ``items`` (a JalertError stands for a scenario that could not be
+    prepared): all trajectories solved at once per model (the boost model is a scalar option)."""
+    out: list[Scenario | JalertError] = list(items)
+    by_model: dict[tuple[BoostModel, AlertModel], list[int]] = {}
+    for k, p in enumerate(items):
+        if isinstance(p, Scenario):
+            by_model.setdefault((p.boost, p.model), []).append(k)
+    groups = []
+    for (boost, model), idx in by_model.items():
+        ps = [items[k] for k in idx]
         trajs = solve(
             np.array([p.lat for p in ps]), np.array([p.lon for p in ps]),
             np.array([p.azimuth_deg for p in ps]), np.array([p.apogee_km for p in ps]),
             np.array([np.nan if p.range_km is None else p.range_km for p in ps]),
             boost=boost, errors="mask",
         )
-        good = np.nonzero(trajs.ok)[0]
         for pos in np.nonzero(~trajs.ok)[0]:
             out[idx[pos]] = _trajectory_error(trajs.error[pos])
-        if len(good) == 0:
-            continue
-        sub = trajs.select(good)
-        assessments = assess(sub, [ps[g].launch_time for g in good], model)
-        summaries = sub.summaries()
-        azimuths = sub.azimuth_deg.tolist()
-        for j, g in enumerate(good.tolist()):
-            p = ps[g]
-            out[idx[g]] = SimulationResult(
-                launch_lat=p.lat, launch_lon=p.lon, site=p.site, azimuth_deg=azimuths[j],
-                apogee_km=p.apogee_km, range_km=p.range_km, launch_time=p.launch_time,
-                model=model, boost=boost, trajectory=summaries[j], assessment=assessments[j],
-                track=LazyTrack(sub, j),
-            )
-    return out  # type: ignore[return-value]
+        good = np.nonzero(trajs.ok)[0]
+        if len(good):
+            sub = trajs.select(good)
+            groups.append(Group(np.asarray(idx)[good], sub, assess_columns(sub, model)))
+    return build_table(out, groups)
 
 
 def _trajectory_error(message: str) -> JalertError:
