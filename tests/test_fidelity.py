@@ -214,3 +214,13 @@ def test_cli_bad_format_and_unmodelled_scenario_are_one_line_errors():
     assert out.exit_code == 2 and "csv needs --compare" in out.output
     out = runner.invoke(app, ["run", "--scenario", "2023-04-13"])
     assert out.exit_code == 2 and "Traceback" not in out.output and "--azimuth" in out.output
+
+
+def test_a_scenario_that_is_not_modelled_says_why_on_the_command_line():
+    from typer.testing import CliRunner
+
+    from jalert_sim.cli import app
+
+    out = CliRunner().invoke(app, ["run", "--scenario", "2023-04-13"])
+    assert out.exit_code == 2
+    assert "scenario 2023-04-13 is not modelled: " in " ".join(out.output.split())

@@ -191,6 +191,8 @@ def scenario_request() -> tuple[Any, dict[str, Any]]:
         range_km = base["range_km"] if range_km is None else range_km
         at = base["launch_time"].isoformat() if at is None else at
     missing = [name for name, value in (("--launch", launch), ("--azimuth", azimuth), ("--apogee", apogee)) if value is None]
+    if missing and scenario is not None and not scenario.modelled:
+        fail(f"scenario {scenario.id} is not modelled: {scenario.not_modelled_reason}")
     if missing:
         fail(f"missing option(s) {', '.join(missing)}")
     kwargs: dict[str, Any] = {"launch": launch, "azimuth_deg": azimuth, "apogee_km": apogee,
