@@ -47,16 +47,18 @@ def _pr(p: PrecisionRecall) -> str:
 def fidelity_table(f: Fidelity) -> Group:
     """The table and its totals, as one renderable."""
     table = Table(title="Every J-Alert missile event: simulated (default model) vs published", show_lines=False)
-    table.add_column("Event", no_wrap=True)
-    table.add_column("Kind", no_wrap=True)
-    table.add_column("Pref. in both", max_width=18)
-    table.add_column("Only real", max_width=30)
-    table.add_column("Only sim.", max_width=12)
-    table.add_column("1st alert", justify="right", no_wrap=True)
-    table.add_column("Over Japan", justify="right", no_wrap=True)
-    table.add_column("Fall miss km", justify="right", no_wrap=True)
-    table.add_column("EEZ sim/pub", no_wrap=True)
-    table.add_column("Flight time", justify="right", no_wrap=True)
+    # Minimum widths: on an 80-column screen (or a pipe, which rich gives 80) the JIS codes wrap and
+    # the verdicts fold, instead of rich squeezing the prefecture columns to nothing.
+    table.add_column("Event", no_wrap=True, min_width=10)
+    table.add_column("Kind", min_width=5)
+    table.add_column("Pref. in both", min_width=5, max_width=18)
+    table.add_column("Only real", min_width=5, max_width=30)
+    table.add_column("Only sim.", min_width=5, max_width=12)
+    table.add_column("1st alert", justify="right", min_width=5)
+    table.add_column("Over Japan", justify="right", min_width=5)
+    table.add_column("Fall miss km", justify="right", min_width=4)
+    table.add_column("EEZ sim/pub", min_width=9)
+    table.add_column("Flight time", justify="right", min_width=5)
     for r in f.rows:
         if not r.modelled:
             table.add_row(r.id, r.scenario.kind, "—", _codes(r.only_actual), "—",
@@ -87,5 +89,14 @@ def fidelity_table(f: Fidelity) -> Group:
     return Group(table, *lines)
 
 
+#: Width of the table written to a file or a pipe (rich would take 80 columns, and fold every row).
+FILE_WIDTH = 160
+
+
 def print_fidelity(f: Fidelity, console: Console | None = None) -> None:
-    (console or Console()).print(fidelity_table(f))
+    """Print the table on ``console``; by default the terminal, or 160 columns into a file or pipe."""
+    if console is None:
+        import sys
+
+        console = Console() if sys.stdout.isatty() else Console(width=FILE_WIDTH)
+    console.print(fidelity_table(f))
