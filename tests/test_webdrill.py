@@ -364,7 +364,7 @@ def test_page_size_and_options(tmp_path):
     --no-bell become the page's defaults."""
     from jalert_sim.simulation.scenarios import scenarios
 
-    for scn in scenarios():
+    for scn in (s for s in scenarios() if s.modelled):  # (one, 2023-04-13, has no path to play)
         path = tmp_path / f"{scn.id}.html"
         _cli("drill", "--scenario", scn.id, "--html", str(path))
         assert path.stat().st_size < 2_000_000, scn.id

@@ -112,7 +112,7 @@ def drill_page(result: SimulationResult, *, scenario=None, title: str | None = N
         raise InputError("speed", problem)
     extra = None
     if scenario is not None:
-        from ..simulation.scenarios import compare
+        from ..simulation.comparison import compare
 
         title = title or scenario.title_en
         comparison = compare(result, scenario)
