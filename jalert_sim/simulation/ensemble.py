@@ -197,6 +197,16 @@ def _fall_area(total: Tally) -> FallArea | None:
                     f.quantile(0.95))
 
 
+def sample_tracks(summary: EnsembleSummary, count: int = 40) -> list:
+    """The tracks (:class:`~.result.Track`) of the ensemble's first ``count`` samples that fly
+    (the same samples as its first block's), for maps."""
+    from .sampling import BLOCK_SIZE
+
+    b = summary.base
+    table = solve_table(block_scenarios(b, draw_block(b, summary.spreads, summary.seed, 0, min(count, BLOCK_SIZE))))
+    return [t for t in (table.track(k) for k in range(len(table))) if t is not None]
+
+
 def _finite(value: float) -> float | None:
     return None if value is None or not math.isfinite(value) else value
 
