@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-from importlib.resources import files
 
 import numpy as np
 import pytest

@@ -21,8 +21,10 @@ ApogeeRange = Annotated[Optional[str], typer.Option("--apogee", help=f"Apogee, k
 RangeRange = Annotated[Optional[str], typer.Option("--range", help=f"Ground range, km: {_RANGE} (default: minimum energy).")]
 
 
-def _sd(flag: str, help: str):
-    return Annotated[float, typer.Option(flag, click_type=NUMBER, help=help)]
+AzimuthSd = Annotated[float, typer.Option("--azimuth-sd", click_type=NUMBER, help="Standard deviation of the azimuth, degrees (normal).")]
+ApogeeSd = Annotated[float, typer.Option("--apogee-sd", click_type=NUMBER, help="Standard deviation of the apogee, km (normal).")]
+RangeSd = Annotated[float, typer.Option("--range-sd", click_type=NUMBER, help="Standard deviation of the range, km (normal).")]
+LaunchSd = Annotated[float, typer.Option("--launch-sd-km", click_type=NUMBER, help="Standard deviation of the launch point east and north, km (circular normal).")]
 
 
 @app.command()
@@ -34,10 +36,10 @@ def ensemble(
     apogee: ApogeeRange = None,
     range_km: RangeRange = None,
     at: AtOpt = None,
-    azimuth_sd: _sd("--azimuth-sd", "Standard deviation of the azimuth, degrees (normal).") = 0.0,
-    apogee_sd: _sd("--apogee-sd", "Standard deviation of the apogee, km (normal).") = 0.0,
-    range_sd: _sd("--range-sd", "Standard deviation of the range, km (normal).") = 0.0,
-    launch_sd_km: _sd("--launch-sd-km", "Standard deviation of the launch point east and north, km (circular normal).") = 0.0,
+    azimuth_sd: AzimuthSd = 0.0,
+    apogee_sd: ApogeeSd = 0.0,
+    range_sd: RangeSd = 0.0,
+    launch_sd_km: LaunchSd = 0.0,
     samples: Annotated[int, typer.Option("-n", "--samples", help="Samples to draw (1 to 1,000,000).")] = 10_000,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the draws: the same seed gives the same output, whatever --jobs.")] = 0,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: number of CPUs).")] = None,

@@ -23,7 +23,7 @@ def sweep(
     range_km: Annotated[Optional[str], typer.Option("--range", help=f"Ranges, km: {_GRID} (default: minimum energy).")] = None,
     at: AtOpt = None,
     prefecture: Annotated[Optional[str], typer.Option("--prefecture", help="Also list the parameter intervals that warn this prefecture (JIS code or name).")] = None,
-    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write every point, one row each with batch's columns: FILE.csv or FILE.parquet.")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write every point, one row each with batch's columns: FILE.csv or FILE.parquet ('-': CSV on stdout, the summary on stderr).")] = None,
     map_file: Annotated[Optional[str], typer.Option("--map", help="Exposure map FILE.png or FILE.svg (a 2-parameter grid adds a heat map beside it).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: number of CPUs).")] = None,
     force: ForceOpt = False,
@@ -52,7 +52,7 @@ def sweep(
             from ..present.maps import format_of
 
             map_format = format_of(map_file)
-        summary = run_sweep(grid, None if output in (None, "-") else output, jobs=jobs, force=force)
+        summary = run_sweep(grid, output, format="csv" if output == "-" else None, jobs=jobs, force=force)
     if map_file is not None:
         with user_errors():
             from ..present.ensemble_maps import sweep_map

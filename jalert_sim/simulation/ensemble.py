@@ -24,7 +24,7 @@ from ..alerting.impacts import EEZ_STATUSES
 from ..geo.describe import describe_point
 from .api import solve_table
 from .sampling import Spreads, block_scenarios, draw_block
-from .stats import EMPTY_COUNTS, EMPTY_MOMENTS, Counts, Ellipse, Moments, Proportion, ecef_unit, ellipse, proportion
+from .stats import EMPTY_COUNTS, Counts, Ellipse, Moments, Proportion, ecef_unit, ellipse, proportion
 from .table import Scenario, ScenarioTable
 
 #: Impact points kept (the first ones, in sample order) for maps and checks.
