@@ -46,6 +46,7 @@ def ensemble(
     format: Annotated[str, typer.Option("--format", "-f", help="table (default), json or csv (one row per prefecture).")] = "table",
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (whole or not at all) instead of stdout.")] = None,
     map_file: Annotated[Optional[str], typer.Option("--map", help="Also draw a map: FILE.png or FILE.svg (needs the maps extra).")] = None,
+    dpi: Annotated[int, typer.Option("--dpi", help="Resolution of a PNG map, dots per inch.")] = 150,
     force: ForceOpt = False,
 ) -> None:
     """How certain is the alert area? Draw many samples of an uncertain launch and give each
@@ -59,6 +60,8 @@ def ensemble(
     """
     if format not in FORMATS:
         fail(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
+    if not 20 <= dpi <= 1200:
+        fail(f"--dpi: must be between 20 and 1200, got {dpi}")
     check_output(output, force)
     if map_file is not None:
         check_output(map_file, force)
@@ -77,7 +80,7 @@ def ensemble(
         with user_errors():
             from ..present.ensemble_maps import ensemble_map
 
-            data = ensemble_map(summary, fmt=map_format)
+            data = ensemble_map(summary, fmt=map_format, dpi=dpi)
         _write(map_file, data, force)
     _write(output, _text(summary, format, output), force)
 

@@ -26,6 +26,7 @@ def sweep(
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write every point, one row each with batch's columns: FILE.csv or FILE.parquet ('-': CSV on stdout, the summary on stderr).")] = None,
     map_file: Annotated[Optional[str], typer.Option("--map", help="Exposure map FILE.png or FILE.svg (a 2-parameter grid adds a heat map beside it).")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: number of CPUs).")] = None,
+    dpi: Annotated[int, typer.Option("--dpi", help="Resolution of a PNG map, dots per inch.")] = 150,
     force: ForceOpt = False,
 ) -> None:
     """What does a grid of launches warn? Every combination of the given values is simulated.
@@ -36,6 +37,8 @@ def sweep(
       jalert-sim sweep --launch sunan --launch sinpo --azimuth 60:120:0.5 --apogee 800 -o grid.csv
       jalert-sim sweep --launch sinpo --azimuth 40:140:1 --apogee 200:1200:25 --map exposure.png
     """
+    if not 20 <= dpi <= 1200:
+        fail(f"--dpi: must be between 20 and 1200, got {dpi}")
     check_output(output, force)
     if map_file is not None:
         check_output(map_file, force)
@@ -57,7 +60,7 @@ def sweep(
         with user_errors():
             from ..present.ensemble_maps import sweep_map
 
-            data = sweep_map(summary, fmt=map_format)
+            data = sweep_map(summary, fmt=map_format, dpi=dpi)
         _write(map_file, data, force)
     from rich.console import Console
 

@@ -55,10 +55,10 @@ def ensemble_renderable(summary: EnsembleSummary) -> Group:
     parts.append(Text(flown))
     for reason, count in summary.infeasible.items():
         parts.append(Text(f"  {count:,} × {reason}", style="yellow"))
-    table = Table(title="Prefectures with any chance of an alert (P of the samples that fly; lead time m:s)",
-                  title_justify="left", header_style="bold")
+    table = Table(title="Prefectures that may be warned (shares of the samples that fly)", title_justify="left",
+                  header_style="bold")
     for name, justify in (("Prefecture", "left"), ("Warned", "right"), ("95 % CI", "right"),
-                          ("Overflown", "right"), ("Impact", "right"), ("Lead p5/50/95", "right")):
+                          ("Overflown", "right"), ("Impact", "right"), ("Lead m:s p5/50/95", "right")):
         table.add_column(name, justify=justify, no_wrap=name != "Prefecture")
     for o in summary.prefectures:
         table.add_row(f"{o.code} {o.name}", percent(o.warned.p), _interval(o.warned),
