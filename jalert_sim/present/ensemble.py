@@ -113,8 +113,8 @@ def sweep_renderable(summary: SweepSummary, prefecture: str | None = None, limit
                    Text(f"{g.size:,} points ({axes or 'one point'}); {summary.flown:,} fly")]
     for reason, count in summary.infeasible.items():
         parts.append(Text(f"  {count:,} cannot fly: {reason}", style="yellow"))
-    table = Table(title="Exposure (share of the points that warn it)", title_justify="left",
-                  header_style="bold")
+    parts.append(Text("Exposure: the share of the grid's points that warn each prefecture", style="bold"))
+    table = Table(header_style="bold")
     table.add_column("Prefecture")
     table.add_column("Points", justify="right")
     table.add_column("Share", justify="right")
