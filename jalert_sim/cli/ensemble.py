@@ -64,7 +64,7 @@ def ensemble(
         fail(f"--dpi: must be between 20 and 1200, got {dpi}")
     check_output(output, force)
     if map_file is not None:
-        check_output(map_file, force)
+        check_output(map_file, force, option="--map")
     with user_errors():
         from ..batch.ensemble import run_ensemble
         from ..simulation.sampling import Spreads
@@ -81,7 +81,7 @@ def ensemble(
             from ..present.ensemble_maps import ensemble_map
 
             data = ensemble_map(summary, fmt=map_format, dpi=dpi)
-        _write(map_file, data, force)
+        _write(map_file, data, force, option="--map")
     _write(output, _text(summary, format, output), force)
 
 
@@ -132,7 +132,7 @@ def _text(summary, format: str, output: Optional[str]) -> Optional[str]:
     return console.export_text()
 
 
-def _write(output: Optional[str], data, force: bool) -> None:
+def _write(output: Optional[str], data, force: bool, option: str = "--output") -> None:
     if data is None:
         return
     if output is not None and output != "-":
@@ -141,6 +141,6 @@ def _write(output: Optional[str], data, force: bool) -> None:
         try:
             write_atomic(output, data, force=force)
         except OSError as exc:
-            output_failed(output, exc)
+            output_failed(output, exc, option=option)
     else:
         sys.stdout.write(data)

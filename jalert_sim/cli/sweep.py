@@ -41,7 +41,7 @@ def sweep(
         fail(f"--dpi: must be between 20 and 1200, got {dpi}")
     check_output(output, force)
     if map_file is not None:
-        check_output(map_file, force)
+        check_output(map_file, force, option="--map")
     with user_errors():
         from ..batch.sweep import output_format, run_sweep
 
@@ -61,7 +61,7 @@ def sweep(
             from ..present.ensemble_maps import sweep_map
 
             data = sweep_map(summary, fmt=map_format, dpi=dpi)
-        _write(map_file, data, force)
+        _write(map_file, data, force, option="--map")
     from rich.console import Console
 
     from ..present.ensemble import sweep_renderable
