@@ -24,7 +24,7 @@ def percent(p: float) -> str:
 
 
 def _interval(p: Proportion) -> str:
-    return f"{percent(p.lo)}–{percent(p.hi)}" if p.total else "–"
+    return f"{percent(p.lo).removesuffix(' %')}–{percent(p.hi)}" if p.total else "–"
 
 
 def _seconds(s: float) -> str:
@@ -55,11 +55,11 @@ def ensemble_renderable(summary: EnsembleSummary) -> Group:
     parts.append(Text(flown))
     for reason, count in summary.infeasible.items():
         parts.append(Text(f"  {count:,} × {reason}", style="yellow"))
-    table = Table(title="Prefectures that may be warned (shares of the samples that fly)", title_justify="left",
-                  header_style="bold")
+    table = Table(title="Prefectures that may be warned (shares of the samples that fly; lead times m:s)",
+                  title_justify="left", header_style="bold")
     for name, justify in (("Prefecture", "left"), ("Warned", "right"), ("95 % CI", "right"),
-                          ("Overflown", "right"), ("Impact", "right"), ("Lead m:s p5/50/95", "right")):
-        table.add_column(name, justify=justify, no_wrap=name != "Prefecture")
+                          ("Overflown", "right"), ("Impact", "right"), ("Lead p5/50/95", "right")):
+        table.add_column(name, justify=justify, no_wrap=True)
     for o in summary.prefectures:
         table.add_row(f"{o.code} {o.name}", percent(o.warned.p), _interval(o.warned),
                       percent(o.overflown.p), percent(o.impact.p),

@@ -18,10 +18,9 @@ import numpy as np
 from ..geo import prefectures, to_xy
 from ..simulation.ensemble import EnsembleSummary, sample_tracks
 from ..simulation.sweep import AXES, SweepSummary
-from .maps import (
-    _JAPAN_BOX, _PAD_M, IMPACT_COLOUR, LAND_COLOUR, TRACK_COLOUR, _add, _axes, _basemap_xy, _Box, _draw_graticule,
-    _draw_scale_bar, _matplotlib,
-)
+from .mapframe import JAPAN_BOX, PAD_M, MapBox, basemap_xy
+from .maps import IMPACT_COLOUR, _add, _axes, _draw_graticule, _draw_scale_bar, _matplotlib
+from .style import LAND_COLOUR, TRACK_COLOUR
 
 #: The shades of a probability (or share), lowest first: (upper bound, colour, words). A
 #: prefecture that no sample warns keeps the land colour.
@@ -37,16 +36,16 @@ def shade(p: float) -> str | None:
     return next(colour for bound, colour, _ in SHADES if p < bound)
 
 
-def _frame(lon, lat) -> _Box:
-    jx, jy = to_xy(np.array([_JAPAN_BOX[0], _JAPAN_BOX[2], _JAPAN_BOX[0], _JAPAN_BOX[2]]),
-                   np.array([_JAPAN_BOX[1], _JAPAN_BOX[1], _JAPAN_BOX[3], _JAPAN_BOX[3]]))
+def _frame(lon, lat) -> MapBox:
+    jx, jy = to_xy(np.array([JAPAN_BOX[0], JAPAN_BOX[2], JAPAN_BOX[0], JAPAN_BOX[2]]),
+                   np.array([JAPAN_BOX[1], JAPAN_BOX[1], JAPAN_BOX[3], JAPAN_BOX[3]]))
     x, y = to_xy(np.asarray(lon, float), np.asarray(lat, float))
     x, y = np.r_[x, jx], np.r_[y, jy]
-    return _Box(x.min() - _PAD_M, y.min() - _PAD_M, x.max() + _PAD_M, y.max() + _PAD_M)
+    return MapBox(x.min() - PAD_M, y.min() - PAD_M, x.max() + PAD_M, y.max() + PAD_M)
 
 
 def _draw_shaded(ax, shares: dict[str, float]) -> None:
-    for land in _basemap_xy():
+    for land in basemap_xy():
         _add(ax, land, facecolor=LAND_COLOUR, edgecolor="#9e9a8e", lw=0.4, zorder=1)
     for pref in prefectures():
         fill = shade(shares.get(pref.code, 0.0))
