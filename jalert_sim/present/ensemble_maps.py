@@ -108,7 +108,7 @@ def ensemble_map(summary: EnsembleSummary, *, fmt: str = "png", dpi: int = 150, 
         handles = _shade_handles("P(warned)")
         handles += [Line2D([], [], color=TRACK_COLOUR, lw=0.8, alpha=0.6, label=f"Ground tracks ({len(paths)} samples)"),
                     Line2D([], [], marker="o", ls="none", color=IMPACT_COLOUR, ms=3,
-                           label=f"Impact points ({len(pts):,})")]
+                           label=f"Impact points ({len(pts):,}" + (f", the first of {summary.flown:,})" if len(pts) < summary.flown else ")"))]
         if fall is not None and fall.ellipse is not None:
             e = fall.ellipse
             for k, ls in ((1, "-"), (2, "--")):
