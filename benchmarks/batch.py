@@ -239,11 +239,9 @@ def million(n: int, tmp: Path, jobs: int) -> dict:
 
 
 def cli_parquet_available() -> bool:
-    try:
-        import pyarrow.parquet  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    from importlib.util import find_spec
+
+    return find_spec("pyarrow") is not None
 
 
 def tree_memory_kb(pid: int) -> tuple[int, int]:
