@@ -14,6 +14,7 @@ results it held and the client had not fetched yet.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import deque
@@ -61,8 +62,13 @@ def connect(address: str, *, timeout_s: float = DEFAULT_CONNECT_TIMEOUT_S, worke
         if address == "local":
             if workers is None:
                 workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+            # Quiet: a task's failure is raised here as one error; a lost worker is replaced and its
+            # tasks rerun, which needs no word either.
+            # No dashboard; the scheduler's HTTP server (health checks) on a free port of 127.0.0.1, not
+            # on 8787, which another cluster may hold.
             cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                               dashboard_address=None, host="127.0.0.1")
+                                               dashboard_address=None, host="127.0.0.1", silence_logs=logging.CRITICAL,
+                                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
             client = distributed.Client(cluster, timeout=timeout_s)
         else:
             if workers is not None:
@@ -90,9 +96,13 @@ def _wait_for_workers(client: Any, timeout_s: float, address: str) -> None:
 
 
 def _version() -> str:
-    """This process's jalert-sim version (run on each worker)."""
+    """This process's jalert-sim version (run on each worker), the engine loaded on the way (its
+    modules and the geography: a second or two that the first task would otherwise pay)."""
     import jalert_sim as installed
+    from jalert_sim import geo
+    from jalert_sim.batch import partitions  # noqa: F401  (loaded for the tasks)
 
+    geo.prefectures()
     return installed.__version__
 
 
