@@ -96,13 +96,21 @@ def _wait_for_workers(client: Any, timeout_s: float, address: str) -> None:
 
 
 def _version() -> str:
-    """This process's jalert-sim version (run on each worker), the engine loaded on the way (its
-    modules and the geography: a second or two that the first task would otherwise pay)."""
+    """This process's jalert-sim version (run on each worker), the engine warmed up on the way by 48
+    scenarios (its modules, the geography, the compiled kernels: ~1 s of CPU that the worker's
+    first task would otherwise pay)."""
     import jalert_sim as installed
-    from jalert_sim import geo
-    from jalert_sim.batch import partitions  # noqa: F401  (loaded for the tasks)
+    from jalert_sim.batch import partitions
+    from jalert_sim.batch.parsing import parse_fields
 
-    geo.prefectures()
+    rows = [parse_fields({"launch": site, "azimuth": 40 + 5 * k, "apogee": 300 + 40 * k, "range": 900 + 60 * k or None},
+                         k + 1, "2024-01-01T12:00") for k, site in enumerate(["sunan", "sinpo", "kusong"] * 16)]
+    partitions.solve_parsed(rows, list(range(1, len(rows) + 1)), "parquet")
+    import numpy as np
+
+    from jalert_sim.alerting.geometry import maybe_near
+
+    maybe_near(np.full((2, 2), 130.0), np.full((2, 2), 40.0), 1000.0, compiled=True)  # numba, used from 20,000 points
     return installed.__version__
 
 
