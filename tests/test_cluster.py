@@ -145,6 +145,21 @@ def test_the_dataframe_api_gives_the_parquet_columns_of_the_local_batch(cluster,
         simulate_dataframe(scenarios.assign(altitude=1.0))
 
 
+def test_a_sweep_maps_the_engine_over_partitions_of_columns(cluster, tmp_path):
+    """What an ensemble or a sweep does: columns of scenarios per partition, map_parts, in order."""
+    from jalert_sim.batch.cluster import map_parts
+    from jalert_sim.batch.partitions import solve_columns
+
+    grid = [(az, ap) for ap in (450.0, 900.0, 2500.0) for az in range(40, 201, 8)]  # 2500 km: an error per row
+    parts = [(1 + k, {"launch": ["sinpo"] * len(grid[k:k + 20]), "azimuth": [a for a, _ in grid[k:k + 20]],
+                      "apogee": [b for _, b in grid[k:k + 20]]}) for k in range(0, len(grid), 20)]
+    solve = lambda part: solve_columns(part[1], part[0], AT, out_format="csv")  # noqa: E731  (pickled by value)
+    text = "".join(out.text for out in map_parts(cluster[1], solve, parts))
+    src = tmp_path / "grid.csv"
+    src.write_text("launch,azimuth,apogee\n" + "".join(f"sinpo,{a},{b}\n" for a, b in grid), encoding="utf-8")
+    assert text == _local(src, "csv").split("\n", 1)[1] and text.count("\n") == len(grid) == 63
+
+
 def test_a_worker_killed_mid_run_loses_nothing(cluster, inputs, tmp_path):
     local, client = cluster
     before = client.run(os.getpid)

@@ -179,6 +179,23 @@ def parse_records(table, first_row: int, launch_time: str) -> list[tuple[Any, An
     return [parse_fields(fields, first_row + k, launch_time) for k, fields in enumerate(rows)]
 
 
+def solve_columns(columns: Any, first_row: int, launch_time: str, *, out_format: str = "parquet",
+                  dataset: str | None = None, index: int = 0) -> ChunkOut:
+    """The engine over one partition of scenario columns (a pyarrow.Table, or a mapping of column
+    name -> values: the batch's fields, None absent), its rows numbered from ``first_row``: what an
+    ensemble or a sweep maps over its partitions on a cluster (``cluster.map_parts``). With
+    ``dataset``, written there as the Parquet file number ``index`` (see :func:`write_part`)."""
+    import pyarrow as pa
+
+    table = columns if isinstance(columns, pa.Table) else pa.table(dict(columns))
+    out = solve_parsed(parse_records(table, first_row, launch_time),
+                       list(range(first_row, first_row + table.num_rows)), out_format)
+    if dataset is None:
+        return out
+    write_part(out.text, dataset, index)
+    return ChunkOut(None, out.ok, out.failed, out.first_error)
+
+
 def solve_part(part: Part, settings: Settings, dataset: str | None = None) -> ChunkOut:
     """Read, parse and solve one partition (runs on a worker). With ``dataset`` (a directory), its
     Parquet table is written there as ``part.NNNNN.parquet`` and not returned."""
