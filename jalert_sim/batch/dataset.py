@@ -76,6 +76,13 @@ class Output:
         if format == "parquet":
             self.path = absolute(name.rstrip("/") or "/")
             self._check_dataset()
+        elif name not in (None, "-"):  # before the cluster is started, not after the work
+            from ..files import check_target
+
+            try:
+                check_target(name, force=force)
+            except OSError as exc:
+                raise InputError("output", f"cannot write {name!r}: {exc.strerror or exc}") from None
 
     def _check_dataset(self) -> None:
         fs, inner = _fs(self.path)
