@@ -118,11 +118,29 @@ MEDIAN_SAMPLE_M = 3_000.0
 EEZ_TOLERANCE_M = 1_000.0
 #: Holes in the EEZ smaller than this (m^2) are Voronoi slivers, not high seas.
 EEZ_MIN_HOLE_M2 = 100e6
-#: Width of the UNCERTAIN band on each side of the approximate EEZ limit, km.
-#: Inward it is wider: the public reports (data/README.md) place the limit in the
-#: Sea of Japan off Hokkaido up to ~70 km closer to Japan than the median line.
-EEZ_UNCERTAIN_INSIDE_KM = 50.0
-EEZ_UNCERTAIN_OUTSIDE_KM = 25.0
+#: Width of the UNCERTAIN band on each side of the approximate EEZ limit, km, where nothing
+#: better is known: the construction's own error (data/README.md, "The EEZ is an approximation"):
+#: the azimuthal-equidistant plane's scale error on a 370 km buffer (up to ~6 km at
+#: Minamitorishima, under 1 km near 36 N 138 E), half the coast-sample spacing (1.5 km), the
+#: simplification (1 km), worldHires' coarse islands (~1 km) and the baselines the data's
+#: coastline stands for (a few km).
+EEZ_UNCERTAIN_KM = 10.0
+#: Where the median line Japan applies is known to lie farther from the drawn one, wider bands:
+#: (what, (lon_min, lat_min, lon_max, lat_max) in degrees, km inside, km outside).
+#: Off Hokkaido the public reports put the limit up to ~47 km nearer Japan than the median line
+#: with Russia drawn from the data (2023-03-16: outside, at a point the drawn line leaves 47 km
+#: inside, where 2022-11-18 and 2023-02-18, in the same words, were inside); near Korea the
+#: median line is ~25 km off (the 1974 Japan-Korea continental-shelf line and the 1998 fisheries
+#: zones are not median lines).
+EEZ_BAND_REGIONS = (
+    ("Sea of Japan north of 38.5 N: the median line with Russia", (128.0, 38.5, 142.5, 48.0), 50.0, EEZ_UNCERTAIN_KM),
+    ("Korea Strait, the Sea of Japan south of 38.5 N west of 132.5 E and the sea around Jeju north of 30 N: "
+     "the median line with Korea", (124.5, 30.0, 132.5, 38.5), 25.0, 25.0),
+)
+#: Other countries' land lying mostly (this fraction of its area) inside Japanese land in the data is
+#: Japan's position, not a neighbour's coast: the Northern Territories, which worldHires (1991)
+#: files under the USSR. The median line Japan applies runs between them and Russia's Kurils.
+CLAIMED_LAND_FRACTION = 0.5
 
 # Remote Japanese islands that the 'japan' database lacks, added to their prefecture's land:
 # a fall on them, or within 12 nm, is a fall on Japan (J-Alert), and they bound the EEZ.
@@ -389,6 +407,8 @@ def build_eez(lands_xy: list[shapely.Geometry], world: dict[str, list[np.ndarray
     from scipy.spatial import cKDTree  # build-time only
 
     neighbours = []
+    claimed = shapely.union_all(lands_xy)
+    shapely.prepare(claimed)
     for name, ring_list in world.items():
         if ring_country(name) == "Japan":  # (Japan's land is lands_xy)
             continue
@@ -399,7 +419,10 @@ def build_eez(lands_xy: list[shapely.Geometry], world: dict[str, list[np.ndarray
                 continue
             pts = pts[(lon > 100) & (lon < 180)]
             if len(pts) >= 3:
-                neighbours.append(project(ring_polygon(pts)))
+                poly = project(ring_polygon(pts))
+                if poly.intersection(claimed).area > CLAIMED_LAND_FRACTION * poly.area:
+                    continue  # (the Northern Territories: Japanese land in Japan's position)
+                neighbours.append(poly)
     japan = list(lands_xy)
     eez_m = EEZ_KM * 1000.0
     reach = shapely.union_all([g.buffer(eez_m, quad_segs=16) for g in japan])
@@ -423,11 +446,22 @@ def build_eez(lands_xy: list[shapely.Geometry], world: dict[str, list[np.ndarray
     eez = MultiPolygon(
         [Polygon(p.exterior, [h for h in p.interiors if Polygon(h).area > EEZ_MIN_HOLE_M2]) for p in eez.geoms]
     )
-    return {
-        "eez": eez,
-        "eez_inner": shapely.make_valid(eez.buffer(-EEZ_UNCERTAIN_INSIDE_KM * 1000.0, quad_segs=4)),
-        "eez_outer": shapely.make_valid(eez.buffer(EEZ_UNCERTAIN_OUTSIDE_KM * 1000.0, quad_segs=4)),
-    }
+    inner, outer = eez_band(eez)
+    return {"eez": eez, "eez_inner": inner, "eez_outer": outer}
+
+
+def eez_band(eez: shapely.Geometry) -> tuple[shapely.Geometry, shapely.Geometry]:
+    """(inner, outer): the EEZ shrunk and grown by the UNCERTAIN band, EEZ_UNCERTAIN_KM, or in
+    each of EEZ_BAND_REGIONS its own widths."""
+    def grown(km: float) -> shapely.Geometry:
+        return shapely.make_valid(eez.buffer(km * 1000.0, quad_segs=4))
+
+    inner, outer = grown(-EEZ_UNCERTAIN_KM), grown(EEZ_UNCERTAIN_KM)
+    for _, (x0, y0, x1, y1), inside_km, outside_km in EEZ_BAND_REGIONS:
+        region = project(shapely.segmentize(shapely.box(x0, y0, x1, y1), 0.1))
+        inner = shapely.difference(inner, shapely.difference(region, grown(-inside_km)))
+        outer = shapely.union(outer, shapely.intersection(region, grown(outside_km)))
+    return shapely.make_valid(inner), shapely.make_valid(outer)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -469,8 +503,8 @@ def main(argv: list[str] | None = None) -> None:
         "source": source,
         "territorial_sea_km": TERRITORIAL_SEA_KM,
         "eez_km": EEZ_KM,
-        "eez_uncertain_inside_km": EEZ_UNCERTAIN_INSIDE_KM,
-        "eez_uncertain_outside_km": EEZ_UNCERTAIN_OUTSIDE_KM,
+        "eez_uncertain_km": EEZ_UNCERTAIN_KM,
+        "eez_band_regions": [{"what": w, "box": list(b), "inside_km": i, "outside_km": o} for w, b, i, o in EEZ_BAND_REGIONS],
         "prefectures": [props for props, _ in prefs],
         "distance_grid": grid_params,
         "projection_table": table_meta,

@@ -126,7 +126,7 @@ def test_the_checker_sees_imports():
     """The walk finds what it must (or the tests above would pass on nothing)."""
     assert "alerting.model" in GRAPH["alerting.engine"]
     assert "geo.prefectures" in GRAPH["geo.over"]
-    assert "simulation.result" in GRAPH["present.drill"]
+    assert "simulation.result" in GRAPH["present.timeline"]
 
 
 @pytest.mark.parametrize("module", sorted(MODULES))

@@ -20,7 +20,8 @@ from jalert_sim.cli import app
 from jalert_sim.errors import UnknownNameError
 from jalert_sim.earth import GEOD
 from jalert_sim.earth import JST
-from jalert_sim.simulation.scenarios import TimeComparison, compare, scenario, scenarios
+from jalert_sim.simulation.comparison import TimeComparison, compare
+from jalert_sim.simulation.scenarios import scenario, scenarios
 
 runner = CliRunner()
 TWELVE_2017 = ["01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "15", "20"]
@@ -52,11 +53,13 @@ def test_published_figures_are_encoded():
 
 
 def test_published_fall_point_is_consistent_with_published_range():
-    # events.md: Sunan → 1,180 km E of Cape Erimo is ≈2,690 km, matching "≈2,700 km".
-    for s in scenarios():
+    # events.md: Sunan → 1,180 km E of Cape Erimo is ≈2,690 km, matching "≈2,700 km". Where Japan and
+    # the DPRK published different ranges (2017-11-29: about 1,000 km and 950 km), one of them fits.
+    for s in (s for s in scenarios() if s.target is not None):
         lat, lon = s.target.point()
         _, _, d = GEOD.inv(s.launch_lon, s.launch_lat, lon, lat)
-        assert abs(d / 1000.0 - s.range_km) < 0.05 * s.range_km, s.id
+        ranges = [r for r in (s.range_km, s.published.range_km if s.published else None) if r is not None]
+        assert min(abs(d / 1000.0 - r) / r for r in ranges) < 0.05, s.id
 
 
 def test_fitted_azimuth_is_a_little_less_than_the_great_circle_bearing_for_overflights():
@@ -158,7 +161,8 @@ def test_cli_scenarios_lists_them():
         assert s.id in out.stdout
     doc = json.loads(runner.invoke(app, ["scenarios", "--format", "json"]).stdout)
     assert [d["id"] for d in doc["scenarios"]] == [s.id for s in scenarios()]
-    assert doc["scenarios"][0]["actual"]["prefectures"] == TWELVE_2017
+    by_id = {d["id"]: d for d in doc["scenarios"]}
+    assert by_id["2017-08-29"]["actual"]["prefectures"] == TWELVE_2017
 
 
 def test_run_scenario_json_has_historical_block_and_stays_valid():

@@ -129,8 +129,10 @@ def _check_parquet(destination: Any) -> None:
     if destination is None or (isinstance(destination, str) and destination == "-") \
             or not isinstance(destination, (str, os.PathLike)):
         raise InputError("output", "Parquet is written to a file: give -o FILE.parquet")
+    from importlib import import_module
+
     try:
-        import pyarrow.parquet  # noqa: F401  (imported to check that it can be)
+        import_module("pyarrow.parquet")  # (only to see that it can be imported, before any work)
     except ImportError:
         raise InputError("format", "parquet needs pyarrow: pip install 'jalert-sim[parquet]'") from None
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..errors import InputError, WorkerError
@@ -19,20 +19,23 @@ from .chunks import Chunk, ChunkOut, solve_chunk
 from .records import orjson_dumps
 
 
-def solve_all(chunks: Iterator[Chunk], jobs: int) -> Iterator[ChunkOut]:
-    """The chunks solved, in order: in this process, or over ``jobs`` forked workers."""
+def solve_all(chunks: Iterator[Any], jobs: int, solve: Callable[[Any], Any] | None = None) -> Iterator[Any]:
+    """The chunks solved, in order: in this process, or over ``jobs`` forked workers. ``solve``:
+    the function that solves one chunk (default :func:`solve_chunk`, a batch's :class:`Chunk`);
+    another module-level function lets other work (an ensemble's blocks) use the same workers."""
+    solve_one = solve or (lambda chunk: solve_chunk(chunk))
     first = next(chunks, None)
     if first is None:
         return
     second = next(chunks, None)
     if jobs == 1 or second is None:  # one chunk: workers would only cost their start-up
-        yield solve_chunk(first)
+        yield solve_one(first)
         if second is not None:
-            yield solve_chunk(second)
+            yield solve_one(second)
             for chunk in chunks:
-                yield solve_chunk(chunk)
+                yield solve_one(chunk)
         return
-    yield from Workers(jobs).run(_chain(first, second, chunks))
+    yield from Workers(jobs, solve).run(_chain(first, second, chunks))
 
 
 class Workers:
@@ -50,11 +53,12 @@ class Workers:
     #: How many chunks, per worker, may be in flight or held back beyond the next one out.
     _LEAD = 2
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, solve: Callable[[Any], Any] | None = None):
         import multiprocessing as mp
 
         _warm_up()  # load the geography once, before forking, so the workers share it
         self.jobs = jobs
+        self.solve = solve  # None: solve_chunk, looked up when each chunk is solved
         self.context = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else None)
         self.procs, self.conns = [], []
 
@@ -66,7 +70,7 @@ class Workers:
         except OSError as exc:
             raise InputError("jobs", f"cannot start worker process {len(self.procs) + 1}: {exc.strerror or exc} "
                              "(ask for fewer)") from None
-        proc = self.context.Process(target=_worker_main, args=(theirs, mine, os.getpid()), daemon=True)
+        proc = self.context.Process(target=_worker_main, args=(theirs, mine, os.getpid(), self.solve), daemon=True)
         self.conns.append(mine)
         try:
             proc.start()
@@ -135,25 +139,25 @@ class Workers:
                               "and no -o file is written") from None
 
 
-def _worker_main(conn, parent_end, parent_pid: int) -> None:
+def _worker_main(conn, parent_end, parent_pid: int, solve: Callable[[Any], Any] | None = None) -> None:
     _die_with_parent(parent_pid)
     parent_end.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
     for signum in (signal.SIGTERM, signal.SIGHUP):  # (the parent's handlers were inherited: drop them)
         signal.signal(signum, signal.SIG_DFL)
     try:
-        _serve(conn)
+        _serve(conn, solve)
     except (EOFError, OSError):  # the parent is gone (its end of the pipe closed): nobody to answer
         return
 
 
-def _serve(conn) -> None:
+def _serve(conn, solve: Callable[[Any], Any] | None = None) -> None:
     while True:
         chunk = conn.recv()
         if chunk is None:
             return
         try:
-            answer = ("ok", solve_chunk(chunk))
+            answer = ("ok", solve_chunk(chunk) if solve is None else solve(chunk))
         except Exception as exc:  # a bug: hand it to the parent, which raises it
             answer = ("error", exc)
         try:

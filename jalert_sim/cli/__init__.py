@@ -16,7 +16,8 @@ if TYPE_CHECKING:  # (typing.TYPE_CHECKING, without importing typing before main
     from typing import NoReturn
 
 #: Command name -> its module, in the order ``--help`` lists them; a module registers its command on import.
-COMMANDS = {"run": "run", "drill": "drill", "map": "map", "scenarios": "scenarios", "batch": "batch"}
+COMMANDS = {"run": "run", "drill": "drill", "map": "map", "scenarios": "scenarios", "batch": "batch",
+            "ensemble": "ensemble", "sweep": "sweep"}
 
 
 def register(names=None):

@@ -87,8 +87,9 @@ NUMBER = Number()
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an -o file even if it is read-only.")]
 
 
-def check_output(output: str | None, force: bool) -> None:
-    """Fail now, before any work, if ``-o output`` cannot be written (see files.check_target)."""
+def check_output(output: str | None, force: bool, *, option: str = "--output") -> None:
+    """Fail now, before any work, if ``-o output`` (or the file of ``option``) cannot be written
+    (see files.check_target)."""
     if output is None or output == "-":
         return
     from ..files import check_target
@@ -96,15 +97,15 @@ def check_output(output: str | None, force: bool) -> None:
     try:
         check_target(output, force=force)
     except OSError as exc:
-        output_failed(output, exc)
+        output_failed(output, exc, option=option)
 
 
-def output_failed(output: str, exc: OSError) -> NoReturn:
-    """The one line for an ``-o`` file that could not be written."""
+def output_failed(output: str, exc: OSError, *, option: str = "--output") -> NoReturn:
+    """The one line for an ``-o`` file (or the file of ``option``) that could not be written."""
     from ..files import ReadOnlyFileError
 
     hint = " (--force replaces it)" if isinstance(exc, ReadOnlyFileError) else ""
-    fail(f"--output: cannot write {output!r}: {exc.strerror or exc}{hint}")
+    fail(f"{option}: cannot write {output!r}: {exc.strerror or exc}{hint}")
 
 
 # The scenario options, shared by every command that runs one scenario.
@@ -190,6 +191,8 @@ def scenario_request() -> tuple[Any, dict[str, Any]]:
         range_km = base["range_km"] if range_km is None else range_km
         at = base["launch_time"].isoformat() if at is None else at
     missing = [name for name, value in (("--launch", launch), ("--azimuth", azimuth), ("--apogee", apogee)) if value is None]
+    if missing and scenario is not None and not scenario.modelled:
+        fail(f"scenario {scenario.id} is not modelled: {scenario.not_modelled_reason}")
     if missing:
         fail(f"missing option(s) {', '.join(missing)}")
     kwargs: dict[str, Any] = {"launch": launch, "azimuth_deg": azimuth, "apogee_km": apogee,

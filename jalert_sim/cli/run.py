@@ -60,7 +60,7 @@ def run(
         result = simulate(**kwargs)
     comparison = None
     if scn is not None:
-        from ..simulation.scenarios import compare
+        from ..simulation.comparison import compare
 
         comparison = compare(result, scn)
     if shown.format == "table":

@@ -290,15 +290,14 @@ def eez_statuses(lat, lon) -> list[EEZStatus]:
 def eez_status(lat: float, lon: float) -> EEZStatus:
     """APPROXIMATE: is the point inside Japan's EEZ (or its territorial sea or land)?
 
-    No official limit is available, so the model draws one: 200 nm (EEZ_KM)
-    from the coastline of Japanese land in the data (plus Okinotorishima and
-    Minamitorishima), cut at the median line to the land of every neighbour in
-    mapdata's worldHires. That follows Japan's own claims (median line with
-    China and Korea; Northern Territories, Takeshima, Senkaku as Japanese).
-    Checked against government reports (data/README.md) the drawn limit in the
-    Sea of Japan off Hokkaido lies up to ~40 km farther out than the limit the
-    reports imply, so a point less than 50 km inside the drawn limit, or less
-    than 25 km outside it, is UNCERTAIN. Land and the 12 nm band are INSIDE.
+    No official limit is available, so the build draws one as Japan applies it: 200 nm
+    (EEZ_KM) from the coastline of Japanese land in the data (every outlying island, the
+    Northern Territories and Takeshima included), cut at the median line to the land of every
+    neighbour in mapdata's worldHires. A point nearer the drawn limit than the construction's
+    remaining error is UNCERTAIN: 10 km on either side, except in the Sea of Japan north of
+    38.5 N, where the government's reports put the limit up to ~47 km nearer Japan than the
+    median line with Russia (50 km inside, 10 km outside), and near Korea (25 km either side).
+    Land and the 12 nm band are INSIDE. data/README.md states the error and the checks.
     One point of :func:`eez_statuses`.
     """
     return eez_statuses(lat, lon)[0]

@@ -1,7 +1,8 @@
 """A classroom drill: the simulated launch played back as a live screen.
 
-:func:`plan` turns a SimulationResult into a :class:`DrillPlan` (the result,
-the title, the timed events); :func:`state_at` is the screen's content at any
+:func:`plan` (of ``present.timeline``, shared with the web page) turns a
+SimulationResult into a :class:`DrillPlan` (the result, the title, the timed
+events, the prefectures' states); :func:`state_at` is the screen's content at any
 moment, a pure function of the plan and the time; :func:`frame` renders a state
 with rich in large, high-contrast type for the back of a room; :func:`play` runs
 it in a ``rich.live.Live`` at any speed; :func:`plain_lines` is the whole
@@ -30,13 +31,12 @@ from rich.text import Text
 
 from ..alerting.messages import HEADINGS
 from ..geo.over import Location
-from ..simulation.result import SimulationResult
 from .playback import speed_problem
 from .style import REASON_STYLES
-from .timeline import Event, events, lead, t_plus, t_plus_at_second
+from .timeline import TAIL_S, DrillPlan, lead, plan, t_plus, t_plus_at_second
 
-#: Seconds the screen stays up after the last event.
-TAIL_S = 5.0
+__all__ = ["TAIL_S", "DrillPlan", "plan", "state_at", "frame", "plain_lines", "play", "big"]
+
 #: Screen refreshes per second of wall time.
 REFRESH_HZ = 8.0
 
@@ -65,30 +65,6 @@ _FONT = {
 def big(text: str) -> str:
     """``text`` (digits, ':', '+', '-', 'T', ' ') in the 5-row block font."""
     return "\n".join(" ".join(_FONT[ch][row] for ch in text) for row in range(5))
-
-
-@dataclass(frozen=True)
-class DrillPlan:
-    """What the drill screen plays: the result, a title, its timed events, and when it ends
-    (seconds after launch)."""
-
-    result: SimulationResult
-    title: str
-    events: tuple[Event, ...]
-    end_s: float
-
-    @property
-    def messages(self):
-        return self.result.messages
-
-
-def plan(result: SimulationResult, *, title: str | None = None) -> DrillPlan:
-    evs = events(result)
-    end = max([e.t_s for e in evs] + [float(result.track.t_s[-1])]) + TAIL_S
-    if title is None:
-        site = result.site.name if result.site else f"{result.launch_lat:.2f}N {result.launch_lon:.2f}E"
-        title = f"Launch from {site}"
-    return DrillPlan(result, title, evs, end)
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import io
 import math
-from functools import cache
 from pathlib import Path
-from typing import NamedTuple
 
 import numpy as np
 import shapely
@@ -30,20 +28,16 @@ import shapely
 from ..alerting.model import Reason
 from ..errors import InputError, JalertError
 from ..exports.formats import names
-from ..geo import basemap_land, prefectures, to_xy
+from ..geo import prefectures, to_xy
 from ..simulation.result import SimulationResult
-from .style import NOT_WARNED_FILL, NOT_WARNED_LABEL, PAINT_ORDER, REASON_STYLES
+from .mapframe import MapBox, TrackXY, basemap_xy, map_box, track_xy
+from .style import LAND_COLOUR, NOT_WARNED_FILL, NOT_WARNED_LABEL, PAINT_ORDER, REASON_STYLES, SEA_COLOUR, TRACK_COLOUR
 
 FORMATS = names("map")
 # Prefectures take the fill and legend words of their alert reason from style.REASON_STYLES.
-LAND_COLOUR = "#d9d4c7"
-SEA_COLOUR = "#dbe9f4"
-TRACK_COLOUR = "#7b0099"
-CORRIDOR_COLOUR = "#7b0099"
+CORRIDOR_COLOUR = TRACK_COLOUR
 #: The impact point, its label and its uncertainty circle: the red of the impact area.
 IMPACT_COLOUR = REASON_STYLES[Reason.IMPACT].fill
-_PAD_M = 250_000.0
-_JAPAN_BOX = (128.0, 30.0, 146.5, 46.0)  # lon/lat always in view
 INSTALL_HINT = "maps need matplotlib: pip install 'jalert-sim[maps]' (or pip install matplotlib)"
 
 
@@ -68,16 +62,6 @@ def format_of(path: str | Path) -> str:
     if suffix not in FORMATS:
         raise InputError("output", f"map file must end in {' or '.join('.' + f for f in FORMATS)}, got {str(path)!r}")
     return suffix
-
-
-@cache
-def _basemap_xy() -> tuple[shapely.Geometry, ...]:
-    """The basemap's land (``geo.basemap_land``) projected to the metric frame."""
-    # Exteriors counterclockwise (RFC 7946), as data/basemap.geojson, which maps were drawn from,
-    # has them: the cache keeps worldHires' turn, and a ring drawn from its other end changes the
-    # SVG's path text and, by one level, some antialiased pixels of a PNG.
-    land = shapely.orient_polygons(np.asarray(basemap_land(), dtype=object), exterior_cw=False)
-    return tuple(shapely.transform(geom, lambda c: np.column_stack(to_xy(c[:, 0], c[:, 1]))) for geom in land)
 
 
 def _path(geom):
@@ -109,56 +93,12 @@ def _add(ax, geom, **kw):
         ax.add_artist(PathPatch(path, **kw))
 
 
-class _Box(NamedTuple):
-    """The frame of the map in the projected plane (``geo.to_xy``), metres."""
-
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    @property
-    def span(self) -> float:
-        """The longer side, metres: offsets of ticks and labels are fractions of it."""
-        return max(self.x1 - self.x0, self.y1 - self.y0)
-
-    def align(self, x: float) -> tuple[str, float]:
-        """(horizontal alignment, x offset in points) that keep a label at ``x`` inside the frame:
-        left-aligned near the left edge, right-aligned near the right."""
-        f = (x - self.x0) / (self.x1 - self.x0)
-        return ("left", -10.0) if f < 0.3 else ("right", 10.0) if f > 0.7 else ("center", 0.0)
-
-
-class _TrackXY(NamedTuple):
-    """The ground track in the projected plane: sample times (s after launch) and x, y (metres)."""
-
-    t: np.ndarray
-    x: np.ndarray
-    y: np.ndarray
-
-
 def _minute_step(flight_s: float) -> int:
     """Minutes between labelled ticks: every minute up to 20, then fewer (at most ~20 labels)."""
     return max(1, math.ceil(flight_s / 60.0 / 20.0))
 
 
-def _track_xy(result: SimulationResult) -> _TrackXY:
-    tr = result.track
-    lon = np.degrees(np.unwrap(np.radians(np.asarray(tr.lon, float))))
-    x, y = to_xy(lon, np.asarray(tr.lat, float))
-    return _TrackXY(np.asarray(tr.t_s, float), x, y)
-
-
-def _box(track: _TrackXY) -> _Box:
-    """The track and Japan (``_JAPAN_BOX``), with a margin of ``_PAD_M``."""
-    x, y = track.x, track.y
-    jx, jy = to_xy(np.array([_JAPAN_BOX[0], _JAPAN_BOX[2], _JAPAN_BOX[0], _JAPAN_BOX[2]]),
-                   np.array([_JAPAN_BOX[1], _JAPAN_BOX[1], _JAPAN_BOX[3], _JAPAN_BOX[3]]))
-    return _Box(min(x.min(), jx.min()) - _PAD_M, min(y.min(), jy.min()) - _PAD_M,
-                max(x.max(), jx.max()) + _PAD_M, max(y.max(), jy.max()) + _PAD_M)
-
-
-def _axes(plt, box: _Box):
+def _axes(plt, box: MapBox):
     """(figure, axes): 11 inches wide, as tall as the box needs (5 to 14 inches), sea-coloured."""
     width_in = 11.0
     height_in = float(np.clip(width_in * (box.y1 - box.y0) / (box.x1 - box.x0) + 1.2, 5.0, 14.0))
@@ -186,7 +126,7 @@ def _draw_graticule(ax) -> None:
 
 def _draw_land(ax, result: SimulationResult) -> None:
     """The basemap's land, then the prefectures in the fill of their alert reason."""
-    for land in _basemap_xy():
+    for land in basemap_xy():
         _add(ax, land, facecolor=LAND_COLOUR, edgecolor="#9e9a8e", lw=0.4, zorder=1)
     fills = {a.code: REASON_STYLES[a.reason].fill for a in result.alerts}
     for pref in prefectures():
@@ -194,7 +134,7 @@ def _draw_land(ax, result: SimulationResult) -> None:
              zorder=2, gid=f"prefecture-{pref.code}")
 
 
-def _draw_track(ax, result: SimulationResult, track: _TrackXY) -> None:
+def _draw_track(ax, result: SimulationResult, track: TrackXY) -> None:
     """The alert corridor (a buffer of the projected track, so at its true width), the impact
     radius and the ground track."""
     x, y = track.x, track.y
@@ -207,7 +147,7 @@ def _draw_track(ax, result: SimulationResult, track: _TrackXY) -> None:
     ax.plot(x, y, color=TRACK_COLOUR, lw=2.2, zorder=5, gid="ground-track", solid_capstyle="round")
 
 
-def _draw_minute_ticks(ax, result: SimulationResult, track: _TrackXY, box: _Box) -> bool:
+def _draw_minute_ticks(ax, result: SimulationResult, track: TrackXY, box: MapBox) -> bool:
     """Minute ticks: a short bar across the track and a ``T+N`` / altitude label beside it, on
     alternate sides. Returns whether the last label went under the track: the impact label goes
     the other way."""
@@ -240,7 +180,7 @@ def _draw_minute_ticks(ax, result: SimulationResult, track: _TrackXY, box: _Box)
     return last_label_below
 
 
-def _draw_ends(ax, result: SimulationResult, track: _TrackXY, box: _Box, site: str, impact_above: bool) -> None:
+def _draw_ends(ax, result: SimulationResult, track: TrackXY, box: MapBox, site: str, impact_above: bool) -> None:
     """The launch site and the impact point, each marked and labelled with its time; the impact
     label above the track if ``impact_above`` (the last minute label is below it), else below."""
     x, y = track.x, track.y
@@ -260,7 +200,7 @@ def _draw_ends(ax, result: SimulationResult, track: _TrackXY, box: _Box, site: s
                 bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": IMPACT_COLOUR, "lw": 0.7})
 
 
-def _draw_scale_bar(ax, box: _Box) -> None:
+def _draw_scale_bar(ax, box: MapBox) -> None:
     """500 km, bottom left."""
     bx, by = box.x0 + 0.04 * (box.x1 - box.x0), box.y0 + 0.04 * (box.y1 - box.y0)
     ax.plot([bx, bx + 500_000], [by, by], color="black", lw=3, zorder=9, solid_capstyle="butt")
@@ -312,8 +252,8 @@ def render_map(result: SimulationResult, path: str | Path | None = None, *, fmt:
     if fmt not in FORMATS:
         raise InputError("format", f"expected svg or png, got {fmt!r}")
 
-    track = _track_xy(result)
-    box = _box(track)
+    track = track_xy(result)
+    box = map_box(track)
     site = result.site.name if result.site else f"{result.launch_lat:.2f}°N {result.launch_lon:.2f}°E"
     if title is None:
         title = f"Simulated launch from {site}, {result.time(0).strftime('%Y-%m-%d %H:%M JST')}"

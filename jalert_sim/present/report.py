@@ -123,7 +123,7 @@ def render(result: SimulationResult, console: Console, *, lang: str = "both", ex
 
 
 def historical_panel(result: SimulationResult, comparison, lang: str = "both") -> Panel:
-    """Predicted vs actually issued, for a historical scenario (a scenarios.Comparison)."""
+    """Predicted vs actually issued, for a historical scenario (a comparison.Comparison)."""
     from ..geo import prefecture
 
     def names(codes) -> str:

@@ -1,5 +1,5 @@
 """How each alert reason looks, in every medium: one table for the terminal report and map, the
-drill, the SVG/PNG maps and the KML export."""
+drill (terminal and web page), the SVG/PNG maps and the KML export; and the colours of the maps."""
 
 from __future__ import annotations
 
@@ -34,3 +34,7 @@ NOT_WARNED_FILL = "#e8e8e0"
 NOT_WARNED_LABEL = "Not warned"
 #: Order in which reasons are painted (the strongest last, on top) and listed in legends (reversed).
 PAINT_ORDER = (Reason.CORRIDOR, Reason.OVERFLIGHT, Reason.IMPACT)
+#: Land, sea and the ground track on maps (SVG/PNG and the web drill).
+LAND_COLOUR = "#d9d4c7"
+SEA_COLOUR = "#dbe9f4"
+TRACK_COLOUR = "#7b0099"

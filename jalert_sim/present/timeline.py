@@ -1,13 +1,22 @@
-"""The scenario as a list of timed events, for the table report and the drill.
+"""The scenario as a list of timed events, for the table report and the drills.
 
-Pure: a SimulationResult in, a sorted tuple of :class:`Event` out.
+Pure: a SimulationResult in, a sorted tuple of :class:`Event` out (:func:`events`), and the
+states of the warned prefectures as they change (:func:`prefecture_states`). :func:`plan` puts
+them together as a :class:`DrillPlan`: what the terminal drill (``present.drill``) and the web
+page (``present.webdrill``) both play, computed once.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..alerting.model import Reason
 from ..simulation.result import SimulationResult
+
+#: Seconds the drill stays up after the last event.
+TAIL_S = 5.0
+#: What a prefecture's state may be (the web page's ``data-state``), in the order it goes through them.
+STATES = ("none", "warned", "overflown", "impact")
 
 
 @dataclass(frozen=True)
@@ -59,3 +68,54 @@ def events(result: SimulationResult) -> tuple[Event, ...]:
         out.append(Event(m.time_s, "message", m.text_en, m.text_ja, m.kind))
     order = {"launch": 0, "burnout": 1, "message": 2, "enter": 3, "leave": 4, "apogee": 5, "impact": 6}
     return tuple(sorted(out, key=lambda e: (e.t_s, order[e.kind])))
+
+
+@dataclass(frozen=True)
+class StateChange:
+    """From ``t_s`` seconds after launch, prefecture ``code`` (JIS) is in ``state`` (one of STATES)."""
+
+    t_s: float
+    code: str
+    state: str
+
+
+def prefecture_states(result: SimulationResult) -> tuple[StateChange, ...]:
+    """When each warned prefecture changes state, in time order: ``warned`` at its alert,
+    ``overflown`` when the ground track enters its footprint, ``impact`` when the missile comes
+    down (for an impact area). A change that would come before the alert waits for it (an
+    overflight before the alert is shown from the alert on). Before its first change, and for a
+    prefecture never warned, the state is ``none``."""
+    out = []
+    for a in result.alerts:
+        out.append(StateChange(a.alert_time_s, a.code, "warned"))
+        if a.overflight_start_s is not None:
+            out.append(StateChange(max(a.alert_time_s, a.overflight_start_s), a.code, "overflown"))
+        if a.reason == Reason.IMPACT:
+            out.append(StateChange(max(a.alert_time_s, result.impact.time_s), a.code, "impact"))
+    return tuple(sorted(out, key=lambda c: (c.t_s, STATES.index(c.state), c.code)))
+
+
+@dataclass(frozen=True)
+class DrillPlan:
+    """What a drill plays: the result, a title, its timed events, the prefectures' state changes,
+    and when it ends (seconds after launch)."""
+
+    result: SimulationResult
+    title: str
+    events: tuple[Event, ...]
+    end_s: float
+    states: tuple[StateChange, ...] = ()
+
+    @property
+    def messages(self):
+        return self.result.messages
+
+
+def plan(result: SimulationResult, *, title: str | None = None) -> DrillPlan:
+    """The drill of ``result``; the title defaults to "Launch from" the site (or its coordinates)."""
+    evs = events(result)
+    end = max([e.t_s for e in evs] + [float(result.track.t_s[-1])]) + TAIL_S
+    if title is None:
+        site = result.site.name if result.site else f"{result.launch_lat:.2f}N {result.launch_lon:.2f}E"
+        title = f"Launch from {site}"
+    return DrillPlan(result, title, evs, end, prefecture_states(result))

@@ -4,7 +4,8 @@
   and assessed in one vectorised call per model);
 * ``result`` — :class:`SimulationResult` and its JSON document;
 * ``options`` — the model options (collected from the models' fields);
-* ``scenarios`` — the historical launches, and how a result compares with what happened.
+* ``scenarios`` — the catalogue of historical launches (every J-Alert missile event);
+* ``comparison`` — one result beside what happened; ``fidelity`` — the whole catalogue, with totals.
 """
 
 from .api import parse_time, simulate, simulate_many

@@ -1,11 +1,19 @@
-"""Historical launches as ready-made scenarios, and how the simulation compares with them.
+"""Historical launches as ready-made scenarios: the catalogue of every J-Alert missile event.
 
-``data/scenarios.json`` holds the published figures of real launches (site, time,
-apogee, range), the azimuth reconstructed from the published path (the place it
-flew over, else the fall point), and what the government actually issued (alert
-time, prefectures, "passed" time, fall).
-:func:`scenarios` and :func:`scenario` load them (once, cached); :func:`compare`
-sets a :class:`~jalert_sim.simulation.result.SimulationResult` beside the actual events.
+``data/scenarios.json`` holds, for every launch for which J-Alert warned about a missile or
+a rocket, and for the significant launches that warned nobody but fell in or near Japan's
+EEZ, the published figures (site, time, apogee, range, fall area and its EEZ verdict), the
+azimuth reconstructed from the published path (the place it flew over, else the fall
+point), what the government actually issued (messages, prefectures, times) and what went
+wrong on the day, each with its sources. :func:`scenarios` and :func:`scenario` load them
+(once, cached). :mod:`.comparison` sets one simulation beside what happened;
+:mod:`.fidelity` does it for the whole catalogue.
+
+A scenario's ``kind`` says what its inputs describe: ``"flight"`` (the path flown),
+``"prediction"`` (a path the government predicted and warned for, which the missile never
+flew: the inputs reconstruct the prediction) or ``"satellite"`` (a satellite launch,
+approximated by the ballistic arc of the stage that crossed Japan). A scenario that is not
+``modelled`` has no path to simulate (its ``not_modelled_reason`` says why).
 
 Published times are to the minute, so differences under a minute mean nothing.
 """
@@ -17,16 +25,14 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .._data import data_path
 from ..earth import GEOD
 from ..errors import DataError, UnknownNameError
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .result import SimulationResult
-
 SCENARIO_FILE = "scenarios.json"
+KINDS = ("flight", "prediction", "satellite")
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class Source:
     title: str
     url: str | None
     used_for: str
+    publisher: str | None = None
+    date: str | None = None  # ISO 8601 date (or year-month) of publication
 
 
 #: Half the width of a published compass direction ("east": one point of the 16-point compass that
@@ -64,15 +72,22 @@ class Target:
         lon, lat, _ = GEOD.fwd(self.lon, self.lat, self.bearing_deg, self.distance_km * 1000.0)
         return float(lat), float(lon)
 
+    def arc(self, n: int = 451) -> tuple[Any, Any]:
+        """(lat, lon) arrays of ``n`` points along the published arc, from one end to the other."""
+        import numpy as np
+
+        bearings = self.bearing_deg + np.linspace(-COMPASS_HALF_SECTOR_DEG, COMPASS_HALF_SECTOR_DEG, n)
+        arc_lon, arc_lat, _ = GEOD.fwd(np.full(n, self.lon), np.full(n, self.lat), bearings,
+                                       np.full(n, self.distance_km * 1000.0))
+        return arc_lat, arc_lon
+
     def miss_km(self, lat: float, lon: float) -> float:
         """Geodesic distance (km) from (lat, lon) to the nearest point that fits the published words
         (the arc sampled every 0.05 degrees of bearing, ~1 km apart at 1,180 km)."""
         import numpy as np
 
-        bearings = self.bearing_deg + np.linspace(-COMPASS_HALF_SECTOR_DEG, COMPASS_HALF_SECTOR_DEG, 451)
-        n = len(bearings)
-        arc_lon, arc_lat, _ = GEOD.fwd(np.full(n, self.lon), np.full(n, self.lat), bearings,
-                                       np.full(n, self.distance_km * 1000.0))
+        arc_lat, arc_lon = self.arc()
+        n = len(arc_lat)
         _, _, d = GEOD.inv(np.full(n, float(lon)), np.full(n, float(lat)), arc_lon, arc_lat)
         return float(np.min(d)) / 1000.0
 
@@ -87,10 +102,21 @@ class Waypoint:
 
 
 @dataclass(frozen=True)
+class IssuedMessage:
+    """One J-Alert message as actually issued: its time (None where no source gives it), kind
+    ("launch", "shelter", "passed", "cleared"), the prefectures addressed and what it said."""
+
+    time: datetime | None
+    kind: str
+    area: tuple[str, ...]
+    summary: str
+
+
+@dataclass(frozen=True)
 class Actual:
     """What was actually issued and reported. Times are JST, published to the minute."""
 
-    alert_time: datetime | None  # first J-Alert message; None = no J-Alert
+    alert_time: datetime | None  # first J-Alert message; None = no J-Alert (or no published time)
     prefectures: tuple[str, ...]  # JIS X 0401 codes of the intended alert area
     prefecture_alert_times: dict[str, datetime]  # where prefectures got it at different times
     erroneous_prefectures: tuple[str, ...]  # warned by mistake (and later corrected)
@@ -100,9 +126,42 @@ class Actual:
     impact_time: datetime | None
     impact_description: str
     impact_description_ja: str
+    eez: str | None = None  # the published verdict on the fall: "inside" | "outside" | None (none published)
+    flight_time_s: float | None = None  # the published duration ("about 74 minutes"), if one was given
+    messages: tuple[IssuedMessage, ...] = ()
+    incidents: tuple[str, ...] = ()  # what went wrong on the day, said plainly
 
     def alert_time_for(self, code: str) -> datetime | None:
         return self.prefecture_alert_times.get(code, self.alert_time if code in self.prefectures else None)
+
+    def legacy_dict(self) -> dict[str, Any]:
+        """The ``actual`` block of ``run --format json``'s ``historical`` (its fields of schema 1.0)."""
+        return {
+            "alert_time": _iso(self.alert_time), "prefectures": list(self.prefectures),
+            "prefecture_alert_times": {k: _iso(v) for k, v in self.prefecture_alert_times.items()},
+            "erroneous_prefectures": list(self.erroneous_prefectures),
+            "overflight_time": _iso(self.overflight_time), "overflight_end_time": _iso(self.overflight_end_time),
+            "passed_time": _iso(self.passed_time),
+            "impact_time": _iso(self.impact_time), "impact_description": self.impact_description,
+            "impact_description_ja": self.impact_description_ja,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.legacy_dict(), "eez": self.eez, "flight_time_s": self.flight_time_s,
+                "messages": [{"time": _iso(m.time), "kind": m.kind, "area": list(m.area), "summary": m.summary}
+                             for m in self.messages],
+                "incidents": list(self.incidents)}
+
+
+@dataclass(frozen=True)
+class Published:
+    """Japan's own figures for the flight (the inputs may use the DPRK's more precise ones):
+    apogee and range in km, flight time in s; None where none was published."""
+
+    apogee_km: float | None
+    range_km: float | None
+    flight_time_s: float | None
+    by: str
 
 
 @dataclass(frozen=True)
@@ -118,14 +177,19 @@ class Scenario:
     launch_lat: float
     launch_lon: float
     launch_time: datetime
-    azimuth_deg: float
-    apogee_km: float
+    azimuth_deg: float | None  # None: not modelled
+    apogee_km: float | None  # None: not modelled
     range_km: float | None
     target: Target | None
     overflight_point: Waypoint | None  # published place overflown, if any: it pins the azimuth
     notes: str
     actual: Actual | None
     sources: tuple[Source, ...]
+    kind: str = "flight"  # one of KINDS
+    modelled: bool = True
+    not_modelled_reason: str = ""
+    published: Published | None = None
+    fit: str = ""  # how the azimuth (and, for satellites, the apogee) was fitted, and the residual
 
     @property
     def launch(self) -> str:
@@ -133,31 +197,32 @@ class Scenario:
         return self.site or f"{self.launch_lat},{self.launch_lon}"
 
     def simulate_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments of :func:`jalert_sim.simulate` for this scenario."""
+        """Keyword arguments of :func:`jalert_sim.simulate` for this scenario (azimuth and apogee
+        None if it is not modelled: the caller must give them)."""
         return {
             "launch": self.launch, "azimuth_deg": self.azimuth_deg, "apogee_km": self.apogee_km,
             "range_km": self.range_km, "launch_time": self.launch_time,
         }
 
     def to_dict(self) -> dict[str, Any]:
-        iso = lambda d: None if d is None else d.isoformat()  # noqa: E731
-        a = self.actual
+        p = self.published
         return {
-            "id": self.id, "title_en": self.title_en, "title_ja": self.title_ja, "missile": self.missile,
+            "id": self.id, "kind": self.kind, "modelled": self.modelled,
+            "not_modelled_reason": self.not_modelled_reason or None,
+            "title_en": self.title_en, "title_ja": self.title_ja, "missile": self.missile,
             "launch": {"site": self.site, "name": self.site_name, "lat": self.launch_lat, "lon": self.launch_lon},
-            "launch_time": iso(self.launch_time), "azimuth_deg": self.azimuth_deg,
-            "apogee_km": self.apogee_km, "range_km": self.range_km, "notes": self.notes,
-            "actual": None if a is None else {
-                "alert_time": iso(a.alert_time), "prefectures": list(a.prefectures),
-                "prefecture_alert_times": {k: iso(v) for k, v in a.prefecture_alert_times.items()},
-                "erroneous_prefectures": list(a.erroneous_prefectures),
-                "overflight_time": iso(a.overflight_time), "overflight_end_time": iso(a.overflight_end_time),
-                "passed_time": iso(a.passed_time),
-                "impact_time": iso(a.impact_time), "impact_description": a.impact_description,
-                "impact_description_ja": a.impact_description_ja,
-            },
-            "sources": [{"title": s.title, "url": s.url, "used_for": s.used_for} for s in self.sources],
+            "launch_time": _iso(self.launch_time), "azimuth_deg": self.azimuth_deg,
+            "apogee_km": self.apogee_km, "range_km": self.range_km, "notes": self.notes, "fit": self.fit or None,
+            "published": None if p is None else {"apogee_km": p.apogee_km, "range_km": p.range_km,
+                                                 "flight_time_s": p.flight_time_s, "by": p.by},
+            "actual": None if self.actual is None else self.actual.to_dict(),
+            "sources": [{"publisher": s.publisher, "title": s.title, "date": s.date, "url": s.url,
+                         "used_for": s.used_for} for s in self.sources],
         }
+
+
+def _iso(d: datetime | None) -> str | None:
+    return None if d is None else d.isoformat()
 
 
 def _time(value: str | None) -> datetime | None:
@@ -169,9 +234,15 @@ def _time(value: str | None) -> datetime | None:
     return t
 
 
-def _parse(raw: dict[str, Any]) -> Scenario:
-    a = raw.get("actual")
-    actual = None if a is None else Actual(
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _actual(a: dict[str, Any]) -> Actual:
+    eez = a.get("eez")
+    if eez not in (None, "inside", "outside"):
+        raise ValueError(f"actual.eez must be inside, outside or null, got {eez!r}")
+    return Actual(
         alert_time=_time(a["alert_time"]),
         prefectures=tuple(a["prefectures"]),
         prefecture_alert_times={k: _time(v) for k, v in a.get("prefecture_alert_times", {}).items()},
@@ -182,23 +253,42 @@ def _parse(raw: dict[str, Any]) -> Scenario:
         impact_time=_time(a.get("impact_time")),
         impact_description=a.get("impact_description", ""),
         impact_description_ja=a.get("impact_description_ja", ""),
+        eez=eez, flight_time_s=_float(a.get("flight_time_s")),
+        messages=tuple(IssuedMessage(_time(m.get("time")), m["kind"], tuple(m.get("area", ())), m.get("summary", ""))
+                       for m in a.get("messages", ())),
+        incidents=tuple(a.get("incidents", ())),
     )
+
+
+def _parse(raw: dict[str, Any]) -> Scenario:
+    a = raw.get("actual")
     t = raw.get("target")
     o = raw.get("overflight_point")
+    p = raw.get("published")
     launch = raw["launch"]
+    kind = raw.get("kind", "flight")
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
+    modelled = bool(raw.get("modelled", True))
+    if modelled and (raw.get("azimuth_deg") is None or raw.get("apogee_km") is None):
+        raise ValueError(f"scenario {raw['id']}: a modelled scenario needs azimuth_deg and apogee_km")
     return Scenario(
         id=raw["id"], title_en=raw["title_en"], title_ja=raw["title_ja"], missile=raw.get("missile", ""),
         site=launch.get("site"), site_name=launch.get("name", ""),
         launch_lat=float(launch["lat"]), launch_lon=float(launch["lon"]),
-        launch_time=_time(raw["launch_time"]), azimuth_deg=float(raw["azimuth_deg"]),
-        apogee_km=float(raw["apogee_km"]),
-        range_km=None if raw.get("range_km") is None else float(raw["range_km"]),
+        launch_time=_time(raw["launch_time"]), azimuth_deg=_float(raw.get("azimuth_deg")),
+        apogee_km=_float(raw.get("apogee_km")), range_km=_float(raw.get("range_km")),
         target=None if t is None else Target(
             t["reference"], float(t["lat"]), float(t["lon"]), float(t["distance_km"]),
             float(t["bearing_deg"]), float(t["great_circle_bearing_deg"])),
         overflight_point=None if o is None else Waypoint(o["reference"], float(o["lat"]), float(o["lon"])),
-        notes=raw.get("notes", ""), actual=actual,
-        sources=tuple(Source(s["title"], s.get("url"), s.get("used_for", "")) for s in raw.get("sources", ())),
+        notes=raw.get("notes", ""), actual=None if a is None else _actual(a),
+        sources=tuple(Source(s["title"], s.get("url"), s.get("used_for", ""), s.get("publisher"), s.get("date"))
+                      for s in raw.get("sources", ())),
+        kind=kind, modelled=modelled, not_modelled_reason=raw.get("not_modelled_reason", ""),
+        published=None if p is None else Published(_float(p.get("apogee_km")), _float(p.get("range_km")),
+                                                    _float(p.get("flight_time_s")), p.get("by", "")),
+        fit=raw.get("fit", ""),
     )
 
 
@@ -222,109 +312,3 @@ def scenario(scenario_id: str) -> Scenario:
     ids = [s.id for s in scenarios()]
     close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.5)
     raise UnknownNameError("scenario", str(scenario_id), close or ids)
-
-
-# --- predicted vs actual -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TimeComparison:
-    """A simulated time beside a published one; either may be a span (``*_end`` set): the time over
-    Japan is one (entry to exit), and reports give it as a moment ("over Cape Erimo about 06:06")
-    or a span ("from about 07:04 to 07:06")."""
-
-    what: str  # "first alert" | "over Japan" | "passed message" | "impact"
-    predicted: datetime | None
-    actual: datetime | None
-    predicted_end: datetime | None = None
-    actual_end: datetime | None = None
-
-    @property
-    def difference_s(self) -> float | None:
-        """Predicted minus actual, seconds (positive: the model is later). Between spans (a moment
-        being a span of no length), the gap between them: 0 where they overlap."""
-        if self.predicted is None or self.actual is None:
-            return None
-        p0, a0 = self.predicted, self.actual
-        p1, a1 = self.predicted_end or p0, self.actual_end or a0
-        if p1 < a0:
-            return (p1 - a0).total_seconds()
-        if p0 > a1:
-            return (p0 - a1).total_seconds()
-        return 0.0
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """The simulation of a historical scenario beside what actually happened."""
-
-    scenario: Scenario
-    predicted_prefectures: tuple[str, ...]
-    actual_prefectures: tuple[str, ...]
-    erroneous_prefectures: tuple[str, ...]
-    times: tuple[TimeComparison, ...]
-    impact_miss_km: float | None  # predicted impact to the published fall point's arc (Target.miss_km)
-
-    @property
-    def both(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.predicted_prefectures) & set(self.actual_prefectures)))
-
-    @property
-    def only_predicted(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.predicted_prefectures) - set(self.actual_prefectures)))
-
-    @property
-    def only_actual(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.actual_prefectures) - set(self.predicted_prefectures)))
-
-    @property
-    def prefectures_match(self) -> bool:
-        return set(self.predicted_prefectures) == set(self.actual_prefectures)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The ``historical`` block of the JSON document (additive to schema 1.0)."""
-        iso = lambda d: None if d is None else d.isoformat()  # noqa: E731
-        a = self.scenario.actual
-        return {
-            "scenario": self.scenario.id,
-            "title_en": self.scenario.title_en,
-            "title_ja": self.scenario.title_ja,
-            "actual": self.scenario.to_dict()["actual"],
-            "prefectures": {
-                "predicted": list(self.predicted_prefectures),
-                "actual": list(self.actual_prefectures),
-                "both": list(self.both),
-                "only_predicted": list(self.only_predicted),
-                "only_actual": list(self.only_actual),
-                "erroneous": list(self.erroneous_prefectures),
-                "match": self.prefectures_match,
-            },
-            "times": [
-                {"what": t.what, "predicted": iso(t.predicted), "actual": iso(t.actual),
-                 "predicted_end": iso(t.predicted_end), "actual_end": iso(t.actual_end), "difference_s": t.difference_s}
-                for t in self.times
-            ],
-            "impact_miss_km": self.impact_miss_km,
-            "impact_description_actual": a.impact_description if a else None,
-            "note": "Actual times were published to the minute; differences under 60 s are not significant.",
-        }
-
-
-def compare(result: SimulationResult, scn: Scenario) -> Comparison | None:
-    """Predicted vs actual for a scenario that has ``actual`` data (None otherwise)."""
-    a = scn.actual
-    if a is None:
-        return None
-    predicted = tuple(al.code for al in result.alerts)
-    first_alert = min((m.time_s for m in result.messages), default=None)
-    passed = next((m.time_s for m in result.messages if m.kind == "passed"), None)
-    at = result.time_at_second  # (to the second, as the document)
-    times = (
-        TimeComparison("first alert", at(first_alert), a.alert_time),
-        TimeComparison("over Japan", at(result.assessment.overflight_start_s), a.overflight_time,
-                       at(result.assessment.overflight_end_s), a.overflight_end_time),
-        TimeComparison("passed message", at(passed), a.passed_time),
-        TimeComparison("impact", at(result.impact.time_s), a.impact_time),
-    )
-    miss = None if scn.target is None else scn.target.miss_km(result.impact.lat, result.impact.lon)
-    return Comparison(scn, predicted, tuple(a.prefectures), tuple(a.erroneous_prefectures), times, miss)

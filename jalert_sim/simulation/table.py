@@ -138,6 +138,17 @@ class ScenarioTable:
                 out.update(zip(g.rows[js].tolist(), _results(g, js, self._scenarios)))
         return [out.get(k) or self._scenarios[k] for k in want]
 
+    def track(self, k: int, step_s: float | None = None):
+        """Scenario ``k``'s track (:class:`~.result.Track`: t_s, lat, lon, alt_km) sampled every
+        ``step_s`` (default TRACK_STEP_S), without making its SimulationResult; None if it failed."""
+        from .result import TRACK_STEP_S
+
+        for g in self._groups:
+            pos = np.flatnonzero(g.rows == k)
+            if len(pos):
+                return g.trajs.track(int(pos[0]), TRACK_STEP_S if step_s is None else step_s)
+        return None
+
     def to_arrow(self):
         """A pyarrow.Table: the per-scenario columns, ``error``, and the warned prefectures as
         lists of JIS codes and of reasons (``warned_codes``, ``warned_reasons``). Needs pyarrow
