@@ -295,3 +295,21 @@ def test_interrupted_cli_cancels_and_leaves_no_output(tmp_path):
         assert os.listdir(tmp_path) == ["big.csv"]  # no output, no temporary directory
         _wait_for(lambda: not [c for c in children if c.is_running() and c.status() != psutil.STATUS_ZOMBIE],
                   15, "the workers to stop")
+
+
+def test_ctrl_c_cancels_the_tasks_of_a_remote_cluster(dask_processes, tmp_path):
+    src = tmp_path / "big.csv"
+    src.write_text("launch,azimuth,apogee\n" + "sinpo,90,700\n" * 6000, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "jalert_sim", "batch", str(src), "-o", str(tmp_path / "out"),
+                             "--scheduler", dask_processes, "--partition-rows", "200"], env=ENV,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    partial = _wait_for(lambda: [p for p in os.listdir(tmp_path) if ".partial-" in p], 60, "the batch to start")
+    _wait_for(lambda: os.listdir(tmp_path / partial[0]), 60, "a first partition")
+    with distributed.Client(dask_processes, timeout=10) as client:
+        count = lambda dask_scheduler: len(dask_scheduler.tasks)  # noqa: E731  (a lambda: pickled by value)
+        assert client.run_on_scheduler(count) > 0  # the batch's tasks are there
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+        assert proc.returncode == 130 and err.count("\n") == 1, err
+        assert os.listdir(tmp_path) == ["big.csv"]
+        _wait_for(lambda: client.run_on_scheduler(count) == 0, 10, "the scheduler to drop the batch's tasks")

@@ -40,10 +40,11 @@ INSTALL_HINT = "pip install 'jalert-sim[dask]'"
 
 def require_distributed() -> Any:
     """The ``distributed`` module, or an InputError that says how to install it."""
+    import importlib
+
     try:
-        import dask.dataframe  # noqa: F401  (the dataframe API needs it; imported to check)
-        import distributed
-        import pyarrow  # noqa: F401
+        distributed = importlib.import_module("distributed")
+        importlib.import_module("pyarrow.parquet")  # the partitions' input and output
     except ImportError as exc:
         raise InputError("scheduler", f"a Dask cluster needs dask, distributed and pyarrow ({exc.name} is "
                                       f"missing): {INSTALL_HINT}") from None
