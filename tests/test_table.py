@@ -134,3 +134,15 @@ def test_parquet_needs_a_file_and_pyarrow(tmp_path):
     done = _batch(str(src), "--format", "parquet", "-o", str(target), code="import sys; sys.modules['pyarrow'] = None; ")
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "pip install" in done.stderr
     assert not target.exists()
+
+
+def test_a_table_with_no_simulated_scenario_has_the_schema_of_one_with_some():
+    """A chunk whose rows all failed (or an empty input) is written with the same Arrow columns as
+    any other: its (empty) warned pairs are integer indices, not floats."""
+    pytest.importorskip("pyarrow")
+    from jalert_sim.simulation.api import prepare, solve_table
+
+    some = jalert_sim.simulate_many([{"launch": "sunan", "azimuth_deg": 80, "apogee_km": 600}], table=True).to_arrow()
+    failed = solve_table([prepare({"launch": "nowhere", "azimuth_deg": 80, "apogee_km": 600})])
+    assert failed.to_arrow().schema == some.schema and failed.to_arrow()["warned_codes"].to_pylist() == [None]
+    assert solve_table([]).to_arrow().schema == some.schema and solve_table([]).to_arrow().num_rows == 0

@@ -21,13 +21,22 @@ The modules: ``run`` (:func:`run_batch`) reads the input as a stream of raw rows
 (``reading``), in chunks (``chunks``) solved here or by forked worker processes
 (``workers``), where each row is parsed (``parsing``; its fields and the scenario they make:
 ``fields``) and written (``records``: JSONL; the CSV rows are ``exports.csv``).
+
+On a Dask cluster (the extra ``jalert-sim[dask]``; dask is imported only when used):
+``cluster`` (:func:`run_on_cluster`, ``batch --scheduler``; ``connect``, and ``map_parts``, the
+runner that maps a function over partitions on the cluster in order) plans the input as
+``partitions`` that the workers read and solve themselves, and writes through ``dataset`` (a
+Parquet dataset put in place whole); ``frames`` (:func:`simulate_dataframe`) maps the engine
+over a ``dask.dataframe.DataFrame`` of scenarios.
 """
 
 from ..exports.csv import SCENARIO_COLUMNS as CSV_COLUMNS
 from ..exports.csv import scenario_row as csv_row
 from .fields import FIELDS, scenario_from_fields
+from .cluster import run_on_cluster
+from .frames import simulate_dataframe
 from .records import json_record
 from .run import FORMATS, BatchSummary, run_batch
 
 __all__ = ["BatchSummary", "CSV_COLUMNS", "FIELDS", "FORMATS", "csv_row", "json_record", "run_batch",
-           "scenario_from_fields"]
+           "run_on_cluster", "scenario_from_fields", "simulate_dataframe"]

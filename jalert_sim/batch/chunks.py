@@ -77,25 +77,30 @@ def read_chunks(source: Source, settings: Settings, chunk_size: int) -> Iterator
 
 
 def solve_chunk(chunk: Chunk) -> ChunkOut:
-    """Parse, solve and serialise one chunk (runs in a worker process). CSV and Parquet are written
-    from the columns of the chunk's table; JSONL from its results, made from the columns."""
+    """Parse, solve and serialise one chunk (runs in a worker process)."""
     s = chunk.settings
     parsed = [parse_row(s.kind, s.header, raw, chunk.first_row + k, s.launch_time, s.encoding)
               for k, raw in enumerate(chunk.rows)]
+    return solve_parsed(parsed, list(range(chunk.first_row, chunk.first_row + len(parsed))), s.out_format, s.track)
+
+
+def solve_parsed(parsed: list[tuple[Any, Any]], rows: list[int], out_format: str, track: bool = False) -> ChunkOut:
+    """Solve rows already parsed, ``(id, scenario keyword arguments or JalertError)`` numbered
+    ``rows``, and serialise them in ``out_format``: one call of the engine. CSV and Parquet are
+    written from the columns of the table; JSONL from its results, made from the columns."""
     table = solve_table([item if isinstance(item, JalertError) else prepare(item) for _, item in parsed])
     ids = [ident for ident, _ in parsed]
-    rows = list(range(chunk.first_row, chunk.first_row + len(parsed)))
     failed = sum(e is not None for e in table.error)
     first = next((k for k, e in enumerate(table.error) if e is not None), None)
     first_error = None if first is None else RowError(rows[first], ids[first], table.error[first])
-    if s.out_format == "csv":
+    if out_format == "csv":
         text: Any = table_csv(table, ids, rows)
-    elif s.out_format == "parquet":
+    elif out_format == "parquet":
         text = parquet_part(table, ids, rows)
     else:
         buffer = io.StringIO()
         for ident, row, result in zip(ids, rows, table.results()):
-            buffer.write(json_record(ident, row, result, track=s.track))
+            buffer.write(json_record(ident, row, result, track=track))
             buffer.write("\n")
         text = buffer.getvalue()
     return ChunkOut(text, len(parsed) - failed, failed, first_error)

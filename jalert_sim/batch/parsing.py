@@ -58,6 +58,18 @@ def parse_row(kind: str, header: tuple[str, ...] | None, raw: Any, row: int,
         return _utf8_id(ident), exc
 
 
+def parse_fields(fields: dict[str, Any], row: int, launch_time: str) -> tuple[Any, dict | JalertError]:
+    """(id, scenario keyword arguments or the error) for row number ``row`` given as typed values,
+    a column of a Parquet file or a DataFrame each (None: absent), as a JSONL row's are read."""
+    ident: Any = row
+    try:
+        if fields.get("id") is not None:
+            ident = _json_id(fields["id"])
+        return ident, scenario_from_fields(fields, launch_time=launch_time)
+    except JalertError as exc:
+        return _utf8_id(ident), exc
+
+
 def _json_id(value: Any) -> str | int | float:
     """A JSONL row's id: a string (see _utf8_id) or a finite number; anything else (an object, a
     list, true, NaN) cannot be written back as the id of a CSV row or of valid JSON."""

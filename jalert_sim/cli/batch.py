@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..simulation.options import MODEL_OPTIONS
-from .common import AtOpt, ForceOpt, app, check_output, fail, user_errors
+from .common import NUMBER, AtOpt, ForceOpt, app, check_output, fail, user_errors
 
 _FIELDS_HELP = (
     "Input fields (CSV header or JSON keys): id (optional; default the row number), launch "
@@ -24,22 +24,29 @@ def batch(
     input: Annotated[str, typer.Argument(help="CSV (with a header) or JSONL file; '-' reads stdin.", show_default=False,
                                    metavar="INPUT")],
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (whole or not at all) instead of stdout ('-': stdout).")] = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="jsonl (the run JSON document per row), csv (one summary row per scenario) or parquet (typed columns; needs -o FILE and pyarrow).")] = "jsonl",
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="jsonl (the run JSON document per row), csv (one summary row per scenario) or parquet (typed columns; needs -o FILE and pyarrow). Default: jsonl; with --scheduler, parquet unless -o ends in .csv or .jsonl.", show_default=False)] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: number of CPUs).")] = None,
     track: Annotated[bool, typer.Option("--track", help="Include the track samples in JSONL records.")] = False,
     at: AtOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar or timing line (failed rows are still summarised).")] = False,
     force: ForceOpt = False,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Run on a Dask cluster: its scheduler's address (tcp://host:8786) or 'local' (a cluster of --jobs processes on this machine). INPUT may then also be a Parquet file, directory or glob, read by the workers; -o DIR is a Parquet dataset (or one .csv/.jsonl file). Needs jalert-sim[dask].", show_default=False)] = None,
+    partition_rows: Annotated[int, typer.Option("--partition-rows", min=1, help="With --scheduler: rows per task (CSV/JSONL input: on average).")] = 5000,
+    connect_timeout: Annotated[float, typer.Option("--connect-timeout", click_type=NUMBER, help="With --scheduler: seconds to reach the scheduler and a worker.")] = 10.0,
 ) -> None:
     from ..batch import FORMATS, run_batch
 
-    if format not in FORMATS:
+    if format is not None and format not in FORMATS:
         fail(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
-    check_output(output, force)
     show = not quiet and sys.stderr.isatty()
-    with user_errors(), _progress(show) as progress:
-        summary = run_batch(input, output, format=format, jobs=jobs, track=track, launch_time=at, progress=progress,
-                            force=force)
+    if scheduler is not None:
+        summary = _on_cluster(input, output, format, jobs, track, at, force, scheduler, partition_rows, connect_timeout,
+                              show)
+    else:
+        check_output(output, force)
+        with user_errors(), _progress(show) as progress:
+            summary = run_batch(input, output, format=format or "jsonl", jobs=jobs, track=track, launch_time=at,
+                                progress=progress, force=force)
     if summary.failed:
         first = summary.first_error
         sys.stderr.write(f"jalert-sim: {summary.failed} of {summary.total} scenario(s) failed; "
@@ -48,6 +55,20 @@ def batch(
     if show:
         sys.stderr.write(f"jalert-sim: {summary.total} scenario(s) in {summary.elapsed_s:.1f} s "
                          f"({summary.rate:,.0f}/s)\n")
+
+
+def _on_cluster(input, output, format, jobs, track, at, force, scheduler, partition_rows, connect_timeout, show):
+    """The batch on a Dask cluster (jalert_sim.batch.cluster)."""
+    if not connect_timeout > 0:
+        fail(f"--connect-timeout: expected seconds > 0, got {connect_timeout:g}")
+    with user_errors():
+        from ..batch.cluster import require_distributed, run_on_cluster
+
+        require_distributed()
+        with _progress(show) as progress:
+            return run_on_cluster(input, output, scheduler=scheduler, format=format, partition_rows=partition_rows,
+                                  connect_timeout_s=connect_timeout, workers=jobs, track=track, launch_time=at,
+                                  force=force, progress=progress)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")

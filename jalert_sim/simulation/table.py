@@ -217,7 +217,8 @@ def build_table(scenarios: list[Scenario | JalertError], groups: list[Group]) ->
         warned[rows, a.pref] = a.reason
         pair_parts.append({"row": rows, "prefecture": a.pref, "reason": a.reason,
                            **{name: getattr(a, name) for name in PREFECTURE_VALUES}})
-    pairs = {k: np.concatenate([p[k] for p in pair_parts]) if pair_parts else np.zeros(0) for k in
+    empty = {"row": np.zeros(0, np.int64), "prefecture": np.zeros(0, np.int64), "reason": np.zeros(0, np.int8)}
+    pairs = {k: np.concatenate([p[k] for p in pair_parts]) if pair_parts else empty.get(k, np.zeros(0)) for k in
              ("row", "prefecture", "reason", *PREFECTURE_VALUES)}
     order = np.lexsort((pairs["prefecture"], pairs["row"])) if pair_parts else np.zeros(0, int)
     pairs = {k: v[order] for k, v in pairs.items()}
