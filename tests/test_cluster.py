@@ -19,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 distributed = pytest.importorskip("distributed")
@@ -313,3 +314,35 @@ def test_ctrl_c_cancels_the_tasks_of_a_remote_cluster(dask_processes, tmp_path):
         assert proc.returncode == 130 and err.count("\n") == 1, err
         assert os.listdir(tmp_path) == ["big.csv"]
         _wait_for(lambda: client.run_on_scheduler(count) == 0, 10, "the scheduler to drop the batch's tasks")
+
+
+def test_an_ensemble_and_a_sweep_on_the_cluster_equal_the_local_ones(cluster, tmp_path):
+    """Issue 17's --scheduler: the blocks and chunks run on the cluster's workers; the seed per block
+    makes the ensemble's document the same bytes, and the sweep's rows are the local ones."""
+    from jalert_sim.batch.ensemble import run_ensemble
+    from jalert_sim.batch.sweep import run_sweep
+    from jalert_sim.simulation.ensemble import ensemble_document
+    from jalert_sim.simulation.sampling import Spreads
+    from jalert_sim.simulation.sweep import Grid
+
+    address = cluster[0].scheduler_address
+    scenario = {"launch": "sunan", "azimuth_deg": 72.05, "apogee_km": 550.0, "range_km": 2700.0,
+                "launch_time": "2017-08-29T05:58+09:00"}
+    spreads = Spreads(azimuth_sd_deg=1.0, apogee_sd_km=50.0)
+    local = run_ensemble(scenario, spreads, samples=2500, seed=7, jobs=1)
+    remote = run_ensemble(scenario, spreads, samples=2500, seed=7, scheduler=address)
+    assert json.dumps(ensemble_document(remote)) == json.dumps(ensemble_document(local))
+    grid = Grid(("sinpo",), np.arange(60.0, 121.0, 2.0), np.array([400.0, 600.0, 800.0]), None,
+                launch_time="2024-01-01T00:00+09:00")
+    run_sweep(grid, tmp_path / "local.csv", jobs=1, chunk_size=40)
+    run_sweep(grid, tmp_path / "remote.csv", chunk_size=40, scheduler=address)
+    assert (tmp_path / "remote.csv").read_bytes() == (tmp_path / "local.csv").read_bytes()
+
+
+def test_an_ensemble_with_an_unreachable_scheduler_is_one_line_and_exit_2():
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, "-m", "jalert_sim", "ensemble", "--scenario", "2017-08-29", "--azimuth-sd",
+                           "1", "-n", "100", "--scheduler", f"tcp://127.0.0.1:{_free_port()}", "--connect-timeout", "2"],
+                          capture_output=True, text=True, env=ENV, timeout=60)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1 and "cannot reach" in proc.stderr
+    assert time.monotonic() - started < 30

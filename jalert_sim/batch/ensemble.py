@@ -2,8 +2,10 @@
 process or over the batch's forked workers (:func:`.workers.solve_all`), in order, each reduced
 to a small summary before it comes back, so that memory stays flat however many samples.
 
-:func:`run_blocks` is the one place the blocks are run: a scheduler (a Dask cluster, issue 16)
-plugs in there.
+:func:`run_blocks` is the one place the blocks are run: by forked workers, or by a Dask cluster's
+(``scheduler``: :func:`.cluster.connect`, :func:`.cluster.map_parts`). A block's samples come from
+its own seed (``SeedSequence(seed, spawn_key=(block, input))``), so the summary is the same
+whichever runs them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any, NamedTuple
 
 from ..errors import InputError
@@ -40,10 +43,31 @@ def _solve(block: Block):
     return solve_block(block.base, block.spreads, block.seed, block.index, block.size)
 
 
-def run_blocks(tasks: Iterable[Any], solve: Callable[[Any], Any], jobs: int) -> Iterator[Any]:
-    """``solve`` of every task, in order, over ``jobs`` worker processes (1: this process).
-    ``solve`` must be a module-level function (the workers are forked and call it by name)."""
+def run_blocks(tasks: Iterable[Any], solve: Callable[[Any], Any], jobs: int, client: Any = None) -> Iterator[Any]:
+    """``solve`` of every task, in order, over ``jobs`` worker processes (1: this process), or on the
+    Dask cluster of ``client``. ``solve`` must be a module-level function (the workers are forked, or
+    import it, and call it by name). Close the iterator in a ``finally``: that stops the workers or
+    cancels the cluster's tasks."""
+    if client is not None:
+        from .cluster import map_parts
+
+        return map_parts(client, solve, tasks)
     return solve_all(iter(tasks), jobs, solve)
+
+
+@contextmanager
+def scheduled(scheduler: str | None, jobs: int, timeout_s: float | None) -> Iterator[Any]:
+    """None (this machine's forked workers), or a client of the Dask cluster at ``scheduler``
+    ("local": a LocalCluster of ``jobs`` processes; a remote cluster has the workers it has),
+    closed at the end (see :func:`.cluster.connect`)."""
+    if scheduler is None:
+        yield None
+        return
+    from .cluster import DEFAULT_CONNECT_TIMEOUT_S, connect
+
+    with connect(scheduler, timeout_s=DEFAULT_CONNECT_TIMEOUT_S if timeout_s is None else timeout_s,
+                 workers=jobs if scheduler == "local" else None) as client:
+        yield client
 
 
 def check_samples(n: Any) -> int:
@@ -74,18 +98,21 @@ def base_scenario(scenario: dict[str, Any], spreads: Spreads) -> Scenario:
 
 
 def run_ensemble(scenario: dict[str, Any], spreads: Spreads, *, samples: int = DEFAULT_SAMPLES, seed: int = 0,
-                 jobs: int | None = None) -> EnsembleSummary:
+                 jobs: int | None = None, scheduler: str | None = None,
+                 connect_timeout_s: float | None = None) -> EnsembleSummary:
     """An ensemble of ``samples`` draws of ``scenario`` (simulate()'s keyword arguments) with the
     uncertainty ``spreads``, from ``seed``: its :class:`~jalert_sim.simulation.ensemble.EnsembleSummary`.
-    The same seed gives the same summary whatever ``jobs`` (worker processes; default the CPUs)."""
+    The same seed gives the same summary whatever ``jobs`` (worker processes; default the CPUs) or
+    ``scheduler`` (a Dask scheduler's address, or "local"; needs the ``dask`` extra)."""
     samples, seed = check_samples(samples), check_seed(seed)
     base = base_scenario(scenario, spreads)
     jobs = _jobs(jobs)
     blocks = [Block(base, spreads, seed, b, min(BLOCK_SIZE, samples - b * BLOCK_SIZE))
               for b in range(math.ceil(samples / BLOCK_SIZE))]
-    parts = run_blocks(blocks, _solve, jobs)
-    try:
-        total = merge(parts)
-    finally:
-        parts.close()
+    with scheduled(scheduler, jobs, connect_timeout_s) as client:
+        parts = run_blocks(blocks, _solve, jobs, client)
+        try:
+            total = merge(parts)
+        finally:
+            parts.close()
     return summarise(total, base, spreads, seed)

@@ -84,6 +84,19 @@ class Number(click.ParamType):
 #: Every float option of the commands.
 NUMBER = Number()
 
+#: --scheduler and --connect-timeout of the commands that run many scenarios on a Dask cluster too.
+SchedulerOpt = Annotated[Optional[str], typer.Option(
+    "--scheduler", show_default=False, help="Run on a Dask cluster: its scheduler's address (tcp://host:8786) or "
+    "'local' (a cluster of --jobs processes on this machine). Needs jalert-sim[dask]. The output is the same.")]
+ConnectTimeoutOpt = Annotated[float, typer.Option(
+    "--connect-timeout", click_type=NUMBER, help="With --scheduler: seconds to reach the scheduler and a worker.")]
+
+
+def check_connect_timeout(seconds: float) -> None:
+    if not seconds > 0:
+        fail(f"--connect-timeout: expected seconds > 0, got {seconds:g}")
+
+
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an -o file even if it is read-only.")]
 
 

@@ -10,8 +10,8 @@ import typer
 
 from ..simulation.options import MODEL_OPTIONS
 from .common import (
-    AtOpt, ForceOpt, LaunchOpt, NUMBER, ScenarioOpt, app, check_output, fail, load_scenario, output_failed,
-    user_errors, with_model_options,
+    NUMBER, AtOpt, ConnectTimeoutOpt, ForceOpt, LaunchOpt, ScenarioOpt, SchedulerOpt, app, check_connect_timeout,
+    check_output, fail, load_scenario, output_failed, user_errors, with_model_options,
 )
 
 FORMATS = ("table", "json", "csv")
@@ -48,6 +48,8 @@ def ensemble(
     map_file: Annotated[Optional[str], typer.Option("--map", help="Also draw a map: FILE.png or FILE.svg (needs the maps extra).")] = None,
     dpi: Annotated[int, typer.Option("--dpi", help="Resolution of a PNG map, dots per inch.")] = 150,
     force: ForceOpt = False,
+    scheduler: SchedulerOpt = None,
+    connect_timeout: ConnectTimeoutOpt = 10.0,
 ) -> None:
     """How certain is the alert area? Draw many samples of an uncertain launch and give each
     prefecture's chance of an alert, with a 95 % interval, and the fall area.
@@ -63,6 +65,7 @@ def ensemble(
     if not 20 <= dpi <= 1200:
         fail(f"--dpi: must be between 20 and 1200, got {dpi}")
     check_output(output, force)
+    check_connect_timeout(connect_timeout)
     if map_file is not None:
         check_output(map_file, force, option="--map")
     with user_errors():
@@ -75,7 +78,8 @@ def ensemble(
             from ..present.maps import format_of
 
             map_format = format_of(map_file)
-        summary = run_ensemble(scenario_kwargs, spreads, samples=samples, seed=seed, jobs=jobs)
+        summary = run_ensemble(scenario_kwargs, spreads, samples=samples, seed=seed, jobs=jobs, scheduler=scheduler,
+                               connect_timeout_s=connect_timeout)
     if map_file is not None:
         with user_errors():
             from ..present.ensemble_maps import ensemble_map

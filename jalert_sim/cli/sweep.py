@@ -7,7 +7,10 @@ import click
 import typer
 
 from ..simulation.options import MODEL_OPTIONS
-from .common import AtOpt, ForceOpt, ScenarioOpt, app, check_output, fail, load_scenario, user_errors, with_model_options
+from .common import (
+    AtOpt, ConnectTimeoutOpt, ForceOpt, ScenarioOpt, SchedulerOpt, app, check_connect_timeout, check_output, fail,
+    load_scenario, user_errors, with_model_options,
+)
 from .ensemble import _write
 
 _GRID = "a number, or lo:hi:step (hi included when a step lands on it)"
@@ -28,6 +31,8 @@ def sweep(
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: number of CPUs).")] = None,
     dpi: Annotated[int, typer.Option("--dpi", help="Resolution of a PNG map, dots per inch.")] = 150,
     force: ForceOpt = False,
+    scheduler: SchedulerOpt = None,
+    connect_timeout: ConnectTimeoutOpt = 10.0,
 ) -> None:
     """What does a grid of launches warn? Every combination of the given values is simulated.
 
@@ -40,6 +45,7 @@ def sweep(
     if not 20 <= dpi <= 1200:
         fail(f"--dpi: must be between 20 and 1200, got {dpi}")
     check_output(output, force)
+    check_connect_timeout(connect_timeout)
     if map_file is not None:
         check_output(map_file, force, option="--map")
     with user_errors():
@@ -55,7 +61,8 @@ def sweep(
             from ..present.maps import format_of
 
             map_format = format_of(map_file)
-        summary = run_sweep(grid, output, format="csv" if output == "-" else None, jobs=jobs, force=force)
+        summary = run_sweep(grid, output, format="csv" if output == "-" else None, jobs=jobs, force=force,
+                            scheduler=scheduler, connect_timeout_s=connect_timeout)
     if map_file is not None:
         with user_errors():
             from ..present.ensemble_maps import sweep_map
