@@ -182,3 +182,84 @@ def test_contains_equals_shapely():
     exact = shapely.contains_xy(fp.shapes[pref], x, y)
     assert 5000 < exact.sum() < n - 5000
     np.testing.assert_array_equal(contains(pref, x, y, compiled=True), exact)
+
+
+def _search_inputs(trajs):
+    """The engine's coarse samples, crossing windows and candidate chords for ``trajs``."""
+    from jalert_sim.alerting import crossings, engine
+    from jalert_sim.alerting.model import AlertModel
+
+    coarse = engine._coarse_samples(trajs, AlertModel())
+    pairs = engine._warned_pairs(coarse, AlertModel())
+    c = np.nonzero(pairs.crossed)[0]
+    win = crossings._windows(coarse, pairs.row[c], pairs.pref[c])
+    return coarse, win, crossings._near_chords(coarse, win)
+
+
+def _toward_japan(n: int, seed: int):
+    """Solved trajectories from North Korea toward and over Japan (their crossings after burnout)."""
+    from jalert_sim.physics.trajectories import solve
+
+    rng = np.random.default_rng(seed)
+    rng_km = np.where(rng.random(n) < 0.2, np.nan, rng.uniform(600.0, 5000.0, n))
+    trajs = solve(rng.uniform(38.5, 42, n), rng.uniform(124.5, 130, n), rng.uniform(50, 190, n),
+                  rng.uniform(300.0, 1500.0, n), rng_km, errors="mask")
+    return trajs.select(np.nonzero(trajs.ok)[0])
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_search_kernel_equals_numpy(seed):
+    """The compiled crossing search finds numpy's first and last inside samples, with the same bits
+    for their positions (the rounds' Kepler iteration counts reproduced)."""
+    from jalert_sim.alerting import crossings, search
+
+    coarse, win, chords = _search_inputs(_toward_japan(1200, seed))
+    assert len(win.pair) > 1000
+    for order in (1, -1):
+        assert search.search(coarse.trajs, win, chords, order) is not None  # the kernel did the search
+        fast = crossings._search(coarse.trajs, win, chords, order, compiled=True)
+        slow = crossings._search(coarse.trajs, win, chords, order, compiled=False)
+        assert (slow[0] >= 0).sum() > 500
+        for a, b in zip(fast, slow):
+            np.testing.assert_array_equal(a, b)
+            assert a.tobytes() == b.tobytes()
+
+
+def test_search_kernel_boost_phase():
+    """Short, low tracks whose windows start before burnout: the kernel takes those samples from the
+    boost model as positions_at does, and the rounds' iteration counts still match numpy's."""
+    from jalert_sim.alerting import crossings, search
+
+    coarse, win, chords = _search_inputs(_ballistic_batch(1500, 1))
+    assert (win.t0_s < coarse.trajs.burnout_time_s[win.row]).sum() > 20
+    for order in (1, -1):
+        assert search.search(coarse.trajs, win, chords, order) is not None
+        fast = crossings._search(coarse.trajs, win, chords, order, compiled=True)
+        slow = crossings._search(coarse.trajs, win, chords, order, compiled=False)
+        for a, b in zip(fast, slow):
+            assert a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize("seed", [3, 5])
+def test_refine_kernel_equals_numpy(seed):
+    """The compiled bisections give numpy's boundary times, bit for bit, from the search's samples.
+    (Seed 5 has a bracket reaching into the boost phase: the kernel leaves that call to numpy.)"""
+    from jalert_sim.alerting import crossings, search
+
+    coarse, win, chords = _search_inputs(_toward_japan(1200, seed))
+    a, _ = crossings._search(coarse.trajs, win, chords, 1, compiled=False)
+    z, _ = crossings._search(coarse.trajs, win, chords, -1, compiled=False)
+    ok = np.nonzero(a > 0)[0]
+    q = np.concatenate([ok, np.nonzero((z >= 0) & (z < win.width - 1))[0]])
+    t_out = np.concatenate([win.fine_time(ok, a[ok] - 1), win.fine_time(q[len(ok):], z[q[len(ok):]] + 1)])
+    t_in = np.concatenate([win.fine_time(ok, a[ok]), win.fine_time(q[len(ok):], z[q[len(ok):]])])
+    bis = coarse.trajs.select(win.row[q])
+    assert len(q) > 1000
+    climbing = np.minimum(t_out, t_in) < bis.burnout_time_s
+    assert climbing.sum() == (seed == 5)
+    done = search.refine(bis, win.pref[q], t_out, t_in)
+    assert (done is None) == (seed == 5)  # else the kernel did the bisections
+    fast = crossings._refine(bis, win.pref[q], t_out, t_in, compiled=True)
+    slow = crossings._refine(bis, win.pref[q], t_out, t_in, compiled=False)
+    assert fast.tobytes() == slow.tobytes()
+    assert np.all((fast > np.minimum(t_out, t_in)) & (fast < np.maximum(t_out, t_in)))

@@ -148,10 +148,22 @@ def _near_chords(coarse: CoarseSamples, win: _Windows) -> _Chords:
     return _Chords(seg_pair[cand], f_lo[cand], f_hi[cand])
 
 
-def _search(trajs: Trajectories, win: _Windows, chords: _Chords, order: int) -> tuple[np.ndarray, np.ndarray]:
+#: Searches over fewer candidate chords run in numpy (a single run's have tens to hundreds).
+SEARCH_COMPILED_FROM = 1_000
+
+
+def _search(trajs: Trajectories, win: _Windows, chords: _Chords, order: int, *,
+            compiled: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
     """First (order=1) or last (order=-1) inside sample per window: (index f, (lat, lon, alt)
     rows), -1 and NaN if none. Each round tests the next candidate chord of every window still
-    searching."""
+    searching. ``compiled``: all rounds in the numba kernel of :mod:`.search` where it can
+    (True; None: for SEARCH_COMPILED_FROM chords or more where numba is installed), or numpy."""
+    if compiled or (compiled is None and len(chords.window) >= SEARCH_COMPILED_FROM):
+        from .search import search
+
+        answer = search(trajs, win, chords, order)
+        if answer is not None:
+            return answer
     found = np.full(len(win.pair), -1)
     at = np.full((len(win.pair), 3), np.nan)
     segs = np.arange(len(chords.window))[::order]
@@ -194,9 +206,22 @@ def _bisect(trajs: Trajectories, win: _Windows, ok: np.ndarray, a: np.ndarray, z
     return entry, exit_
 
 
-def _refine(bis: Trajectories, prefs: np.ndarray, t_out: np.ndarray, t_in: np.ndarray) -> np.ndarray:
+#: Bisections of fewer boundaries run in numpy.
+REFINE_COMPILED_FROM = 500
+
+
+def _refine(bis: Trajectories, prefs: np.ndarray, t_out: np.ndarray, t_in: np.ndarray, *,
+            compiled: bool | None = None) -> np.ndarray:
     """The boundary times between ``t_out`` (outside footprint ``prefs``) and ``t_in`` (inside) of
-    the rows of ``bis``: BISECTIONS halvings on the exact trajectory, then the middle."""
+    the rows of ``bis``: BISECTIONS halvings on the exact trajectory, then the middle. ``compiled``:
+    every halving in the numba kernel of :mod:`.search` where it can (True; None: for calls of
+    REFINE_COMPILED_FROM boundaries or more where numba is installed), or numpy."""
+    if compiled or (compiled is None and len(t_out) >= REFINE_COMPILED_FROM):
+        from .search import refine
+
+        answer = refine(bis, prefs, t_out, t_in)
+        if answer is not None:
+            return answer
     for _ in range(BISECTIONS):
         mid = 0.5 * (t_out + t_in)
         mlat, mlon, _ = bis.positions_at(mid[:, None])

@@ -220,14 +220,14 @@ def _warm_up(out_format: str = "jsonl") -> None:
 @contextmanager
 def _compiled_routes():
     """The engine's calls sent to the compiled kernels whatever their size, for the time of the block."""
-    from ..alerting import geometry
+    from ..alerting import crossings, geometry
     from ..geo import projection
     from ..physics import kepler
 
     names = [(geometry, "COMPILED_FROM_POINTS"), (geometry, "BOUNDS_COMPILED_FROM_POINTS"),
              (geometry, "DISTANCE_COMPILED_FROM_POINTS"), (kepler, "COMPILED_FROM_POINTS"),
              (geometry, "CHORDS_COMPILED_FROM"), (geometry, "CONTAINS_COMPILED_FROM"),
-             (projection, "COMPILED_FROM_POINTS")]
+             (crossings, "SEARCH_COMPILED_FROM"), (crossings, "REFINE_COMPILED_FROM"), (projection, "COMPILED_FROM_POINTS")]
     saved = [getattr(module, name) for module, name in names]
     try:
         for module, name in names:
