@@ -34,15 +34,21 @@ def test_run_does_not_import_numba():
     assert done.stdout.strip() == "False"
 
 
-def _ballistic_batch(n: int, seed: int):
-    """Varied solved trajectories (minimum-energy, lofted, depressed; long and short) from North Korea."""
+def _solved(n: int, seed: int, lat, lon, azimuth, apogee_km, range_km):
+    """``n`` trajectories drawn uniformly from the (low, high) bounds given, a fifth of them
+    minimum-energy (no range); the ones that can be flown, solved."""
     from jalert_sim.physics.trajectories import solve
 
     rng = np.random.default_rng(seed)
-    rng_km = np.where(rng.random(n) < 0.2, np.nan, rng.uniform(300.0, 9000.0, n))
-    trajs = solve(rng.uniform(38, 42, n), rng.uniform(124, 130, n), rng.uniform(0, 360, n),
-                  rng.uniform(80.0, 3000.0, n), rng_km, errors="mask")
+    rng_km = np.where(rng.random(n) < 0.2, np.nan, rng.uniform(*range_km, n))
+    trajs = solve(rng.uniform(*lat, n), rng.uniform(*lon, n), rng.uniform(*azimuth, n), rng.uniform(*apogee_km, n),
+                  rng_km, errors="mask")
     return trajs.select(np.nonzero(trajs.ok)[0])
+
+
+def _ballistic_batch(n: int, seed: int):
+    """Varied solved trajectories (minimum-energy, lofted, depressed; long and short) from North Korea."""
+    return _solved(n, seed, (38, 42), (124, 130), (0, 360), (80.0, 3000.0), (300.0, 9000.0))
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -198,13 +204,7 @@ def _search_inputs(trajs):
 
 def _toward_japan(n: int, seed: int):
     """Solved trajectories from North Korea toward and over Japan (their crossings after burnout)."""
-    from jalert_sim.physics.trajectories import solve
-
-    rng = np.random.default_rng(seed)
-    rng_km = np.where(rng.random(n) < 0.2, np.nan, rng.uniform(600.0, 5000.0, n))
-    trajs = solve(rng.uniform(38.5, 42, n), rng.uniform(124.5, 130, n), rng.uniform(50, 190, n),
-                  rng.uniform(300.0, 1500.0, n), rng_km, errors="mask")
-    return trajs.select(np.nonzero(trajs.ok)[0])
+    return _solved(n, seed, (38.5, 42), (124.5, 130), (50, 190), (300.0, 1500.0), (600.0, 5000.0))
 
 
 @pytest.mark.parametrize("seed", [3, 4])

@@ -97,6 +97,21 @@ def check_connect_timeout(seconds: float) -> None:
         fail(f"--connect-timeout: expected seconds > 0, got {seconds:g}")
 
 
+def check_dpi(dpi: int) -> None:
+    """--dpi of a PNG map: 20 to 1200 dots per inch."""
+    if not 20 <= dpi <= 1200:
+        fail(f"--dpi: must be between 20 and 1200, got {dpi}")
+
+
+def check_many_outputs(output: str | None, map_file: str | None, force: bool, dpi: int, connect_timeout: float) -> None:
+    """The output options of ensemble and sweep, checked before any work, in this order."""
+    check_dpi(dpi)
+    check_output(output, force)
+    check_connect_timeout(connect_timeout)
+    if map_file is not None:
+        check_output(map_file, force, option="--map")
+
+
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace an -o file even if it is read-only.")]
 
 

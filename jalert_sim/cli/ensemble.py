@@ -10,8 +10,8 @@ import typer
 
 from ..simulation.options import MODEL_OPTIONS
 from .common import (
-    NUMBER, AtOpt, ConnectTimeoutOpt, ForceOpt, LaunchOpt, ScenarioOpt, SchedulerOpt, app, check_connect_timeout,
-    check_output, fail, load_scenario, output_failed, user_errors, with_model_options,
+    NUMBER, AtOpt, ConnectTimeoutOpt, ForceOpt, LaunchOpt, ScenarioOpt, SchedulerOpt, app, check_many_outputs,
+    fail, load_scenario, output_failed, user_errors, with_model_options,
 )
 
 FORMATS = ("table", "json", "csv")
@@ -62,12 +62,7 @@ def ensemble(
     """
     if format not in FORMATS:
         fail(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
-    if not 20 <= dpi <= 1200:
-        fail(f"--dpi: must be between 20 and 1200, got {dpi}")
-    check_output(output, force)
-    check_connect_timeout(connect_timeout)
-    if map_file is not None:
-        check_output(map_file, force, option="--map")
+    check_many_outputs(output, map_file, force, dpi, connect_timeout)
     with user_errors():
         from ..batch.ensemble import run_ensemble
         from ..simulation.sampling import Spreads

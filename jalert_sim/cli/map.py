@@ -5,8 +5,8 @@ from typing import Annotated
 import typer
 
 from .common import (
-    ApogeeOpt, AtOpt, AzimuthOpt, ForceOpt, LaunchOpt, RangeOpt, ScenarioOpt, app, check_output, fail, output_failed,
-    scenario_request, user_errors, with_model_options,
+    ApogeeOpt, AtOpt, AzimuthOpt, ForceOpt, LaunchOpt, RangeOpt, ScenarioOpt, app, check_dpi, check_output,
+    output_failed, scenario_request, user_errors, with_model_options,
 )
 
 
@@ -25,8 +25,7 @@ def map_command(
 ) -> None:
     """Draw the ground track, the alert corridor and the warned prefectures on a map."""
     scn, kwargs = scenario_request()  # reads the scenario options above from click's context
-    if not 20 <= dpi <= 1200:
-        fail(f"--dpi: must be between 20 and 1200, got {dpi}")
+    check_dpi(dpi)
     check_output(output, force)
     with user_errors():
         from ..present.maps import format_of, render_map

@@ -8,7 +8,7 @@ import typer
 
 from ..simulation.options import MODEL_OPTIONS
 from .common import (
-    AtOpt, ConnectTimeoutOpt, ForceOpt, ScenarioOpt, SchedulerOpt, app, check_connect_timeout, check_output, fail,
+    AtOpt, ConnectTimeoutOpt, ForceOpt, ScenarioOpt, SchedulerOpt, app, check_many_outputs, fail,
     load_scenario, user_errors, with_model_options,
 )
 from .ensemble import _write
@@ -42,12 +42,7 @@ def sweep(
       jalert-sim sweep --launch sunan --launch sinpo --azimuth 60:120:0.5 --apogee 800 -o grid.csv
       jalert-sim sweep --launch sinpo --azimuth 40:140:1 --apogee 200:1200:25 --map exposure.png
     """
-    if not 20 <= dpi <= 1200:
-        fail(f"--dpi: must be between 20 and 1200, got {dpi}")
-    check_output(output, force)
-    check_connect_timeout(connect_timeout)
-    if map_file is not None:
-        check_output(map_file, force, option="--map")
+    check_many_outputs(output, map_file, force, dpi, connect_timeout)
     with user_errors():
         from ..batch.sweep import output_format, run_sweep
 

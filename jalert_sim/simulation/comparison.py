@@ -48,6 +48,12 @@ class TimeComparison:
         return 0.0
 
 
+def agreement(simulated: tuple[str, ...], actual: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """(in both, only simulated, only actual): two sets of JIS codes compared, each part sorted."""
+    sim, act = set(simulated), set(actual)
+    return tuple(sorted(sim & act)), tuple(sorted(sim - act)), tuple(sorted(act - sim))
+
+
 @dataclass(frozen=True)
 class Comparison:
     """The simulation of a historical scenario beside what actually happened."""
@@ -61,15 +67,15 @@ class Comparison:
 
     @property
     def both(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.predicted_prefectures) & set(self.actual_prefectures)))
+        return agreement(self.predicted_prefectures, self.actual_prefectures)[0]
 
     @property
     def only_predicted(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.predicted_prefectures) - set(self.actual_prefectures)))
+        return agreement(self.predicted_prefectures, self.actual_prefectures)[1]
 
     @property
     def only_actual(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.actual_prefectures) - set(self.predicted_prefectures)))
+        return agreement(self.predicted_prefectures, self.actual_prefectures)[2]
 
     @property
     def prefectures_match(self) -> bool:

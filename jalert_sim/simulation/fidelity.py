@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from .comparison import TimeComparison
+from .comparison import TimeComparison, agreement
 from .scenarios import Scenario, scenarios
 
 #: Since when "today's practice" (narrow alert areas along the path) is counted.
@@ -65,15 +65,15 @@ class FidelityRow:
 
     @property
     def both(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.simulated_prefectures) & set(self.actual_prefectures)))
+        return agreement(self.simulated_prefectures, self.actual_prefectures)[0]
 
     @property
     def only_actual(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.actual_prefectures) - set(self.simulated_prefectures)))
+        return agreement(self.simulated_prefectures, self.actual_prefectures)[2]
 
     @property
     def only_simulated(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.simulated_prefectures) - set(self.actual_prefectures)))
+        return agreement(self.simulated_prefectures, self.actual_prefectures)[1]
 
     @property
     def eez_verdict(self) -> str | None:
