@@ -16,10 +16,17 @@ from functools import cache
 
 import numpy as np
 
-@cache
+from .. import compiling
+
 def compiled():
     """The compiled kernels (a namespace with ``near_mask``, ``grid_bounds``, ``boundary_distance``,
-    ``chords_within`` and ``contains``), or None without numba."""
+    ``chords_within`` and ``contains``), or None without numba (or with the kernels switched off:
+    :mod:`jalert_sim.compiling`)."""
+    return _compiled() if compiling.enabled() else None
+
+
+@cache
+def _compiled():
     try:
         import numba
     except ImportError:

@@ -23,6 +23,8 @@ from functools import cache
 
 import numpy as np
 
+from .. import compiling
+
 from ..geo import distance_grid as _distance_grid
 from ..geo import projection as _projection
 from ..geo.compiled import _interpolate
@@ -33,9 +35,14 @@ from .kernels import _contains, _grid_bounds
 from .model import BISECTIONS, FINE_STEP_S
 
 
-@cache
 def compiled():
-    """The kernels (a namespace with ``search`` and ``refine``), or None without numba."""
+    """The kernels (a namespace with ``search`` and ``refine``), or None without numba (or with the
+    kernels switched off: :mod:`jalert_sim.compiling`)."""
+    return _compiled() if compiling.enabled() else None
+
+
+@cache
+def _compiled():
     try:
         import numba
     except ImportError:

@@ -76,7 +76,7 @@ def run_sweep(grid: Grid, destination: str | os.PathLike[str] | IO[str] | None =
     bases = grid.bases()
     chunks = (PointChunk(grid, bases, a, min(a + chunk_size, grid.size), fmt) for a in range(0, grid.size, chunk_size))
     ok, warned, infeasible = [], [], {}
-    with scheduled(scheduler, jobs, connect_timeout_s) as client:
+    with scheduled(scheduler, jobs, connect_timeout_s, grid.size) as client:
         if destination is None:
             _collect(run_blocks(chunks, _solve, jobs, client), None, ok, warned, infeasible)
         else:
