@@ -1,0 +1,211 @@
+"""Compiled (numba) twin of ``distances.min_distance``: the nearest point of every row in one pass
+per pair, instead of a dozen array passes with (pairs x samples) temporaries.
+
+For each pair the kernel walks the finite points of its row in order: the distance grid's
+bounds of each (``kernels._grid_bounds``, the compiled twin's code), the exact inside test where
+they leave it open (``kernels._contains``); the first point inside is the answer. Otherwise it
+tightens the bounds of the points still in the running as ``distances.tight_bounds`` does (the
+centres of the nine cells around each) and measures them in order of their lower bounds, with
+``kernels._boundary_distance`` (GEOS's number), until the next lower bound exceeds the least
+distance found: every point that can be (or tie) the minimum is measured. The answer is the one
+the numpy route gives; where the kernel cannot settle an inside test it leaves the pair to it.
+Only ``distances`` imports this module, for calls of at least ``distances.COMPILED_FROM_PAIRS``
+pairs where numba is installed.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import cache
+
+import numpy as np
+
+from .. import compiling
+from ..geo import distance_grid as _distance_grid
+from .geometry import _boundary_pieces
+from .kernels import _boundary_distance, _contains
+
+
+def compiled():
+    """The kernel (a namespace with ``nearest_rows``), or None without numba (or with the kernels
+    switched off: :mod:`jalert_sim.compiling`)."""
+    return _compiled() if compiling.enabled() else None
+
+
+@cache
+def _compiled():
+    try:
+        import numba
+    except ImportError:
+        return None
+    from . import kernels
+
+    if kernels.compiled() is None:  # (rebinds the helpers _contains calls to their jitted versions)
+        return None
+    global _contains, _boundary_distance, _entry, _centre_lower, _own_bounds, _around_lower
+    jit = numba.njit(cache=True, nogil=True)
+    _contains, _boundary_distance = jit(_contains), jit(_boundary_distance)
+    inline = numba.njit(cache=True, nogil=True, inline="always")
+    _entry, _centre_lower = inline(_entry), inline(_centre_lower)
+    _own_bounds, _around_lower = inline(_own_bounds), inline(_around_lower)
+
+    class Kernels:
+        pass
+
+    Kernels.nearest_rows = staticmethod(jit(_nearest_rows))
+    return Kernels
+
+
+def nearest(pref, x, y, rows):
+    """``distances.min_distance(pref, x, y, rows)`` by the kernel: (column, distance, open) per pair,
+    open where the kernel left an inside test to shapely (the pair is then to be answered by the
+    numpy route); or None without the kernel."""
+    kernels = compiled()
+    if kernels is None:
+        return None
+    g = _distance_grid.grid()
+    start, present = _distance_grid._cell_index()
+    grid = (g.x0_m, g.y0_m, g.cell_m, g.nx, g.ny, g.reach_m, g.slack_m, g.unit_m, start, present, g.sd, g.pref_bounds)
+    return kernels.nearest_rows(np.asarray(rows, np.int64), np.asarray(pref, np.int64),
+                                np.ascontiguousarray(x, dtype=float), np.ascontiguousarray(y, dtype=float), grid,
+                                _boundary_pieces())
+
+
+#: Levels of a point's lower bound in the kernel: the footprint's box, the grid at the point's own
+#: cell, the grid at the nine cells around it, the exact distance (measured).
+_BOX, _OWN, _AROUND, _MEASURED = 0, 1, 2, 3
+
+
+def _nearest_rows(rows, pref, x, y, grid, pieces):  # pragma: no cover (compiled)
+    """Per pair i (row ``rows[i]`` of x, y, footprint ``pref[i]``): (column, distance, open), open
+    True where an inside test was left open (the pair's column and distance are then meaningless).
+
+    Branch and bound: the point of least lower bound is taken next, its bound raised a level
+    (box, own cell, cells around, exact), until the least lower bound exceeds the least distance
+    measured; ties go to the first column, as np.argmin's."""
+    n, m = len(pref), x.shape[1]
+    bounds = grid[-1]
+    best_k = np.zeros(n, np.int64)
+    best_d = np.full(n, np.nan)
+    open_ = np.zeros(n, np.bool_)
+    one = np.empty(1, np.int64)
+    lo = np.empty(m)
+    col = np.empty(m, np.int64)
+    level = np.empty(m, np.int64)
+    for i in range(n):
+        r, f = rows[i], pref[i]
+        one[0] = f
+        count, first_in = 0, -1
+        for j in range(m):
+            px, py = x[r, j], y[r, j]
+            if math.isnan(px) or math.isnan(py):
+                continue
+            dx = max(max(bounds[f, 0] - px, px - bounds[f, 2]), 0.0)
+            dy = max(max(bounds[f, 1] - py, py - bounds[f, 3]), 0.0)
+            box = math.sqrt(dx * dx + dy * dy) * (1.0 - 1e-12) - 1e-6  # (as distance_grid._box_lower)
+            lo[count], col[count], level[count] = box, j, _BOX
+            if box <= 0.0:  # in the footprint's box: it may be inside
+                lower, upper = _own_bounds(f, px, py, box, grid)
+                if upper < 0.0:
+                    first_in = j
+                    break
+                if lower <= 0.0:
+                    answer = _contains(one, x[r, j:j + 1], y[r, j:j + 1], *pieces)[0]
+                    if answer < 0:
+                        open_[i] = True
+                        break
+                    if answer == 1:
+                        first_in = j
+                        break
+                lo[count], level[count] = lower, _OWN
+            count += 1
+        if open_[i]:
+            continue
+        if first_in >= 0:
+            best_k[i], best_d[i] = first_in, 0.0
+            continue
+        best, at = np.inf, -1
+        while True:
+            q, low, second = -1, np.inf, np.inf
+            for k in range(count):
+                if level[k] != _MEASURED:
+                    if lo[k] < low:
+                        q, low, second = k, lo[k], low
+                    elif lo[k] < second:
+                        second = lo[k]
+            if q < 0 or low > best:
+                break
+            # Raise q's bound while it stays the least (then the others are scanned again).
+            j = col[q]
+            px, py = x[r, j], y[r, j]
+            while level[q] != _MEASURED and lo[q] <= second and lo[q] <= best:
+                if level[q] == _BOX:
+                    lo[q] = _own_bounds(f, px, py, lo[q], grid)[0]
+                elif level[q] == _OWN:
+                    lo[q] = max(lo[q], _around_lower(f, px, py, grid))
+                else:
+                    d = _boundary_distance(one, x[r, j:j + 1], y[r, j:j + 1], *pieces)[0]
+                    if d < best or (d == best and j < at):
+                        best, at = d, j
+                level[q] += 1
+        if at >= 0:
+            best_k[i], best_d[i] = at, best
+    return best_k, best_d, open_
+
+
+def _entry(f, ix, iy, grid):  # pragma: no cover (compiled)
+    """Index into the grid's ``sd`` of footprint f's distance at the centre of cell (ix, iy), -1
+    where none is stored (kernels._grid_bounds's look-up: the footprint's rank among the cell's)."""
+    nx, ny, start, present = grid[3], grid[4], grid[8], grid[9]
+    if ix < 0 or ix >= nx or iy < 0 or iy >= ny:
+        return -1
+    c = ix * ny + iy
+    mine = present[c]
+    bit = np.uint64(1) << np.uint64(f)
+    if not (mine & bit):
+        return -1
+    v = mine & (bit - np.uint64(1))
+    v = v - ((v >> np.uint64(1)) & np.uint64(0x5555555555555555))
+    v = (v & np.uint64(0x3333333333333333)) + ((v >> np.uint64(2)) & np.uint64(0x3333333333333333))
+    v = (v + (v >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+    return start[c] + np.int64((v * np.uint64(0x0101010101010101)) >> np.uint64(56))
+
+
+def _centre_lower(f, ix, iy, grid):  # pragma: no cover (compiled)
+    """(cx, cy, lower bound of the distance at the centre of cell (ix, iy), upper bound (inf if none
+    is stored)): the stored distance less its rounding, or the grid's bound where none is stored."""
+    x0, y0, cell_m, reach_m, slack_m, unit_m, sd, bounds = (grid[0], grid[1], grid[2], grid[5], grid[6], grid[7],
+                                                            grid[10], grid[11])
+    cx, cy = x0 + (ix + 0.5) * cell_m, y0 + (iy + 0.5) * cell_m
+    at = _entry(f, ix, iy, grid)
+    if at >= 0:
+        stored = sd[at] * unit_m
+        return cx, cy, stored - (unit_m + 1.0), stored + (unit_m + 1.0)
+    dx = max(max(bounds[f, 0] - cx, cx - bounds[f, 2]), 0.0)
+    dy = max(max(bounds[f, 1] - cy, cy - bounds[f, 3]), 0.0)
+    return cx, cy, max(reach_m - slack_m, math.hypot(dx, dy) * (1.0 - 1e-12) - 1e-6), np.inf
+
+
+def _own_bounds(f, px, py, box, grid):  # pragma: no cover (compiled)
+    """(lower, upper) bounds of the distance at (px, py): from its own cell's stored distance, or
+    the grid's bound where the cell has none (``box``: the distance to the footprint's box)."""
+    x0, y0, cell_m, reach_m, slack_m, unit_m, sd = grid[0], grid[1], grid[2], grid[5], grid[6], grid[7], grid[10]
+    ix, iy = int(np.floor((px - x0) / cell_m)), int(np.floor((py - y0) / cell_m))
+    at = _entry(f, ix, iy, grid)
+    if at < 0:
+        return max(reach_m - slack_m, box), np.inf
+    away = math.hypot(px - (x0 + (ix + 0.5) * cell_m), py - (y0 + (iy + 0.5) * cell_m)) + unit_m + 1.0
+    stored = sd[at] * unit_m
+    return max(stored - away, box), stored + away
+
+
+def _around_lower(f, px, py, grid):  # pragma: no cover (compiled)
+    """The best lower bound of the distance at (px, py) from the centres of the nine cells around it."""
+    x0, y0, cell_m = grid[0], grid[1], grid[2]
+    ix, iy = int(np.floor((px - x0) / cell_m)), int(np.floor((py - y0) / cell_m))
+    best = -np.inf
+    for a in range(ix - 1, ix + 2):
+        for b in range(iy - 1, iy + 2):
+            cx, cy, lower, _ = _centre_lower(f, a, b, grid)
+            best = max(best, lower - math.hypot(px - cx, py - cy))
+    return best
