@@ -1,13 +1,10 @@
 """Whether this process may use the engine's compiled (numba) kernels.
 
 Every kernel has a numpy twin that gives the same bits, so the choice is one of speed only.
-The kernels pay on large jobs; on small ones their fixed cost does not come back: importing
-numba and loading the cached kernels takes ~0.5-0.8 s of one core (measured on the 2-core
-machine), paid once per job in the parent before it forks its workers, while they save ~80 us
-of CPU a scenario shared over the workers. A job that knows its size (an ensemble, a sweep)
-switches them off below a threshold with :func:`numpy_only`; the environment variable
-``JALERT_SIM_NO_NUMBA=1`` switches them off for a whole process (and its workers), for
-comparing the two routes.
+The kernels pay on large jobs only (:func:`pays`); a job that knows its size (an ensemble, a
+sweep, a batch that has read ahead) switches them off below it with :func:`numpy_only`. The
+environment variable ``JALERT_SIM_NO_NUMBA=1`` switches them off for a whole process (and its
+workers), for comparing the two routes.
 
 The kernel modules (``physics.compiled``, ``geo.compiled``, ``alerting.kernels``,
 ``alerting.search``) ask :func:`enabled` each time, so the switch holds even after they loaded.
@@ -20,6 +17,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _off = 0  # how many numpy_only blocks are open
+
+#: Scenarios per worker process from which a job loads the kernels. Importing numba and loading
+#: the cached kernels costs 0.5-1.3 s of the parent (measured on the 2-core machine, in a
+#: development tree and in a fresh ``pip install ".[fast]"``), paid before it forks the workers;
+#: the kernels save 80-200 us of CPU a scenario (a 10,000-sample ensemble of 2017-08-29: 168
+#: against 250 us; typical batch rows: 303-366 against 500-576), shared by the workers.
+PAY_FROM_PER_WORKER = 10_000
+
+
+def pays(scenarios: int, workers: int) -> bool:
+    """Whether a job of ``scenarios`` over ``workers`` processes should load the kernels."""
+    return scenarios >= PAY_FROM_PER_WORKER * max(workers, 1)
 
 
 def enabled() -> bool:

@@ -13,7 +13,6 @@ import pytest
 
 from jalert_sim import compiling
 from jalert_sim.alerting import kernels, search
-from jalert_sim.batch.ensemble import KERNELS_PAY_FROM_PER_JOB
 from jalert_sim.geo import compiled as geo_compiled
 from jalert_sim.physics import compiled as physics_compiled
 from jalert_sim.simulation.api import simulate_many
@@ -55,24 +54,29 @@ def test_the_numpy_route_gives_the_compiled_routes_bits():
         np.testing.assert_array_equal(fast.pairs[name], slow.pairs[name], err_msg=name)
 
 
-def _ensemble_imports_numba(samples: int, pay_from: int, env: dict[str, str] | None = None) -> bool:
-    """Whether an ensemble of ``samples`` in one process, with KERNELS_PAY_FROM_PER_JOB set to
-    ``pay_from``, imports numba."""
-    code = ("import sys\n"
-            "import jalert_sim.batch.ensemble as e\n"
+ENSEMBLE = ("from jalert_sim.batch.ensemble import run_ensemble\n"
             "from jalert_sim.simulation.sampling import Spreads\n"
-            f"e.KERNELS_PAY_FROM_PER_JOB = {pay_from}\n"
-            f"e.run_ensemble({{'launch': 'sunan', 'azimuth_deg': 80, 'apogee_km': 800}}, Spreads(1, 50, 0, 0), "
-            f"samples={samples}, jobs=1)\n"
-            "print('numba' in sys.modules)")
+            "run_ensemble({'launch': 'sunan', 'azimuth_deg': 80, 'apogee_km': 800}, Spreads(1, 50, 0, 0), "
+            "samples=1000, jobs=1)")
+BATCH = ("import io\n"
+         "from jalert_sim.batch import run_batch\n"
+         "rows = ''.join(f'{k},sinpo,{60 + k % 60},{300 + k}\\n' for k in range(1000))\n"
+         "run_batch(io.StringIO('id,launch,azimuth,apogee\\n' + rows), io.StringIO(), format='csv', jobs=1)")
+
+
+def _imports_numba(job: str, pay_from: int, env: dict[str, str] | None = None) -> bool:
+    """Whether ``job`` (1,000 scenarios in one process), with PAY_FROM_PER_WORKER set to
+    ``pay_from``, imports numba."""
+    code = f"import sys\nimport jalert_sim.compiling as c\nc.PAY_FROM_PER_WORKER = {pay_from}\n{job}\nprint('numba' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={**os.environ, **(env or {})})
     return done.stdout.strip() == "True"
 
 
-def test_small_ensembles_never_load_numba():
+@pytest.mark.parametrize("job", [ENSEMBLE, BATCH], ids=["ensemble", "batch"])
+def test_small_jobs_never_load_numba(job):
     pytest.importorskip("numba")
-    assert KERNELS_PAY_FROM_PER_JOB >= 1000
-    assert not _ensemble_imports_numba(1000, KERNELS_PAY_FROM_PER_JOB)
-    assert _ensemble_imports_numba(1000, 1000)  # at the threshold it does
-    assert not _ensemble_imports_numba(1000, 1000, {"JALERT_SIM_NO_NUMBA": "1"})
+    assert compiling.PAY_FROM_PER_WORKER >= 1000
+    assert not _imports_numba(job, compiling.PAY_FROM_PER_WORKER)
+    assert _imports_numba(job, 1000)  # at the threshold it does
+    assert not _imports_numba(job, 1000, {"JALERT_SIM_NO_NUMBA": "1"})

@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import compiling
 from ..geo import distance_grid as _distance_grid
-from .geometry import _boundary_pieces
+from .boundaries import pieces, ray_bands
 from .kernels import _boundary_distance, _contains
 
 
@@ -68,7 +68,7 @@ def nearest(pref, x, y, rows):
     grid = (g.x0_m, g.y0_m, g.cell_m, g.nx, g.ny, g.reach_m, g.slack_m, g.unit_m, start, present, g.sd, g.pref_bounds)
     return kernels.nearest_rows(np.asarray(rows, np.int64), np.asarray(pref, np.int64),
                                 np.ascontiguousarray(x, dtype=float), np.ascontiguousarray(y, dtype=float), grid,
-                                _boundary_pieces())
+                                pieces(), ray_bands())
 
 
 #: Levels of a point's lower bound in the kernel: the footprint's box, the grid at the point's own
@@ -76,9 +76,10 @@ def nearest(pref, x, y, rows):
 _BOX, _OWN, _AROUND, _MEASURED = 0, 1, 2, 3
 
 
-def _nearest_rows(rows, pref, x, y, grid, pieces):  # pragma: no cover (compiled)
+def _nearest_rows(rows, pref, x, y, grid, segments, bands):  # pragma: no cover (compiled)
     """Per pair i (row ``rows[i]`` of x, y, footprint ``pref[i]``): (column, distance, open), open
     True where an inside test was left open (the pair's column and distance are then meaningless).
+    ``segments``, ``bands``: boundaries.pieces() and ray_bands(), for distances and inside tests.
 
     Branch and bound: the point of least lower bound is taken next, its bound raised a level
     (box, own cell, cells around, exact), until the least lower bound exceeds the least distance
@@ -110,7 +111,7 @@ def _nearest_rows(rows, pref, x, y, grid, pieces):  # pragma: no cover (compiled
                     first_in = j
                     break
                 if lower <= 0.0:
-                    answer = _contains(one, x[r, j:j + 1], y[r, j:j + 1], *pieces)[0]
+                    answer = _contains(one, x[r, j:j + 1], y[r, j:j + 1], *bands)[0]
                     if answer < 0:
                         open_[i] = True
                         break
@@ -144,7 +145,7 @@ def _nearest_rows(rows, pref, x, y, grid, pieces):  # pragma: no cover (compiled
                 elif level[q] == _OWN:
                     lo[q] = max(lo[q], _around_lower(f, px, py, grid))
                 else:
-                    d = _boundary_distance(one, x[r, j:j + 1], y[r, j:j + 1], *pieces)[0]
+                    d = _boundary_distance(one, x[r, j:j + 1], y[r, j:j + 1], *segments)[0]
                     if d < best or (d == best and j < at):
                         best, at = d, j
                 level[q] += 1

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-from ..compiling import numpy_only
+from ..compiling import numpy_only, pays
 from ..errors import InputError
 from ..simulation.api import prepare
 from ..simulation.ensemble import EnsembleSummary, merge, solve_block, summarise
@@ -56,22 +56,14 @@ def run_blocks(tasks: Iterable[Any], solve: Callable[[Any], Any], jobs: int, cli
     return solve_all(iter(tasks), jobs, solve)
 
 
-#: Scenarios per worker process from which an ensemble or a sweep loads the compiled kernels (where
-#: numba is installed). Loading numba and the cached kernels costs ~0.5-0.8 s of the parent, before
-#: it forks the workers; they save ~80 us of CPU a scenario, shared by the workers (a 10,000-sample
-#: ensemble of 2017-08-29: 168 against 250 us a sample, warm, one process). Below this the job
-#: takes the numpy route, which gives the same bits (:mod:`jalert_sim.compiling`).
-KERNELS_PAY_FROM_PER_JOB = 10_000
-
-
 @contextmanager
 def scheduled(scheduler: str | None, jobs: int, timeout_s: float | None, scenarios: int = 0) -> Iterator[Any]:
     """None (this machine's forked workers), or a client of the Dask cluster at ``scheduler``
     ("local": a LocalCluster of ``jobs`` processes; a remote cluster has the workers it has),
-    closed at the end (see :func:`.cluster.connect`). On this machine, a job of fewer than
-    KERNELS_PAY_FROM_PER_JOB ``scenarios`` a worker runs without the compiled kernels."""
+    closed at the end (see :func:`.cluster.connect`). On this machine, a job of too few
+    ``scenarios`` to pay for loading the compiled kernels runs without them (:func:`~jalert_sim.compiling.pays`)."""
     if scheduler is None:
-        with numpy_only(scenarios < KERNELS_PAY_FROM_PER_JOB * jobs):
+        with numpy_only(not pays(scenarios, jobs)):
             yield None
         return
     from .cluster import DEFAULT_CONNECT_TIMEOUT_S, connect
