@@ -23,7 +23,7 @@ import numpy as np
 from .. import compiling
 from ..geo import distance_grid as _distance_grid
 from .boundaries import pieces, ray_bands
-from .kernels import _boundary_distance, _contains
+from .kernels import _boundary_distance, _contains, _point_segment
 
 
 def compiled():
@@ -42,10 +42,13 @@ def _compiled():
 
     if kernels.compiled() is None:  # (rebinds the helpers _contains calls to their jitted versions)
         return None
-    global _contains, _boundary_distance, _entry, _centre_lower, _own_bounds, _around_lower
+    global _contains, _boundary_distance, _point_segment, _entry, _centre_lower, _own_bounds, _around_lower
+    global _distance_within, _scan, _settle
     jit = numba.njit(cache=True, nogil=True)
-    _contains, _boundary_distance = jit(_contains), jit(_boundary_distance)
+    _contains, _boundary_distance, _distance_within = jit(_contains), jit(_boundary_distance), jit(_distance_within)
     inline = numba.njit(cache=True, nogil=True, inline="always")
+    _point_segment = kernels._point_segment  # (jitted by kernels.compiled())
+    _scan, _settle = inline(_scan), inline(_settle)
     _entry, _centre_lower = inline(_entry), inline(_centre_lower)
     _own_bounds, _around_lower = inline(_own_bounds), inline(_around_lower)
 
@@ -79,79 +82,92 @@ _BOX, _OWN, _AROUND, _MEASURED = 0, 1, 2, 3
 def _nearest_rows(rows, pref, x, y, grid, segments, bands):  # pragma: no cover (compiled)
     """Per pair i (row ``rows[i]`` of x, y, footprint ``pref[i]``): (column, distance, open), open
     True where an inside test was left open (the pair's column and distance are then meaningless).
-    ``segments``, ``bands``: boundaries.pieces() and ray_bands(), for distances and inside tests.
-
-    Branch and bound: the point of least lower bound is taken next, its bound raised a level
-    (box, own cell, cells around, exact), until the least lower bound exceeds the least distance
-    measured; ties go to the first column, as np.argmin's."""
+    ``segments``, ``bands``: boundaries.pieces() and ray_bands(), for distances and inside tests."""
     n, m = len(pref), x.shape[1]
-    bounds = grid[-1]
     best_k = np.zeros(n, np.int64)
     best_d = np.full(n, np.nan)
     open_ = np.zeros(n, np.bool_)
     one = np.empty(1, np.int64)
-    lo = np.empty(m)
-    col = np.empty(m, np.int64)
-    level = np.empty(m, np.int64)
+    lo, hi = np.empty(m), np.empty(m)
+    col, level = np.empty(m, np.int64), np.empty(m, np.int64)
     for i in range(n):
         r, f = rows[i], pref[i]
         one[0] = f
-        count, first_in = 0, -1
-        for j in range(m):
-            px, py = x[r, j], y[r, j]
-            if math.isnan(px) or math.isnan(py):
-                continue
-            dx = max(max(bounds[f, 0] - px, px - bounds[f, 2]), 0.0)
-            dy = max(max(bounds[f, 1] - py, py - bounds[f, 3]), 0.0)
-            box = math.sqrt(dx * dx + dy * dy) * (1.0 - 1e-12) - 1e-6  # (as distance_grid._box_lower)
-            lo[count], col[count], level[count] = box, j, _BOX
-            if box <= 0.0:  # in the footprint's box: it may be inside
-                lower, upper = _own_bounds(f, px, py, box, grid)
-                if upper < 0.0:
-                    first_in = j
-                    break
-                if lower <= 0.0:
-                    answer = _contains(one, x[r, j:j + 1], y[r, j:j + 1], *bands)[0]
-                    if answer < 0:
-                        open_[i] = True
-                        break
-                    if answer == 1:
-                        first_in = j
-                        break
-                lo[count], level[count] = lower, _OWN
-            count += 1
+        count, first_in, open_[i] = _scan(x[r], y[r], f, one, grid, bands, lo, hi, col, level)
         if open_[i]:
             continue
         if first_in >= 0:
             best_k[i], best_d[i] = first_in, 0.0
             continue
-        best, at = np.inf, -1
-        while True:
-            q, low, second = -1, np.inf, np.inf
-            for k in range(count):
-                if level[k] != _MEASURED:
-                    if lo[k] < low:
-                        q, low, second = k, lo[k], low
-                    elif lo[k] < second:
-                        second = lo[k]
-            if q < 0 or low > best:
-                break
-            # Raise q's bound while it stays the least (then the others are scanned again).
-            j = col[q]
-            px, py = x[r, j], y[r, j]
-            while level[q] != _MEASURED and lo[q] <= second and lo[q] <= best:
-                if level[q] == _BOX:
-                    lo[q] = _own_bounds(f, px, py, lo[q], grid)[0]
-                elif level[q] == _OWN:
-                    lo[q] = max(lo[q], _around_lower(f, px, py, grid))
-                else:
-                    d = _boundary_distance(one, x[r, j:j + 1], y[r, j:j + 1], *segments)[0]
-                    if d < best or (d == best and j < at):
-                        best, at = d, j
-                level[q] += 1
+        at, best = _settle(x[r], y[r], f, one, grid, segments, count, lo, hi, col, level)
         if at >= 0:
             best_k[i], best_d[i] = at, best
     return best_k, best_d, open_
+
+
+def _scan(x, y, f, one, grid, bands, lo, hi, col, level):  # pragma: no cover (compiled)
+    """The finite points of row (x, y) in order, into ``col`` with their lower bounds (``lo``, ``hi``,
+    ``level``): the footprint's box, and for a point in the box its own cell's bounds and, where
+    they leave it open, the exact inside test. (count, first point inside or -1, open)."""
+    bounds = grid[-1]
+    count = 0
+    for j in range(len(x)):
+        px, py = x[j], y[j]
+        if math.isnan(px) or math.isnan(py):
+            continue
+        dx = max(max(bounds[f, 0] - px, px - bounds[f, 2]), 0.0)
+        dy = max(max(bounds[f, 1] - py, py - bounds[f, 3]), 0.0)
+        box = math.sqrt(dx * dx + dy * dy) * (1.0 - 1e-12) - 1e-6  # (as distance_grid._box_lower)
+        lo[count], hi[count], col[count], level[count] = box, np.inf, j, _BOX
+        if box <= 0.0:  # in the footprint's box: it may be inside
+            lower, upper = _own_bounds(f, px, py, box, grid)
+            if upper < 0.0:
+                return count, j, False
+            if lower <= 0.0:
+                answer = _contains(one, x[j:j + 1], y[j:j + 1], *bands)[0]
+                if answer < 0:
+                    return count, -1, True
+                if answer == 1:
+                    return count, j, False
+            lo[count], hi[count], level[count] = lower, upper, _OWN
+        count += 1
+    return count, -1, False
+
+
+def _settle(x, y, f, one, grid, segments, count, lo, hi, col, level):  # pragma: no cover (compiled)
+    """(column, distance) of the nearest of the ``count`` points of row (x, y), all outside, by branch
+    and bound: the point of least lower bound has its bound raised a level (box, own cell, cells
+    around, exact) until the least lower bound exceeds the least distance measured; ties go to the
+    first column, as np.argmin's. (-1, inf) without points."""
+    best, at = np.inf, -1
+    while True:
+        q, low, second = -1, np.inf, np.inf
+        for k in range(count):
+            if level[k] != _MEASURED:
+                if lo[k] < low:
+                    q, low, second = k, lo[k], low
+                elif lo[k] < second:
+                    second = lo[k]
+        if q < 0 or low > best:
+            return at, best
+        # Raise q's bound while it stays the least (then the others are scanned again).
+        j = col[q]
+        px, py = x[j], y[j]
+        while level[q] != _MEASURED and lo[q] <= second and lo[q] <= best:
+            if level[q] == _BOX:
+                lo[q], hi[q] = _own_bounds(f, px, py, lo[q], grid)
+            elif level[q] == _OWN:
+                lo[q] = max(lo[q], _around_lower(f, px, py, grid))
+            else:
+                # Only a distance up to the least so far (or this point's upper bound) matters.
+                reach = min(best, hi[q])
+                if reach < np.inf:
+                    d = _distance_within(f, px, py, reach, *segments)
+                else:
+                    d = _boundary_distance(one, x[j:j + 1], y[j:j + 1], *segments)[0]
+                if d < best or (d == best and j < at):
+                    best, at = d, j
+            level[q] += 1
 
 
 def _entry(f, ix, iy, grid):  # pragma: no cover (compiled)
@@ -209,4 +225,22 @@ def _around_lower(f, px, py, grid):  # pragma: no cover (compiled)
         for b in range(iy - 1, iy + 2):
             cx, cy, lower, _ = _centre_lower(f, a, b, grid)
             best = max(best, lower - math.hypot(px - cx, py - cy))
+    return best
+
+
+def _distance_within(f, px, py, reach, first_piece, piece_box, piece_segments, seg):  # pragma: no cover (compiled)
+    """The distance (m) from (px, py) to the boundary of footprint ``f`` where it is at most ``reach``
+    (finite): the least GEOS point-to-segment distance (kernels._point_segment) over the pieces
+    whose box lies within ``reach`` (with a relative margin of 1e-9 and 1 um for rounding), which
+    hold the nearest segment; more than ``reach`` (or inf) where the distance is."""
+    limit = reach * (1.0 + 1e-9) + 1e-6
+    limit2 = limit * limit
+    best = np.inf
+    for k in range(first_piece[f], first_piece[f + 1]):
+        dx = max(max(piece_box[k, 0] - px, px - piece_box[k, 2]), 0.0)
+        dy = max(max(piece_box[k, 1] - py, py - piece_box[k, 3]), 0.0)
+        if dx * dx + dy * dy > limit2:
+            continue
+        for s in range(piece_segments[k], piece_segments[k + 1]):
+            best = min(best, _point_segment(px, py, seg[s, 0], seg[s, 1], seg[s, 2], seg[s, 3]))
     return best
