@@ -35,7 +35,7 @@ class PointChunk(NamedTuple):
 
 
 def _solve(chunk: PointChunk):
-    table = solve_points(chunk.grid, chunk.bases, chunk.start, chunk.stop)
+    table = solve_points(chunk.grid, chunk.bases, chunk.start, chunk.stop, detail=chunk.out_format is not None)
     rows = list(range(chunk.start + 1, chunk.stop + 1))
     text: Any = None
     if chunk.out_format == "csv":
