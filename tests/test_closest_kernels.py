@@ -90,6 +90,22 @@ def test_kernel_equals_numpy(seed, width):
     np.testing.assert_array_equal(min_distance(pref[:300], x[:300], y[:300], compiled=True)[0], k)
 
 
+@pytest.mark.parametrize("compiled", [False, True])
+def test_unmeasured_nearest_point(compiled):
+    """measure=False (closest's coarse stage): the same columns, and the minimum either measured or,
+    where the bounds alone single out an outside point, inf; so 0 exactly where it is 0."""
+    if compiled:
+        pytest.importorskip("numba")
+    pref, x, y = _rows(8, 1500, 60)
+    k, d = _shapely_answer(pref, x, y)
+    got_k, got_d = min_distance(pref, x, y, measure=False, compiled=compiled)
+    np.testing.assert_array_equal(got_k, k)
+    settled = np.isinf(got_d)
+    assert settled.sum() > 100 and (~settled & (got_d > 0)).sum() > 20  # both occur
+    assert np.all(d[settled] > 0)
+    np.testing.assert_array_equal(got_d[~settled], d[~settled])
+
+
 def _signed_distance(pref, x, y):
     shapes = footprints().shapes[pref]
     points = shapely.points(x, y)
@@ -118,7 +134,7 @@ def test_tightened_bounds_hold():
 
 
 def test_kernel_bounds_hold():
-    """The kernel's own-cell and nine-cell lower bounds hold as the numpy ones do."""
+    """The kernel's own-cell and nine-cell bounds hold as the numpy ones do."""
     pytest.importorskip("numba")
     from jalert_sim.alerting import nearest
     from jalert_sim.geo import distance_grid
@@ -135,4 +151,5 @@ def test_kernel_bounds_hold():
     for f, px, py, d in zip(pref.tolist(), x.tolist(), y.tolist(), exact.tolist()):
         lower, upper = nearest._own_bounds(f, px, py, -np.inf, grid)
         assert lower <= d <= upper
-        assert nearest._around_lower(f, px, py, grid) <= d
+        lower, upper = nearest._around_bounds(f, px, py, grid)
+        assert lower <= d <= upper

@@ -36,26 +36,30 @@ _AROUND = np.array([(a, b) for a in (-1, 0, 1) for b in (-1, 0, 1)], dtype=float
 
 
 def min_distance(pref: np.ndarray, x: np.ndarray, y: np.ndarray, rows: np.ndarray | None = None, *,
-                 compiled: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 measure: bool = True, compiled: bool | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Per pair i: (column of the first minimum, minimum) of shapely.distance(footprint[pref[i]],
     point) over the finite points of row ``rows[i]`` of ``x``, ``y`` (row i where ``rows`` is None),
     as ``np.argmin`` would find them: the first point inside and 0 where one is inside, (0, NaN)
-    for a row without a finite point. ``compiled``: the numba kernel of :mod:`.nearest` (True),
-    numpy (False), or the kernel for calls of COMPILED_FROM_PAIRS pairs or more where numba is
-    installed (None)."""
+    for a row without a finite point.
+
+    ``measure`` False: for a caller that needs the column and only whether the minimum is 0. Where
+    the bounds alone single out the nearest point and show it outside, its distance is not
+    measured: the minimum is given as inf (which rows those are depends on the route).
+    ``compiled``: the numba kernel of :mod:`.nearest` (True), numpy (False), or the kernel for calls
+    of COMPILED_FROM_PAIRS pairs or more where numba is installed (None)."""
     pref = np.asarray(pref, np.int64)
     rows = np.arange(len(pref)) if rows is None else np.asarray(rows, np.int64)
     if compiled or (compiled is None and len(pref) >= COMPILED_FROM_PAIRS):
         from .nearest import nearest
 
-        answer = nearest(pref, x, y, rows)
+        answer = nearest(pref, x, y, rows, measure)
         if answer is not None:
             k, d, open_ = answer
             o = np.nonzero(open_)[0]
             if len(o):
-                k[o], d[o] = _min_distance(pref[o], x, y, rows[o])
+                k[o], d[o] = _min_distance(pref[o], x, y, rows[o], measure)
             return k, d
-    return _min_distance(pref, x, y, rows)
+    return _min_distance(pref, x, y, rows, measure)
 
 
 class _Points(NamedTuple):
@@ -72,7 +76,7 @@ class _Points(NamedTuple):
         return _Points(*(v[k] for v in self))
 
 
-def _min_distance(pref, x, y, rows):
+def _min_distance(pref, x, y, rows, measure=True):
     """min_distance's numpy route, on the finite points of the rows only."""
     n = len(pref)
     best_k, best_d = np.zeros(n, np.int64), np.full(n, np.nan)
@@ -104,6 +108,12 @@ def _min_distance(pref, x, y, rows):
         lower, upper = tighten(p.f, p.x, p.y, lower, upper)
         keep = np.nonzero(lower <= _row_min(p.r, upper))[0]
         p, lower, upper = p.take(keep), lower[keep], upper[keep]
+    if not measure:  # a row left with one point, surely outside: its nearest
+        starts = _starts(p.r)
+        alone = starts[(np.diff(np.append(starts, len(p.r))) == 1) & (lower[starts] > 0.0)]
+        best_k[p.r[alone]], best_d[p.r[alone]] = p.c[alone], np.inf
+        rest = np.nonzero(~np.isin(np.arange(len(p.r)), alone))[0]
+        p, lower = p.take(rest), lower[rest]
     if len(p.r) == 0:
         return best_k, best_d
     # The point of least lower bound is measured first; the minimum is at most its distance, so

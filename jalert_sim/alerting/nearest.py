@@ -42,7 +42,7 @@ def _compiled():
 
     if kernels.compiled() is None:  # (rebinds the helpers _contains calls to their jitted versions)
         return None
-    global _contains, _boundary_distance, _point_segment, _entry, _centre_lower, _own_bounds, _around_lower
+    global _contains, _boundary_distance, _point_segment, _entry, _centre_lower, _own_bounds, _around_bounds
     global _distance_within, _scan, _settle
     jit = numba.njit(cache=True, nogil=True)
     _contains, _boundary_distance, _distance_within = jit(_contains), jit(_boundary_distance), jit(_distance_within)
@@ -50,7 +50,7 @@ def _compiled():
     _point_segment = kernels._point_segment  # (jitted by kernels.compiled())
     _scan, _settle = inline(_scan), inline(_settle)
     _entry, _centre_lower = inline(_entry), inline(_centre_lower)
-    _own_bounds, _around_lower = inline(_own_bounds), inline(_around_lower)
+    _own_bounds, _around_bounds = inline(_own_bounds), inline(_around_bounds)
 
     class Kernels:
         pass
@@ -59,8 +59,8 @@ def _compiled():
     return Kernels
 
 
-def nearest(pref, x, y, rows):
-    """``distances.min_distance(pref, x, y, rows)`` by the kernel: (column, distance, open) per pair,
+def nearest(pref, x, y, rows, measure: bool = True):
+    """``distances.min_distance(pref, x, y, rows, measure=measure)`` by the kernel: (column, distance, open) per pair,
     open where the kernel left an inside test to shapely (the pair is then to be answered by the
     numpy route); or None without the kernel."""
     kernels = compiled()
@@ -71,7 +71,7 @@ def nearest(pref, x, y, rows):
     grid = (g.x0_m, g.y0_m, g.cell_m, g.nx, g.ny, g.reach_m, g.slack_m, g.unit_m, start, present, g.sd, g.pref_bounds)
     return kernels.nearest_rows(np.asarray(rows, np.int64), np.asarray(pref, np.int64),
                                 np.ascontiguousarray(x, dtype=float), np.ascontiguousarray(y, dtype=float), grid,
-                                pieces(), ray_bands())
+                                pieces(), ray_bands(), measure)
 
 
 #: Levels of a point's lower bound in the kernel: the footprint's box, the grid at the point's own
@@ -79,10 +79,11 @@ def nearest(pref, x, y, rows):
 _BOX, _OWN, _AROUND, _MEASURED = 0, 1, 2, 3
 
 
-def _nearest_rows(rows, pref, x, y, grid, segments, bands):  # pragma: no cover (compiled)
+def _nearest_rows(rows, pref, x, y, grid, segments, bands, measure):  # pragma: no cover (compiled)
     """Per pair i (row ``rows[i]`` of x, y, footprint ``pref[i]``): (column, distance, open), open
     True where an inside test was left open (the pair's column and distance are then meaningless).
-    ``segments``, ``bands``: boundaries.pieces() and ray_bands(), for distances and inside tests."""
+    ``segments``, ``bands``: boundaries.pieces() and ray_bands(), for distances and inside tests;
+    ``measure`` False: a nearest point that the bounds single out, outside, is not measured (inf)."""
     n, m = len(pref), x.shape[1]
     best_k = np.zeros(n, np.int64)
     best_d = np.full(n, np.nan)
@@ -99,7 +100,7 @@ def _nearest_rows(rows, pref, x, y, grid, segments, bands):  # pragma: no cover 
         if first_in >= 0:
             best_k[i], best_d[i] = first_in, 0.0
             continue
-        at, best = _settle(x[r], y[r], f, one, grid, segments, count, lo, hi, col, level)
+        at, best = _settle(x[r], y[r], f, one, grid, segments, count, lo, hi, col, level, measure)
         if at >= 0:
             best_k[i], best_d[i] = at, best
     return best_k, best_d, open_
@@ -134,11 +135,12 @@ def _scan(x, y, f, one, grid, bands, lo, hi, col, level):  # pragma: no cover (c
     return count, -1, False
 
 
-def _settle(x, y, f, one, grid, segments, count, lo, hi, col, level):  # pragma: no cover (compiled)
+def _settle(x, y, f, one, grid, segments, count, lo, hi, col, level, measure):  # pragma: no cover (compiled)
     """(column, distance) of the nearest of the ``count`` points of row (x, y), all outside, by branch
     and bound: the point of least lower bound has its bound raised a level (box, own cell, cells
     around, exact) until the least lower bound exceeds the least distance measured; ties go to the
-    first column, as np.argmin's. (-1, inf) without points."""
+    first column, as np.argmin's. (-1, inf) without points; (column, inf) where ``measure`` is False
+    and the bounds single out the point."""
     best, at = np.inf, -1
     while True:
         q, low, second = -1, np.inf, np.inf
@@ -157,7 +159,10 @@ def _settle(x, y, f, one, grid, segments, count, lo, hi, col, level):  # pragma:
             if level[q] == _BOX:
                 lo[q], hi[q] = _own_bounds(f, px, py, lo[q], grid)
             elif level[q] == _OWN:
-                lo[q] = max(lo[q], _around_lower(f, px, py, grid))
+                lower, upper = _around_bounds(f, px, py, grid)
+                lo[q], hi[q] = max(lo[q], lower), min(hi[q], upper)
+            elif not measure and best == np.inf and lo[q] > 0.0 and hi[q] < second:
+                return j, np.inf  # nearer than every other point can be, and outside
             else:
                 # Only a distance up to the least so far (or this point's upper bound) matters.
                 reach = min(best, hi[q])
@@ -216,16 +221,18 @@ def _own_bounds(f, px, py, box, grid):  # pragma: no cover (compiled)
     return max(stored - away, box), stored + away
 
 
-def _around_lower(f, px, py, grid):  # pragma: no cover (compiled)
-    """The best lower bound of the distance at (px, py) from the centres of the nine cells around it."""
+def _around_bounds(f, px, py, grid):  # pragma: no cover (compiled)
+    """The best (lower, upper) bounds of the distance at (px, py) from the centres of the nine cells
+    around it (upper: inf where none stores the footprint's distance)."""
     x0, y0, cell_m = grid[0], grid[1], grid[2]
     ix, iy = int(np.floor((px - x0) / cell_m)), int(np.floor((py - y0) / cell_m))
-    best = -np.inf
+    lower, upper = -np.inf, np.inf
     for a in range(ix - 1, ix + 2):
         for b in range(iy - 1, iy + 2):
-            cx, cy, lower, _ = _centre_lower(f, a, b, grid)
-            best = max(best, lower - math.hypot(px - cx, py - cy))
-    return best
+            cx, cy, c_lower, c_upper = _centre_lower(f, a, b, grid)
+            away = math.hypot(px - cx, py - cy)
+            lower, upper = max(lower, c_lower - away), min(upper, c_upper + away)
+    return lower, upper
 
 
 def _distance_within(f, px, py, reach, first_piece, piece_box, piece_segments, seg):  # pragma: no cover (compiled)
