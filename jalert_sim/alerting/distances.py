@@ -14,7 +14,8 @@ grid stores the distance d(c) of each cell's centre c to the nearest unit_m, and
 own slack allows). The grid's bounds take |p - c| at its worst, half a cell's diagonal (3.5 km);
 the bounds here take it as it is for the point's own cell and the eight around it, the best of
 the nine. Along a 1 s grid around the nearest coarse sample that leaves about one point in ten
-to measure instead of one in two.
+to measure instead of one in two. Before any grid look-up, the distance to the footprint's box
+drops the points of a coarse track that are far from it (most of them).
 """
 
 from __future__ import annotations

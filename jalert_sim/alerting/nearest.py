@@ -1,16 +1,18 @@
 """Compiled (numba) twin of ``distances.min_distance``: the nearest point of every row in one pass
 per pair, instead of a dozen array passes with (pairs x samples) temporaries.
 
-For each pair the kernel walks the finite points of its row in order: the distance grid's
-bounds of each (``kernels._grid_bounds``, the compiled twin's code), the exact inside test where
-they leave it open (``kernels._contains``); the first point inside is the answer. Otherwise it
-tightens the bounds of the points still in the running as ``distances.tight_bounds`` does (the
-centres of the nine cells around each) and measures them in order of their lower bounds, with
-``kernels._boundary_distance`` (GEOS's number), until the next lower bound exceeds the least
-distance found: every point that can be (or tie) the minimum is measured. The answer is the one
-the numpy route gives; where the kernel cannot settle an inside test it leaves the pair to it.
-Only ``distances`` imports this module, for calls of at least ``distances.COMPILED_FROM_PAIRS``
-pairs where numba is installed.
+For each pair the kernel walks the finite points of its row in order (:func:`_scan`): the
+distance to the footprint's box, and for a point in the box its own cell's bounds and, where
+they leave it open, the exact inside test (``kernels._contains``, the ray bands); the first point
+inside is the answer. Otherwise (:func:`_settle`, branch and bound) the point of least lower
+bound has its bound raised a level at a time (box, own cell, the nine cells around it as
+``distances.around_bounds`` takes them, exact distance) until the least lower bound exceeds the
+least distance measured, so every point that can be (or tie) the minimum is measured. An exact
+distance matters only up to the least so far, so it is the least GEOS point-to-segment distance
+(``kernels._point_segment``) over the pieces of the boundary within that reach. The answer is the
+numpy route's; where the kernel cannot settle an inside test it leaves the pair to it. Only
+``distances`` imports this module, for calls of at least ``distances.COMPILED_FROM_PAIRS`` pairs
+where numba is installed.
 """
 
 from __future__ import annotations
