@@ -15,6 +15,8 @@ from typing import Any, NamedTuple
 from ..errors import JalertError
 from ..exports.csv import table_csv
 from ..simulation.api import prepare, solve_table
+from ..simulation.table import Scenario
+from .columnar import parse_csv_rows
 from .parsing import parse_row
 from .reading import Source
 from .records import json_record
@@ -79,16 +81,19 @@ def read_chunks(source: Source, settings: Settings, chunk_size: int) -> Iterator
 def solve_chunk(chunk: Chunk) -> ChunkOut:
     """Parse, solve and serialise one chunk (runs in a worker process)."""
     s = chunk.settings
-    parsed = [parse_row(s.kind, s.header, raw, chunk.first_row + k, s.launch_time, s.encoding)
-              for k, raw in enumerate(chunk.rows)]
+    if s.kind == "csv":  # a column at a time (columnar.py), what parse_row and prepare give
+        parsed = parse_csv_rows(s.header, chunk.rows, chunk.first_row, s.launch_time, s.encoding)
+    else:
+        parsed = [parse_row(s.kind, s.header, raw, chunk.first_row + k, s.launch_time, s.encoding)
+                  for k, raw in enumerate(chunk.rows)]
     return solve_parsed(parsed, list(range(chunk.first_row, chunk.first_row + len(parsed))), s.out_format, s.track)
 
 
 def solve_parsed(parsed: list[tuple[Any, Any]], rows: list[int], out_format: str, track: bool = False) -> ChunkOut:
-    """Solve rows already parsed, ``(id, scenario keyword arguments or JalertError)`` numbered
+    """Solve rows already parsed, ``(id, scenario keyword arguments, Scenario or JalertError)`` numbered
     ``rows``, and serialise them in ``out_format``: one call of the engine. CSV and Parquet are
     written from the columns of the table; JSONL from its results, made from the columns."""
-    table = solve_table([item if isinstance(item, JalertError) else prepare(item) for _, item in parsed])
+    table = solve_table([item if isinstance(item, (JalertError, Scenario)) else prepare(item) for _, item in parsed])
     ids = [ident for ident, _ in parsed]
     failed = sum(e is not None for e in table.error)
     first = next((k for k, e in enumerate(table.error) if e is not None), None)
