@@ -1,10 +1,15 @@
 """The batch's columnar CSV parse (``batch.columnar``) against the per-row parse it replaces
 (``parsing.parse_row`` then ``simulation.api.prepare``): the same id and the same prepared
 scenario, float for float (by repr: -0.0 is not 0.0), or the same error, for varied good and
-bad rows and headers. Hypothesis examples are derandomised, so CI is repeatable."""
+bad rows and headers; and the batch CSV's cells written a column at a time against the csv
+module and ``cell``. Hypothesis examples are derandomised, so CI is repeatable."""
 
 from __future__ import annotations
 
+import csv
+import io
+
+import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +17,7 @@ from jalert_sim.batch.columnar import parse_csv_rows
 from jalert_sim.batch.parsing import parse_row
 from jalert_sim.batch.reading import LongLine
 from jalert_sim.errors import JalertError
+from jalert_sim.exports.csv import _float_cells, _texts, cell
 from jalert_sim.simulation.api import prepare
 
 FUZZ = settings(max_examples=150, derandomize=True, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -125,3 +131,27 @@ def test_bad_utf16_in_a_row_keeps_its_encoding_in_the_error():
     fast = parse_csv_rows(header, raws, 1, LAUNCH_TIME, "UTF-16")
     assert comparable(fast) == comparable(per_row(header, raws, 1, "UTF-16"))
     assert str(fast[0][1]) == "row: not valid UTF-16" and fast[0][0] == "\ufffd"
+
+
+# The batch CSV written a column at a time (exports.csv.table_csv) against the csv module and
+# exports.csv.cell, which wrote it a row and a cell at a time.
+
+@FUZZ
+@given(st.lists(st.lists(st.one_of(st.text(max_size=8), st.integers(-10**20, 10**20), st.booleans(), st.none()),
+                         min_size=2, max_size=5), min_size=1, max_size=6))
+def test_columns_of_cells_are_written_as_the_csv_module_writes_the_rows(table):
+    width = min(len(row) for row in table)
+    table = [row[:width] for row in table]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(table)
+    columns = [_texts([row[k] for row in table]) for k in range(width)]
+    assert "".join(",".join(line) + "\n" for line in zip(*columns)) == buffer.getvalue()
+
+
+@FUZZ
+@given(st.lists(st.one_of(st.floats(), st.floats(-2e6, 2e6), st.sampled_from([0.0, -0.0, 999999.5, 1e6, -1e6,
+                                                                               5e-324, 1e-5, 123456.75])),
+                min_size=1, max_size=40))
+def test_float_columns_are_formatted_as_cell_formats_each_value(values):
+    expected = ["" if v != v else cell(v) for v in values]
+    assert _float_cells(np.array(values, dtype=float)) == expected

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -103,8 +104,50 @@ def scenario_row(ident: Any, row: int, result: SimulationResult | JalertError) -
 def _cells(values) -> list[Any]:
     """:func:`cell` of every value of a column (a numpy array or a list); NaN is empty."""
     if isinstance(values, np.ndarray) and values.dtype.kind == "f":
-        return ["" if v != v else (f"{v:.6g}" if abs(v) < 1e6 else f"{v:.0f}") for v in values.tolist()]
+        return _float_cells(values)
     return [cell(v) for v in (values.tolist() if isinstance(values, np.ndarray) else values)]
+
+
+def _float_cells(values: np.ndarray) -> list[str]:
+    """:func:`cell` of a float column, formatted by one ``%`` of the whole column (the same C
+    formatting as the f-string of cell, without a Python step per value: performance)."""
+    n = len(values)
+    if not n:
+        return []
+    with np.errstate(invalid="ignore"):
+        small = np.abs(values) < 1e6
+    numbers = tuple(values.tolist())
+    if small.all():
+        text = ("%.6g\n" * n) % numbers
+    else:
+        text = "".join(np.where(small, "%.6g\n", "%.0f\n").tolist()) % numbers
+    out = text.split("\n")
+    out.pop()
+    for k in np.flatnonzero(np.isnan(values)).tolist():
+        out[k] = ""
+    return out
+
+
+#: The characters that may make the csv module quote a field: "," and '"' always (QUOTE_MINIMAL),
+#: line ends depending on the version and the line terminator.
+_QUOTED = re.compile('[,"\r\n]')
+
+
+def _texts(cells: list[Any]) -> list[str]:
+    """The column's cells as the csv module writes them: str() of each, None empty, in quotes (its
+    quotes doubled) where it holds a comma or a quote; one with a line end as the module writes it."""
+    texts = [v if type(v) is str else ("" if v is None else str(v)) for v in cells]
+    if _QUOTED.search("".join(texts)):
+        texts = [_quoted(v) if _QUOTED.search(v) else v for v in texts]
+    return texts
+
+
+def _quoted(text: str) -> str:
+    if "\r" in text or "\n" in text:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow([text, ""])
+        return buffer.getvalue()[:-2]  # less the empty second field and the line's end
+    return '"' + text.replace('"', '""') + '"'
 
 
 def table_columns(table: ScenarioTable) -> dict[str, list[Any]]:
@@ -138,15 +181,16 @@ def table_columns(table: ScenarioTable) -> dict[str, list[Any]]:
 
 def table_csv(table: ScenarioTable, ids: list[Any], rows: list[int], errors: list[str | None] | None = None) -> str:
     """The batch CSV rows (no header) of a table's scenarios, whose ids and input row numbers are
-    ``ids`` and ``rows``; ``errors``: per scenario an error that replaces it (default: the table's)."""
+    ``ids`` and ``rows``; ``errors``: per scenario an error that replaces it (default: the table's).
+
+    Written column by column (each column's cells formatted at once, then the lines joined), the
+    text csv.writer writes for the same cells (performance: a third of the cost)."""
     cols = table_columns(table)
     errors = table.error if errors is None else errors
-    cells = [_cells(ids), rows, [e or "" for e in errors], *cols.values()]
-    lines = list(zip(*cells))
-    blank = ("",) * len(cols)
+    head = [_texts(_cells(ids)), [str(r) for r in rows], _texts([e or "" for e in errors])]
+    lines = [",".join(line) for line in zip(*head, *(_texts(v) for v in cols.values()))]
+    blank = "," * len(cols)
     for k, e in enumerate(errors):
         if e:
-            lines[k] = lines[k][:3] + blank
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(lines)
-    return buffer.getvalue()
+            lines[k] = ",".join(line[k] for line in head) + blank
+    return "\n".join(lines) + "\n" if lines else ""
