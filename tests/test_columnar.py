@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +19,8 @@ from jalert_sim.batch.columnar import parse_csv_rows
 from jalert_sim.batch.parsing import parse_row
 from jalert_sim.batch.reading import LongLine
 from jalert_sim.errors import JalertError
-from jalert_sim.exports.csv import _float_cells, _texts, cell
+from jalert_sim.clock import launch_epochs
+from jalert_sim.exports.csv import _float_cells, _launch_texts, _texts, cell
 from jalert_sim.simulation.api import prepare
 
 FUZZ = settings(max_examples=150, derandomize=True, suppress_health_check=[HealthCheck.too_slow], deadline=None)
@@ -155,3 +158,17 @@ def test_columns_of_cells_are_written_as_the_csv_module_writes_the_rows(table):
 def test_float_columns_are_formatted_as_cell_formats_each_value(values):
     expected = ["" if v != v else cell(v) for v in values]
     assert _float_cells(np.array(values, dtype=float)) == expected
+
+
+_ZONES = st.one_of(st.none(), st.just(timezone.utc), st.timedeltas(-timedelta(hours=23, minutes=59), timedelta(
+    hours=23, minutes=59)).map(timezone), st.sampled_from([timedelta(hours=9), timedelta(hours=-3, minutes=-30),
+                                                          timedelta(hours=5, minutes=30, seconds=15)]).map(timezone))
+
+
+@FUZZ
+@given(st.lists(st.one_of(st.none(), st.builds(lambda t, z, whole: (t.replace(microsecond=0) if whole else t)
+                                              .replace(tzinfo=z or ZoneInfo("Asia/Tokyo")),
+                                              st.datetimes(datetime(2, 1, 2), datetime(9998, 12, 30)), _ZONES,
+                                              st.booleans())), min_size=1, max_size=30))
+def test_launch_times_are_written_as_isoformat_writes_them(times):
+    assert _launch_texts(times, launch_epochs(times)) == ["" if t is None else t.isoformat() for t in times]
