@@ -169,7 +169,7 @@ def _launches(column: dict[str, list[str]], ok: list[bool]) -> list[Any]:
         if key not in resolved:
             try:
                 resolved[key] = _launch(key if isinstance(key, str) else (float(key[0]), float(key[1])))
-            except JalertError:
+            except Exception:  # noqa: BLE001  (the row goes the per-row way, which says or raises what is wrong)
                 resolved[key] = None
         out[j] = resolved[key]
         if out[j] is None:
@@ -191,7 +191,7 @@ def _models(options: dict[str, list[str]], ok: list[bool], n: int) -> list[Any]:
             try:
                 given = {name: number(name, v) for name, v in zip(names, key) if not _blank(v)}
                 made[key] = _options(given)
-            except JalertError:
+            except Exception:  # noqa: BLE001  (the row goes the per-row way, which says or raises what is wrong)
                 made[key] = None
         out[j] = made[key]
         if out[j] is None:
@@ -215,7 +215,7 @@ def _times(values: list[str] | None, default: str, ok: list[bool], n: int) -> li
         if text not in parsed:
             try:
                 parsed[text] = parse_time(text)
-            except JalertError:
+            except Exception:  # noqa: BLE001  (the row goes the per-row way, which says or raises what is wrong)
                 parsed[text] = None
         out[j] = parsed[text]
         if out[j] is None:
