@@ -209,6 +209,12 @@ def _launch_texts(times: list[Any], epochs) -> list[str]:
     return out
 
 
+#: The columns of table_columns whose cells are text already, never quoted: numbers and times.
+_WRITTEN = frozenset({"launch_time", "launch_lat", "launch_lon", "azimuth_deg", "apogee_km", "range_km",
+                      "flight_time_s", "impact_time", "impact_lat", "impact_lon", "alert_time", "overflight_start",
+                      "overflight_end", "min_lead_time_s"})
+
+
 def table_csv(table: ScenarioTable, ids: list[Any], rows: list[int], errors: list[str | None] | None = None) -> str:
     """The batch CSV rows (no header) of a table's scenarios, whose ids and input row numbers are
     ``ids`` and ``rows``; ``errors``: per scenario an error that replaces it (default: the table's).
@@ -218,7 +224,7 @@ def table_csv(table: ScenarioTable, ids: list[Any], rows: list[int], errors: lis
     cols = table_columns(table)
     errors = table.error if errors is None else errors
     head = [_texts(_cells(ids)), [str(r) for r in rows], _texts([e or "" for e in errors])]
-    lines = [",".join(line) for line in zip(*head, *(_texts(v) for v in cols.values()))]
+    lines = [",".join(line) for line in zip(*head, *(v if k in _WRITTEN else _texts(v) for k, v in cols.items()))]
     blank = "," * len(cols)
     for k, e in enumerate(errors):
         if e:
