@@ -199,11 +199,11 @@ def _models(options: dict[str, list[str]], ok: list[bool], n: int) -> list[Any]:
     return out
 
 
-def _times(values: list[str] | None, default: str, ok: list[bool], n: int) -> list[Any]:
+def _times(values: list[str] | None, default: Any, ok: list[bool], n: int) -> list[Any]:
     """Each row's launch time (its own, or ``default`` where blank), each distinct text parsed
     once by prepare's parse_time; a row whose time fails is refused."""
     texts = [default] * n if values is None else [default if _blank(v) else v for v in values]
-    joined = "\n".join(texts) + "\n"
+    joined = "\n".join(texts) + "\n" if isinstance(default, str) else ""  # (a datetime default: parse_time)
     if joined.count("\n") == n and _ISO_COLUMN.fullmatch(joined):
         try:  # what parse_time gives for these texts (they need no strip, upper, Z or default zone)
             return list(map(datetime.fromisoformat, texts))
