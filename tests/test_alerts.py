@@ -136,7 +136,8 @@ def test_passed_message_gives_the_span_of_minutes_the_missile_was_overhead():
     assert f"Between about {start:%H:%M} and {end:%H:%M} JST" in passed.text_en
     # Within one clock minute it is "at about".
     t = datetime(2022, 10, 4, 7, 28, 5, tzinfo=JST)
-    ja, en = messages.passed("青森県", "Aomori", "太平洋", "Pacific Ocean", t, t + timedelta(seconds=40))
+    ja, en = messages.passed("青森県", "Aomori", "太平洋", "Pacific Ocean", messages.clock(t),
+                             messages.clock(t + timedelta(seconds=40)))
     assert "7時28分頃、青森県の上空" in ja and "At about 07:28 JST the missile" in en
 
 

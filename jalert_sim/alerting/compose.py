@@ -8,7 +8,8 @@ impact). The wording is :mod:`jalert_sim.alerting.messages`.
 
 from __future__ import annotations
 
-from ..clock import launch_clock
+from functools import cache
+
 from . import messages
 from .model import AlertModel, Impact, Launch, Message, PrefectureAlert, Reason
 
@@ -26,6 +27,36 @@ def origin(launch_lat: float, launch_lon: float) -> tuple[str, str]:
     return "", ""
 
 
+#: Texts that depend only on which prefectures are named (a batch repeats the same few sets):
+#: the launch message by (origin, codes), the overflown names by codes. Bounded (cleared when full).
+_LAUNCH_TEXTS: dict[tuple, tuple[str, str]] = {}
+_OVER_NAMES: dict[tuple, tuple[str, str]] = {}
+_CACHED = 20_000
+
+
+def _launch_texts(alerts: list[PrefectureAlert], codes: tuple[str, ...], launch: Launch) -> tuple[str, str]:
+    """:func:`messages.launch` for ``alerts`` (their ``codes``) from ``launch``, remembered."""
+    where = origin(launch.lat, launch.lon)
+    key = (where[0], codes)
+    texts = _LAUNCH_TEXTS.get(key)
+    if texts is None:
+        if len(_LAUNCH_TEXTS) >= _CACHED:
+            _LAUNCH_TEXTS.clear()
+        texts = _LAUNCH_TEXTS[key] = messages.launch(*where, [a.name_ja for a in alerts], [a.name for a in alerts])
+    return texts
+
+
+def _over_names(over: list[PrefectureAlert]) -> tuple[str, str]:
+    """The overflown prefectures as the "passed" message names them, (ja, en), remembered."""
+    key = tuple([a.code for a in over])
+    names = _OVER_NAMES.get(key)
+    if names is None:
+        if len(_OVER_NAMES) >= _CACHED:
+            _OVER_NAMES.clear()
+        names = _OVER_NAMES[key] = "、".join([a.name_ja for a in over]), messages.join_en([a.name for a in over])
+    return names
+
+
 def compose(alerts: list[PrefectureAlert], impact: Impact, launch: Launch, model: AlertModel,
             prefs) -> tuple[list[Message], tuple[str, str]]:
     """(messages in time order, (summary_ja, summary_en)) of one assessment; ``prefs`` are the 47
@@ -35,19 +66,17 @@ def compose(alerts: list[PrefectureAlert], impact: Impact, launch: Launch, model
     if not alerts:
         return [], messages.no_alert(*place, impact.eez_status)
 
-    at = launch_clock(launch.time)
+    at = messages.launch_clocks(launch.time)
     codes = tuple([a.code for a in alerts])
-    names_ja = [a.name_ja for a in alerts]
-    names_en = [a.name for a in alerts]
-    out = [Message(model.latency_s, "launch", codes,
-                   *messages.launch(*origin(launch.lat, launch.lon), names_ja, names_en))]
+    latency_s = model.latency_s
+    out = [Message(latency_s, "launch", codes, *_launch_texts(alerts, codes, launch))]
 
     report_s = impact.time_s + model.report_delay_s
     impact_time = at(impact.time_s)
     if impact.in_territorial_sea and impact.prefecture_code:
         p = next(q for q in prefs if q.code == impact.prefecture_code)
         targets = tuple(a.code for a in alerts if a.reason == Reason.IMPACT) or (p.code,)
-        out.append(Message(model.latency_s, "take_shelter_now", targets,
+        out.append(Message(latency_s, "take_shelter_now", targets,
                            *messages.take_shelter_now(p.name_ja, p.name, impact_time)))
         out.append(Message(report_s, "fell_in_japan", codes,
                            *messages.fell_in_japan(p.name_ja, p.name, impact.description_ja, impact.description,
@@ -55,15 +84,20 @@ def compose(alerts: list[PrefectureAlert], impact: Impact, launch: Launch, model
     else:
         over = [a for a in alerts if a.overflight_start_s is not None]
         if over:
-            first = min(over, key=lambda a: a.overflight_start_s)
-            over_ja = "、".join([a.name_ja for a in over])
-            over_en = messages.join_en([a.name for a in over])
+            first_s = min([a.overflight_start_s for a in over])
             last_s = max([a.overflight_end_s for a in over])
-            passed_s = max(last_s, model.latency_s) + model.report_delay_s
+            passed_s = max(last_s, latency_s) + model.report_delay_s
             toward = messages.heading_for(impact.sea_ja, impact.sea, impact.country_ja, impact.country)
             out.append(Message(passed_s, "passed", codes,
-                               *messages.passed(over_ja, over_en, *toward, at(first.overflight_start_s), at(last_s))))
+                               *messages.passed(*_over_names(over), *toward, at(first_s), at(last_s))))
         out.append(Message(report_s, "fell_outside", codes,
                            *messages.fell_outside(*place, impact.eez_status, impact_time)))
-    out.sort(key=lambda m: (m.time_s, _KIND_ORDER[m.kind]))
-    return out, (f"Jアラートは{len(alerts)}都道府県に発出されます。", f"J-Alert would warn {len(alerts)} prefecture(s).")
+    # Appended in the order of KINDS: sorted already unless a time goes back.
+    if any([out[k].time_s > out[k + 1].time_s for k in range(len(out) - 1)]):
+        out.sort(key=lambda m: (m.time_s, _KIND_ORDER[m.kind]))
+    return out, _summary(len(alerts))
+
+
+@cache
+def _summary(count: int) -> tuple[str, str]:
+    return f"Jアラートは{count}都道府県に発出されます。", f"J-Alert would warn {count} prefecture(s)."

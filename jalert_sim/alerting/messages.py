@@ -8,9 +8,11 @@ this project's own.  Every function returns ``(text_ja, text_en)``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import cache
 
+from ..clock import fixed_offset, jst_microseconds, launch_clock
 from ..earth import JST
 
 #: Message kinds, in the order they are issued when several share a time.
@@ -88,6 +90,58 @@ def clock_en(when: datetime) -> str:
     return "%02d:%02d JST" % (local.hour, local.minute)
 
 
+#: A clock time as the messages say it, (ja, en): ('6時12分', '06:12 JST').
+Clock = tuple[str, str]
+
+
+def clock(when: datetime) -> Clock:
+    """(:func:`clock_ja`, :func:`clock_en`) of ``when``."""
+    return clock_ja(when), clock_en(when)
+
+
+_DAY_US = 86_400_000_000
+#: JST microseconds since 1970 of 0002-01-01 and 9999-01-01: launches between, plus or minus
+#: 10^8 s, stay within datetime's years.
+_SAFE_US = (-62104060800 * 1_000_000, 253370764800 * 1_000_000)
+
+
+@cache
+def _minute_clocks() -> tuple[Clock, ...]:
+    """:func:`clock` of each minute of a JST day, 00:00 first (1,440 pairs, ~0.5 ms once)."""
+    return tuple([(f"{h}時{m:02d}分", "%02d:%02d JST" % (h, m)) for h in range(24) for m in range(60)])
+
+
+def launch_clocks(launch_time: datetime) -> Callable[[float], Clock]:
+    """``s -> clock(launch_clock(launch_time)(s))``: the clock texts of the time ``s`` seconds after
+    the launch (performance: a batch words some three times a scenario).
+
+    Where the launch zone has a fixed UTC offset, JST is a fixed UTC+9 too, so the minute of the
+    day is integer arithmetic on microseconds: the launch's JST time of day, plus ``s`` as
+    ``timedelta(seconds=s)`` takes it (whole seconds exactly, the fraction's microseconds
+    rounded half to even), plus the half second of :func:`_local`, floored to the minute. Times
+    it cannot vouch for (zones with daylight saving, launches within a year of datetime's
+    limits, ``s`` beyond 10^8 s or not finite) take the datetime route, errors included."""
+
+    def exact(s: float) -> Clock:
+        return clock(launch_clock(launch_time)(s))
+
+    if not fixed_offset(launch_time):
+        return exact
+    local_us = jst_microseconds(launch_time)
+    if not _SAFE_US[0] < local_us < _SAFE_US[1]:
+        return exact
+    base_us = local_us % _DAY_US + 500_000
+    minutes = _minute_clocks()
+
+    def fast(s: float) -> Clock:
+        if -1e8 < s < 1e8:  # (False for NaN)
+            whole = int(s)
+            return minutes[(base_us + whole * 1_000_000 + round((s - whole) * 1e6)) // 60_000_000 % 1440]
+        return exact(s)
+
+    return fast
+
+
 def join_en(names: Sequence[str]) -> str:
     """'Hokkaido', 'Hokkaido and Aomori', 'Hokkaido, Aomori and Iwate'."""
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
@@ -114,27 +168,28 @@ def launch(origin_ja: str, origin_en: str, names_ja: Sequence[str], names_en: Se
     return ja, en
 
 
-def take_shelter_now(area_ja: str, area_en: str, impact_time: datetime) -> tuple[str, str]:
-    """A fall on Japanese land or territorial sea is predicted around ``area``."""
+def take_shelter_now(area_ja: str, area_en: str, impact_time: Clock) -> tuple[str, str]:
+    """A fall on Japanese land or territorial sea is predicted around ``area`` at ``impact_time``
+    (:func:`clock`)."""
     ja = (
-        f"直ちに避難。直ちに避難。ミサイルが{clock_ja(impact_time)}頃、{area_ja}周辺に落下するおそれがあります。"
+        f"直ちに避難。直ちに避難。ミサイルが{impact_time[0]}頃、{area_ja}周辺に落下するおそれがあります。"
         "今すぐ頑丈な建物の中か地下に避難してください。"
     )
     en = (
-        f"Take shelter immediately. The missile may fall around {area_en} at about {clock_en(impact_time)}. "
+        f"Take shelter immediately. The missile may fall around {area_en} at about {impact_time[1]}. "
         "Get into a sturdy building or underground now."
     )
     return ja, en
 
 
-def passed(over_ja: str, over_en: str, toward_ja: str, toward_en: str, over_start: datetime,
-           over_end: datetime) -> tuple[str, str]:
+def passed(over_ja: str, over_en: str, toward_ja: str, toward_en: str, over_start: Clock,
+           over_end: Clock) -> tuple[str, str]:
     """The missile has passed over Japan and flown on toward ``toward`` (:func:`heading_for`; empty:
     not said). It was overhead from ``over_start`` to ``over_end``: a span of clock minutes is said
     as one, as the government does ("7時4分頃から7時6分頃にかけて", 2017-09-15), and a single minute
-    as "at about"."""
-    start_ja, start_en = clock_ja(over_start), clock_en(over_start)
-    end_ja, end_en = clock_ja(over_end), clock_en(over_end)
+    as "at about". Clock times as :func:`clock` gives them."""
+    start_ja, start_en = over_start
+    end_ja, end_en = over_end
     when_ja = f"{start_ja}頃" if end_ja == start_ja else f"{start_ja}頃から{end_ja}頃にかけて"
     when_en = f"At about {start_en}" if end_en == start_en else \
         f"Between about {start_en[:-4]} and {end_en}"
@@ -152,29 +207,30 @@ def passed(over_ja: str, over_en: str, toward_ja: str, toward_en: str, over_star
     return ja, en
 
 
-def fell_in_japan(area_ja: str, area_en: str, where_ja: str, where_en: str, impact_time: datetime) -> tuple[str, str]:
-    """The missile came down on Japanese land or in its territorial sea."""
+def fell_in_japan(area_ja: str, area_en: str, where_ja: str, where_en: str, impact_time: Clock) -> tuple[str, str]:
+    """The missile came down on Japanese land or in its territorial sea at ``impact_time`` (:func:`clock`)."""
     ja = (
-        f"ミサイル落下情報。ミサイルは{clock_ja(impact_time)}頃、{area_ja}周辺（{where_ja}）に落下したとみられます。"
+        f"ミサイル落下情報。ミサイルは{impact_time[0]}頃、{area_ja}周辺（{where_ja}）に落下したとみられます。"
         "追加の情報があるまで屋内にとどまり、不審な物には近寄らず、警察や消防に連絡してください。"
     )
     en = (
-        f"Missile fall information. At about {clock_en(impact_time)} the missile appears to have fallen "
+        f"Missile fall information. At about {impact_time[1]} the missile appears to have fallen "
         f"around {area_en} ({where_en}). Stay indoors until further notice; do not go near "
         "suspicious objects and report them to the police or fire service."
     )
     return ja, en
 
 
-def fell_outside(place_ja: str, place_en: str, eez_status: str, impact_time: datetime) -> tuple[str, str]:
-    """The missile came down outside Japan's territorial sea, at ``place`` (:func:`fall_place`)."""
+def fell_outside(place_ja: str, place_en: str, eez_status: str, impact_time: Clock) -> tuple[str, str]:
+    """The missile came down outside Japan's territorial sea, at ``place`` (:func:`fall_place`), at
+    ``impact_time`` (:func:`clock`)."""
     ja = (
-        f"ミサイル落下情報。ミサイルは{clock_ja(impact_time)}頃、{place_ja}に落下したとみられます"
+        f"ミサイル落下情報。ミサイルは{impact_time[0]}頃、{place_ja}に落下したとみられます"
         f"（{_EEZ_JA[eez_status]}）。屋内にとどまる必要はありません。"
         "不審な物を見つけた場合は近寄らず、警察や消防に連絡してください。"
     )
     en = (
-        f"Missile fall information. At about {clock_en(impact_time)} the missile appears to have fallen "
+        f"Missile fall information. At about {impact_time[1]} the missile appears to have fallen "
         f"{place_en}, {_EEZ_EN[eez_status]}. There is no longer any need to stay indoors. "
         "Do not go near suspicious objects; report them to the police or fire service."
     )
