@@ -9,7 +9,7 @@ outputs must agree on the second they name.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import cache
 
 from .earth import JST
@@ -50,31 +50,74 @@ def _clock_table() -> tuple[tuple[str, ...], tuple[str, ...], str]:
     return tuple([f"{h}:{m}:" for h in two[:24] for m in two]), two, datetime(2000, 1, 1, tzinfo=JST).isoformat()[19:]
 
 
+def _exact_iso(launch_time: datetime, s: float | None) -> str | None:
+    """:func:`iso_seconds`'s answer by way of a datetime."""
+    return None if s is None else jst(launch_time, round(s)).isoformat(timespec="seconds")
+
+
+#: "YYYY-MM-DDT" of JST days, by days since 1970-01-01 (a batch's launches span a few hundred days).
+_DAYS: dict[int, str] = {}
+_ORDINAL_1970 = 719163  # date(1970, 1, 1).toordinal()
+
+
+def _day(days: int) -> str | None:
+    """"YYYY-MM-DDT" of the day ``days`` after 1970-01-01; None outside datetime's years."""
+    text = _DAYS.get(days)
+    if text is None:
+        if not 1 <= days + _ORDINAL_1970 <= date.max.toordinal():
+            return None
+        if len(_DAYS) > 100_000:
+            _DAYS.clear()
+        text = _DAYS[days] = date.fromordinal(days + _ORDINAL_1970).isoformat() + "T"
+    return text
+
+
+#: Fixed UTC offsets in microseconds, by tzinfo.
+_OFFSETS: dict[timezone, int] = {}
+
+
+def jst_microseconds(launch_time: datetime) -> int:
+    """Microseconds from 1970-01-01 00:00 to ``launch_time`` on JST's clock (JST is a fixed UTC+9),
+    for a launch time whose zone is a fixed offset (:func:`fixed_offset`): from its fields, which
+    is cheaper than subtracting datetimes (~0.2 us against 0.9)."""
+    zone = launch_time.tzinfo
+    offset = _OFFSETS.get(zone)
+    if offset is None:
+        offset = _OFFSETS[zone] = launch_time.utcoffset() // _MICROSECOND
+    t = launch_time
+    seconds = (t.toordinal() - _ORDINAL_1970) * 86400 + t.hour * 3600 + t.minute * 60 + t.second + _JST_S
+    return seconds * 1_000_000 + t.microsecond - offset
+
+
 def iso_seconds(launch_time: datetime) -> Callable[[float | None], str | None]:
     """``s -> at_second(launch_time, s).isoformat(timespec="seconds")`` (None stays None).
 
-    A document has some twenty such times and a batch writes thousands of documents: within
-    the launch's JST day each is the day's prefix and a clock looked up from its seconds,
-    without a datetime (performance). Other days, and launch times whose zone has no fixed
-    offset (adding seconds there is wall-clock arithmetic), take the datetime route.
+    A document has some twenty such times and a batch writes thousands of documents
+    (performance): where the launch zone has a fixed UTC offset (JST is UTC+9 too), each is the
+    launch's whole JST seconds since 1970 (its microseconds dropped, as ISO seconds drop them) plus
+    ``round(s)``, written as a day looked up and a clock from tables, without a datetime. Other
+    zones (adding seconds there is wall-clock arithmetic) take the datetime route.
     """
-
-    def exact(s: float | None) -> str | None:
-        return None if s is None else jst(launch_time, round(s)).isoformat(timespec="seconds")
-
     if not fixed_offset(launch_time):
-        return exact
-    local = launch_time.astimezone(JST)  # ISO seconds truncate its microseconds
-    day = "%04d-%02d-%02dT" % (local.year, local.month, local.day)
-    start = local.hour * 3600 + local.minute * 60 + local.second
+        return lambda s: _exact_iso(launch_time, s)
+    base = jst_microseconds(launch_time) // 1_000_000  # (ISO seconds drop the microseconds)
+    days, start = divmod(base, 86400)
+    day = _day(days)
     minutes, seconds, zone = _clock_table()
     known: dict[float | None, str | None] = {None: None}  # a document repeats many of its times
 
     def iso(s: float | None) -> str | None:
         text = known.get(s)
         if text is None and s is not None:
-            k = start + round(s)
-            text = day + minutes[k // 60] + seconds[k % 60] + zone if type(k) is int and 0 <= k < 86400 else exact(s)
+            k = start + round(s)  # (NaN and infinities raise here as on the datetime route)
+            if type(k) is not int:  # (round of a numpy float may stay a float)
+                text = _exact_iso(launch_time, s)
+            elif 0 <= k < 86400 and day is not None:
+                text = day + minutes[k // 60] + seconds[k % 60] + zone
+            else:
+                on, k = divmod(k + days * 86400, 86400)
+                other = _day(on)
+                text = _exact_iso(launch_time, s) if other is None else other + minutes[k // 60] + seconds[k % 60] + zone
             known[s] = text
         return text
 
@@ -83,6 +126,8 @@ def iso_seconds(launch_time: datetime) -> Callable[[float | None], str | None]:
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SECOND = timedelta(seconds=1)
+_MICROSECOND = timedelta(microseconds=1)
+_JST_S = 9 * 3600  # JST's fixed offset from UTC, s
 
 
 def launch_epoch_s(launch_time: datetime) -> int:
