@@ -13,8 +13,8 @@ from typing import NamedTuple
 import numpy as np
 
 from .compose import compose
-from .impacts import ImpactColumns
-from .model import REASONS, AlertModel, Assessment, Launch, PrefectureAlert
+from .impacts import EEZ_STATUSES, ImpactColumns
+from .model import REASONS, AlertModel, Assessment, Impact, Launch, PrefectureAlert
 
 
 class AlertColumns(NamedTuple):
@@ -54,26 +54,67 @@ def _none(values: list) -> list:
     return [None if v != v else v for v in values]
 
 
+# The records below are made by handing each instance its attribute dict, which is what the
+# quick_init constructors do (_frozen.quick_init) without a call per record: a batch makes some
+# ten per scenario (performance). None of these classes has a __post_init__ but Assessment, whose
+# alert_issued is set here as its __post_init__ sets it; tests/test_jsonl_fast.py compares both ways.
+_new, _put = object.__new__, object.__setattr__
+
+
+def _alert_records(cols: AlertColumns, prefs) -> list[PrefectureAlert]:
+    """The :class:`PrefectureAlert` of every warned pair of ``cols``, in order."""
+    ids = [(p.code, p.name, p.name_ja, p.region, p.region_ja) for p in prefs]
+    latency_s = cols.model.latency_s
+    pairs = zip(cols.pref.tolist(), cols.reason.tolist(), _none(cols.overflight_start_s.tolist()),
+                _none(cols.overflight_end_s.tolist()), _none(cols.min_altitude_km.tolist()),
+                cols.closest_approach_s.tolist(), cols.closest_distance_km.tolist(), cols.lead_time_s.tolist())
+    out = []
+    for j, r, s, e, a, cs, ck, lead in pairs:
+        code, name, name_ja, region, region_ja = ids[j]
+        _put(rec := _new(PrefectureAlert), "__dict__", {
+            "code": code, "name": name, "name_ja": name_ja, "region": region, "region_ja": region_ja,
+            "reason": REASONS[r], "alert_time_s": latency_s, "overflight_start_s": s, "overflight_end_s": e,
+            "min_altitude_km": a, "closest_approach_s": cs, "closest_distance_km": ck, "lead_time_s": lead})
+        out.append(rec)
+    return out
+
+
+def _impact_records(imp: ImpactColumns, prefs) -> list[Impact]:
+    """:meth:`ImpactColumns.record` of every point, a column at a time."""
+    codes = [p.code for p in prefs] + [None]  # (index -1: none)
+    floats = [np.asarray(v, float).tolist() for v in (imp.lat, imp.lon, imp.time_s, imp.distance_km)]
+    flags = [np.asarray(v, bool).tolist() for v in (imp.on_land, imp.in_territorial_sea)]
+    out = []
+    for lat, lon, t, dist, land, sea_12nm, k, eez, sea, country, mark, direction, en, ja in zip(
+            *floats, *flags, imp.prefecture.tolist(), imp.eez.tolist(), imp.sea, imp.country, imp.landmark,
+            imp.direction, imp.description, imp.description_ja):
+        _put(rec := _new(Impact), "__dict__", {
+            "lat": lat, "lon": lon, "time_s": t, "prefecture_code": codes[k], "on_land": land,
+            "in_territorial_sea": sea_12nm, "eez_status": EEZ_STATUSES[eez],
+            "sea": sea.name if sea else None, "sea_ja": sea.name_ja if sea else None,
+            "country": country.name if country else None, "country_ja": country.name_ja if country else None,
+            "description": en, "description_ja": ja, "landmark": mark.name, "distance_km": dist,
+            "direction": direction})
+        out.append(rec)
+    return out
+
+
 def assessments(cols: AlertColumns, launch_lat, launch_lon, launch_times: list[datetime], prefs) -> list[Assessment]:
     """The :class:`Assessment` of every trajectory of ``cols`` (``prefs``: geo.prefectures());
     ``launch_times`` (timezone-aware) word the clock times of the messages."""
     model = cols.model
-    codes = [(p.code, p.name, p.name_ja, p.region, p.region_ja) for p in prefs]
-    start, end, min_alt = _none(cols.overflight_start_s.tolist()), _none(cols.overflight_end_s.tolist()), \
-        _none(cols.min_altitude_km.tolist())
-    pairs = zip(cols.pref.tolist(), cols.reason.tolist(), start, end, min_alt, cols.closest_approach_s.tolist(),
-                cols.closest_distance_km.tolist(), cols.lead_time_s.tolist())
-    alerts = [PrefectureAlert(*codes[j], REASONS[r], model.latency_s, s, e, a, cs, ck, lead)
-              for j, r, s, e, a, cs, ck, lead in pairs]
+    alerts = _alert_records(cols, prefs)
+    impacts = _impact_records(cols.impact, prefs)
     starts = cols.starts.tolist()
     first, last = _none(cols.first_entry_s.tolist()), _none(cols.last_exit_s.tolist())
     lats, lons = np.asarray(launch_lat).tolist(), np.asarray(launch_lon).tolist()
     out = []
-    for i in range(len(starts) - 1):
+    for i, impact in enumerate(impacts):
         mine = alerts[starts[i]:starts[i + 1]]
-        impact = cols.impact.record(i, prefs)
-        msgs, summary = compose(mine, impact, Launch(lats[i], lons[i], launch_times[i]), model, prefs)
-        out.append(Assessment(alerts=tuple(mine), impact=impact, messages=tuple(msgs),
-                              overflight_start_s=first[i], overflight_end_s=last[i],
-                              summary_ja=summary[0], summary_en=summary[1]))
+        msgs, (summary_ja, summary_en) = compose(mine, impact, Launch(lats[i], lons[i], launch_times[i]), model, prefs)
+        _put(rec := _new(Assessment), "__dict__", {
+            "alerts": tuple(mine), "impact": impact, "messages": tuple(msgs), "overflight_start_s": first[i],
+            "overflight_end_s": last[i], "summary_ja": summary_ja, "summary_en": summary_en,
+            "alert_issued": bool(mine)})
+        out.append(rec)
     return out

@@ -180,10 +180,17 @@ def _results(g: Group, js: np.ndarray, scenarios: list) -> list[SimulationResult
     done = assessments(alerts, sub.launch_lat, sub.launch_lon, [p.launch_time for p in ps], prefs)
     summaries = sub.summaries()
     azimuths = sub.azimuth_deg.tolist()
-    return [SimulationResult(
-        launch_lat=p.lat, launch_lon=p.lon, site=p.site, azimuth_deg=azimuths[j], apogee_km=p.apogee_km,
-        range_km=p.range_km, launch_time=p.launch_time, model=p.model, boost=p.boost, trajectory=summaries[j],
-        assessment=done[j], track=LazyTrack(sub, j)) for j, p in enumerate(ps)]
+    # Each result is handed its attribute dict, as its quick_init constructor does, without a call
+    # per row (performance; SimulationResult has no __post_init__).
+    new, put = object.__new__, object.__setattr__
+    out = []
+    for j, p in enumerate(ps):
+        put(r := new(SimulationResult), "__dict__", {
+            "launch_lat": p.lat, "launch_lon": p.lon, "site": p.site, "azimuth_deg": azimuths[j],
+            "apogee_km": p.apogee_km, "range_km": p.range_km, "launch_time": p.launch_time, "model": p.model,
+            "boost": p.boost, "trajectory": summaries[j], "assessment": done[j], "track": LazyTrack(sub, j)})
+        out.append(r)
+    return out
 
 
 def _take_alerts(cols: AlertColumns, js: np.ndarray) -> AlertColumns:
