@@ -104,24 +104,31 @@ def iso_seconds(launch_time: datetime) -> Callable[[float | None], str | None]:
     days, start = divmod(base, 86400)
     day = _day(days)
     minutes, seconds, zone = _clock_table()
-    known: dict[float | None, str | None] = {None: None}  # a document repeats many of its times
 
-    def iso(s: float | None) -> str | None:
-        text = known.get(s)
-        if text is None and s is not None:
-            k = start + round(s)  # (NaN and infinities raise here as on the datetime route)
-            if type(k) is not int:  # (round of a numpy float may stay a float)
-                text = _exact_iso(launch_time, s)
-            elif 0 <= k < 86400 and day is not None:
-                text = day + minutes[k // 60] + seconds[k % 60] + zone
-            else:
-                on, k = divmod(k + days * 86400, 86400)
-                other = _day(on)
-                text = _exact_iso(launch_time, s) if other is None else other + minutes[k // 60] + seconds[k % 60] + zone
-            known[s] = text
+    def iso(s: float) -> str:
+        k = start + round(s)  # (NaN and infinities raise here as on the datetime route)
+        if type(k) is not int:  # (round of a numpy float may stay a float)
+            return _exact_iso(launch_time, s)
+        if 0 <= k < 86400 and day is not None:
+            return day + minutes[k // 60] + seconds[k % 60] + zone
+        on, k = divmod(k + days * 86400, 86400)
+        other = _day(on)
+        return _exact_iso(launch_time, s) if other is None else other + minutes[k // 60] + seconds[k % 60] + zone
+
+    known = _Known({None: None})
+    known.text = iso
+    return known.__getitem__
+
+
+class _Known(dict):
+    """The texts of the times a document has written (it repeats many: each alert's alert time,
+    the impact's...): looking one up again is a dict's own lookup, not a Python call."""
+
+    __slots__ = ("text",)  # s -> its text, for a time not written yet
+
+    def __missing__(self, s: float) -> str:
+        text = self[s] = self.text(s)
         return text
-
-    return iso
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
