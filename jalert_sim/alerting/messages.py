@@ -100,9 +100,9 @@ def clock(when: datetime) -> Clock:
 
 
 _DAY_US = 86_400_000_000
-#: JST microseconds since 1970 of 0002-01-01 and 9999-01-01: launches between, plus or minus
-#: 10^8 s, stay within datetime's years.
-_SAFE_US = (-62104060800 * 1_000_000, 253370764800 * 1_000_000)
+#: JST microseconds since 1970 of 0005-01-01 and 9995-01-01: launches between, plus or minus
+#: 10^8 s (3.2 years), stay within datetime's years.
+_SAFE_US = (-62009366400 * 1_000_000, 253244534400 * 1_000_000)
 
 
 @cache
@@ -119,7 +119,7 @@ def launch_clocks(launch_time: datetime) -> Callable[[float], Clock]:
     day is integer arithmetic on microseconds: the launch's JST time of day, plus ``s`` as
     ``timedelta(seconds=s)`` takes it (whole seconds exactly, the fraction's microseconds
     rounded half to even), plus the half second of :func:`_local`, floored to the minute. Times
-    it cannot vouch for (zones with daylight saving, launches within a year of datetime's
+    it cannot vouch for (zones with daylight saving, launches within five years of datetime's
     limits, ``s`` beyond 10^8 s or not finite) take the datetime route, errors included."""
 
     def exact(s: float) -> Clock:
