@@ -94,10 +94,19 @@ def _cell_index() -> tuple[np.ndarray, np.ndarray]:
 def _cells(g: _Grid, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Cell index of each point; -1 outside the grid or NaN."""
     with np.errstate(invalid="ignore"):
-        fx = np.floor((x - g.x0_m) / g.cell_m)
-        fy = np.floor((y - g.y0_m) / g.cell_m)
+        fx = np.subtract(x, g.x0_m)
+        fx /= g.cell_m
+        np.floor(fx, out=fx)
+        fy = np.subtract(y, g.y0_m)
+        fy /= g.cell_m
+        np.floor(fy, out=fy)
         ok = (fx >= 0) & (fx < g.nx) & (fy >= 0) & (fy < g.ny)
-    return np.where(ok, np.where(ok, fx, 0).astype(np.int64) * g.ny + np.where(ok, fy, 0).astype(np.int64), -1)
+        # (NaN and far points cast to garbage here; ``ok`` masks them.)
+        cell = fx.astype(np.int64)
+        cell *= g.ny
+        cell += fy.astype(np.int64)
+    cell[~ok] = -1
+    return cell
 
 
 def _box_lower(g: _Grid, pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -128,19 +137,35 @@ def bounds(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, 
         found = (cell >= 0) & (at < len(g.keys))
         found[found] = g.keys[at[found]] == key[found]
     slack = g.slack_m
-    with np.errstate(invalid="ignore"):
-        far = np.maximum(g.reach_m - slack, _box_lower(g, pref, x, y))
     sd = g.sd[np.where(found, at, 0)] * g.unit_m
-    lower = np.where(found, sd - slack, far)
-    upper = np.where(found, sd + slack, np.inf)
+    lower = sd - slack
+    upper = sd + slack
     nan = np.isnan(x) | np.isnan(y)
-    return np.where(nan, np.inf, lower), np.where(nan, np.inf, upper)
+    o = ~found & ~nan  # no entry: the far bound, from the footprint's box
+    lower[o] = far_lower(pref[o], x[o], y[o])
+    upper[~found] = np.inf
+    lower[nan] = np.inf
+    return lower, upper
+
+
+def far_lower(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The lower bound of :func:`bounds` for finite points whose cell lists no entry for ``pref``:
+    beyond reach - slack, and at least the distance to the footprint's bounding box."""
+    g = grid()
+    return np.maximum(g.reach_m - g.slack_m, _box_lower(g, pref, x, y))
 
 
 def near(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every footprint that may lie within ``reach_m - slack`` of each point (1-D arrays):
     (point index, footprint index), sorted by point then footprint. Footprints not listed for a
     point are farther than that from it."""
+    point, entry = near_entries(x, y)
+    return point, grid().keys[entry] & _PREF_MASK
+
+
+def near_entries(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`near` as (point index, entry): the footprint of an entry is ``keys[entry] & 63``, and
+    ``sd[entry]`` its signed distance from the cell's centre (what :func:`bounds` gives there)."""
     g = grid()
     cell = _cells(g, np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     if cell.size >= _INDEXED_FROM:
@@ -153,5 +178,5 @@ def near(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         hi = np.searchsorted(g.keys, base + (1 << KEY_PREF_BITS))
     n = np.where(cell >= 0, hi - lo, 0)
     point = np.repeat(np.arange(len(cell)), n)
-    entry = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + np.repeat(lo, n)
-    return point, g.keys[entry] & _PREF_MASK
+    entry = np.arange(len(point)) + np.repeat(lo - (np.cumsum(n) - n), n)
+    return point, entry
