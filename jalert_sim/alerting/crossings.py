@@ -17,7 +17,8 @@ import shapely
 from .. import geo
 from ..physics.trajectories import Trajectories
 from .arrays import first_true, isin, last_true, unique
-from .geometry import chord_bounds, chords_within, footprints, inside, min_distance, project, segments
+from .chords import chord_bounds
+from .geometry import chords_within, footprints, inside, min_distance, project, segments
 from .model import BISECTIONS, COARSE_STEP_M, FINE_STEP_S, SUB_STEPS
 
 

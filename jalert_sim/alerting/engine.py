@@ -48,7 +48,8 @@ from ..physics.trajectories import Trajectories
 from .arrays import first_true, isin, last_true, unique
 from .columns import AlertColumns, assessments
 from .crossings import CoarseSamples, CrossingColumns, closest, crossings
-from .geometry import impact_pairs, maybe_near, project, track_pairs
+from .chords import track_pairs
+from .geometry import impact_pairs, maybe_near, project
 from .impacts import impact_columns
 from .model import (
     COARSE_STEP_M, COARSE_STEP_S, CORRIDOR, IMPACT, NOT_WARNED, OVERFLIGHT, AlertModel, Assessment,

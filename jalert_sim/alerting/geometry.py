@@ -9,8 +9,8 @@ for arrays of points or chords with one footprint index (0..46) each:
 * :func:`inside` and :func:`min_distance`: containment and the nearest point of a row, from
   the distance grid's bounds (geo.distance_grid, within 3.5 km), with exact shapely tests
   and per-footprint boundary trees only where the bounds leave the answer open;
-* :func:`chord_bounds` and :func:`track_pairs`: the same for the chords of a polyline (the
-  signed distance is 1-Lipschitz), which decide the pairs a coarse track warns or crosses;
+* :func:`chords_within`: the same for the chords of a polyline (the pairs a coarse track warns
+  or crosses are decided in :mod:`.chords`);
 * :func:`impact_pairs`: the pairs an impact point falls in or near.
 
 Pairs are keys ``row * 47 + footprint``, sorted.
@@ -28,7 +28,7 @@ from .. import geo
 from ..earth import MEAN_EARTH_RADIUS_M
 from ..geo import distance_grid as _distance_grid
 from ..geo.projection import CENTRE_LAT_DEG, CENTRE_LON_DEG
-from .arrays import first_true, isin, unique
+from .arrays import first_true, unique
 
 
 class Footprints(NamedTuple):
@@ -338,48 +338,3 @@ def chords_within(pref, ax, ay, bx, by, limit_m: float, *, compiled: bool | None
                 out[o] = shapely.dwithin(shapes[pref[o]], segments(ax[o], ay[o], bx[o], by[o]), limit_m)
             return out
     return shapely.dwithin(shapes[pref], segments(ax, ay, bx, by), limit_m)
-
-
-def chord_bounds(pref, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray]:
-    """(lower, upper) bounds of the distance from the segment a-b to footprint ``pref``: the signed
-    distance is 1-Lipschitz, so along a segment of length L it is at least (lower(a) + lower(b) - L) / 2."""
-    la, ua = grid_bounds(pref, ax, ay)
-    lb, ub = grid_bounds(pref, bx, by)
-    return 0.5 * (la + lb - np.hypot(bx - ax, by - ay)), np.minimum(ua, ub)
-
-
-def track_pairs(keep: np.ndarray, X: np.ndarray, Y: np.ndarray, corridor_m: float) -> tuple[np.ndarray, np.ndarray]:
-    """Keys (row * 47 + footprint) of the tracks whose kept coarse polyline lies within ``corridor_m``
-    of a footprint, and of those that intersect one: footprint_tree().query(lines, "dwithin") and
-    (lines, "intersects"), decided chord by chord from the distance grid's bounds, with exact
-    shapely tests only on the chords that the bounds leave open."""
-    shapes = footprints().shapes
-    n_prefs = len(shapes)
-    g = _distance_grid.grid()
-    r, k = np.nonzero(keep[:, :-1] & keep[:, 1:])
-    ax, ay, bx, by = X[r, k], Y[r, k], X[r, k + 1], Y[r, k + 1]
-    # Candidates: the footprints the grid lists at either end. One it lists at neither is farther than
-    # reach - slack from both ends, so at least reach - slack - L/2 from the chord; where that is not
-    # beyond the corridor (long chords, wide corridors), every footprint is a candidate.
-    pa, fa = _distance_grid.near(ax, ay)
-    pb, fb = _distance_grid.near(bx, by)
-    wide = np.nonzero(g.reach_m - g.slack_m - 0.5 * np.hypot(bx - ax, by - ay) <= corridor_m)[0]
-    chord = np.concatenate([pa, pb, np.repeat(wide, n_prefs)])
-    pref = np.concatenate([fa, fb, np.tile(np.arange(n_prefs), len(wide))])
-    key = unique(chord * n_prefs + pref)[0]
-    chord, pref = key // n_prefs, key % n_prefs
-    lower, upper = chord_bounds(pref, ax[chord], ay[chord], bx[chord], by[chord])
-    pair = r[chord] * n_prefs + pref
-
-    def decide(limit: float, predicate) -> np.ndarray:
-        sure = unique(pair[upper <= limit])[0]  # an end within the limit (or inside: limit 0)
-        open_ = np.nonzero((lower <= limit) & ~isin(pair, sure))[0]
-        if len(open_) == 0:
-            return sure
-        c = chord[open_]
-        hit = predicate(pref[open_], ax[c], ay[c], bx[c], by[c])
-        return unique(np.concatenate([sure, pair[open_][hit]]))[0]
-
-    corridor = decide(corridor_m, lambda f, *ends: chords_within(f, *ends, corridor_m))
-    crossed = decide(0.0, lambda f, *ends: shapely.intersects(shapes[f], segments(*ends)))
-    return corridor, crossed

@@ -109,35 +109,47 @@ def _cells(g: _Grid, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return cell
 
 
-def _box_lower(g: _Grid, pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Distance from (x, y) to the footprint's bounding box: a lower bound of the distance to it."""
-    b = g.pref_bounds[pref]
-    dx = np.maximum(np.maximum(b[..., 0] - x, x - b[..., 2]), 0.0)
-    dy = np.maximum(np.maximum(b[..., 1] - y, y - b[..., 3]), 0.0)
-    return np.hypot(dx, dy) * (1.0 - 1e-12) - 1e-6
-
-
 def bounds(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(lower, upper) bounds of the signed distance (m, negative inside) from (x, y) to footprint
     ``pref`` (integer arrays broadcast together). NaN points get (inf, inf)."""
     g = grid()
     pref, x, y = np.broadcast_arrays(np.asarray(pref), np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    if x.size >= _INDEXED_FROM:
+        return listed_bounds(*cell_masks(x, y), pref, x, y)
     cell = _cells(g, x, y)
-    if cell.size >= _INDEXED_FROM:
-        start, present = _cell_index()
-        c = np.maximum(cell, 0)
-        mine = present[c]
-        bit = np.left_shift(np.uint64(1), pref.astype(np.uint64))
-        found = (cell >= 0) & ((mine & bit) != 0)
-        # The entry: the cell's first one plus the footprints it lists before this one.
-        at = start[c] + np.bitwise_count(mine & (bit - np.uint64(1)))
-    else:
-        key = cell * (1 << KEY_PREF_BITS) + pref
-        at = np.searchsorted(g.keys, key)
-        found = (cell >= 0) & (at < len(g.keys))
-        found[found] = g.keys[at[found]] == key[found]
+    key = cell * (1 << KEY_PREF_BITS) + pref
+    at = np.searchsorted(g.keys, key)
+    found = (cell >= 0) & (at < len(g.keys))
+    found[found] = g.keys[at[found]] == key[found]
+    return _bounds(g, found, np.where(found, at, 0), pref, x, y)
+
+
+def cell_masks(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(cell, mask) of each point: its cell index (-1 outside the grid or NaN) and the bitmask of
+    the footprints the cell lists (uint64, bit f for footprint f; 0 outside)."""
+    g = grid()
+    cell = _cells(g, np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    mask = _cell_index()[1][np.maximum(cell, 0)]
+    mask[cell < 0] = 0
+    return cell, mask
+
+
+def listed_bounds(cell: np.ndarray, mask: np.ndarray, pref: np.ndarray, x: np.ndarray,
+                  y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`bounds` of points whose :func:`cell_masks` are known (arrays of one shape)."""
+    start, _ = _cell_index()
+    bit = np.left_shift(np.uint64(1), pref.astype(np.uint64))
+    found = (mask & bit) != 0
+    # The entry: the cell's first one plus the footprints it lists before this one.
+    at = np.where(found, start[np.maximum(cell, 0)] + np.bitwise_count(mask & (bit - np.uint64(1))), 0)
+    return _bounds(grid(), found, at, pref, x, y)
+
+
+def _bounds(g: _Grid, found: np.ndarray, at: np.ndarray, pref: np.ndarray, x: np.ndarray,
+            y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) from the entries ``at`` where ``found``, the far bound elsewhere; inf at NaN."""
     slack = g.slack_m
-    sd = g.sd[np.where(found, at, 0)] * g.unit_m
+    sd = g.sd[at] * g.unit_m
     lower = sd - slack
     upper = sd + slack
     nan = np.isnan(x) | np.isnan(y)
@@ -150,9 +162,18 @@ def bounds(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, 
 
 def far_lower(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """The lower bound of :func:`bounds` for finite points whose cell lists no entry for ``pref``:
-    beyond reach - slack, and at least the distance to the footprint's bounding box."""
+    beyond reach - slack, and at least the distance to the footprint's bounding box (less a
+    relative 1e-12 and a micrometre for rounding)."""
     g = grid()
-    return np.maximum(g.reach_m - g.slack_m, _box_lower(g, pref, x, y))
+    far = g.reach_m - g.slack_m
+    b = g.pref_bounds[pref]
+    dx = np.maximum(np.maximum(b[..., 0] - x, x - b[..., 2]), 0.0)
+    dy = np.maximum(np.maximum(b[..., 1] - y, y - b[..., 3]), 0.0)
+    out = np.full(dx.shape, far)
+    # The box distance is at most sqrt(2) max(dx, dy): only where that may exceed far is it measured.
+    h = np.maximum(dx, dy) * 1.5 >= far
+    out[h] = np.maximum(far, np.hypot(dx[h], dy[h]) * (1.0 - 1e-12) - 1e-6)
+    return out
 
 
 def near(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
