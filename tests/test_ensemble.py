@@ -8,6 +8,7 @@ Shimane and warns Tottori in about a third of the samples of a 1° / 10 km sprea
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 
@@ -204,3 +205,35 @@ def test_sweep_intervals_are_the_runs_of_its_points(tmp_path):
     assert r["warned"] == ";".join(a.code for a in one.alerts)
     with pytest.raises(InputError, match="points"):
         run_sweep(grid, max_points=50)
+
+
+@pytest.mark.parametrize("scenario_id", ["2017-08-29", "2022-10-04"])
+def test_a_table_without_detail_tallies_as_the_full_one(scenario_id):
+    """Ensembles solve their blocks without the overflights' exits and the impacts' descriptions
+    (solve_table(detail=False)): what the tally reads is the same, to the bit, and what was left
+    out is missing, not wrong."""
+    from jalert_sim.batch.ensemble import base_scenario
+    from jalert_sim.simulation.api import solve_table
+    from jalert_sim.simulation.ensemble import tally
+    from jalert_sim.simulation.sampling import block_scenarios, draw_block
+    from jalert_sim.simulation.scenarios import scenario
+
+    kwargs = scenario(scenario_id).simulate_kwargs()
+    spreads = Spreads(azimuth_sd_deg=3.0, apogee_sd_km=150.0, launch_sd_km=30.0)
+    base = base_scenario(kwargs, spreads)
+    items = block_scenarios(base, draw_block(base, spreads, 0, 0, 400))
+    full, lean = solve_table(items), solve_table(items, detail=False)
+    over = np.isfinite(full.pairs["overflight_start_s"])
+    assert over.sum() > 100 and full["alert_issued"].sum() > 100  # warnings and overflights to compare
+    a, b = tally(full), tally(lean)
+    for name in ("warned", "overflown", "impact", "eez", "points"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    assert (a.any_alert, a.japan, a.infeasible) == (b.any_alert, b.japan, b.infeasible)
+    for x, y in zip((*a.lead, a.flight, a.moments), (*b.lead, b.flight, b.moments)):
+        for field in dataclasses.fields(x):
+            np.testing.assert_array_equal(getattr(x, field.name), getattr(y, field.name))
+    for name in ("overflight_start_s", "lead_time_s", "closest_distance_km"):
+        np.testing.assert_array_equal(full.pairs[name], lean.pairs[name])
+    assert np.isnan(lean.pairs["overflight_end_s"]).all() and np.isnan(lean.pairs["min_altitude_km"]).all()
+    assert np.isfinite(full.pairs["overflight_end_s"][over]).all()
+    assert all(d is None for d in lean["impact_description"]) and all(d for d in full["impact_description"][full["ok"]])

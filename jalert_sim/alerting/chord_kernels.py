@@ -17,10 +17,17 @@ from functools import cache
 
 import numpy as np
 
+from .. import compiling
+
+
+def compiled():
+    """The kernels (a namespace with ``candidates``), or None without numba (or with the kernels
+    switched off: :mod:`jalert_sim.compiling`)."""
+    return _compiled() if compiling.enabled() else None
+
 
 @cache
-def compiled():
-    """The kernels (a namespace with ``candidates``), or None without numba."""
+def _compiled():
     try:
         import numba
     except ImportError:

@@ -100,11 +100,11 @@ def intersects(pref, ax, ay, bx, by, lower_a, upper_a) -> np.ndarray:
 
         k = kernels()
         if k is not None:
-            from .geometry import _boundary_pieces
+            from .boundaries import pieces
 
             pref = np.asarray(pref, np.int64)
             answer = k.chords_within(pref, *(np.ascontiguousarray(v, dtype=float) for v in (ax, ay, bx, by)), 0.0,
-                                     lower_a, upper_a, *_boundary_pieces())
+                                     lower_a, upper_a, *pieces())
             out = answer == 1
             o = np.nonzero(answer < 0)[0]
             if len(o):

@@ -195,11 +195,13 @@ def _search(trajs: Trajectories, win: _Windows, chords: _Chords, order: int, *,
     return found, at
 
 
-def _bisect(trajs: Trajectories, win: _Windows, ok: np.ndarray, a: np.ndarray, z: np.ndarray):
+def _bisect(trajs: Trajectories, win: _Windows, ok: np.ndarray, a: np.ndarray, z: np.ndarray | None):
     """(entry_s, exit_s) of windows ``ok``, whose first and last inside samples are ``a`` and ``z``:
-    every boundary with an outside sample before (after) it is bisected, entries and exits at once."""
+    every boundary with an outside sample before (after) it is bisected, entries and exits at once.
+    ``z`` None: entries only (exits NaN)."""
     refine_in = np.nonzero(a > 0)[0]
-    refine_out = np.nonzero(z < win.width[ok] - 1)[0]
+    refine_out = np.nonzero(z < win.width[ok] - 1)[0] if z is not None else refine_in[:0]
+    z = a if z is None else z  # (indexed by the empty refine_out only)
     q_in, q_out = ok[refine_in], ok[refine_out]
     t_out = np.concatenate([win.fine_time(q_in, a[refine_in] - 1), win.fine_time(q_out, z[refine_out] + 1)])
     t_in = np.concatenate([win.fine_time(q_in, a[refine_in]), win.fine_time(q_out, z[refine_out])])
@@ -292,9 +294,11 @@ class CrossingColumns(NamedTuple):
         return cls(np.zeros(n, bool), *(np.full(n, np.nan) for _ in range(5)))
 
 
-def crossings(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> CrossingColumns:
+def crossings(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray, *, exits: bool = True) -> CrossingColumns:
     """Per pair (``rows[i]``, ``prefs[i]``) whose coarse polyline crosses the footprint: its
-    crossing, as columns.
+    crossing, as columns. ``exits`` False: whether and where it enters only (the exit, the lowest
+    altitude and the last point inside are NaN): the last inside samples are not searched for,
+    nor the exits bisected.
 
     The oracle tests every 1 s sample of the window for being inside; only the first and
     the last inside sample matter (and the altitude there: along a ballistic arc it rises then
@@ -313,11 +317,11 @@ def crossings(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> Cro
     chords = _near_chords(coarse, win)
     trajs = coarse.trajs
     a, at_a = _search(trajs, win, chords, 1)
-    z, at_z = _search(trajs, win, chords, -1)
+    z, at_z = _search(trajs, win, chords, -1) if exits else (None, np.full_like(at_a, np.nan))
     ok = np.nonzero(a >= 0)[0]
     entry, exit_ = np.full(len(a), np.nan), np.full(len(a), np.nan)
     if len(ok):
-        entry[ok], exit_[ok] = _bisect(trajs, win, ok, a[ok], z[ok])
+        entry[ok], exit_[ok] = _bisect(trajs, win, ok, a[ok], z[ok] if exits else None)
     short = _short(trajs, win, np.nonzero(a < 0)[0])
     if short is not None:
         found, entry[found], exit_[found], at_a[found], at_z[found] = short
@@ -325,11 +329,13 @@ def crossings(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> Cro
     if len(ok) == 0:
         return out
     entry, exit_, at_a, at_z = entry[ok], exit_[ok], at_a[ok], at_z[ok]
-    _, _, ealt = trajs.select(win.row[ok]).positions_at(np.column_stack([entry, exit_]))
-    min_alt = np.minimum(np.minimum(at_a[:, 2], at_z[:, 2]), np.nanmin(ealt, axis=1))
     g = win.pair[ok]
     out.crossed[g] = True
-    out.entry_s[g], out.exit_s[g] = entry, exit_
-    out.min_altitude_km[g] = np.where(0.0 > min_alt, 0.0, min_alt)  # max(min_alt, 0.0), NaN kept
-    out.last_lat[g], out.last_lon[g] = at_z[:, 0], at_z[:, 1]
+    out.entry_s[g] = entry
+    if exits:
+        out.exit_s[g] = exit_
+        _, _, ealt = trajs.select(win.row[ok]).positions_at(np.column_stack([entry, exit_]))
+        min_alt = np.minimum(np.minimum(at_a[:, 2], at_z[:, 2]), np.nanmin(ealt, axis=1))
+        out.min_altitude_km[g] = np.where(0.0 > min_alt, 0.0, min_alt)  # max(min_alt, 0.0), NaN kept
+        out.last_lat[g], out.last_lon[g] = at_z[:, 0], at_z[:, 1]
     return out

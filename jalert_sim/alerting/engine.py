@@ -68,12 +68,17 @@ def assess(trajs: Trajectories, launch_times: list[datetime], model: AlertModel 
                        geo.prefectures())
 
 
-def assess_columns(trajs: Trajectories, model: AlertModel = AlertModel()) -> AlertColumns:
-    """Assess every trajectory of the batch (all must be valid), as columns."""
+def assess_columns(trajs: Trajectories, model: AlertModel = AlertModel(), *, detail: bool = True) -> AlertColumns:
+    """Assess every trajectory of the batch (all must be valid), as columns.
+
+    ``detail`` False leaves out what only records and the batch's columns show, for callers that
+    tally (ensembles, sweeps): the overflights' exits, lowest altitudes and last exit, and the
+    impact's landmark and description (worded from the exit point); they are NaN and None.
+    Whether and when each prefecture is warned, the entries and the impact point are the same."""
     n = len(trajs)
     coarse = _coarse_samples(trajs, model)
     pairs = _warned_pairs(coarse, model)
-    cross, closest_s, closest_km = _approaches(coarse, pairs)
+    cross, closest_s, closest_km = _approaches(coarse, pairs, detail)
     reason, lead = _rule(pairs, cross, closest_s, closest_km, model, coarse.flight_s)
     k = np.nonzero(reason != NOT_WARNED)[0]
     row = pairs.row[k]
@@ -83,7 +88,8 @@ def assess_columns(trajs: Trajectories, model: AlertModel = AlertModel()) -> Ale
     hit_pref = np.full(n, -1)
     h = np.nonzero(pairs.hit)[0][::-1]  # the first footprint hit per trajectory is written last
     hit_pref[pairs.row[h]] = pairs.pref[h]
-    impact = impact_columns(trajs.impact_lat, trajs.impact_lon, coarse.flight_s, hit_pref, exit_lat, exit_lon)
+    impact = impact_columns(trajs.impact_lat, trajs.impact_lon, coarse.flight_s, hit_pref, exit_lat, exit_lon,
+                            describe=detail)
     return AlertColumns(row, pairs.pref[k], reason[k], cross.entry_s[k], cross.exit_s[k], cross.min_altitude_km[k],
                         closest_s[k], closest_km[k], lead[k], starts, first_entry, last_exit, impact, model)
 
@@ -130,12 +136,12 @@ def _warned_pairs(coarse: CoarseSamples, model: AlertModel) -> _Pairs:
                   isin(warned, near_impact))
 
 
-def _approaches(coarse: CoarseSamples, pairs: _Pairs) -> tuple[CrossingColumns, np.ndarray, np.ndarray]:
-    """Per pair: its crossing of the footprint, and its nearest approach (s after launch, km; the
-    entry and 0 km where it crosses)."""
+def _approaches(coarse: CoarseSamples, pairs: _Pairs, exits: bool) -> tuple[CrossingColumns, np.ndarray, np.ndarray]:
+    """Per pair: its crossing of the footprint (with its exit if ``exits``), and its nearest approach
+    (s after launch, km; the entry and 0 km where it crosses)."""
     cross = CrossingColumns.none(len(pairs.row))
     c = np.nonzero(pairs.crossed)[0]
-    found = crossings(coarse, pairs.row[c], pairs.pref[c])
+    found = crossings(coarse, pairs.row[c], pairs.pref[c], exits=exits)
     for mine, theirs in zip(cross, found):
         mine[c] = theirs
     closest_s, closest_km = cross.entry_s.copy(), np.zeros(len(pairs.row))
@@ -164,7 +170,8 @@ def _spans(row, crossed, entry_s, exit_s, last_lat, last_lon, n: int):
     c = np.nonzero(crossed)[0]
     r = row[c]
     np.minimum.at(first, r, entry_s[c])
-    np.maximum.at(last, r, exit_s[c])
+    with np.errstate(invalid="ignore"):  # (exits not computed: NaN, and the span's end with them)
+        np.maximum.at(last, r, exit_s[c])
     at_last = c[exit_s[c] == last[r]]
     rows, pos = unique(row[at_last])
     exit_lat, exit_lon = np.full(n, np.nan), np.full(n, np.nan)

@@ -29,6 +29,9 @@ from ..earth import MEAN_EARTH_RADIUS_M
 from ..geo import distance_grid as _distance_grid
 from ..geo.projection import CENTRE_LAT_DEG, CENTRE_LON_DEG
 from .arrays import first_true, unique
+from .boundaries import PIECE as _BOUNDARY_PIECE
+from .boundaries import pieces as _boundary_pieces
+from .boundaries import ray_bands
 
 
 class Footprints(NamedTuple):
@@ -187,17 +190,13 @@ def contains(pref: np.ndarray, x: np.ndarray, y: np.ndarray, *, compiled: bool |
         if k is not None:
             pref = np.asarray(pref, np.int64)
             answer = k.contains(pref, np.ascontiguousarray(x, dtype=float), np.ascontiguousarray(y, dtype=float),
-                                *_boundary_pieces())
+                                *ray_bands())
             out = answer == 1
             o = np.nonzero(answer < 0)[0]
             if len(o):
                 out[o] = shapely.contains_xy(shapes[pref[o]], x[o], y[o])
             return out
     return shapely.contains_xy(shapes[pref], x, y)
-
-
-#: Boundary segments per piece of the boundary trees.
-_BOUNDARY_PIECE = 4
 
 
 @cache
@@ -210,25 +209,6 @@ def _boundary_tree(pref: int) -> shapely.STRtree:
         pieces += [xy[s:s + _BOUNDARY_PIECE + 1] for s in range(0, len(xy) - 1, _BOUNDARY_PIECE)]
     index = np.repeat(np.arange(len(pieces)), [len(p) for p in pieces])
     return shapely.STRtree(shapely.linestrings(np.concatenate(pieces), indices=index))
-
-
-@cache
-def _boundary_pieces() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Every footprint's boundary as segments (rows ax, ay, bx, by) in pieces of _BOUNDARY_PIECE
-    (within a ring), for the compiled kernel: (first piece of each footprint (48,), box of each
-    piece, first segment of each piece (+ the end), segments)."""
-    segs, boxes, starts, first = [], [], [0], [0]
-    for shape in footprints().shapes:
-        for ring in shapely.get_rings(shapely.get_parts(shape)):
-            xy = shapely.get_coordinates(ring)
-            for s in range(0, len(xy) - 1, _BOUNDARY_PIECE):
-                piece = xy[s:s + _BOUNDARY_PIECE + 1]
-                segs.append(np.column_stack([piece[:-1], piece[1:]]))
-                boxes.append(np.concatenate([piece.min(axis=0), piece.max(axis=0)]))
-                starts.append(starts[-1] + len(piece) - 1)
-        first.append(len(boxes))
-    return (np.array(first, np.int64), np.array(boxes), np.array(starts, np.int64),
-            np.ascontiguousarray(np.concatenate(segs)))
 
 
 #: Calls of _outside_distance on fewer points use the boundary trees (a single run's have tens).

@@ -57,16 +57,22 @@ class ImpactColumns(NamedTuple):
         )
 
 
-def impact_columns(lat, lon, time_s, hit_pref: np.ndarray, exit_lat: np.ndarray, exit_lon: np.ndarray) -> ImpactColumns:
+def impact_columns(lat, lon, time_s, hit_pref: np.ndarray, exit_lat: np.ndarray, exit_lon: np.ndarray, *,
+                   describe: bool = True) -> ImpactColumns:
     """The impact points (``lat``, ``lon`` degrees, ``time_s``), one call of each of geo's array
     look-ups for all of them; ``hit_pref``: per point, the first footprint it falls in (-1: none);
-    ``exit_lat``, ``exit_lon``: where its track last left Japan (NaN: it did not cross Japan)."""
+    ``exit_lat``, ``exit_lon``: where its track last left Japan (NaN: it did not cross Japan).
+    ``describe`` False: no landmark, distance or description (None, NaN)."""
     lat, lon = np.asarray(lat, float), np.asarray(lon, float)
     land = geo.prefecture_indices_at(lat, lon)
     territorial = np.asarray(geo.territorial_sea_mask(lat, lon), bool)
     eez = np.array([_EEZ_CODE[status.value] for status in geo.eez_statuses(lat, lon)], dtype=np.int8)
     sea, country = geo.seas_and_countries_at(lat, lon)
     prefecture = np.where(territorial, np.where(land >= 0, land, hit_pref), -1)
+    if not describe:
+        none = [None] * len(lat)
+        return ImpactColumns(lat, lon, np.asarray(time_s, float), prefecture, land >= 0, territorial, eez, sea,
+                             country, none, np.full(len(lat), np.nan), none, none, none)
     # For an overflight the government describes the fall from where the path left Japan,
     # otherwise from the landmark nearest the impact.
     crossed = ~np.isnan(exit_lat)

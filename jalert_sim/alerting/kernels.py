@@ -16,10 +16,17 @@ from functools import cache
 
 import numpy as np
 
-@cache
+from .. import compiling
+
 def compiled():
     """The compiled kernels (a namespace with ``near_mask``, ``grid_bounds``, ``boundary_distance``,
-    ``chords_within`` and ``contains``), or None without numba."""
+    ``chords_within`` and ``contains``), or None without numba (or with the kernels switched off:
+    :mod:`jalert_sim.compiling`)."""
+    return _compiled() if compiling.enabled() else None
+
+
+@cache
+def _compiled():
     try:
         import numba
     except ImportError:
@@ -239,11 +246,12 @@ def _segment_within(ax, ay, bx, by, cx, cy, dx, dy, sure_in, sure_out):  # pragm
     return 0 if d > sure_out else -1
 
 
-def _contains(pref, x, y, first_piece, piece_box, piece_segments, seg):  # pragma: no cover (compiled)
+def _contains(pref, x, y, first_band, y0, inv_h, band_start, band_segments, seg):  # pragma: no cover (compiled)
     """shapely.contains_xy(footprint[pref], x, y) where it is sure: 1 in the interior, 0 not (outside
     or on the boundary), -1 open (left to shapely). GEOS's ray crossing count (RayCrossingCounter)
     over every ring of the footprint, with the orientation of each crossing taken only where its
-    sign is certain (_orientation)."""
+    sign is certain (_orientation). Only the segments of the point's band (boundaries.ray_bands)
+    are read: the others cannot be crossed by the point's ray, nor hold it."""
     out = np.empty(x.shape[0], np.int8)
     for i in range(x.shape[0]):
         px, py = x[i], y[i]
@@ -251,33 +259,32 @@ def _contains(pref, x, y, first_piece, piece_box, piece_segments, seg):  # pragm
             out[i] = 0
             continue
         f = pref[i]
+        bands = first_band[f + 1] - first_band[f]
+        b = min(max(np.floor((py - y0[f]) * inv_h[f]), 0.0), bands - 1.0)
+        j = first_band[f] + int(b)
         crossings = 0
         answer = 2  # 2: counting
-        for k in range(first_piece[f], first_piece[f + 1]):
-            if piece_box[k, 2] < px or piece_box[k, 1] > py or piece_box[k, 3] < py:
+        for k in range(band_start[j], band_start[j + 1]):
+            s = band_segments[k]
+            x1, y1, x2, y2 = seg[s, 0], seg[s, 1], seg[s, 2], seg[s, 3]
+            if x1 < px and x2 < px:
                 continue
-            for s in range(piece_segments[k], piece_segments[k + 1]):
-                x1, y1, x2, y2 = seg[s, 0], seg[s, 1], seg[s, 2], seg[s, 3]
-                if x1 < px and x2 < px:
-                    continue
-                if px == x2 and py == y2:
-                    answer = 0  # on a vertex: the boundary
-                    break
-                if y1 == py and y2 == py:
-                    if min(x1, x2) <= px <= max(x1, x2):
-                        answer = 0  # on a horizontal segment: the boundary
-                        break
-                    continue
-                if (y1 > py and y2 <= py) or (y2 > py and y1 <= py):
-                    o = _orientation(x1, y1, x2, y2, px, py)
-                    if o == 0:
-                        answer = -1  # on the segment, or too close to tell
-                        break
-                    if y2 < y1:
-                        o = -o
-                    if o > 0:
-                        crossings += 1
-            if answer != 2:
+            if px == x2 and py == y2:
+                answer = 0  # on a vertex: the boundary
                 break
+            if y1 == py and y2 == py:
+                if min(x1, x2) <= px <= max(x1, x2):
+                    answer = 0  # on a horizontal segment: the boundary
+                    break
+                continue
+            if (y1 > py and y2 <= py) or (y2 > py and y1 <= py):
+                o = _orientation(x1, y1, x2, y2, px, py)
+                if o == 0:
+                    answer = -1  # on the segment, or too close to tell
+                    break
+                if y2 < y1:
+                    o = -o
+                if o > 0:
+                    crossings += 1
         out[i] = (crossings & 1) if answer == 2 else answer
     return out

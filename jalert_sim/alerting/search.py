@@ -23,19 +23,26 @@ from functools import cache
 
 import numpy as np
 
+from .. import compiling
+
 from ..geo import distance_grid as _distance_grid
 from ..geo import projection as _projection
 from ..geo.compiled import _interpolate
 from ..physics.compiled import _anomalies, _positions
 from ..physics.geodesy import DEG as _DEG
-from .geometry import _boundary_pieces
+from .boundaries import ray_bands
 from .kernels import _contains, _grid_bounds
 from .model import BISECTIONS, FINE_STEP_S
 
 
-@cache
 def compiled():
-    """The kernels (a namespace with ``search`` and ``refine``), or None without numba."""
+    """The kernels (a namespace with ``search`` and ``refine``), or None without numba (or with the
+    kernels switched off: :mod:`jalert_sim.compiling`)."""
+    return _compiled() if compiling.enabled() else None
+
+
+@cache
+def _compiled():
     try:
         import numba
     except ImportError:
@@ -60,7 +67,7 @@ def compiled():
 
 def _shared(trajs):
     """The kernels' arguments for the rows of ``trajs``: (orbits, projection table, distance grid,
-    boundary pieces), as tuples."""
+    the boundaries' ray bands), as tuples."""
     ell = trajs._ellipses
     orbit = (ell.n, ell.e, ell.tau, ell.a, np.ascontiguousarray(ell.p_hat), np.ascontiguousarray(ell.q_hat),
              np.asarray(trajs._lon_sign, dtype=float), np.asarray(trajs._lon_start_rad, dtype=float))
@@ -70,7 +77,7 @@ def _shared(trajs):
     g = _distance_grid.grid()
     start, present = _distance_grid._cell_index()
     grid = (g.x0_m, g.y0_m, g.cell_m, g.nx, g.ny, g.reach_m, g.slack_m, g.unit_m, start, present, g.sd, g.pref_bounds)
-    return orbit, proj, grid, _boundary_pieces()
+    return orbit, proj, grid, ray_bands()
 
 
 def search(trajs, win, chords, order: int):
@@ -146,13 +153,13 @@ def _track(orbit, sel, t, free, to_deg):  # pragma: no cover (compiled)
                       q_hat[sel], sign[sel], start[sel], t, free, to_deg)
 
 
-def _inside(lat, lon, test, row_pref, proj, grid, pieces):  # pragma: no cover (compiled)
+def _inside(lat, lon, test, row_pref, proj, grid, bands):  # pragma: no cover (compiled)
     """geometry.inside(pref, *project(lat, lon)) at the points ``test`` of (k, m) arrays, each row's
     footprint ``row_pref``: (code, inside (k * m,) flat). Code 2: a point outside the projection
     table (PROJ's), 3: an answer left to shapely; 0: done."""
     lon_min, lat_min, lon_max, lat_max, step, cols, rows, patches = proj
     x0, y0, cell_m, nx, ny, reach_m, slack_m, unit_m, cell_start, present, sd, pref_bounds = grid
-    first_piece, piece_box, piece_segments, seg = pieces
+    first_band, band_y0, inv_h, band_start, band_segments, seg = bands
     width = lat.shape[1]
     is_in = np.zeros(lat.size, np.bool_)
     pts = np.nonzero(test.ravel())[0]
@@ -167,7 +174,7 @@ def _inside(lat, lon, test, row_pref, proj, grid, pieces):  # pragma: no cover (
     lower, upper = _grid_bounds(ppref, px, py, x0, y0, cell_m, nx, ny, reach_m, slack_m, unit_m, cell_start,
                                 present, sd, pref_bounds)
     open_ = np.nonzero((lower <= 0.0) & ~(upper < 0.0))[0]
-    answer = _contains(ppref[open_], px[open_], py[open_], first_piece, piece_box, piece_segments, seg)
+    answer = _contains(ppref[open_], px[open_], py[open_], first_band, band_y0, inv_h, band_start, band_segments, seg)
     for i in range(open_.shape[0]):
         if answer[i] < 0:
             return 3, is_in
@@ -204,7 +211,7 @@ def _round_times(active, nxt, f_lo, f_hi, t0, flight, burnout):  # pragma: no co
     return t, free, climbing, width
 
 
-def _search_rounds(orbit, proj, grid, pieces, to_deg, burnout, t0, flight, pref, boost_start, boost, chord_window,
+def _search_rounds(orbit, proj, grid, bands, to_deg, burnout, t0, flight, pref, boost_start, boost, chord_window,
                    f_lo, f_hi, order):  # pragma: no cover (compiled)
     """crossings._search, round by round: (code, found f per window or -1, (lat, lon, alt) there);
     code as :func:`_inside`'s (0: done)."""
@@ -232,7 +239,7 @@ def _search_rounds(orbit, proj, grid, pieces, to_deg, burnout, t0, flight, pref,
                 if climbing[q, j]:  # from the boost samples, a prefix of the window's samples
                     b = boost_start[w] + f_lo[nxt[w]] + j
                     lat[q, j], lon[q, j], alt[q, j] = boost[b, 0], boost[b, 1], boost[b, 2]
-        code, is_in = _inside(lat, lon, free | climbing, pref[active], proj, grid, pieces)
+        code, is_in = _inside(lat, lon, free | climbing, pref[active], proj, grid, bands)
         if code != 0:
             return code, found, at
         for q in range(active.shape[0]):
@@ -252,7 +259,7 @@ def _search_rounds(orbit, proj, grid, pieces, to_deg, burnout, t0, flight, pref,
                 nxt[w] = -1 if c == end[w] else c + order
 
 
-def _refine_rounds(orbit, proj, grid, pieces, to_deg, burnout, flight, pref, t_out, t_in,
+def _refine_rounds(orbit, proj, grid, bands, to_deg, burnout, flight, pref, t_out, t_in,
                    bisections):  # pragma: no cover (compiled)
     """crossings._refine: (code, boundary times); code 1: a midpoint outside free flight (numpy's
     route: the boost model), else as :func:`_inside`'s."""
@@ -267,7 +274,7 @@ def _refine_rounds(orbit, proj, grid, pieces, to_deg, burnout, flight, pref, t_o
                 return 1, mid
             t[q, 0] = mid[q]
         lat, lon, _ = _track(orbit, sel, t, free, to_deg)
-        code, inn = _inside(lat, lon, free, pref, proj, grid, pieces)
+        code, inn = _inside(lat, lon, free, pref, proj, grid, bands)
         if code != 0:
             return code, mid
         for q in range(k):

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
+from ..compiling import numpy_only, pays
 from ..errors import InputError
 from ..simulation.api import prepare
 from ..simulation.ensemble import EnsembleSummary, merge, solve_block, summarise
@@ -56,12 +57,14 @@ def run_blocks(tasks: Iterable[Any], solve: Callable[[Any], Any], jobs: int, cli
 
 
 @contextmanager
-def scheduled(scheduler: str | None, jobs: int, timeout_s: float | None) -> Iterator[Any]:
+def scheduled(scheduler: str | None, jobs: int, timeout_s: float | None, scenarios: int = 0) -> Iterator[Any]:
     """None (this machine's forked workers), or a client of the Dask cluster at ``scheduler``
     ("local": a LocalCluster of ``jobs`` processes; a remote cluster has the workers it has),
-    closed at the end (see :func:`.cluster.connect`)."""
+    closed at the end (see :func:`.cluster.connect`). On this machine, a job of too few
+    ``scenarios`` to pay for loading the compiled kernels runs without them (:func:`~jalert_sim.compiling.pays`)."""
     if scheduler is None:
-        yield None
+        with numpy_only(not pays(scenarios, jobs)):
+            yield None
         return
     from .cluster import DEFAULT_CONNECT_TIMEOUT_S, connect
 
@@ -109,7 +112,7 @@ def run_ensemble(scenario: dict[str, Any], spreads: Spreads, *, samples: int = D
     jobs = _jobs(jobs)
     blocks = [Block(base, spreads, seed, b, min(BLOCK_SIZE, samples - b * BLOCK_SIZE))
               for b in range(math.ceil(samples / BLOCK_SIZE))]
-    with scheduled(scheduler, jobs, connect_timeout_s) as client:
+    with scheduled(scheduler, jobs, connect_timeout_s, samples) as client:
         parts = run_blocks(blocks, _solve, jobs, client)
         try:
             total = merge(parts)

@@ -2,12 +2,14 @@
 
 The input is read as a stream (``reading``), ``chunk_size`` rows at a time (``chunks``),
 solved in this process or by forked workers (``workers``) and written in input order to
-stdout, a caller's stream, or a file written whole or not at all.
+stdout, a caller's stream, or a file written whole or not at all. The first chunks are read
+ahead to tell a short input, which is solved without the compiled kernels (``compiling``).
 """
 
 from __future__ import annotations
 
 import io
+import itertools
 import numbers
 import os
 import sys
@@ -18,11 +20,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import IO, Any
 
+from ..compiling import PAY_FROM_PER_WORKER, numpy_only, pays
 from ..errors import InputError
 from ..exports.csv import SCENARIO_COLUMNS
 from ..exports.formats import names
 from ..simulation.api import parse_time
-from .chunks import RowError, Settings, read_chunks
+from .chunks import Chunk, RowError, Settings, read_chunks
 from .reading import Source
 from .workers import solve_all
 
@@ -96,23 +99,39 @@ def run_batch(
                 out.write(",".join(SCENARIO_COLUMNS) + "\n")
             elif format == "parquet":
                 out = _ParquetOut(out)
-            parts = solve_all(read_chunks(src, settings, chunk_size), jobs)
-            try:
-                for part in parts:
-                    out.write(part.text)
-                    total += part.ok + part.failed
-                    ok += part.ok
-                    failed += part.failed
-                    first_error = first_error or part.first_error
-                    if progress is not None:
-                        progress(total, src.position(), src.size)
-            finally:
-                parts.close()  # stops the workers now, even while an exception is on its way out
+            chunks = read_chunks(src, settings, chunk_size)
+            # A short input is solved without loading the compiled kernels: it would not win back their cost.
+            ahead = _read_ahead(chunks, PAY_FROM_PER_WORKER * jobs)
+            with numpy_only(not pays(sum(len(chunk.rows) for chunk in ahead), jobs)):
+                parts = solve_all(itertools.chain(ahead, chunks), jobs)
+                try:
+                    for part in parts:
+                        out.write(part.text)
+                        total += part.ok + part.failed
+                        ok += part.ok
+                        failed += part.failed
+                        first_error = first_error or part.first_error
+                        if progress is not None:
+                            progress(total, src.position(), src.size)
+                finally:
+                    parts.close()  # stops the workers now, even while an exception is on its way out
             if format == "parquet":
                 out.close()
     finally:
         src.close()
     return BatchSummary(total, ok, failed, time.perf_counter() - started, first_error)
+
+
+def _read_ahead(chunks: Iterator[Chunk], rows: int) -> list[Chunk]:
+    """The first chunks, until they hold ``rows`` rows or the input ends."""
+    ahead: list[Chunk] = []
+    held = 0
+    for chunk in chunks:
+        ahead.append(chunk)
+        held += len(chunk.rows)
+        if held >= rows:
+            break
+    return ahead
 
 
 def _jobs(jobs: int | None) -> int:

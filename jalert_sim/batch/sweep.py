@@ -35,7 +35,7 @@ class PointChunk(NamedTuple):
 
 
 def _solve(chunk: PointChunk):
-    table = solve_points(chunk.grid, chunk.bases, chunk.start, chunk.stop)
+    table = solve_points(chunk.grid, chunk.bases, chunk.start, chunk.stop, detail=chunk.out_format is not None)
     rows = list(range(chunk.start + 1, chunk.stop + 1))
     text: Any = None
     if chunk.out_format == "csv":
@@ -76,7 +76,7 @@ def run_sweep(grid: Grid, destination: str | os.PathLike[str] | IO[str] | None =
     bases = grid.bases()
     chunks = (PointChunk(grid, bases, a, min(a + chunk_size, grid.size), fmt) for a in range(0, grid.size, chunk_size))
     ok, warned, infeasible = [], [], {}
-    with scheduled(scheduler, jobs, connect_timeout_s) as client:
+    with scheduled(scheduler, jobs, connect_timeout_s, grid.size) as client:
         if destination is None:
             _collect(run_blocks(chunks, _solve, jobs, client), None, ok, warned, infeasible)
         else:

@@ -22,6 +22,8 @@ from functools import cache
 
 import numpy as np
 
+from .. import compiling
+
 from ..earth import OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_B_M
 from ..earth import WGS84_E2 as _E2
 
@@ -30,10 +32,14 @@ _EP2 = (WGS84_A_M**2 - WGS84_B_M**2) / WGS84_B_M**2
 _TWO_PI = 2.0 * np.pi
 
 
-@cache
 def compiled():
     """The kernel ``track_at_times(n, e, tau, a, p_hat, q_hat, sign, start, t, free, to_deg)`` or None
-    without numba."""
+    without numba (or with the kernels switched off: :mod:`jalert_sim.compiling`)."""
+    return _compiled() if compiling.enabled() else None
+
+
+@cache
+def _compiled():
     try:
         import numba
     except ImportError:

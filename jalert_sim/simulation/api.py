@@ -274,9 +274,11 @@ def _run(prepared: list[Scenario]) -> list[SimulationResult | JalertError]:
     return solve_table(prepared).results()
 
 
-def solve_table(items: list[Scenario | JalertError]) -> ScenarioTable:
+def solve_table(items: list[Scenario | JalertError], *, detail: bool = True) -> ScenarioTable:
     """The table of the scenarios ``items`` (a JalertError stands for a scenario that could not be
-    prepared): all trajectories solved at once per model (the boost model is a scalar option)."""
+    prepared): all trajectories solved at once per model (the boost model is a scalar option).
+    ``detail`` False: a table to tally, without the overflights' exits and lowest altitudes nor the
+    impacts' descriptions (NaN, None; see :func:`~jalert_sim.alerting.engine.assess_columns`)."""
     out: list[Scenario | JalertError] = list(items)
     by_model: dict[tuple[BoostModel, AlertModel], list[int]] = {}
     for k, p in enumerate(items):
@@ -296,7 +298,7 @@ def solve_table(items: list[Scenario | JalertError]) -> ScenarioTable:
         good = np.nonzero(trajs.ok)[0]
         if len(good):
             sub = trajs.select(good)
-            groups.append(Group(np.asarray(idx)[good], sub, assess_columns(sub, model)))
+            groups.append(Group(np.asarray(idx)[good], sub, assess_columns(sub, model, detail=detail)))
     return build_table(out, groups)
 
 

@@ -100,7 +100,7 @@ def tally(table: ScenarioTable) -> Tally:
 
 def solve_block(base: Scenario, spreads: Spreads, seed: int, block: int, size: int) -> Tally:
     """Draw, solve and tally block ``block`` (``size`` samples) of an ensemble."""
-    return tally(solve_table(block_scenarios(base, draw_block(base, spreads, seed, block, size))))
+    return tally(solve_table(block_scenarios(base, draw_block(base, spreads, seed, block, size)), detail=False))
 
 
 def merge(tallies) -> Tally:

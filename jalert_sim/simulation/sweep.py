@@ -88,9 +88,9 @@ def check_grid(grid: Grid, max_points: int = MAX_POINTS) -> None:
                          f"{max_points:,} (a coarser step, or fewer values)")
 
 
-def solve_points(grid: Grid, bases: list[Scenario], start: int, stop: int) -> ScenarioTable:
-    """The table of points ``start`` to ``stop`` - 1."""
-    return solve_table(grid.scenarios(bases, start, stop))
+def solve_points(grid: Grid, bases: list[Scenario], start: int, stop: int, *, detail: bool = True) -> ScenarioTable:
+    """The table of points ``start`` to ``stop`` - 1 (``detail``: as for :func:`~.api.solve_table`)."""
+    return solve_table(grid.scenarios(bases, start, stop), detail=detail)
 
 
 @dataclass(frozen=True)

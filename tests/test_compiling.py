@@ -1,0 +1,82 @@
+"""The switch that keeps the compiled kernels off (jalert_sim.compiling): it holds after they have
+loaded, ensembles and sweeps below their threshold never load numba, and the answers are the
+same bits either way."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from jalert_sim import compiling
+from jalert_sim.alerting import kernels, search
+from jalert_sim.geo import compiled as geo_compiled
+from jalert_sim.physics import compiled as physics_compiled
+from jalert_sim.simulation.api import simulate_many
+
+LOADERS = (kernels.compiled, search.compiled, geo_compiled.compiled, physics_compiled.compiled)
+
+
+def test_numpy_only_holds_after_the_kernels_loaded():
+    pytest.importorskip("numba")
+    assert all(load() is not None for load in LOADERS)
+    with compiling.numpy_only():
+        with compiling.numpy_only(False):  # (a nested "no change" keeps them off)
+            assert [load() for load in LOADERS] == [None] * 4
+        assert [load() for load in LOADERS] == [None] * 4
+    assert all(load() is not None for load in LOADERS)
+
+
+def test_the_numpy_route_gives_the_compiled_routes_bits():
+    """A batch of 3,000 rows through every kernel (their size thresholds set to 0, as the workers'
+    warm-up does), and through the numpy route: the same table."""
+    pytest.importorskip("numba")
+    from jalert_sim.batch.workers import _compiled_routes
+
+    rng = np.random.default_rng(7)
+    n = 3000
+    rows = [{"launch": ("sunan", "sinpo", "kusong")[k % 3], "azimuth_deg": float(rng.uniform(40, 200)),
+             "apogee_km": float(rng.uniform(100, 1500)), "launch_time": "2026-03-01T09:00+09:00"} for k in range(n)]
+    with _compiled_routes():
+        fast = simulate_many(rows, errors="return", table=True)
+    with compiling.numpy_only():
+        slow = simulate_many(rows, errors="return", table=True)
+    assert len(fast) == n and fast.warned.sum() > 1000  # many prefectures warned: the engine did work
+    for name in fast.columns:
+        np.testing.assert_array_equal(fast.columns[name], slow.columns[name], err_msg=name)
+    np.testing.assert_array_equal(fast.warned, slow.warned)
+
+
+    for name in fast.pairs:
+        np.testing.assert_array_equal(fast.pairs[name], slow.pairs[name], err_msg=name)
+
+
+ENSEMBLE = ("from jalert_sim.batch.ensemble import run_ensemble\n"
+            "from jalert_sim.simulation.sampling import Spreads\n"
+            "run_ensemble({'launch': 'sunan', 'azimuth_deg': 80, 'apogee_km': 800}, Spreads(1, 50, 0, 0), "
+            "samples=1000, jobs=1)")
+BATCH = ("import io\n"
+         "from jalert_sim.batch import run_batch\n"
+         "rows = ''.join(f'{k},sinpo,{60 + k % 60},{300 + k}\\n' for k in range(1000))\n"
+         "run_batch(io.StringIO('id,launch,azimuth,apogee\\n' + rows), io.StringIO(), format='csv', jobs=1)")
+
+
+def _imports_numba(job: str, pay_from: int, env: dict[str, str] | None = None) -> bool:
+    """Whether ``job`` (1,000 scenarios in one process), with PAY_FROM_PER_WORKER set to
+    ``pay_from``, imports numba."""
+    code = f"import sys\nimport jalert_sim.compiling as c\nc.PAY_FROM_PER_WORKER = {pay_from}\n{job}\nprint('numba' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, **(env or {})})
+    return done.stdout.strip() == "True"
+
+
+@pytest.mark.parametrize("job", [ENSEMBLE, BATCH], ids=["ensemble", "batch"])
+def test_small_jobs_never_load_numba(job):
+    pytest.importorskip("numba")
+    assert compiling.PAY_FROM_PER_WORKER >= 1000
+    assert not _imports_numba(job, compiling.PAY_FROM_PER_WORKER)
+    assert _imports_numba(job, 1000)  # at the threshold it does
+    assert not _imports_numba(job, 1000, {"JALERT_SIM_NO_NUMBA": "1"})
