@@ -104,3 +104,40 @@ def test_intersects_equals_shapely():
     exact = shapely.intersects(fp.shapes[pref], segments(ax, ay, bx, by))
     assert 2000 < exact.sum() < len(pref) - 2000
     np.testing.assert_array_equal(got, exact)
+
+
+@pytest.mark.parametrize("reach_km", [0.0, 210.0, 3000.0])
+def test_prefilter_table_gives_the_plain_answer(reach_km):
+    """The lat/lon table in front of the prefilter's raster changes no answer (numpy and compiled),
+    on points dense over the table, off it, and NaN."""
+    from jalert_sim.alerting import prefilter
+
+    rng = np.random.default_rng(int(reach_km) + 3)
+    lat = np.concatenate([rng.uniform(0, 70, 300000), rng.uniform(-89, 89, 20000), [np.nan, 40.0]])
+    lon = np.concatenate([rng.uniform(100, 180, 300000), rng.uniform(-180, 360, 20000), [140.0, np.nan]])
+    plain = prefilter._plain(lon, lat, reach_km * 1000.0)
+    assert 10000 < plain.sum() < len(lat) - 10000
+    np.testing.assert_array_equal(prefilter.maybe_near(lon, lat, reach_km * 1000.0, compiled=False), plain)
+    np.testing.assert_array_equal(prefilter.maybe_near(lon, lat, reach_km * 1000.0, compiled=True), plain)
+    table = prefilter._table(reach_km * 1000.0)
+    assert (table == prefilter.COMPUTE).mean() < 0.02  # the table settles nearly every cell
+
+
+def test_prefilter_table_cells_lie_in_their_corner_boxes():
+    """The image of each table cell in the approximate plane lies within the box of its corners'
+    images grown by a tenth of the table's margin (measured on 9 x 9 points a cell)."""
+    from jalert_sim.alerting import prefilter
+
+    lon_min, lat_min, lon_max, lat_max = prefilter.TABLE_BOX_DEG
+    step = prefilter.TABLE_STEP_DEG
+    lon = lon_min + step * np.arange(round((lon_max - lon_min) / step))
+    lat = lat_min + step * np.arange(round((lat_max - lat_min) / step))
+    corners = [prefilter._approx_xy(*np.meshgrid(lon + a, lat + b)) for a in (0, step) for b in (0, step)]
+    cx, cy = np.stack([c[0] for c in corners]), np.stack([c[1] for c in corners])
+    worst = 0.0
+    for a in np.linspace(0.0, step, 9):
+        for b in np.linspace(0.0, step, 9):
+            x, y = prefilter._approx_xy(*np.meshgrid(lon + a, lat + b))
+            outside = np.maximum.reduce([cx.min(axis=0) - x, x - cx.max(axis=0), cy.min(axis=0) - y, y - cy.max(axis=0)])
+            worst = max(worst, float(outside.max()))
+    assert worst <= 0.1 * prefilter._TABLE_MARGIN_M

@@ -14,7 +14,7 @@ What makes it fast without changing any result:
 * Only the part of each coarse track that can matter is projected. A cheap
   spherical projection (within 0.5 % of the ellipsoidal one, measured over the
   whole region) finds the samples that may lie within reach of some footprint
-  (geometry.maybe_near); the track from one sample before the first of them to
+  (prefilter.maybe_near); the track from one sample before the first of them to
   one after the last is projected with geo.to_xy, as the oracle projects it. Dropped
   segments lie farther than the corridor (and the impact radius) from every
   footprint, so the tree queries' answers and every minimum below are the same
@@ -49,7 +49,8 @@ from .arrays import first_true, isin, last_true, unique
 from .columns import AlertColumns, assessments
 from .crossings import CoarseSamples, CrossingColumns, closest, crossings
 from .chords import track_pairs
-from .geometry import impact_pairs, maybe_near, project
+from .geometry import impact_pairs, project
+from .prefilter import maybe_near
 from .impacts import impact_columns
 from .model import (
     COARSE_STEP_M, COARSE_STEP_S, CORRIDOR, IMPACT, NOT_WARNED, OVERFLIGHT, AlertModel, Assessment,
