@@ -75,10 +75,15 @@ def test_candidates_kernel_equals_numpy(coarse, corridor_km):
         np.testing.assert_array_equal(a, b)
 
 
-def test_candidates_bounds_are_the_chord_bounds(coarse):
-    """Each candidate's bounds are chord_bounds of its chord (the grid's bounds at both ends)."""
+@pytest.mark.parametrize("points", [300, None])
+def test_candidates_bounds_are_the_chord_bounds(coarse, points):
+    """Each candidate's bounds are chord_bounds of its chord (the grid's bounds at both ends), on a
+    run's few points (the grid's keys searched) and a batch's many (its cell index)."""
     x, y, start, _ = _points(coarse)
+    if points is not None:
+        x, y, start = x[:points], y[:points], start[start < points - 1]
     cand = chords.candidates(x, y, start, 40000.0, compiled=False)
+    assert len(cand.chord) > 100
     a = start[cand.chord]
     lower, upper = chords.chord_bounds(cand.pref, x[a], y[a], x[a + 1], y[a + 1])
     np.testing.assert_array_equal(cand.lower, lower)

@@ -64,7 +64,7 @@ def candidates(px: np.ndarray, py: np.ndarray, start: np.ndarray, corridor_m: fl
                                             np.asarray(start, np.int64), float(corridor_m), *_grid_arguments()))
     g = _distance_grid.grid()
     n_prefs = len(g.pref_bounds)
-    cell, mask = _distance_grid.cell_masks(px, py)
+    first, mask = _distance_grid.cell_masks(px, py)
     end = start + 1
     length = np.hypot(px[end] - px[start], py[end] - py[start])
     either = mask[start] | mask[end]
@@ -75,8 +75,8 @@ def candidates(px: np.ndarray, py: np.ndarray, start: np.ndarray, corridor_m: fl
     at = np.flatnonzero(bits.view(bool))  # (as bool: numpy's fast path, ~15 times faster than on uint8)
     chord, pref = some[at // n_prefs], at % n_prefs
     a, b = start[chord], end[chord]
-    la, ua = _distance_grid.listed_bounds(cell[a], mask[a], pref, px[a], py[a])
-    lb, ub = _distance_grid.listed_bounds(cell[b], mask[b], pref, px[b], py[b])
+    la, ua = _distance_grid.listed_bounds(first[a], mask[a], pref, px[a], py[a])
+    lb, ub = _distance_grid.listed_bounds(first[b], mask[b], pref, px[b], py[b])
     return Candidates(chord, pref, 0.5 * (la + lb - length[chord]), np.minimum(ua, ub), la, ua)
 
 

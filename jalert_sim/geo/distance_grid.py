@@ -125,23 +125,30 @@ def bounds(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, 
 
 
 def cell_masks(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(cell, mask) of each point: its cell index (-1 outside the grid or NaN) and the bitmask of
-    the footprints the cell lists (uint64, bit f for footprint f; 0 outside)."""
+    """(first, mask) of each point's cell: the index of its first entry in ``keys`` and the bitmask
+    of the footprints it lists (uint64, bit f for footprint f; 0 outside the grid or NaN)."""
     g = grid()
     cell = _cells(g, np.asarray(x, dtype=float), np.asarray(y, dtype=float))
-    mask = _cell_index()[1][np.maximum(cell, 0)]
-    mask[cell < 0] = 0
-    return cell, mask
+    if cell.size >= _INDEXED_FROM:
+        start, present = _cell_index()
+        c = np.maximum(cell, 0)
+        mask = present[c]
+        mask[cell < 0] = 0
+        return start[c], mask
+    # Small calls (a run's) search the keys instead of building the index.
+    point, entry = near_entries(x, y)
+    mask = np.zeros(cell.shape, np.uint64)
+    np.bitwise_or.at(mask, point, np.left_shift(np.uint64(1), (g.keys[entry] & _PREF_MASK).astype(np.uint64)))
+    return np.searchsorted(g.keys, np.maximum(cell, 0) << KEY_PREF_BITS), mask
 
 
-def listed_bounds(cell: np.ndarray, mask: np.ndarray, pref: np.ndarray, x: np.ndarray,
+def listed_bounds(first: np.ndarray, mask: np.ndarray, pref: np.ndarray, x: np.ndarray,
                   y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """:func:`bounds` of points whose :func:`cell_masks` are known (arrays of one shape)."""
-    start, _ = _cell_index()
     bit = np.left_shift(np.uint64(1), pref.astype(np.uint64))
     found = (mask & bit) != 0
     # The entry: the cell's first one plus the footprints it lists before this one.
-    at = np.where(found, start[np.maximum(cell, 0)] + np.bitwise_count(mask & (bit - np.uint64(1))), 0)
+    at = np.where(found, first + np.bitwise_count(mask & (bit - np.uint64(1))), 0)
     return _bounds(grid(), found, at, pref, x, y)
 
 
