@@ -23,10 +23,11 @@ from batch import scenarios, write_csv
 from jalert_sim.batch import workers
 from jalert_sim.batch.chunks import Chunk, Settings, solve_chunk
 
-STAGES = ["solve_chunk", "parse_row", "prepare", "solve_table", "solve", "assess_columns", "_coarse_samples",
-          "sample", "_warned_pairs", "track_pairs", "impact_pairs", "_approaches", "crossings", "_windows",
-          "_near_chords", "_search", "_bisect", "_refine", "_short", "closest", "min_distance", "impact_columns",
-          "positions_at", "table_csv", "results", "to_dict"]
+STAGES = ["solve_chunk", "parse_csv_rows", "solve_parsed", "parse_row", "prepare", "solve_table", "solve",
+          "assess_columns", "_coarse_samples", "sample", "_warned_pairs", "track_pairs", "impact_pairs",
+          "_approaches", "crossings", "_windows", "_near_chords", "_search", "_bisect", "_refine", "_short",
+          "closest", "min_distance", "impact_columns", "positions_at", "table_csv", "_jsonl", "json_record",
+          "results", "assessments", "compose", "to_dict"]
 
 
 def main() -> None:

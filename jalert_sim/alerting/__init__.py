@@ -8,6 +8,8 @@
   * ``geometry`` — the footprint questions (near, inside, nearest, chords within the corridor),
     answered as shapely would but settled by guaranteed bounds where they can be;
   * ``crossings`` — where each track crosses a footprint and where it passes closest;
+  * ``distances`` — the nearest point of each track to a footprint, for the closest approaches
+    (bounds tightened from the distance grid; its compiled twin is ``nearest``);
   * ``impacts`` — where each impact point falls and how it is described;
   * ``arrays`` — small numpy helpers (row-wise first/last, unique and isin on sorted keys);
 

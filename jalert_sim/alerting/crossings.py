@@ -17,7 +17,8 @@ import shapely
 from .. import geo
 from ..physics.trajectories import Trajectories
 from .arrays import first_true, isin, last_true, unique
-from .geometry import chords_within, footprints, grid_bounds, inside, min_distance, project, segments
+from .distances import min_distance
+from .geometry import chords_within, footprints, grid_bounds, inside, project, segments
 from .model import BISECTIONS, COARSE_STEP_M, FINE_STEP_S, SUB_STEPS
 
 
@@ -53,7 +54,7 @@ def closest(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> tuple
     if len(rows) == 0:
         return np.zeros(0), np.zeros(0)
     t = coarse.t_s
-    k, d = min_distance(prefs, coarse.x_m[rows], coarse.y_m[rows])
+    k, d = min_distance(prefs, coarse.x_m, coarse.y_m, rows, measure=False)  # (only d > 0 is used)
     out_s = t[rows, k].astype(float)
     out_km = np.zeros(len(rows))
     far = np.nonzero(d > 0.0)[0]

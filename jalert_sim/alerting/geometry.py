@@ -6,9 +6,10 @@ for arrays of points or chords with one footprint index (0..46) each:
 
 * :func:`maybe_near` (from :mod:`.prefilter`), the prefilter: a raster of the approximate
   plane that drops the points surely beyond reach of every footprint, before any exact projection;
-* :func:`inside` and :func:`min_distance`: containment and the nearest point of a row, from
-  the distance grid's bounds (geo.distance_grid, within 3.5 km), with exact shapely tests
-  and per-footprint boundary trees only where the bounds leave the answer open;
+* :func:`inside` and :func:`_outside_distance`: containment and the distance to a footprint,
+  from the distance grid's bounds (geo.distance_grid, within 3.5 km), with exact shapely tests
+  and per-footprint boundary trees only where the bounds leave the answer open (the nearest
+  point of a row: :mod:`.distances`);
 * :func:`chords_within`: the same for the chords of a polyline (the pairs a coarse track warns
   or crosses are decided in :mod:`.chords`);
 * :func:`impact_pairs`: the pairs an impact point falls in or near.
@@ -26,7 +27,7 @@ import shapely
 
 from .. import geo
 from ..geo import distance_grid as _distance_grid
-from .arrays import first_true, unique
+from .arrays import unique
 from .boundaries import PIECE as _BOUNDARY_PIECE
 from .boundaries import pieces as _boundary_pieces
 from .boundaries import ray_bands
@@ -167,35 +168,6 @@ def _outside_distance(pref: np.ndarray, x: np.ndarray, y: np.ndarray, *, compile
                                                all_matches=False)
             out[group[at]] = dist
     return out
-
-
-def min_distance(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per row: (index of the first minimum, minimum) of shapely.distance(footprint[pref[row]], point)
-    over the finite points of the row, as ``np.argmin`` would find them; exact distances only where
-    the distance grid's bounds do not rule the point out."""
-    cols = x.shape[1]
-    is_in, lower, upper = inside(np.broadcast_to(pref[:, None], x.shape), x, y)
-    first_in = first_true(is_in)
-    best_k = first_in.copy()
-    best_d = np.where(first_in >= 0, 0.0, np.inf)
-    todo = np.nonzero(first_in < 0)[0]  # no point inside: all are outside the footprint
-    if len(todo) == 0:
-        return best_k, best_d
-    # The point with the smallest lower bound is measured first; the minimum is at most its distance,
-    # so only points whose lower bound does not exceed that can be (or tie) the minimum.
-    lo, xs, ys, pr = lower[todo], x[todo], y[todo], pref[todo]
-    each = np.arange(len(todo))
-    seed = lo.argmin(axis=1)
-    d = np.full((len(todo), cols), np.inf)
-    d[each, seed] = _outside_distance(pr, xs[each, seed], ys[each, seed])
-    cand = (lo <= d[each, seed][:, None]) & ~np.isnan(xs)
-    cand[each, seed] = False
-    r, c = np.nonzero(cand)
-    if len(r):
-        d[r, c] = _outside_distance(pr[r], xs[r, c], ys[r, c])
-    best_k[todo] = d.argmin(axis=1)
-    best_d[todo] = d[np.arange(len(todo)), best_k[todo]]
-    return best_k, best_d
 
 
 def impact_pairs(lon: np.ndarray, lat: np.ndarray, radius_m: float) -> tuple[np.ndarray, np.ndarray]:

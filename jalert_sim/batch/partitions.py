@@ -20,6 +20,7 @@ from typing import Any
 
 from ..errors import InputError
 from .chunks import ChunkOut, Settings, solve_parsed
+from .columnar import parse_csv_rows
 from .parsing import parse_fields, parse_row
 from .reading import INPUT_FORMATS, Source, _check_header
 
@@ -161,6 +162,9 @@ def parse_part(part: Part, settings: Settings) -> list[tuple[Any, Any]]:
     """The partition's rows parsed: (id, scenario or error) each, as the local batch parses them."""
     if settings.kind in INPUT_FORMATS:
         source = _text_rows(part, settings.kind)
+        if settings.kind == "csv":  # a column at a time, as a local batch's chunk
+            return parse_csv_rows(source.header, list(source.rows()), part.first_row, settings.launch_time,
+                                  settings.encoding)
         return [parse_row(settings.kind, source.header, raw, part.first_row + k, settings.launch_time,
                           settings.encoding) for k, raw in enumerate(source.rows())]
     import pyarrow.parquet as pq

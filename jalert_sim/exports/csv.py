@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 import numpy as np
@@ -103,8 +105,50 @@ def scenario_row(ident: Any, row: int, result: SimulationResult | JalertError) -
 def _cells(values) -> list[Any]:
     """:func:`cell` of every value of a column (a numpy array or a list); NaN is empty."""
     if isinstance(values, np.ndarray) and values.dtype.kind == "f":
-        return ["" if v != v else (f"{v:.6g}" if abs(v) < 1e6 else f"{v:.0f}") for v in values.tolist()]
+        return _float_cells(values)
     return [cell(v) for v in (values.tolist() if isinstance(values, np.ndarray) else values)]
+
+
+def _float_cells(values: np.ndarray) -> list[str]:
+    """:func:`cell` of a float column, formatted by one ``%`` of the whole column (the same C
+    formatting as the f-string of cell, without a Python step per value: performance)."""
+    n = len(values)
+    if not n:
+        return []
+    with np.errstate(invalid="ignore"):
+        small = np.abs(values) < 1e6
+    numbers = tuple(values.tolist())
+    if small.all():
+        text = ("%.6g\n" * n) % numbers
+    else:
+        text = "".join(np.where(small, "%.6g\n", "%.0f\n").tolist()) % numbers
+    out = text.split("\n")
+    out.pop()
+    for k in np.flatnonzero(np.isnan(values)).tolist():
+        out[k] = ""
+    return out
+
+
+#: The characters that may make the csv module quote a field: "," and '"' always (QUOTE_MINIMAL),
+#: line ends depending on the version and the line terminator.
+_QUOTED = re.compile('[,"\r\n]')
+
+
+def _texts(cells: list[Any]) -> list[str]:
+    """The column's cells as the csv module writes them: str() of each, None empty, in quotes (its
+    quotes doubled) where it holds a comma or a quote; one with a line end as the module writes it."""
+    texts = [v if type(v) is str else ("" if v is None else str(v)) for v in cells]
+    if _QUOTED.search("".join(texts)):
+        texts = [_quoted(v) if _QUOTED.search(v) else v for v in texts]
+    return texts
+
+
+def _quoted(text: str) -> str:
+    if "\r" in text or "\n" in text:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerow([text, ""])
+        return buffer.getvalue()[:-2]  # less the empty second field and the line's end
+    return '"' + text.replace('"', '""') + '"'
 
 
 def table_columns(table: ScenarioTable) -> dict[str, list[Any]]:
@@ -119,7 +163,7 @@ def table_columns(table: ScenarioTable) -> dict[str, list[Any]]:
     warned = [";".join(pair_codes[starts[k]:starts[k + 1]]) for k in range(len(table))]
     epochs = launch_epochs(times)
     return {
-        "launch_time": ["" if t is None else t.isoformat() for t in times],
+        "launch_time": _launch_texts(times, epochs),
         "launch_lat": _cells(c["launch_lat"]), "launch_lon": _cells(c["launch_lon"]), "site": _cells(c["site"]),
         **{name: _cells(c[name]) for name in ("azimuth_deg", "apogee_km", "range_km", "flight_time_s")},
         "impact_time": _cells(iso_seconds_many(times, c["flight_time_s"], epochs)),
@@ -136,17 +180,53 @@ def table_columns(table: ScenarioTable) -> dict[str, list[Any]]:
     }
 
 
+def _launch_texts(times: list[Any], epochs) -> list[str]:
+    """``t.isoformat()`` of every launch time (None: empty), from its :func:`launch_epochs`: numpy
+    writes the wall clock of those with a fixed whole-second UTC offset, no microseconds and a
+    four-digit year (the usual ones), a third of isoformat's cost; the others are asked."""
+    fixed, epoch = epochs
+    zones: dict[Any, Any] = {}  # tzinfo -> (offset s, its isoformat text), None if not whole seconds
+    out = [""] * len(times)
+    at, shift = [], []
+    for k, (t, f) in enumerate(zip(times, fixed.tolist())):
+        zone = None
+        if f and t.microsecond == 0 and t.year >= 1000:
+            zone = zones.get(t.tzinfo, False)
+            if zone is False:
+                offset = t.utcoffset()
+                zone = zones[t.tzinfo] = None if offset.microseconds else (
+                    offset // timedelta(seconds=1), t.replace(year=2000, month=1, day=1).isoformat()[19:])
+        if zone is not None:
+            at.append(k)
+            shift.append(zone)
+        elif t is not None:
+            out[k] = t.isoformat()
+    if at:
+        local = epoch[at] + np.array([z[0] for z in shift], dtype=np.int64)
+        walls = np.datetime_as_string(local.astype("datetime64[s]"), unit="s").tolist()
+        for k, wall, zone in zip(at, walls, shift):
+            out[k] = wall + zone[1]
+    return out
+
+
+#: The columns of table_columns whose cells are text already, never quoted: numbers and times.
+_WRITTEN = frozenset({"launch_time", "launch_lat", "launch_lon", "azimuth_deg", "apogee_km", "range_km",
+                      "flight_time_s", "impact_time", "impact_lat", "impact_lon", "alert_time", "overflight_start",
+                      "overflight_end", "min_lead_time_s"})
+
+
 def table_csv(table: ScenarioTable, ids: list[Any], rows: list[int], errors: list[str | None] | None = None) -> str:
     """The batch CSV rows (no header) of a table's scenarios, whose ids and input row numbers are
-    ``ids`` and ``rows``; ``errors``: per scenario an error that replaces it (default: the table's)."""
+    ``ids`` and ``rows``; ``errors``: per scenario an error that replaces it (default: the table's).
+
+    Written column by column (each column's cells formatted at once, then the lines joined), the
+    text csv.writer writes for the same cells (performance: a third of the cost)."""
     cols = table_columns(table)
     errors = table.error if errors is None else errors
-    cells = [_cells(ids), rows, [e or "" for e in errors], *cols.values()]
-    lines = list(zip(*cells))
-    blank = ("",) * len(cols)
+    head = [_texts(_cells(ids)), [str(r) for r in rows], _texts([e or "" for e in errors])]
+    lines = [",".join(line) for line in zip(*head, *(v if k in _WRITTEN else _texts(v) for k, v in cols.items()))]
+    blank = "," * len(cols)
     for k, e in enumerate(errors):
         if e:
-            lines[k] = lines[k][:3] + blank
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(lines)
-    return buffer.getvalue()
+            lines[k] = ",".join(line[k] for line in head) + blank
+    return "\n".join(lines) + "\n" if lines else ""

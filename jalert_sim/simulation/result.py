@@ -146,11 +146,10 @@ def _input_doc(r: SimulationResult, tr: dict[str, Any]) -> dict[str, Any]:
 
 
 def _trajectory_doc(tr: dict[str, Any], iso) -> dict[str, Any]:
-    return {
-        **tr,
-        "apogee_time": iso(tr["apogee_time_s"]),
-        "impact_time": iso(tr["flight_time_s"]),
-    }
+    """The trajectory summary with its ISO times (added to ``tr``, the document's own copy)."""
+    tr["apogee_time"] = iso(tr["apogee_time_s"])
+    tr["impact_time"] = iso(tr["flight_time_s"])
+    return tr
 
 
 def _impact_doc(imp: Impact, iso) -> dict[str, Any]:
@@ -184,7 +183,7 @@ def _alerts_doc(alerts: tuple[PrefectureAlert, ...], iso) -> list[dict[str, Any]
             "name_ja": p.name_ja,
             "region": p.region,
             "region_ja": p.region_ja,
-            "reason": p.reason.value,
+            "reason": p.reason._value_,  # (.value is a descriptor call: ~10 times slower)
             "alert_time": iso(p.alert_time_s),
             "overflight_start": iso(p.overflight_start_s),
             "overflight_end": iso(p.overflight_end_s),
