@@ -180,7 +180,7 @@ def _compiled():
     def table_mask(lon, lat, table, lon_min, lat_min, per_deg, lat0, lon0, radius_m, x0, y0, cell_m,
                    raster):  # pragma: no cover (compiled)
         """_table_mask's numpy route for 1-D lon, lat: the table, then for the points it leaves to
-        computation kernels.near_mask's arithmetic (the approximate plane and the raster)."""
+        computation the plain route's arithmetic (the approximate plane and the raster), point by point."""
         out = np.zeros(lat.shape[0], np.bool_)
         rows, cols = table.shape
         ny, nx = raster.shape
