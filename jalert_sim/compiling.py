@@ -7,7 +7,8 @@ environment variable ``JALERT_SIM_NO_NUMBA=1`` switches them off for a whole pro
 workers), for comparing the two routes.
 
 The kernel modules (``physics.compiled``, ``geo.compiled``, ``alerting.kernels``,
-``alerting.search``) ask :func:`enabled` each time, so the switch holds even after they loaded.
+``alerting.search``, ``alerting.nearest``, ``alerting.chord_kernels``, ``alerting.prefilter``) ask
+:func:`enabled` each time, so the switch holds even after they loaded.
 """
 
 from __future__ import annotations

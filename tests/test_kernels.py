@@ -15,7 +15,7 @@ numba = pytest.importorskip("numba")
 
 
 @pytest.mark.parametrize("reach_km", [0.0, 210.0, 3000.0])
-def test_near_mask_equals_numpy(reach_km):
+def test_maybe_near_compiled_equals_numpy(reach_km):
     rng = np.random.default_rng(int(reach_km) + 1)
     lat = np.concatenate([rng.uniform(20, 50, 40000), rng.uniform(-89, 89, 20000)]).reshape(300, 200)
     lon = np.concatenate([rng.uniform(120, 160, 40000), rng.uniform(-180, 360, 20000)]).reshape(300, 200)

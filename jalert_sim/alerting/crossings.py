@@ -18,7 +18,7 @@ from .. import geo
 from ..physics.trajectories import Trajectories
 from .arrays import first_true, isin, last_true, unique
 from .distances import min_distance
-from .geometry import chord_bounds, chords_within, footprints, inside, project, segments
+from .geometry import chords_within, footprints, grid_bounds, inside, project, segments
 from .model import BISECTIONS, COARSE_STEP_M, FINE_STEP_S, SUB_STEPS
 
 
@@ -129,24 +129,30 @@ def _windows(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> _Win
 
 def _near_chords(coarse: CoarseSamples, win: _Windows) -> _Chords:
     """The chords of the windows within _CHORD_SLACK_M of the footprint; exact tests only where
-    the distance grid's bounds leave it open."""
-    t, X, Y = coarse.t_s, coarse.x_m, coarse.y_m
-    # The chords of the window and the 1 s samples each spans (indices into the oracle's fine_t).
-    nseg = win.c_hi - win.c_lo
-    seg_pair = np.repeat(np.arange(len(win.pair)), nseg)
-    seg_c = win.c_lo[seg_pair] + (np.arange(nseg.sum()) - np.repeat(np.cumsum(nseg) - nseg, nseg))
-    seg_row = win.row[seg_pair]
-    ax, ay, bx, by = X[seg_row, seg_c], Y[seg_row, seg_c], X[seg_row, seg_c + 1], Y[seg_row, seg_c + 1]
-    lower, upper = chord_bounds(win.pref[seg_pair], ax, ay, bx, by)
-    cand = upper <= _CHORD_SLACK_M
+    the distance grid's bounds leave it open (chords.chord_bounds, from the bounds of each point once)."""
+    cols = coarse.x_m.shape[1]
+    # The coarse points of every window, as flat indices into the (rows, samples) arrays.
+    npt = win.c_hi - win.c_lo + 1
+    pt_win = np.repeat(np.arange(len(win.pair)), npt)
+    pt = np.repeat(win.row * cols + win.c_lo - (np.cumsum(npt) - npt), npt) + np.arange(len(pt_win))
+    px, py = np.ravel(coarse.x_m)[pt], np.ravel(coarse.y_m)[pt]
+    lp, up = grid_bounds(win.pref[pt_win], px, py)
+    a = np.flatnonzero(pt_win[1:] == pt_win[:-1])  # the first point of each chord, by window then time
+    b = a + 1
+    lower = 0.5 * (lp[a] + lp[b] - np.hypot(px[b] - px[a], py[b] - py[a]))
+    cand = np.minimum(up[a], up[b]) <= _CHORD_SLACK_M
     open_ = np.nonzero((lower <= _CHORD_SLACK_M) & ~cand)[0]
     if len(open_):
-        cand[open_] = chords_within(win.pref[seg_pair[open_]], ax[open_], ay[open_], bx[open_], by[open_],
-                                    _CHORD_SLACK_M)
-    t0 = win.t0_s[seg_pair]
-    f_lo = np.rint((t[seg_row, seg_c] - t0) / FINE_STEP_S).astype(int)
-    f_hi = np.minimum(np.ceil((t[seg_row, seg_c + 1] - t0) / FINE_STEP_S).astype(int), win.width[seg_pair] - 1)
-    return _Chords(seg_pair[cand], f_lo[cand], f_hi[cand])
+        o = a[open_]
+        cand[open_] = chords_within(win.pref[pt_win[o]], px[o], py[o], px[o + 1], py[o + 1], _CHORD_SLACK_M)
+    # The 1 s samples each spans (indices into the oracle's fine_t).
+    a = a[cand]
+    seg_win = pt_win[a]
+    t = np.ravel(coarse.t_s)
+    t0 = win.t0_s[seg_win]
+    f_lo = np.rint((t[pt[a]] - t0) / FINE_STEP_S).astype(int)
+    f_hi = np.minimum(np.ceil((t[pt[a] + 1] - t0) / FINE_STEP_S).astype(int), win.width[seg_win] - 1)
+    return _Chords(seg_win, f_lo, f_hi)
 
 
 #: Searches over fewer candidate chords run in numpy (a single run's have tens to hundreds).

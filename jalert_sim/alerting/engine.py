@@ -14,7 +14,7 @@ What makes it fast without changing any result:
 * Only the part of each coarse track that can matter is projected. A cheap
   spherical projection (within 0.5 % of the ellipsoidal one, measured over the
   whole region) finds the samples that may lie within reach of some footprint
-  (geometry.maybe_near); the track from one sample before the first of them to
+  (prefilter.maybe_near); the track from one sample before the first of them to
   one after the last is projected with geo.to_xy, as the oracle projects it. Dropped
   segments lie farther than the corridor (and the impact radius) from every
   footprint, so the tree queries' answers and every minimum below are the same
@@ -48,7 +48,9 @@ from ..physics.trajectories import Trajectories
 from .arrays import first_true, isin, last_true, unique
 from .columns import AlertColumns, assessments
 from .crossings import CoarseSamples, CrossingColumns, closest, crossings
-from .geometry import impact_pairs, maybe_near, project, track_pairs
+from .chords import track_pairs
+from .geometry import impact_pairs
+from .prefilter import maybe_near
 from .impacts import impact_columns
 from .model import (
     COARSE_STEP_M, COARSE_STEP_S, CORRIDOR, IMPACT, NOT_WARNED, OVERFLIGHT, AlertModel, Assessment,
@@ -107,8 +109,12 @@ def _coarse_samples(trajs: Trajectories, model: AlertModel) -> CoarseSamples:
     lo = np.where(has, np.maximum(first - 1, 0), 0)
     hi = np.where(has, np.minimum(last + 1, count - 1), -1)
     cols = np.arange(t.shape[1])[None, :]
-    keep = (cols >= lo[:, None]) & (cols <= hi[:, None])
-    X, Y = project(np.where(keep, lat, np.nan), np.where(keep, lon, np.nan))
+    keep = (cols >= lo[:, None]) & (cols <= hi[:, None])  # (valid: hi < count)
+    # geometry.project of the kept samples, by flat index (a point's x, y depend on it alone).
+    X, Y = np.full(t.shape, np.nan), np.full(t.shape, np.nan)
+    at = np.flatnonzero(keep)
+    if len(at):
+        X.reshape(-1)[at], Y.reshape(-1)[at] = geo.to_xy(np.ravel(lon)[at], np.ravel(lat)[at])
     return CoarseSamples(trajs, t, X, Y, keep, count, trajs.flight_time_s)
 
 

@@ -4,14 +4,14 @@ answered as shapely would answer it, but settled by guaranteed bounds wherever t
 Everything is in the plane of geo.to_xy (metres; footprints as geo.Prefecture.footprint_xy),
 for arrays of points or chords with one footprint index (0..46) each:
 
-* :func:`maybe_near`, the prefilter: a raster of the approximate plane that drops the points
-  surely beyond reach of every footprint, before any exact projection;
+* :func:`maybe_near` (from :mod:`.prefilter`), the prefilter: a raster of the approximate
+  plane that drops the points surely beyond reach of every footprint, before any exact projection;
 * :func:`inside` and :func:`_outside_distance`: containment and the distance to a footprint,
   from the distance grid's bounds (geo.distance_grid, within 3.5 km), with exact shapely tests
   and per-footprint boundary trees only where the bounds leave the answer open (the nearest
   point of a row: :mod:`.distances`);
-* :func:`chord_bounds` and :func:`track_pairs`: the same for the chords of a polyline (the
-  signed distance is 1-Lipschitz), which decide the pairs a coarse track warns or crosses;
+* :func:`chords_within`: the same for the chords of a polyline (the pairs a coarse track warns
+  or crosses are decided in :mod:`.chords`);
 * :func:`impact_pairs`: the pairs an impact point falls in or near.
 
 Pairs are keys ``row * 47 + footprint``, sorted.
@@ -26,13 +26,15 @@ import numpy as np
 import shapely
 
 from .. import geo
-from ..earth import MEAN_EARTH_RADIUS_M
 from ..geo import distance_grid as _distance_grid
-from ..geo.projection import CENTRE_LAT_DEG, CENTRE_LON_DEG
-from .arrays import isin, unique
+from .arrays import unique
 from .boundaries import PIECE as _BOUNDARY_PIECE
 from .boundaries import pieces as _boundary_pieces
 from .boundaries import ray_bands
+from .prefilter import maybe_near as _maybe_near
+
+
+maybe_near = _maybe_near  # the engine's prefilter, named here as before
 
 
 class Footprints(NamedTuple):
@@ -58,79 +60,6 @@ def project(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if ok.any():
         x[ok], y[ok] = geo.to_xy(lon[ok], lat[ok])
     return x, y
-
-
-# --------------------------------------------------------------------------- the prefilter
-
-
-def _approx_xy(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Spherical azimuthal equidistant about the same centre as geo.to_xy: within 0.5 % of
-    the distance from the centre (measured over 100-250 E, 10 S-70 N), used only to prefilter."""
-    lat0, lon0 = np.radians(CENTRE_LAT_DEG), np.radians(CENTRE_LON_DEG)
-    p, dl = np.radians(lat), np.radians(lon) - lon0
-    cos_c = np.sin(lat0) * np.sin(p) + np.cos(lat0) * np.cos(p) * np.cos(dl)
-    c = np.arccos(np.clip(cos_c, -1.0, 1.0))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        k = np.where(c > 1e-9, c / np.sin(c), 1.0)
-    return (MEAN_EARTH_RADIUS_M * k * np.cos(p) * np.sin(dl),
-            MEAN_EARTH_RADIUS_M * k * (np.cos(lat0) * np.sin(p) - np.sin(lat0) * np.cos(p) * np.cos(dl)))
-
-
-#: Calls on fewer points use numpy (a run's: importing numba would cost more than its whole call).
-COMPILED_FROM_POINTS = 20_000
-
-#: Cell of the raster that maybe_near looks points up in, m of the approximate plane.
-_NEAR_CELL_M = 10_000.0
-
-
-@cache
-def _near_raster(reach_m: float) -> tuple[float, float, np.ndarray]:
-    """(x0, y0, raster): the cells of the approximate plane (_approx_xy, cells of _NEAR_CELL_M from
-    (x0, y0)) that may hold a point within ``reach_m`` of a footprint, painted box by box.
-
-    A point p may be within reach of footprint i if it lies in the footprint's bounds grown by
-    slack(p) = 10 km + 1.5 % of |p| (the approximation's error) + reach_m. In that grown box |p| is
-    at most r + sqrt(2) slack(p), r the box's farthest corner from the centre, so slack(p) is at
-    most s = (10 km + reach_m + 0.015 r) / (1 - 0.015 sqrt(2)): painting every cell that meets the
-    box grown by s marks every cell such a point can be in.
-    """
-    bounds = footprints().bounds
-    corner = np.hypot(np.abs(bounds[:, [0, 2]]).max(axis=1), np.abs(bounds[:, [1, 3]]).max(axis=1))
-    grow = (10_000.0 + reach_m + 0.015 * corner) / (1.0 - 0.015 * np.sqrt(2.0))
-    lo = bounds[:, :2] - grow[:, None]
-    hi = bounds[:, 2:] + grow[:, None]
-    x0, y0 = lo.min(axis=0)
-    first = ((lo - (x0, y0)) // _NEAR_CELL_M).astype(int)
-    last = ((hi - (x0, y0)) // _NEAR_CELL_M).astype(int)
-    nx, ny = last.max(axis=0) + 1
-    raster = np.zeros((ny, nx), dtype=bool)
-    for (i0, j0), (i1, j1) in zip(first.tolist(), last.tolist()):
-        raster[j0:j1 + 1, i0:i1 + 1] = True
-    return float(x0), float(y0), raster
-
-
-def maybe_near(lon: np.ndarray, lat: np.ndarray, reach_m: float, *, compiled: bool | None = None) -> np.ndarray:
-    """False where a point (degrees) is surely farther than ``reach_m`` from every footprint (NaN: False).
-
-    ``compiled``: use the numba kernel (True), the numpy route (False), or the kernel for large
-    2-D calls where numba is installed (None; see :mod:`.kernels`)."""
-    x0, y0, raster = _near_raster(float(reach_m))
-    if compiled or (compiled is None and np.ndim(lat) == 2 and np.size(lat) >= COMPILED_FROM_POINTS):
-        from .kernels import compiled as kernels
-
-        k = kernels()
-        if k is not None:
-            return k.near_mask(np.ascontiguousarray(lon, dtype=float), np.ascontiguousarray(lat, dtype=float),
-                               np.radians(CENTRE_LAT_DEG), np.radians(CENTRE_LON_DEG), MEAN_EARTH_RADIUS_M,
-                               x0, y0, _NEAR_CELL_M, raster)
-    ax, ay = _approx_xy(lon, lat)
-    ny, nx = raster.shape
-    fx, fy = (ax - x0) * (1.0 / _NEAR_CELL_M), (ay - y0) * (1.0 / _NEAR_CELL_M)
-    with np.errstate(invalid="ignore"):
-        k = np.nonzero((fx >= 0.0) & (fx < nx) & (fy >= 0.0) & (fy < ny))  # NaN: not in the raster
-    out = np.zeros(ax.shape, dtype=bool)
-    out[k] = raster[fy[k].astype(np.intp), fx[k].astype(np.intp)]
-    return out
 
 
 # --------------------------------------------------------------------------- points
@@ -290,48 +219,3 @@ def chords_within(pref, ax, ay, bx, by, limit_m: float, *, compiled: bool | None
                 out[o] = shapely.dwithin(shapes[pref[o]], segments(ax[o], ay[o], bx[o], by[o]), limit_m)
             return out
     return shapely.dwithin(shapes[pref], segments(ax, ay, bx, by), limit_m)
-
-
-def chord_bounds(pref, ax, ay, bx, by) -> tuple[np.ndarray, np.ndarray]:
-    """(lower, upper) bounds of the distance from the segment a-b to footprint ``pref``: the signed
-    distance is 1-Lipschitz, so along a segment of length L it is at least (lower(a) + lower(b) - L) / 2."""
-    la, ua = grid_bounds(pref, ax, ay)
-    lb, ub = grid_bounds(pref, bx, by)
-    return 0.5 * (la + lb - np.hypot(bx - ax, by - ay)), np.minimum(ua, ub)
-
-
-def track_pairs(keep: np.ndarray, X: np.ndarray, Y: np.ndarray, corridor_m: float) -> tuple[np.ndarray, np.ndarray]:
-    """Keys (row * 47 + footprint) of the tracks whose kept coarse polyline lies within ``corridor_m``
-    of a footprint, and of those that intersect one: footprint_tree().query(lines, "dwithin") and
-    (lines, "intersects"), decided chord by chord from the distance grid's bounds, with exact
-    shapely tests only on the chords that the bounds leave open."""
-    shapes = footprints().shapes
-    n_prefs = len(shapes)
-    g = _distance_grid.grid()
-    r, k = np.nonzero(keep[:, :-1] & keep[:, 1:])
-    ax, ay, bx, by = X[r, k], Y[r, k], X[r, k + 1], Y[r, k + 1]
-    # Candidates: the footprints the grid lists at either end. One it lists at neither is farther than
-    # reach - slack from both ends, so at least reach - slack - L/2 from the chord; where that is not
-    # beyond the corridor (long chords, wide corridors), every footprint is a candidate.
-    pa, fa = _distance_grid.near(ax, ay)
-    pb, fb = _distance_grid.near(bx, by)
-    wide = np.nonzero(g.reach_m - g.slack_m - 0.5 * np.hypot(bx - ax, by - ay) <= corridor_m)[0]
-    chord = np.concatenate([pa, pb, np.repeat(wide, n_prefs)])
-    pref = np.concatenate([fa, fb, np.tile(np.arange(n_prefs), len(wide))])
-    key = unique(chord * n_prefs + pref)[0]
-    chord, pref = key // n_prefs, key % n_prefs
-    lower, upper = chord_bounds(pref, ax[chord], ay[chord], bx[chord], by[chord])
-    pair = r[chord] * n_prefs + pref
-
-    def decide(limit: float, predicate) -> np.ndarray:
-        sure = unique(pair[upper <= limit])[0]  # an end within the limit (or inside: limit 0)
-        open_ = np.nonzero((lower <= limit) & ~isin(pair, sure))[0]
-        if len(open_) == 0:
-            return sure
-        c = chord[open_]
-        hit = predicate(pref[open_], ax[c], ay[c], bx[c], by[c])
-        return unique(np.concatenate([sure, pair[open_][hit]]))[0]
-
-    corridor = decide(corridor_m, lambda f, *ends: chords_within(f, *ends, corridor_m))
-    crossed = decide(0.0, lambda f, *ends: shapely.intersects(shapes[f], segments(*ends)))
-    return corridor, crossed

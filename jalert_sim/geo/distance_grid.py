@@ -94,18 +94,19 @@ def _cell_index() -> tuple[np.ndarray, np.ndarray]:
 def _cells(g: _Grid, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Cell index of each point; -1 outside the grid or NaN."""
     with np.errstate(invalid="ignore"):
-        fx = np.floor((x - g.x0_m) / g.cell_m)
-        fy = np.floor((y - g.y0_m) / g.cell_m)
+        fx = np.subtract(x, g.x0_m)
+        fx /= g.cell_m
+        np.floor(fx, out=fx)
+        fy = np.subtract(y, g.y0_m)
+        fy /= g.cell_m
+        np.floor(fy, out=fy)
         ok = (fx >= 0) & (fx < g.nx) & (fy >= 0) & (fy < g.ny)
-    return np.where(ok, np.where(ok, fx, 0).astype(np.int64) * g.ny + np.where(ok, fy, 0).astype(np.int64), -1)
-
-
-def _box_lower(g: _Grid, pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Distance from (x, y) to the footprint's bounding box: a lower bound of the distance to it."""
-    b = g.pref_bounds[pref]
-    dx = np.maximum(np.maximum(b[..., 0] - x, x - b[..., 2]), 0.0)
-    dy = np.maximum(np.maximum(b[..., 1] - y, y - b[..., 3]), 0.0)
-    return np.hypot(dx, dy) * (1.0 - 1e-12) - 1e-6
+        # (NaN and far points cast to garbage here; ``ok`` masks them.)
+        cell = fx.astype(np.int64)
+        cell *= g.ny
+        cell += fy.astype(np.int64)
+    cell[~ok] = -1
+    return cell
 
 
 def bounds(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -113,34 +114,86 @@ def bounds(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, 
     ``pref`` (integer arrays broadcast together). NaN points get (inf, inf)."""
     g = grid()
     pref, x, y = np.broadcast_arrays(np.asarray(pref), np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    if x.size >= _INDEXED_FROM:
+        return listed_bounds(*cell_masks(x, y), pref, x, y)
     cell = _cells(g, x, y)
+    key = cell * (1 << KEY_PREF_BITS) + pref
+    at = np.searchsorted(g.keys, key)
+    found = (cell >= 0) & (at < len(g.keys))
+    found[found] = g.keys[at[found]] == key[found]
+    return _bounds(g, found, np.where(found, at, 0), pref, x, y)
+
+
+def cell_masks(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, mask) of each point's cell: the index of its first entry in ``keys`` and the bitmask
+    of the footprints it lists (uint64, bit f for footprint f; 0 outside the grid or NaN)."""
+    g = grid()
+    cell = _cells(g, np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     if cell.size >= _INDEXED_FROM:
         start, present = _cell_index()
         c = np.maximum(cell, 0)
-        mine = present[c]
-        bit = np.left_shift(np.uint64(1), pref.astype(np.uint64))
-        found = (cell >= 0) & ((mine & bit) != 0)
-        # The entry: the cell's first one plus the footprints it lists before this one.
-        at = start[c] + np.bitwise_count(mine & (bit - np.uint64(1)))
-    else:
-        key = cell * (1 << KEY_PREF_BITS) + pref
-        at = np.searchsorted(g.keys, key)
-        found = (cell >= 0) & (at < len(g.keys))
-        found[found] = g.keys[at[found]] == key[found]
+        mask = present[c]
+        mask[cell < 0] = 0
+        return start[c], mask
+    # Small calls (a run's) search the keys instead of building the index.
+    point, entry = near_entries(x, y)
+    mask = np.zeros(cell.shape, np.uint64)
+    np.bitwise_or.at(mask, point, np.left_shift(np.uint64(1), (g.keys[entry] & _PREF_MASK).astype(np.uint64)))
+    return np.searchsorted(g.keys, np.maximum(cell, 0) << KEY_PREF_BITS), mask
+
+
+def listed_bounds(first: np.ndarray, mask: np.ndarray, pref: np.ndarray, x: np.ndarray,
+                  y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`bounds` of points whose :func:`cell_masks` are known (arrays of one shape)."""
+    bit = np.left_shift(np.uint64(1), pref.astype(np.uint64))
+    found = (mask & bit) != 0
+    # The entry: the cell's first one plus the footprints it lists before this one.
+    at = np.where(found, first + np.bitwise_count(mask & (bit - np.uint64(1))), 0)
+    return _bounds(grid(), found, at, pref, x, y)
+
+
+def _bounds(g: _Grid, found: np.ndarray, at: np.ndarray, pref: np.ndarray, x: np.ndarray,
+            y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(lower, upper) from the entries ``at`` where ``found``, the far bound elsewhere; inf at NaN."""
     slack = g.slack_m
-    with np.errstate(invalid="ignore"):
-        far = np.maximum(g.reach_m - slack, _box_lower(g, pref, x, y))
-    sd = g.sd[np.where(found, at, 0)] * g.unit_m
-    lower = np.where(found, sd - slack, far)
-    upper = np.where(found, sd + slack, np.inf)
+    sd = g.sd[at] * g.unit_m
+    lower = sd - slack
+    upper = sd + slack
     nan = np.isnan(x) | np.isnan(y)
-    return np.where(nan, np.inf, lower), np.where(nan, np.inf, upper)
+    o = ~found & ~nan  # no entry: the far bound, from the footprint's box
+    lower[o] = far_lower(pref[o], x[o], y[o])
+    upper[~found] = np.inf
+    lower[nan] = np.inf
+    return lower, upper
+
+
+def far_lower(pref: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The lower bound of :func:`bounds` for finite points whose cell lists no entry for ``pref``:
+    beyond reach - slack, and at least the distance to the footprint's bounding box (less a
+    relative 1e-12 and a micrometre for rounding)."""
+    g = grid()
+    far = g.reach_m - g.slack_m
+    b = g.pref_bounds[pref]
+    dx = np.maximum(np.maximum(b[..., 0] - x, x - b[..., 2]), 0.0)
+    dy = np.maximum(np.maximum(b[..., 1] - y, y - b[..., 3]), 0.0)
+    out = np.full(dx.shape, far)
+    # The box distance is at most sqrt(2) max(dx, dy): only where that may exceed far is it measured.
+    h = np.maximum(dx, dy) * 1.5 >= far
+    out[h] = np.maximum(far, np.hypot(dx[h], dy[h]) * (1.0 - 1e-12) - 1e-6)
+    return out
 
 
 def near(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every footprint that may lie within ``reach_m - slack`` of each point (1-D arrays):
     (point index, footprint index), sorted by point then footprint. Footprints not listed for a
     point are farther than that from it."""
+    point, entry = near_entries(x, y)
+    return point, grid().keys[entry] & _PREF_MASK
+
+
+def near_entries(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`near` as (point index, entry): the footprint of an entry is ``keys[entry] & 63``, and
+    ``sd[entry]`` its signed distance from the cell's centre (what :func:`bounds` gives there)."""
     g = grid()
     cell = _cells(g, np.asarray(x, dtype=float), np.asarray(y, dtype=float))
     if cell.size >= _INDEXED_FROM:
@@ -153,5 +206,5 @@ def near(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         hi = np.searchsorted(g.keys, base + (1 << KEY_PREF_BITS))
     n = np.where(cell >= 0, hi - lo, 0)
     point = np.repeat(np.arange(len(cell)), n)
-    entry = np.arange(n.sum()) - np.repeat(np.cumsum(n) - n, n) + np.repeat(lo, n)
-    return point, g.keys[entry] & _PREF_MASK
+    entry = np.arange(len(point)) + np.repeat(lo - (np.cumsum(n) - n), n)
+    return point, entry
