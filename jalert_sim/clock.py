@@ -100,34 +100,35 @@ def iso_seconds(launch_time: datetime) -> Callable[[float | None], str | None]:
     """
     if not fixed_offset(launch_time):
         return lambda s: _exact_iso(launch_time, s)
-    base = jst_microseconds(launch_time) // 1_000_000  # (ISO seconds drop the microseconds)
-    days, start = divmod(base, 86400)
-    day = _day(days)
-    minutes, seconds, zone = _clock_table()
-
-    def iso(s: float) -> str:
-        k = start + round(s)  # (NaN and infinities raise here as on the datetime route)
-        if type(k) is not int:  # (round of a numpy float may stay a float)
-            return _exact_iso(launch_time, s)
-        if 0 <= k < 86400 and day is not None:
-            return day + minutes[k // 60] + seconds[k % 60] + zone
-        on, k = divmod(k + days * 86400, 86400)
-        other = _day(on)
-        return _exact_iso(launch_time, s) if other is None else other + minutes[k // 60] + seconds[k % 60] + zone
-
     known = _Known({None: None})
-    known.text = iso
+    known.launch_time = launch_time
+    known.days, known.start = divmod(jst_microseconds(launch_time) // 1_000_000, 86400)  # (ISO drops the us)
+    known.day = _day(known.days)
     return known.__getitem__
 
 
 class _Known(dict):
-    """The texts of the times a document has written (it repeats many: each alert's alert time,
-    the impact's...): looking one up again is a dict's own lookup, not a Python call."""
+    """The ISO texts of the times a document has written, by seconds after launch (a document repeats
+    many: each alert's alert time, the impact's...): a time written before costs a dict's own
+    lookup, a new one the call of __missing__, which writes it from the launch's JST day
+    (``days`` since 1970, ``day`` its "YYYY-MM-DDT", None beyond datetime's years) and second of
+    the day (``start``)."""
 
-    __slots__ = ("text",)  # s -> its text, for a time not written yet
+    __slots__ = ("launch_time", "days", "start", "day")
 
     def __missing__(self, s: float) -> str:
-        text = self[s] = self.text(s)
+        k = self.start + round(s)  # (NaN and infinities raise here as on the datetime route)
+        if type(k) is not int:  # (round of a numpy float may stay a float)
+            text = _exact_iso(self.launch_time, s)
+        else:
+            minutes, seconds, zone = _clock_table()
+            if 0 <= k < 86400 and self.day is not None:
+                text = self.day + minutes[k // 60] + seconds[k % 60] + zone
+            else:
+                on, k = divmod(k + self.days * 86400, 86400)
+                day = _day(on)
+                text = _exact_iso(self.launch_time, s) if day is None else day + minutes[k // 60] + seconds[k % 60] + zone
+        self[s] = text
         return text
 
 
