@@ -49,6 +49,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=2)
     opts = parser.parse_args()
     n, jobs = opts.samples, opts.jobs
+    home = os.getcwd()
     with tempfile.TemporaryDirectory() as tmp:
         os.chdir(tmp)
         wall0, cpu0 = best(["--version"], 3)
@@ -65,6 +66,7 @@ def main() -> None:
                           "--at", "2024-01-01T00:00", "-j", str(jobs), "-o", "grid.csv"], 1)
         print(f"sweep     100 x 100 from Sinpo -o grid.csv         {wall:6.2f} s wall  {cpu:6.2f} s CPU"
               f"  = {(cpu - cpu0) / 10_000 * 1e6:,.0f} us CPU a point")
+        os.chdir(home)  # (numba, compiling a kernel, needs a working directory that exists)
     from jalert_sim.batch.ensemble import run_ensemble
     from jalert_sim.simulation.sampling import Spreads
     from jalert_sim.simulation.scenarios import scenario

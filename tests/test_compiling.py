@@ -80,3 +80,26 @@ def test_small_jobs_never_load_numba(job):
     assert not _imports_numba(job, compiling.PAY_FROM_PER_WORKER)
     assert _imports_numba(job, 1000)  # at the threshold it does
     assert not _imports_numba(job, 1000, {"JALERT_SIM_NO_NUMBA": "1"})
+
+
+def test_the_warm_up_sends_every_kernel_its_calls():
+    """Workers are forked after the warm-up has loaded every kernel (so that they share it, and so
+    that a first batch after install compiles each kernel once, not once per worker): inside
+    _compiled_routes every size threshold of the engine is 0. A new kernel's threshold that is not
+    in its list fails here."""
+    import importlib
+    import pkgutil
+
+    import jalert_sim
+    from jalert_sim.batch.workers import _compiled_routes
+
+    thresholds = []
+    for info in pkgutil.walk_packages(jalert_sim.__path__, "jalert_sim."):
+        if info.name.startswith("jalert_sim.cli") or info.name.endswith("__main__"):  # (__main__ runs the CLI)
+            continue
+        module = importlib.import_module(info.name)
+        thresholds += [(module, name) for name, value in vars(module).items()
+                       if "COMPILED_FROM" in name and isinstance(value, int)]
+    assert len(thresholds) >= 10
+    with _compiled_routes():
+        assert {f"{m.__name__}.{name}": getattr(m, name) for m, name in thresholds if getattr(m, name)} == {}

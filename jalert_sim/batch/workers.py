@@ -220,13 +220,13 @@ def _warm_up(out_format: str = "jsonl") -> None:
 @contextmanager
 def _compiled_routes():
     """The engine's calls sent to the compiled kernels whatever their size, for the time of the block."""
-    from ..alerting import chords, crossings, geometry, prefilter
+    from ..alerting import chords, crossings, distances, geometry, prefilter
     from ..geo import projection
     from ..physics import kepler
 
     names = [(prefilter, "COMPILED_FROM_POINTS"), (chords, "COMPILED_FROM_CHORDS"), (geometry, "BOUNDS_COMPILED_FROM_POINTS"),
              (geometry, "DISTANCE_COMPILED_FROM_POINTS"), (kepler, "COMPILED_FROM_POINTS"),
-             (geometry, "CHORDS_COMPILED_FROM"), (geometry, "CONTAINS_COMPILED_FROM"),
+             (geometry, "CHORDS_COMPILED_FROM"), (geometry, "CONTAINS_COMPILED_FROM"), (distances, "COMPILED_FROM_PAIRS"),
              (crossings, "SEARCH_COMPILED_FROM"), (crossings, "REFINE_COMPILED_FROM"), (projection, "COMPILED_FROM_POINTS")]
     saved = [getattr(module, name) for module, name in names]
     try:
