@@ -14,8 +14,10 @@ The kernel modules (``physics.compiled``, ``geo.compiled``, ``alerting.kernels``
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import cache, wraps
+from typing import Any
 
 _off = 0  # how many numpy_only blocks are open
 
@@ -47,3 +49,23 @@ def numpy_only(really: bool = True) -> Iterator[None]:
         yield
     finally:
         _off -= bool(really)
+
+
+def kernels(build: Callable[[Any], Any]) -> Callable[[], Any]:
+    """A kernel module's loader, ``compiled()``: what ``build(numba)`` returns, made once, on the
+    first call where numba is installed and the kernels are on; None otherwise. Every call asks
+    :func:`enabled`, so the switch holds after the kernels have loaded."""
+
+    @cache
+    def built() -> Any:
+        try:
+            import numba
+        except ImportError:
+            return None
+        return build(numba)
+
+    @wraps(build)
+    def loader() -> Any:
+        return built() if enabled() else None
+
+    return loader

@@ -12,12 +12,13 @@ import numpy as np
 import pytest
 
 from jalert_sim import compiling
-from jalert_sim.alerting import kernels, search
+from jalert_sim.alerting import chord_kernels, kernels, nearest, prefilter, search
 from jalert_sim.geo import compiled as geo_compiled
 from jalert_sim.physics import compiled as physics_compiled
 from jalert_sim.simulation.api import simulate_many
 
-LOADERS = (kernels.compiled, search.compiled, geo_compiled.compiled, physics_compiled.compiled)
+LOADERS = (kernels.compiled, search.compiled, nearest.compiled, chord_kernels.compiled, prefilter._kernels,
+           geo_compiled.compiled, physics_compiled.compiled)
 
 
 def test_numpy_only_holds_after_the_kernels_loaded():
@@ -25,8 +26,8 @@ def test_numpy_only_holds_after_the_kernels_loaded():
     assert all(load() is not None for load in LOADERS)
     with compiling.numpy_only():
         with compiling.numpy_only(False):  # (a nested "no change" keeps them off)
-            assert [load() for load in LOADERS] == [None] * 4
-        assert [load() for load in LOADERS] == [None] * 4
+            assert [load() for load in LOADERS] == [None] * len(LOADERS)
+        assert [load() for load in LOADERS] == [None] * len(LOADERS)
     assert all(load() is not None for load in LOADERS)
 
 

@@ -13,25 +13,15 @@ module, for calls of at least ``chords.COMPILED_FROM_CHORDS`` chords where numba
 from __future__ import annotations
 
 import math
-from functools import cache
-
 import numpy as np
 
 from .. import compiling
 
 
-def compiled():
+@compiling.kernels
+def compiled(numba):
     """The kernels (a namespace with ``candidates``), or None without numba (or with the kernels
     switched off: :mod:`jalert_sim.compiling`)."""
-    return _compiled() if compiling.enabled() else None
-
-
-@cache
-def _compiled():
-    try:
-        import numba
-    except ImportError:
-        return None
     global _popcount, _end_bounds
     helper = numba.njit(cache=True, nogil=True, inline="always")
     _popcount, _end_bounds = helper(_popcount), helper(_end_bounds)

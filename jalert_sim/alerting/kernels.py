@@ -12,26 +12,17 @@ on the same inputs. Compiled code is cached beside the module (``cache=True``).
 from __future__ import annotations
 
 import math
-from functools import cache
 
 import numpy as np
 
 from .. import compiling
 
 
-def compiled():
+@compiling.kernels
+def compiled(numba):
     """The compiled kernels (a namespace with ``grid_bounds``, ``boundary_distance``, ``chords_within``
     and ``contains``), or None without numba (or with the kernels switched off:
     :mod:`jalert_sim.compiling`)."""
-    return _compiled() if compiling.enabled() else None
-
-
-@cache
-def _compiled():
-    try:
-        import numba
-    except ImportError:
-        return None
 
     class Kernels:
         pass

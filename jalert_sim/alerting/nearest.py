@@ -18,8 +18,6 @@ where numba is installed.
 from __future__ import annotations
 
 import math
-from functools import cache
-
 import numpy as np
 
 from .. import compiling
@@ -28,18 +26,10 @@ from .boundaries import pieces, ray_bands
 from .kernels import _boundary_distance, _contains, _point_segment
 
 
-def compiled():
+@compiling.kernels
+def compiled(numba):
     """The kernel (a namespace with ``nearest_rows``), or None without numba (or with the kernels
     switched off: :mod:`jalert_sim.compiling`)."""
-    return _compiled() if compiling.enabled() else None
-
-
-@cache
-def _compiled():
-    try:
-        import numba
-    except ImportError:
-        return None
     from . import kernels
 
     if kernels.compiled() is None:  # (rebinds the helpers _contains calls to their jitted versions)

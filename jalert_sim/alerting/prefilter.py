@@ -162,18 +162,10 @@ def _table_mask(lon: np.ndarray, lat: np.ndarray, reach_m: float, compiled: bool
     return out
 
 
-def _kernels():
+@compiling.kernels
+def _kernels(numba):
     """The compiled table route (a namespace with ``table_mask``), or None (no numba, or the kernels
     are switched off: :mod:`jalert_sim.compiling`)."""
-    return _compiled() if compiling.enabled() else None
-
-
-@cache
-def _compiled():
-    try:
-        import numba
-    except ImportError:
-        return None
     import math
 
     @numba.njit(cache=True, nogil=True)

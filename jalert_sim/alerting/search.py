@@ -19,8 +19,6 @@ chords (``REFINE_COMPILED_FROM`` boundaries) where numba is installed.
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
 from .. import compiling
@@ -35,18 +33,10 @@ from .kernels import _contains, _grid_bounds
 from .model import BISECTIONS, FINE_STEP_S
 
 
-def compiled():
+@compiling.kernels
+def compiled(numba):
     """The kernels (a namespace with ``search`` and ``refine``), or None without numba (or with the
     kernels switched off: :mod:`jalert_sim.compiling`)."""
-    return _compiled() if compiling.enabled() else None
-
-
-@cache
-def _compiled():
-    try:
-        import numba
-    except ImportError:
-        return None
     from . import kernels
 
     if kernels.compiled() is None:  # (rebinds the helpers _contains calls to their jitted versions)

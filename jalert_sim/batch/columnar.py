@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -151,30 +151,17 @@ def _launches(column: dict[str, list[str]], ok: list[bool]) -> list[Any]:
     if lats is not None:
         lat_values = _numbers(lats, [True] * n, optional=True)
         lon_values = _numbers(lons, [True] * n, optional=True)
-    resolved: dict[Any, Any] = {}
-    out: list[Any] = [None] * n
+    keys: list[Any] = [_REFUSED] * n
     for j in range(n):
         text = texts[j]
         if not _blank(text):
-            if lats is not None and not (_blank(lats[j]) and _blank(lons[j])):
-                ok[j] = False  # both forms: "give either launch or lat and lon, not both"
-                continue
-            key: Any = text
+            if lats is None or (_blank(lats[j]) and _blank(lons[j])):  # (both forms: "give either ..., not both")
+                keys[j] = text
         elif lats is not None and lat_values[j] is not None and lon_values[j] is not None \
                 and math.isfinite(lat_values[j]) and math.isfinite(lon_values[j]):
-            key = (lats[j], lons[j])  # the text decides the floats, and their -0.0 too
-        else:
-            ok[j] = False
-            continue
-        if key not in resolved:
-            try:
-                resolved[key] = _launch(key if isinstance(key, str) else (float(key[0]), float(key[1])))
-            except Exception:  # noqa: BLE001  (the row goes the per-row way, which says or raises what is wrong)
-                resolved[key] = None
-        out[j] = resolved[key]
-        if out[j] is None:
-            ok[j] = False
-    return out
+            keys[j] = (lats[j], lons[j])  # the text decides the floats, and their -0.0 too
+    return _each_once(keys, lambda key: _launch(key if isinstance(key, str) else (float(key[0]), float(key[1]))),
+                      ok)
 
 
 def _models(options: dict[str, list[str]], ok: list[bool], n: int) -> list[Any]:
@@ -184,19 +171,8 @@ def _models(options: dict[str, list[str]], ok: list[bool], n: int) -> list[Any]:
         default = _options({})
         return [default] * n
     names = list(options)
-    made: dict[tuple[str, ...], Any] = {}
-    out: list[Any] = [None] * n
-    for j, key in enumerate(zip(*options.values())):
-        if key not in made:
-            try:
-                given = {name: number(name, v) for name, v in zip(names, key) if not _blank(v)}
-                made[key] = _options(given)
-            except Exception:  # noqa: BLE001  (the row goes the per-row way, which says or raises what is wrong)
-                made[key] = None
-        out[j] = made[key]
-        if out[j] is None:
-            ok[j] = False
-    return out
+    return _each_once(list(zip(*options.values())),
+                      lambda key: _options({name: number(name, v) for name, v in zip(names, key) if not _blank(v)}), ok)
 
 
 def _times(values: list[str] | None, default: Any, ok: list[bool], n: int) -> list[Any]:
@@ -209,15 +185,25 @@ def _times(values: list[str] | None, default: Any, ok: list[bool], n: int) -> li
             return list(map(datetime.fromisoformat, texts))
         except ValueError:  # a 30 February, an offset of 24 h: parse_time's error
             pass
-    parsed: dict[str, Any] = {}
-    out: list[Any] = [None] * n
-    for j, text in enumerate(texts):
-        if text not in parsed:
+    return _each_once(texts, parse_time, ok)
+
+
+#: The key of a row refused before its value is resolved.
+_REFUSED = object()
+
+
+def _each_once(keys: list[Any], resolve: Callable[[Any], Any], ok: list[bool]) -> list[Any]:
+    """``resolve(key)`` for each row's key, each distinct key resolved once; a row whose key is
+    _REFUSED, or whose resolution fails (raises, or gives None), is refused (``ok`` False, entry None)."""
+    made: dict[Any, Any] = {_REFUSED: None}
+    out: list[Any] = [None] * len(keys)
+    for j, key in enumerate(keys):
+        if key not in made:
             try:
-                parsed[text] = parse_time(text)
+                made[key] = resolve(key)
             except Exception:  # noqa: BLE001  (the row goes the per-row way, which says or raises what is wrong)
-                parsed[text] = None
-        out[j] = parsed[text]
+                made[key] = None
+        out[j] = made[key]
         if out[j] is None:
             ok[j] = False
     return out

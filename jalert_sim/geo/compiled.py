@@ -9,25 +9,15 @@ single ``run`` never imports numba. Compiled code is cached beside the module (`
 
 from __future__ import annotations
 
-from functools import cache
-
 import numpy as np
 
 from .. import compiling
 
 
-def compiled():
+@compiling.kernels
+def compiled(numba):
     """The kernel ``interpolate(lon, lat, lon0, lat0, step, cols, rows, patches by cell)``, or None without
     numba (or with the kernels switched off: :mod:`jalert_sim.compiling`)."""
-    return _compiled() if compiling.enabled() else None
-
-
-@cache
-def _compiled():
-    try:
-        import numba
-    except ImportError:
-        return None
     return numba.njit(cache=True, nogil=True)(_interpolate)
 
 

@@ -18,7 +18,6 @@ numba). Compiled code is cached beside the module (``cache=True``).
 from __future__ import annotations
 
 import math
-from functools import cache
 
 import numpy as np
 
@@ -32,18 +31,10 @@ _EP2 = (WGS84_A_M**2 - WGS84_B_M**2) / WGS84_B_M**2
 _TWO_PI = 2.0 * np.pi
 
 
-def compiled():
+@compiling.kernels
+def compiled(numba):
     """The kernel ``track_at_times(n, e, tau, a, p_hat, q_hat, sign, start, t, free, to_deg)`` or None
     without numba (or with the kernels switched off: :mod:`jalert_sim.compiling`)."""
-    return _compiled() if compiling.enabled() else None
-
-
-@cache
-def _compiled():
-    try:
-        import numba
-    except ImportError:
-        return None
     anomalies = numba.njit(cache=True, nogil=True)(_anomalies)
     positions = numba.njit(cache=True, nogil=True)(_positions)
 
