@@ -199,7 +199,7 @@ def _search(trajs: Trajectories, win: _Windows, chords: _Chords, order: int, *,
 def _bisect(trajs: Trajectories, win: _Windows, ok: np.ndarray, a: np.ndarray, z: np.ndarray | None):
     """(entry_s, exit_s) of windows ``ok``, whose first and last inside samples are ``a`` and ``z``:
     every boundary with an outside sample before (after) it is bisected, entries and exits at once.
-    ``z`` None: entries only (exits NaN)."""
+    ``z`` None: entries only (the exits it gives then mean nothing; crossings() drops them)."""
     refine_in = np.nonzero(a > 0)[0]
     refine_out = np.nonzero(z < win.width[ok] - 1)[0] if z is not None else refine_in[:0]
     z = a if z is None else z  # (indexed by the empty refine_out only)
