@@ -50,11 +50,11 @@ from .columns import AlertColumns, assessments
 from .crossings import CoarseSamples, CrossingColumns, closest, crossings
 from .chords import track_pairs
 from .geometry import impact_pairs
-from .prefilter import maybe_near
 from .impacts import impact_columns
 from .model import (
     COARSE_STEP_M, COARSE_STEP_S, CORRIDOR, IMPACT, NOT_WARNED, OVERFLIGHT, AlertModel, Assessment,
 )
+from .prefilter import maybe_near
 
 
 def assess(trajs: Trajectories, launch_times: list[datetime], model: AlertModel = AlertModel()) -> list[Assessment]:
