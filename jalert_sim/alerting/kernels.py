@@ -28,12 +28,13 @@ def compiled(numba):
         pass
 
     Kernels.grid_bounds = staticmethod(numba.njit(cache=True, nogil=True)(_grid_bounds))
-    Kernels.boundary_distance = staticmethod(numba.njit(cache=True, nogil=True)(_boundary_distance))
     # Helpers first: a compiled function calls the compiled versions of the globals it names.
-    global _orientation, _point_segment, _segment_within
+    global _orientation, _point_segment, _segment_within, _distance_within
     jit = numba.njit(cache=True, nogil=True, inline="always")
     _orientation, _point_segment = jit(_orientation), jit(_point_segment)
     _segment_within = jit(_segment_within)
+    _distance_within = numba.njit(cache=True, nogil=True)(_distance_within)  # (called with *args: not inlined)
+    Kernels.boundary_distance = staticmethod(numba.njit(cache=True, nogil=True)(_boundary_distance))
     Kernels.chords_within = staticmethod(numba.njit(cache=True, nogil=True)(_chords_within))
     Kernels.contains = staticmethod(numba.njit(cache=True, nogil=True)(_contains))
     return Kernels
@@ -78,14 +79,13 @@ def _grid_bounds(pref, x, y, x0, y0, cell_m, nx, ny, reach_m, slack_m, unit_m, s
     return lower, upper
 
 
-
 def _boundary_distance(pref, x, y, first_piece, piece_box, piece_segments, seg):  # pragma: no cover (compiled)
     """Distance (m) from each point (x, y) to the boundary of footprint ``pref``: the minimum of GEOS's
     Distance::pointToSegment over its segments (``seg`` rows ax, ay, bx, by), which is what
     shapely.distance gives. The segments come in pieces (``first_piece[f]``..``first_piece[f + 1]``,
-    segments ``piece_segments[k]``..``piece_segments[k + 1]``, boxes ``piece_box[k]``); a piece whose box
-    is farther than the nearest piece's first vertex is skipped (with a relative margin of 1e-9 for
-    rounding). NaN points: NaN."""
+    segments ``piece_segments[k]``..``piece_segments[k + 1]``, boxes ``piece_box[k]``); the nearest
+    piece's first vertex bounds the distance, and :func:`_distance_within` reads only the pieces
+    within that bound. NaN points: NaN."""
     out = np.empty(x.shape[0])
     for i in range(x.shape[0]):
         px, py = x[i], y[i]
@@ -98,30 +98,26 @@ def _boundary_distance(pref, x, y, first_piece, piece_box, piece_segments, seg):
             s = piece_segments[k]
             dx, dy = px - seg[s, 0], py - seg[s, 1]
             reach2 = min(reach2, dx * dx + dy * dy)
-        reach2 = reach2 * (1.0 + 1e-9) + 1e-9
-        best = np.inf
-        for k in range(first_piece[f], first_piece[f + 1]):
-            dx = max(max(piece_box[k, 0] - px, px - piece_box[k, 2]), 0.0)
-            dy = max(max(piece_box[k, 1] - py, py - piece_box[k, 3]), 0.0)
-            if dx * dx + dy * dy > reach2:
-                continue
-            for s in range(piece_segments[k], piece_segments[k + 1]):
-                ax, ay, bx, by = seg[s, 0], seg[s, 1], seg[s, 2], seg[s, 3]
-                if ax == bx and ay == by:
-                    d = math.sqrt((px - ax) * (px - ax) + (py - ay) * (py - ay))
-                else:
-                    len2 = (bx - ax) * (bx - ax) + (by - ay) * (by - ay)
-                    r = ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / len2
-                    if r <= 0.0:
-                        d = math.sqrt((px - ax) * (px - ax) + (py - ay) * (py - ay))
-                    elif r >= 1.0:
-                        d = math.sqrt((px - bx) * (px - bx) + (py - by) * (py - by))
-                    else:
-                        d = abs(((ay - py) * (bx - ax) - (ax - px) * (by - ay)) / len2) * math.sqrt(len2)
-                if d < best:
-                    best = d
-        out[i] = best
+        out[i] = _distance_within(f, px, py, math.sqrt(reach2), first_piece, piece_box, piece_segments, seg)
     return out
+
+
+def _distance_within(f, px, py, reach, first_piece, piece_box, piece_segments, seg):  # pragma: no cover (compiled)
+    """The distance (m) from (px, py) to the boundary of footprint ``f`` where it is at most ``reach``
+    (finite): the least GEOS point-to-segment distance (_point_segment) over the pieces whose box
+    lies within ``reach`` (with a relative margin of 1e-9 and 1 um for rounding), which hold the
+    nearest segment; more than ``reach`` (or inf) where the distance is."""
+    limit = reach * (1.0 + 1e-9) + 1e-6
+    limit2 = limit * limit
+    best = np.inf
+    for k in range(first_piece[f], first_piece[f + 1]):
+        dx = max(max(piece_box[k, 0] - px, px - piece_box[k, 2]), 0.0)
+        dy = max(max(piece_box[k, 1] - py, py - piece_box[k, 3]), 0.0)
+        if dx * dx + dy * dy > limit2:
+            continue
+        for s in range(piece_segments[k], piece_segments[k + 1]):
+            best = min(best, _point_segment(px, py, seg[s, 0], seg[s, 1], seg[s, 2], seg[s, 3]))
+    return best
 
 
 #: Distances within this of the limit, and orientations within this relative bound of zero, are

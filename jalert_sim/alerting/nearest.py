@@ -9,7 +9,7 @@ bound has its bound raised a level at a time (box, own cell, the nine cells arou
 ``distances.around_bounds`` takes them, exact distance) until the least lower bound exceeds the
 least distance measured, so every point that can be (or tie) the minimum is measured. An exact
 distance matters only up to the least so far, so it is the least GEOS point-to-segment distance
-(``kernels._point_segment``) over the pieces of the boundary within that reach. The answer is the
+(``kernels._distance_within``) over the pieces of the boundary within that reach. The answer is the
 numpy route's; where the kernel cannot settle an inside test it leaves the pair to it. Only
 ``distances`` imports this module, for calls of at least ``distances.COMPILED_FROM_PAIRS`` pairs
 where numba is installed.
@@ -23,7 +23,7 @@ import numpy as np
 from .. import compiling
 from ..geo import distance_grid as _distance_grid
 from .boundaries import pieces, ray_bands
-from .kernels import _boundary_distance, _contains, _point_segment
+from .kernels import _boundary_distance, _contains, _distance_within
 
 
 @compiling.kernels
@@ -34,12 +34,12 @@ def compiled(numba):
 
     if kernels.compiled() is None:  # (rebinds the helpers _contains calls to their jitted versions)
         return None
-    global _contains, _boundary_distance, _point_segment, _entry, _centre_lower, _own_bounds, _around_bounds
+    global _contains, _boundary_distance, _entry, _centre_lower, _own_bounds, _around_bounds
     global _distance_within, _scan, _settle
     jit = numba.njit(cache=True, nogil=True)
-    _contains, _boundary_distance, _distance_within = jit(_contains), jit(_boundary_distance), jit(_distance_within)
+    _contains, _boundary_distance = jit(_contains), jit(_boundary_distance)
     inline = numba.njit(cache=True, nogil=True, inline="always")
-    _point_segment = kernels._point_segment  # (jitted by kernels.compiled())
+    _distance_within = kernels._distance_within  # (jitted by kernels.compiled())
     _scan, _settle = inline(_scan), inline(_settle)
     _entry, _centre_lower = inline(_entry), inline(_centre_lower)
     _own_bounds, _around_bounds = inline(_own_bounds), inline(_around_bounds)
@@ -225,21 +225,3 @@ def _around_bounds(f, px, py, grid):  # pragma: no cover (compiled)
             away = math.hypot(px - cx, py - cy)
             lower, upper = max(lower, c_lower - away), min(upper, c_upper + away)
     return lower, upper
-
-
-def _distance_within(f, px, py, reach, first_piece, piece_box, piece_segments, seg):  # pragma: no cover (compiled)
-    """The distance (m) from (px, py) to the boundary of footprint ``f`` where it is at most ``reach``
-    (finite): the least GEOS point-to-segment distance (kernels._point_segment) over the pieces
-    whose box lies within ``reach`` (with a relative margin of 1e-9 and 1 um for rounding), which
-    hold the nearest segment; more than ``reach`` (or inf) where the distance is."""
-    limit = reach * (1.0 + 1e-9) + 1e-6
-    limit2 = limit * limit
-    best = np.inf
-    for k in range(first_piece[f], first_piece[f + 1]):
-        dx = max(max(piece_box[k, 0] - px, px - piece_box[k, 2]), 0.0)
-        dy = max(max(piece_box[k, 1] - py, py - piece_box[k, 3]), 0.0)
-        if dx * dx + dy * dy > limit2:
-            continue
-        for s in range(piece_segments[k], piece_segments[k + 1]):
-            best = min(best, _point_segment(px, py, seg[s, 0], seg[s, 1], seg[s, 2], seg[s, 3]))
-    return best
