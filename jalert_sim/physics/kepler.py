@@ -67,16 +67,8 @@ def cos_sin(x):
     return d - 1.0, t * d
 
 
-def ecef_from_trig(cos_lat, sin_lat, cos_lon, sin_lon, alt_m):
-    """ECEF (m) of geodetic points, from the sines and cosines of their latitude and longitude."""
-    x, y, z = ecef_xyz_from_trig(cos_lat, sin_lat, cos_lon, sin_lon, alt_m)
-    out = np.empty(np.shape(x) + (3,))
-    out[..., 0], out[..., 1], out[..., 2] = x, y, z
-    return out
-
-
 def ecef_xyz_from_trig(cos_lat, sin_lat, cos_lon, sin_lon, alt_m):
-    """``ecef_from_trig`` as three separate arrays x, y, z (no (..., 3) array to build and slice)."""
+    """ECEF x, y, z (m) of geodetic points, from the sines and cosines of their latitude and longitude."""
     n = WGS84_A_M / np.sqrt(1.0 - _E2 * sin_lat * sin_lat)
     horizontal = (n + alt_m) * cos_lat
     return horizontal * cos_lon, horizontal * sin_lon, (n * (1.0 - _E2) + alt_m) * sin_lat
@@ -238,16 +230,6 @@ class Ellipses:
     e_burnout: np.ndarray  # eccentric anomaly at burnout
 
     @classmethod
-    def from_state(cls, r, v, t):
-        """Orbits through ECI position r (m), velocity v (m/s) (both (n, 3)) at time t (s)."""
-        return cls.from_components(r[:, 0], r[:, 1], r[:, 2], v[:, 0], v[:, 1], v[:, 2], t)
-
-    @classmethod
-    def from_components(cls, rx, ry, rz, vx, vy, vz, t):
-        """``from_state`` with the position and velocity given as six 1-D arrays (n,)."""
-        return cls.from_orbit(orbit_from_state(rx, ry, rz, vx, vy, vz, t))
-
-    @classmethod
     def from_orbit(cls, orbit):
         """The ellipses of an :class:`Orbit` (p_hat and q_hat built from its basis)."""
         rx, ry, rz, vx, vy, vz = orbit.state
@@ -271,15 +253,6 @@ class Ellipses:
         x = (a * (cos_e - e))[..., None]
         y = (b * sin_e)[..., None]
         return x * self.p_hat[extra] + y * self.q_hat[extra]
-
-    def velocity(self, ecc_anomaly):
-        """ECI velocity (m/s) at eccentric anomaly E (same broadcasting as ``position``)."""
-        extra = (slice(None),) + (None,) * (np.ndim(ecc_anomaly) - 1)
-        a, e, n = self.a[extra], self.e[extra], self.n[extra]
-        k = n * a / (1.0 - e * np.cos(ecc_anomaly))
-        vx = (-k * np.sin(ecc_anomaly))[..., None]
-        vy = (k * np.sqrt(1.0 - e * e) * np.cos(ecc_anomaly))[..., None]
-        return vx * self.p_hat[extra] + vy * self.q_hat[extra]
 
     def anomaly_at(self, t):
         """Eccentric anomaly at times t (n, m), in [0, 2 pi): Kepler's equation by Halley's method.
@@ -325,22 +298,6 @@ class Ellipses:
         """Eccentric anomaly in (pi, 2 pi) where the descending arc meets the WGS84 ellipsoid (NaN if never)."""
         return ellipsoid_crossing(self.a, self.e, self.p_hat[:, 2], self.q_hat[:, 2])
 
-    def ground_longitude(self, ecc_anomaly, t, position=None, reference=None):
-        """ECEF longitude (rad) at anomaly E and time t, continuous along each arc (not wrapped).
-
-        ``position``: the ECI position at E if already computed (saves a sine and a cosine).
-        ``reference``: :meth:`longitude_reference` if already computed.
-        """
-        r = self.position(ecc_anomaly) if position is None else position
-        extra = (slice(None),) + (None,) * (np.ndim(ecc_anomaly) - 1)
-        # In-plane coordinates of r: a (cos E - e) along p_hat, b sin E along q_hat.
-        rx, ry, rz = r[..., 0], r[..., 1], r[..., 2]
-        p, q = self.p_hat[extra], self.q_hat[extra]
-        along_p = rx * p[..., 0] + ry * p[..., 1] + rz * p[..., 2]
-        along_q = rx * q[..., 0] + ry * q[..., 1] + rz * q[..., 2]
-        sign, start = self.longitude_reference() if reference is None else reference
-        return longitude(ecc_anomaly, along_p, along_q, rx, ry, t, sign[extra], start[extra])
-
     def longitude_reference(self):
         """Per orbit: the sign of cos(inclination) and node angle + sign * (argument of perigee), the
         reference :func:`longitude` picks the branch of the ECI angle with."""
@@ -357,10 +314,10 @@ class Ellipses:
         return sign, np.arctan2(ny, nx) + sign * np.arctan2(p_in_plane, px * nx + py * ny)
 
     def geodetic_at(self, ecc_anomaly, t, reference=None, trig=None):
-        """Geodetic latitude (rad), ECEF longitude (rad, as ``ground_longitude``) and ellipsoidal
-        height (m) at anomalies E and times t (both (n, m)): what sampling a track needs, in one pass
-        over contiguous arrays. ``reference``: as for ``ground_longitude``; ``trig``: cos E, sin E
-        if at hand."""
+        """Geodetic latitude (rad), ECEF longitude (rad, continuous along each arc: :func:`longitude`)
+        and ellipsoidal height (m) at anomalies E and times t (both (n, m)): what sampling a track
+        needs, in one pass over contiguous arrays. ``reference``: :meth:`longitude_reference` if
+        already computed; ``trig``: cos E, sin E if at hand."""
         a, e = self.a[:, None], self.e[:, None]
         cos_e, sin_e = cos_sin(ecc_anomaly) if trig is None else trig
         along_p = a * (cos_e - e)
