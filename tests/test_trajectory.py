@@ -336,6 +336,64 @@ def test_kepler_anomaly_solves_keplers_equation(size):
     assert np.max(np.abs(r[..., 0] - x)) < 1e-6
 
 
+def _tracks_whole_and_blocked(ell, t, free, reference, monkeypatch, block_points):
+    """track_at_times's numpy route on (t, free) as one call, and in blocks of ``block_points``."""
+    from jalert_sim.physics import kepler
+    from jalert_sim.physics.geodesy import DEG
+
+    lat, lon, alt = ell.geodetic_at_times(t, reference)  # one call
+    whole = (np.where(free, lat * DEG, np.nan), np.where(free, lon * DEG, np.nan),
+             np.where(free, np.maximum(alt, 0.0) / 1000.0, np.nan))
+    monkeypatch.setattr(kepler, "BLOCK_POINTS", block_points)
+    assert t.size >= 2 * block_points  # (the blocked route is taken)
+    return whole, ell.track_at_times(t, free, reference, DEG, compiled=False)
+
+
+@pytest.mark.parametrize("block_points", [64, 700, 8192])
+def test_track_in_blocks_has_the_bits_of_one_call(monkeypatch, block_points):
+    """track_at_times's numpy route solves a large call in blocks of rows, each iterated until its
+    own points settle: it gives the bits of one call over all rows (ballistic tracks)."""
+    rng = np.random.default_rng(block_points)
+    n = 900
+    trajs = solve(rng.uniform(38, 42, n), rng.uniform(124, 130, n), rng.uniform(0, 360, n),
+                  rng.uniform(80, 3000, n), np.where(rng.random(n) < 0.2, np.nan, rng.uniform(300, 9000, n)),
+                  errors="mask")
+    trajs = trajs.select(np.nonzero(trajs.ok)[0])
+    span = (trajs.flight_time_s - trajs.burnout_time_s)[:, None]
+    t = trajs.burnout_time_s[:, None] + span * rng.uniform(-0.05, 1.05, (len(trajs), 40))
+    t[::5, 30:] = trajs.burnout_time_s[::5, None]  # rows padded with one time, as positions_at pads
+    free = rng.random(t.shape) < 0.8
+    whole, blocked = _tracks_whole_and_blocked(trajs._ellipses, t, free, (trajs._lon_sign, trajs._lon_start_rad),
+                                               monkeypatch, block_points)
+    assert np.isfinite(blocked[0]).sum() > 10000
+    for a, b in zip(blocked, whole):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_track_in_blocks_where_blocks_settle_sooner(monkeypatch):
+    """Orbits from circular and near-circular (one iteration) to e = 0.999 (two): blocks that settle
+    before the whole call would have, with points settling on their last iteration, still give its
+    bits (those points' cosine and sine are then computed afresh, as the call's next iteration does)."""
+    from jalert_sim.physics.kepler import Ellipses
+
+    ecc = np.repeat([0.0, 1e-5, 3e-5, 1e-4, 0.01, 0.3, 0.7, 0.9, 0.98, 0.999], 6)
+    k = len(ecc)
+    one = np.ones(k)
+    angle = np.linspace(0.0, 3.0, k)
+    p_hat = np.column_stack([np.cos(angle), np.sin(angle), 0.0 * one])
+    q_hat = np.column_stack([-np.sin(angle) * 0.6, np.cos(angle) * 0.6, 0.8 * one])
+    ell = Ellipses(p_hat, q_hat, 7e6 * one, ecc, 1e-3 * one, 10.0 * one, 0 * one)
+    rng = np.random.default_rng(5)
+    t = np.sort(rng.uniform(-10.0, 7000.0, (k, 200)), axis=1)
+    free = rng.random(t.shape) < 0.9
+    whole, blocked = _tracks_whole_and_blocked(ell, t, free, ell.longitude_reference(), monkeypatch, 200)
+    for a, b in zip(blocked, whole):
+        assert a.tobytes() == b.tobytes()
+    solved = [ell.take(slice(i, i + 1))._halley(t[i:i + 1]) for i in range(k)]
+    calls = max(s[-1] for s in solved)
+    assert sum(s[-1] < calls and (s[3] is None or s[3].any()) for s in solved) >= 6
+
+
 def test_single_and_batch_solutions_agree():
     """Each row is solved independently: alone or in a batch, bit for bit the same answer (batch.py relies on it)."""
     lat, lon, az, apo, rng = (np.array([c[k] if c[k] is not None else np.nan for c in CASES]) for k in range(5))
