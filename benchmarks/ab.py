@@ -5,7 +5,7 @@ than most changes this project measures. Timing A and B alternately, command by 
 lets the drift hit both alike; the medians of wall and CPU time (user + system of the process
 and its workers) are compared, and the outputs too (the same bytes, or not).
 
-    python benchmarks/ab.py /tmp/venv-before/bin/python /tmp/venv-after/bin/python [--rounds 3]
+    python benchmarks/ab.py /tmp/venv-before/bin/python /tmp/venv-after/bin/python [--rounds 3] [--only ensemble]
 
 Each interpreter is an environment where jalert-sim is installed (from a wheel, with the extras
 to compare, and warmed once so that numba's kernels are compiled). The commands: 100,000 typical
@@ -63,11 +63,13 @@ def main() -> None:
     parser.add_argument("b", help="python of install B")
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--only", default="", help="time only the commands whose label contains this text")
     opts = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         rows = Path(tmp) / "rows.csv"
         write_csv(scenarios(opts.rows), rows)
-        runs = {name: commands(rows, str(Path(tmp) / name)) for name in ("a", "b")}
+        runs = {name: {label: args for label, args in commands(rows, str(Path(tmp) / name)).items()
+                       if opts.only in label} for name in ("a", "b")}
         times: dict[tuple[str, str], list[tuple[float, float]]] = {}
         for _ in range(opts.rounds):
             for label in runs["a"]:
