@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from ..errors import InputError, WorkerError
+from ..geo import distance_grid as _distance_grid
 from ..simulation.api import simulate_many
 from .chunks import Chunk, ChunkOut, solve_chunk
 from .records import orjson_dumps
@@ -209,6 +210,7 @@ def _warm_up(out_format: str = "jsonl") -> None:
     numpy's answer bit for bit; without numba it is the numpy route), orjson, pyarrow for Parquet."""
     with _compiled_routes():
         simulate_many(_WARM_SCENARIOS, errors="return")
+    _distance_grid._cell_index()  # (the look-ups of large calls: on the numpy route these few scenarios skip it)
     orjson_dumps()
     if out_format == "parquet":
         try:  # (its absence is reported before any work)
