@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import Any
 
 from ..errors import JalertError
-from ..simulation.api import _launch, _options, number, parse_time, prepare
+from ..simulation.api import number, parse_time, prepare, resolve_launch, resolve_models
 from ..simulation.options import MODEL_OPTIONS
 from ..simulation.table import Scenario
 from .fields import ALIASES, FIELDS
@@ -160,7 +160,7 @@ def _launches(column: dict[str, list[str]], ok: list[bool]) -> list[Any]:
         elif lats is not None and lat_values[j] is not None and lon_values[j] is not None \
                 and math.isfinite(lat_values[j]) and math.isfinite(lon_values[j]):
             keys[j] = (lats[j], lons[j])  # the text decides the floats, and their -0.0 too
-    return _each_once(keys, lambda key: _launch(key if isinstance(key, str) else (float(key[0]), float(key[1]))),
+    return _each_once(keys, lambda key: resolve_launch(key if isinstance(key, str) else (float(key[0]), float(key[1]))),
                       ok)
 
 
@@ -168,11 +168,12 @@ def _models(options: dict[str, list[str]], ok: list[bool], n: int) -> list[Any]:
     """Each row's (AlertModel, BoostModel) from its model option fields, each distinct set of
     values checked and made once as prepare makes it; a row whose options fail is refused."""
     if not options:
-        default = _options({})
+        default = resolve_models({})
         return [default] * n
     names = list(options)
     return _each_once(list(zip(*options.values())),
-                      lambda key: _options({name: number(name, v) for name, v in zip(names, key) if not _blank(v)}), ok)
+                      lambda key: resolve_models({name: number(name, v) for name, v in zip(names, key)
+                                                  if not _blank(v)}), ok)
 
 
 def _times(values: list[str] | None, default: Any, ok: list[bool], n: int) -> list[Any]:

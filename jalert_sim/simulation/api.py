@@ -67,7 +67,9 @@ def _parse_launch(text: str) -> tuple[float, float, Place | None]:
     return parse_launch(text)
 
 
-def _launch(launch: str | Place | tuple[float, float] | Sequence[float]) -> tuple[float, float, Place | None]:
+def resolve_launch(launch: str | Place | tuple[float, float] | Sequence[float]) -> tuple[float, float, Place | None]:
+    """(lat, lon, the site or None) of a launch as simulate() takes it: a site's name, "lat,lon",
+    a Place or a (lat, lon) pair; InputError if it is none of them."""
     if isinstance(launch, Place):
         return launch.lat, launch.lon, launch
     if isinstance(launch, str):
@@ -117,7 +119,9 @@ def launch_from_fields(values: Mapping[str, Any], noun: str = "") -> tuple[Any, 
     return values["lat"], values["lon"]
 
 
-def _options(options: Mapping[str, Any]) -> tuple[AlertModel, BoostModel]:
+def resolve_models(options: Mapping[str, Any]) -> tuple[AlertModel, BoostModel]:
+    """The alert and boost models of simulate()'s model options (MODEL_OPTIONS, each checked
+    against its range; None: the default); InputError for an unknown option or a bad value."""
     if not options:  # the usual scenario: the default models, made once
         return _default_models()
     unknown = sorted(set(options) - set(MODEL_OPTIONS))
@@ -138,8 +142,8 @@ def _options(options: Mapping[str, Any]) -> tuple[AlertModel, BoostModel]:
 
 
 def _prepare(launch, azimuth_deg, apogee_km, range_km=None, launch_time=None, **options) -> Scenario:
-    lat, lon, site = _launch(launch)
-    model, boost = _options(options)
+    lat, lon, site = resolve_launch(launch)
+    model, boost = resolve_models(options)
     return Scenario(
         lat, lon, site,
         number("azimuth_deg", azimuth_deg), number("apogee_km", apogee_km),
