@@ -27,18 +27,24 @@ def pieces() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Every footprint's boundary as segments in pieces of PIECE (within a ring): (first piece of
     each footprint (48,), box of each piece (minx, miny, maxx, maxy), first segment of each piece
     (+ the end), segments)."""
-    segs, boxes, starts, first = [], [], [0], [0]
-    for p in geo.prefectures():
-        for ring in shapely.get_rings(shapely.get_parts(p.footprint_xy)):
-            xy = shapely.get_coordinates(ring)
-            for s in range(0, len(xy) - 1, PIECE):
-                piece = xy[s:s + PIECE + 1]
-                segs.append(np.column_stack([piece[:-1], piece[1:]]))
-                boxes.append(np.concatenate([piece.min(axis=0), piece.max(axis=0)]))
-                starts.append(starts[-1] + len(piece) - 1)
-        first.append(len(boxes))
-    return (np.array(first, np.int64), np.array(boxes), np.array(starts, np.int64),
-            np.ascontiguousarray(np.concatenate(segs)))
+    shapes = np.array([p.footprint_xy for p in geo.prefectures()], dtype=object)
+    parts, of_shape = shapely.get_parts(shapes, return_index=True)
+    rings, of_part = shapely.get_rings(parts, return_index=True)
+    xy, of_ring = shapely.get_coordinates(rings, return_index=True)
+    # Segment k of a ring joins its points k and k + 1; piece k // PIECE of the ring holds it.
+    inside = np.flatnonzero(of_ring[1:] == of_ring[:-1])
+    seg = np.ascontiguousarray(np.column_stack([xy[inside], xy[inside + 1]]))
+    ring_of_seg = of_ring[inside]
+    ring_start = np.searchsorted(ring_of_seg, ring_of_seg)  # each segment's ring's first segment
+    k = np.arange(len(seg)) - ring_start
+    first_of_piece = np.flatnonzero(k % PIECE == 0)
+    starts = np.append(first_of_piece, len(seg)).astype(np.int64)
+    # A piece's box is that of its points: its segments' ends.
+    lo = np.minimum.reduceat(np.minimum(seg[:, :2], seg[:, 2:]), first_of_piece)
+    hi = np.maximum.reduceat(np.maximum(seg[:, :2], seg[:, 2:]), first_of_piece)
+    shape_of_piece = of_shape[of_part[ring_of_seg[first_of_piece]]]
+    first = np.searchsorted(shape_of_piece, np.arange(len(shapes) + 1)).astype(np.int64)
+    return first, np.column_stack([lo, hi]), starts, seg
 
 
 @cache
@@ -57,7 +63,7 @@ def ray_bands() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndar
     first_piece, _, piece_segments, seg = pieces()
     n = len(first_piece) - 1
     first_band, y0, inv_h = [0], np.zeros(n), np.zeros(n)
-    band_lists = []
+    bands_of, lists = [], []
     for f in range(n):
         s0, s1 = piece_segments[first_piece[f]], piece_segments[first_piece[f + 1]]
         lo = np.minimum(seg[s0:s1, 1], seg[s0:s1, 3])
@@ -67,13 +73,17 @@ def ray_bands() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndar
         inv_h[f] = bands / max(hi.max() - y0[f], 1.0)
         a = np.clip(np.floor((lo - y0[f]) * inv_h[f]), 0, bands - 1).astype(np.int64)
         b = np.clip(np.floor((hi - y0[f]) * inv_h[f]), 0, bands - 1).astype(np.int64)
-        members = [[] for _ in range(bands)]
-        for s, (i, j) in enumerate(zip(a.tolist(), b.tolist())):
-            for band in range(i, j + 1):
-                members[band].append(s0 + s)
-        band_lists += members
+        # Segment s0 + i is listed in bands a[i]..b[i]: one entry per (segment, band).
+        spans = b - a + 1
+        entry_seg = np.repeat(np.arange(s0, s1), spans)
+        step = np.arange(spans.sum()) - np.repeat(np.cumsum(spans) - spans, spans)  # 0, 1, .. within a segment
+        entry_band = first_band[-1] + np.repeat(a, spans) + step
+        bands_of.append(entry_band)
+        lists.append(entry_seg)
         first_band.append(first_band[-1] + bands)
-    counts = np.array([len(m) for m in band_lists], np.int64)
+    entry_band, entry_seg = np.concatenate(bands_of), np.concatenate(lists)
+    order = np.argsort(entry_band, kind="stable")  # by band, segments ascending within each
+    band_segments = entry_seg[order].astype(np.int64)
+    counts = np.bincount(entry_band, minlength=first_band[-1])
     band_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    band_segments = np.array([s for m in band_lists for s in m], np.int64)
     return np.array(first_band, np.int64), y0, inv_h, band_start, band_segments, seg
