@@ -132,6 +132,25 @@ class _Known(dict):
         return text
 
 
+def iso_texts(jst_s, seconds) -> list[str | None]:
+    """``iso_seconds(launch)(s)`` for many (launch, s) pairs at once, NaN giving None: a batch's
+    documents write their times a column at a time (performance). ``jst_s``: each launch's whole
+    seconds since 1970 on JST's clock (:func:`jst_microseconds` // 10**6; launches with a fixed
+    UTC offset only); the caller keeps the times within datetime's years, which the day table
+    assumes (:func:`_day`: None beyond)."""
+    import numpy as np
+
+    s = np.asarray(seconds, dtype=float)
+    nan = np.isnan(s)
+    days, second = np.divmod(np.asarray(jst_s, dtype=np.int64) + np.rint(np.where(nan, 0.0, s)).astype(np.int64),
+                             86400)
+    minute, second = np.divmod(second, 60)
+    minutes, two, zone = _clock_table()
+    known = _DAYS
+    return [None if n else (known.get(d) or _day(d)) + minutes[m] + two[c] + zone
+            for n, d, m, c in zip(nan.tolist(), days.tolist(), minute.tolist(), second.tolist())]
+
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SECOND = timedelta(seconds=1)
 _MICROSECOND = timedelta(microseconds=1)

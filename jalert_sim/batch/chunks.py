@@ -16,11 +16,12 @@ from typing import Any, NamedTuple
 from ..errors import JalertError
 from ..exports.csv import table_csv
 from ..simulation.api import prepare, solve_table
+from ..simulation.documents import documents
 from ..simulation.table import Scenario
 from .columnar import parse_csv_rows
 from .parsing import parse_row
 from .reading import Source
-from .records import json_record
+from .records import document_record
 
 
 class RowError(NamedTuple):
@@ -115,9 +116,10 @@ def _solve_parsed(parsed: list[tuple[Any, Any]], rows: list[int], out_format: st
 
 
 def _jsonl(table, ids: list[Any], rows: list[int], track: bool) -> str:
-    """The JSONL records of a table's scenarios."""
-    return "".join([json_record(ident, row, result, track=track) + "\n"
-                    for ident, row, result in zip(ids, rows, table.results())])
+    """The JSONL records of a table's scenarios: their documents assembled from the table's columns
+    (simulation.documents), the same text as :func:`json_record` of ``table.results()``."""
+    return "".join([document_record(ident, row, doc) + "\n"
+                    for ident, row, doc in zip(ids, rows, documents(table, track=track))])
 
 
 @contextmanager

@@ -19,10 +19,15 @@ from ..simulation.result import SimulationResult
 
 def json_record(ident: Any, row: int, result: SimulationResult | JalertError, *, track: bool = False) -> str:
     """One JSONL line (without the newline): the ``run`` document plus id and row, or the error."""
-    if isinstance(result, JalertError):
-        doc: dict[str, Any] = {"id": ident, "row": row, "error": str(result)}
+    return document_record(ident, row, result if isinstance(result, JalertError) else result.to_dict(track=track))
+
+
+def document_record(ident: Any, row: int, document: dict[str, Any] | JalertError) -> str:
+    """:func:`json_record` of the result whose ``to_dict()`` is ``document`` (or of the error)."""
+    if isinstance(document, JalertError):
+        doc: dict[str, Any] = {"id": ident, "row": row, "error": str(document)}
     else:
-        doc = {"id": ident, "row": row, **result.to_dict(track=track)}
+        doc = {"id": ident, "row": row, **document}
     dumps = orjson_dumps() if type(ident) in (str, int) else None  # (a float id may be NaN: json writes NaN)
     if dumps is not None:
         try:
