@@ -179,3 +179,33 @@ def test_random_flights_write_the_same_bytes(flights):
               "latency_s": latency} for site, az, apogee, rng, when, offset, latency in flights]
     fast, slow, _ = _both(items, [f"f{k}" for k in range(len(items))])
     _assert_same(fast, slow)
+
+
+def _floats(doc):
+    """Every float of a JSON document."""
+    if isinstance(doc, dict):
+        return [x for v in doc.values() for x in _floats(v)]
+    if isinstance(doc, list):
+        return [x for v in doc for x in _floats(v)]
+    return [doc] if isinstance(doc, float) else []
+
+
+def test_documents_said_plain_hold_only_plain_floats():
+    """plain_documents' flag lets the records skip orjson's checks: where it says plain, every float
+    is finite and 0 or 1e-4 <= |x| < 1e16 (repr writes it without an exponent)."""
+    from jalert_sim.simulation.documents import plain_documents
+
+    items, _ = _varied()
+    tiny = [dict(items[k], **extra) for k, extra in enumerate(
+        [{"latency_s": 5e-5}, {"corridor_km": 2e-5}, {"report_delay_s": 1e-5}, {"impact_radius_km": 3e-5}])]
+    table = solve_table([prepare(item) for item in items + tiny])
+    docs, plain = plain_documents(table)
+    assert sum(plain) >= 25 and not any(plain[len(items):])
+    for doc, flag in zip(docs, plain):
+        if flag:
+            assert all(x == 0 or 1e-4 <= abs(x) < 1e16 for x in _floats(doc))
+    # ... and those that are not are written as json writes them
+    ids = [f"t{k}" for k in range(len(tiny))]
+    fast, slow, _ = _both(tiny, ids)
+    _assert_same(fast, slow)
+    assert "5e-05" in fast and "1e-05" in fast

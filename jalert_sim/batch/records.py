@@ -22,8 +22,10 @@ def json_record(ident: Any, row: int, result: SimulationResult | JalertError, *,
     return document_record(ident, row, result if isinstance(result, JalertError) else result.to_dict(track=track))
 
 
-def document_record(ident: Any, row: int, document: dict[str, Any] | JalertError) -> str:
-    """:func:`json_record` of the result whose ``to_dict()`` is ``document`` (or of the error)."""
+def document_record(ident: Any, row: int, document: dict[str, Any] | JalertError, plain: bool = False) -> str:
+    """:func:`json_record` of the result whose ``to_dict()`` is ``document`` (or of the error).
+    ``plain``: every float of the document is finite and 0 or 1e-4 <= |x| < 1e16 (simulation.
+    documents.plain_documents), which orjson writes as json does: its text needs no check."""
     if isinstance(document, JalertError):
         doc: dict[str, Any] = {"id": ident, "row": row, "error": str(document)}
     else:
@@ -35,7 +37,7 @@ def document_record(ident: Any, row: int, document: dict[str, Any] | JalertError
         except TypeError:  # a lone surrogate, an integer beyond 64 bits, a type orjson does not know
             pass
         else:
-            if not (_ORJSON_EXPONENT.search(data) or _orjson_decimals(data)):
+            if plain or not (_ORJSON_EXPONENT.search(data) or _orjson_decimals(data)):
                 return data.decode()
     return _json_dumps(doc)
 

@@ -31,21 +31,31 @@ from .table import Group, ScenarioTable
 def documents(table: ScenarioTable, *, track: bool = False) -> list[dict[str, Any] | JalertError]:
     """``result.to_dict(track=track)`` of every scenario of ``table``, in order (its JalertError
     where it failed), as :meth:`ScenarioTable.results` and ``to_dict`` would give them."""
+    return plain_documents(table, track=track)[0]
+
+
+def plain_documents(table: ScenarioTable, *, track: bool = False) -> tuple[list[dict[str, Any] | JalertError],
+                                                                            list[bool]]:
+    """(:func:`documents`, per scenario whether its document is known to hold only *plain* floats:
+    finite, and 0 or 1e-4 <= |x| < 1e16, which repr writes without an exponent). JSON writers that
+    differ only in how they write other floats write such a document alike (batch.records relies
+    on it to skip its checks); False where unsure (errors, documents made by results())."""
     out: list[Any] = list(table._scenarios)
+    plain = [False] * len(out)
     done = [isinstance(s, JalertError) for s in out]
     for g in table._groups:
-        for k, doc in _group_documents(g, table._scenarios, track):
+        for k, doc, flag in _group_documents(g, table._scenarios, track):
             if doc is not None:
-                out[k] = doc
-                done[k] = True
+                out[k], plain[k], done[k] = doc, flag, True
     rest = [k for k, ok in enumerate(done) if not ok]
     for k, result in zip(rest, table.results(rest)):
         out[k] = result.to_dict(track=track)
-    return out
+    return out, plain
 
 
 def _group_documents(g: Group, scenarios: list, track: bool):
-    """(row, document or None where the columns' route does not apply) for group ``g``'s scenarios."""
+    """(row, document or None where the columns' route does not apply, whether its floats are plain)
+    for group ``g``'s scenarios."""
     prefs = geo.prefectures()
     cols, trajs = g.alerts, g.trajs
     model = cols.model
@@ -59,10 +69,12 @@ def _group_documents(g: Group, scenarios: list, track: bool):
     summaries = trajs.summaries()
     azimuths, lats, lons = trajs.azimuth_deg.tolist(), trajs.launch_lat.tolist(), trajs.launch_lon.tolist()
     latency_s, reports = model.latency_s, (np.asarray(cols.impact.time_s, float) + model.report_delay_s).tolist()
+    passes = _passed_s(cols).tolist()
     settings: dict[int, dict[str, Any]] = {}  # model.to_dict() by id of the scenario's model
+    flags = _plain_rows(cols, trajs, [scenarios[k] for k in rows])
     for j, k in enumerate(rows):
         if not sure[j]:
-            yield k, None
+            yield k, None, False
             continue
         p, when = scenarios[k], whens[j]
         tr = summaries[j]
@@ -82,7 +94,7 @@ def _group_documents(g: Group, scenarios: list, track: bool):
         lo, hi = starts[j], starts[j + 1]
         msgs, (summary_ja, summary_en) = sequence(warned[lo:hi], falls[j], impact["time_s"], shelters[j],
                                                   Launch(lats[j], lons[j], when), model, prefs)
-        known = {latency_s: texts["latency"][j], reports[j]: texts["report"][j]}
+        known = {latency_s: texts["latency"][j], reports[j]: texts["report"][j], passes[j]: texts["passed"][j]}
         doc = {
             "schema_version": SCHEMA_VERSION, "generator": _GENERATOR, "input": doc_input, "trajectory": tr,
             "impact": impact, "alert_issued": hi > lo, "summary_en": summary_en, "summary_ja": summary_ja,
@@ -95,7 +107,42 @@ def _group_documents(g: Group, scenarios: list, track: bool):
         }
         if track:
             doc["track"] = _track_doc(trajs.track(j, TRACK_STEP_S))
-        yield k, doc
+        yield k, doc, flags[j] and not track and all([_PLAIN_LOW <= abs(m[0]) < 1e16 for m in msgs])
+
+
+_PLAIN_LOW = 1e-4  # (0 is plain too, but no message goes out at the launch instant: then unsure)
+
+
+def _plain(x, none: Any = None) -> np.ndarray:
+    """Elementwise: ``x`` is a plain float (see :func:`plain_documents`), or one the document writes
+    as None (``none``: np.isnan where NaN is None, ~np.isfinite where any non-finite is)."""
+    x = np.asarray(x, dtype=float)
+    a = np.abs(x)
+    out = (a == 0) | ((a >= _PLAIN_LOW) & (a < 1e16))
+    return out if none is None else out | none(x)
+
+
+def _plain_rows(cols: AlertColumns, trajs, ps: list) -> list[bool]:
+    """Per trajectory, whether every float its document writes is plain (the input, the model,
+    the trajectory, the impact, the overflight and the alerts; the messages' times are checked
+    where they are made). Every float field of the document must be here."""
+    ok = np.ones(len(ps), bool)
+    for name in ("launch_lat", "launch_lon", "azimuth_deg", "apogee_km", "range_km", "flight_time_s",
+                 "apogee_time_s", "apogee_lat", "apogee_lon", "burnout_time_s", "burnout_altitude_km",
+                 "impact_lat", "impact_lon", "max_speed_km_s"):  # (Trajectories.summaries: non-finite is None)
+        ok &= _plain(getattr(trajs, name), lambda x: ~np.isfinite(x))
+    ok &= _plain([p.lat for p in ps]) & _plain([p.lon for p in ps]) & _plain([p.apogee_km for p in ps])
+    ok &= _plain([np.nan if p.range_km is None else p.range_km for p in ps], np.isnan)
+    imp = cols.impact
+    for x in (imp.lat, imp.lon, imp.time_s, imp.distance_km, np.asarray(imp.time_s, float) + cols.model.report_delay_s):
+        ok &= _plain(x)
+    ok &= _plain(cols.first_entry_s, np.isnan) & _plain(cols.last_exit_s, np.isnan)
+    pair = _plain(cols.closest_distance_km) & _plain(cols.lead_time_s)
+    for x in (cols.overflight_start_s, cols.overflight_end_s, cols.min_altitude_km):
+        pair &= _plain(x, np.isnan)
+    ok[cols.row[~pair]] = False
+    model = [v for v in cols.model.to_dict().values() if isinstance(v, float)]
+    return (ok & bool(_plain(model).all())).tolist()
 
 
 #: Launches between 1000-01-01 and 9000-01-01 on JST's clock (s since 1970): their times, within
@@ -117,7 +164,7 @@ def _times(cols: AlertColumns, trajs, whens: list) -> tuple[list[bool], dict[str
     model = cols.model
     per_row = {"apogee": trajs.apogee_time_s, "flight": trajs.flight_time_s, "impact": impact_s,
                "first": cols.first_entry_s, "last": cols.last_exit_s, "latency": np.full(n, float(model.latency_s)),
-               "report": impact_s + model.report_delay_s}
+               "report": impact_s + model.report_delay_s, "passed": _passed_s(cols)}
     per_pair = {"start": cols.overflight_start_s, "end": cols.overflight_end_s, "closest": cols.closest_approach_s}
     sure = np.array(fixed) & (_JST_SPAN_S[0] < jst_s) & (jst_s < _JST_SPAN_S[1])
     for name, s in (*per_row.items(), *per_pair.items()):
@@ -127,6 +174,18 @@ def _times(cols: AlertColumns, trajs, whens: list) -> tuple[list[bool], dict[str
     texts = {name: iso_texts(jst_s, s) for name, s in per_row.items()}
     texts.update({name: iso_texts(jst_s[cols.row], s) for name, s in per_pair.items()})
     return sure.tolist(), texts
+
+
+def _passed_s(cols: AlertColumns) -> np.ndarray:
+    """Per trajectory, when the "passed" message would go out (compose.sequence: ``report_delay_s``
+    after the last exit of the overflown warned prefectures, not before the first message), NaN if
+    none is overflown: its ISO text is written with the others (a time the message does not have
+    is only not used)."""
+    model = cols.model
+    last = np.full(len(cols.starts) - 1, -np.inf)
+    over = ~np.isnan(cols.overflight_start_s)
+    np.maximum.at(last, cols.row[over], cols.overflight_end_s[over])
+    return np.where(np.isneginf(last), np.nan, np.maximum(last, model.latency_s) + model.report_delay_s)
 
 
 def _none(values: list) -> list:
