@@ -191,15 +191,18 @@ def _floats(doc):
 
 
 def test_documents_said_plain_hold_only_plain_floats():
-    """plain_documents' flag lets the records skip orjson's checks: where it says plain, every float
+    """iter_documents' flag lets the records skip orjson's checks: where it says plain, every float
     is finite and 0 or 1e-4 <= |x| < 1e16 (repr writes it without an exponent)."""
-    from jalert_sim.simulation.documents import plain_documents
+    from jalert_sim.simulation.documents import iter_documents
 
     items, _ = _varied()
     tiny = [dict(items[k], **extra) for k, extra in enumerate(
         [{"latency_s": 5e-5}, {"corridor_km": 2e-5}, {"report_delay_s": 1e-5}, {"impact_radius_km": 3e-5}])]
     table = solve_table([prepare(item) for item in items + tiny])
-    docs, plain = plain_documents(table)
+    plain = [False] * len(table)
+    docs = documents(table)
+    for k, _, flag in iter_documents(table):
+        plain[k] = flag
     assert sum(plain) >= 25 and not any(plain[len(items):])
     for doc, flag in zip(docs, plain):
         if flag:

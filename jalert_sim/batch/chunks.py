@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from ..errors import JalertError
 from ..exports.csv import table_csv
 from ..simulation.api import prepare, solve_table
-from ..simulation.documents import plain_documents
+from ..simulation.documents import iter_documents
 from ..simulation.table import Scenario
 from .columnar import parse_csv_rows
 from .parsing import parse_row
@@ -117,11 +117,14 @@ def _solve_parsed(parsed: list[tuple[Any, Any]], rows: list[int], out_format: st
 
 def _jsonl(table, ids: list[Any], rows: list[int], track: bool) -> str:
     """The JSONL records of a table's scenarios: their documents assembled from the table's columns
-    (simulation.documents), the same text as :func:`json_record` of ``table.results()``."""
+    (simulation.documents), the same text as :func:`json_record` of ``table.results()``; each
+    serialised as it is made."""
     if not len(table):
         return ""
-    docs, plain = plain_documents(table, track=track)
-    return "\n".join([document_record(*args) for args in zip(ids, rows, docs, plain)]) + "\n"
+    texts: list[Any] = [None] * len(table)
+    for k, doc, plain in iter_documents(table, track=track):
+        texts[k] = document_record(ids[k], rows[k], doc, plain)
+    return "\n".join(texts) + "\n"
 
 
 @contextmanager

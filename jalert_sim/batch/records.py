@@ -25,7 +25,7 @@ def json_record(ident: Any, row: int, result: SimulationResult | JalertError, *,
 def document_record(ident: Any, row: int, document: dict[str, Any] | JalertError, plain: bool = False) -> str:
     """:func:`json_record` of the result whose ``to_dict()`` is ``document`` (or of the error).
     ``plain``: every float of the document is finite and 0 or 1e-4 <= |x| < 1e16 (simulation.
-    documents.plain_documents), which orjson writes as json does: its text needs no check."""
+    documents.iter_documents), which orjson writes as json does: its text needs no check."""
     if isinstance(document, JalertError):
         doc: dict[str, Any] = {"id": ident, "row": row, "error": str(document)}
     else:

@@ -14,6 +14,7 @@ tests/test_jsonl_columns.py compares the two ways byte for byte.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -31,26 +32,31 @@ from .table import Group, ScenarioTable
 def documents(table: ScenarioTable, *, track: bool = False) -> list[dict[str, Any] | JalertError]:
     """``result.to_dict(track=track)`` of every scenario of ``table``, in order (its JalertError
     where it failed), as :meth:`ScenarioTable.results` and ``to_dict`` would give them."""
-    return plain_documents(table, track=track)[0]
+    out: list[Any] = [None] * len(table)
+    for k, doc, _ in iter_documents(table, track=track):
+        out[k] = doc
+    return out
 
 
-def plain_documents(table: ScenarioTable, *, track: bool = False) -> tuple[list[dict[str, Any] | JalertError],
-                                                                            list[bool]]:
-    """(:func:`documents`, per scenario whether its document is known to hold only *plain* floats:
-    finite, and 0 or 1e-4 <= |x| < 1e16, which repr writes without an exponent). JSON writers that
-    differ only in how they write other floats write such a document alike (batch.records relies
-    on it to skip its checks); False where unsure (errors, documents made by results())."""
-    out: list[Any] = list(table._scenarios)
-    plain = [False] * len(out)
-    done = [isinstance(s, JalertError) for s in out]
+def iter_documents(table: ScenarioTable, *, track: bool = False) -> Iterator[tuple[int, Any, bool]]:
+    """(k, :func:`documents`\\ [k], plain) for every scenario k of ``table``, in no set order: a writer
+    that serialises each as it comes keeps few documents alive (performance). ``plain``: the
+    document is known to hold only *plain* floats, finite, and 0 or 1e-4 <= |x| < 1e16, which
+    repr writes without an exponent: JSON writers that differ only in how they write other
+    floats write it alike (batch.records relies on it); False where unsure (errors, documents
+    made by results())."""
+    done = [isinstance(s, JalertError) for s in table._scenarios]
+    for k, s in enumerate(table._scenarios):
+        if done[k]:
+            yield k, s, False
     for g in table._groups:
         for k, doc, flag in _group_documents(g, table._scenarios, track):
             if doc is not None:
-                out[k], plain[k], done[k] = doc, flag, True
+                done[k] = True
+                yield k, doc, flag
     rest = [k for k, ok in enumerate(done) if not ok]
     for k, result in zip(rest, table.results(rest)):
-        out[k] = result.to_dict(track=track)
-    return out, plain
+        yield k, result.to_dict(track=track), False
 
 
 def _group_documents(g: Group, scenarios: list, track: bool):
@@ -114,7 +120,7 @@ _PLAIN_LOW = 1e-4  # (0 is plain too, but no message goes out at the launch inst
 
 
 def _plain(x, none: Any = None) -> np.ndarray:
-    """Elementwise: ``x`` is a plain float (see :func:`plain_documents`), or one the document writes
+    """Elementwise: ``x`` is a plain float (see :func:`iter_documents`), or one the document writes
     as None (``none``: np.isnan where NaN is None, ~np.isfinite where any non-finite is)."""
     x = np.asarray(x, dtype=float)
     a = np.abs(x)
