@@ -117,7 +117,7 @@ def sequence(alerts: list[Warned], fall: tuple, impact_time_s: float, shelter: s
         out.append((report_s, "fell_outside", codes,
                     *messages.fell_outside(*place, eez_status, impact_time)))
     # Appended in the order of KINDS: sorted already unless a time goes back.
-    if any([out[k][0] > out[k + 1][0] for k in range(len(out) - 1)]):
+    if out[0][0] > out[1][0] or (len(out) > 2 and out[1][0] > out[2][0]):  # (2 or 3 messages)
         out.sort(key=lambda m: (m[0], _KIND_ORDER[m[1]]))
     return out, _summary(len(alerts))
 

@@ -21,7 +21,7 @@ from ..simulation.table import Scenario
 from .columnar import parse_csv_rows
 from .parsing import parse_row
 from .reading import Source
-from .records import document_record
+from .records import document_bytes
 
 
 class RowError(NamedTuple):
@@ -123,8 +123,9 @@ def _jsonl(table, ids: list[Any], rows: list[int], track: bool) -> str:
         return ""
     texts: list[Any] = [None] * len(table)
     for k, doc, plain in iter_documents(table, track=track):
-        texts[k] = document_record(ids[k], rows[k], doc, plain)
-    return "\n".join(texts) + "\n"
+        texts[k] = document_bytes(ids[k], rows[k], doc, plain)
+    texts.append(b"")
+    return b"\n".join(texts).decode("utf-8", "surrogatepass")
 
 
 @contextmanager

@@ -26,6 +26,12 @@ def document_record(ident: Any, row: int, document: dict[str, Any] | JalertError
     """:func:`json_record` of the result whose ``to_dict()`` is ``document`` (or of the error).
     ``plain``: every float of the document is finite and 0 or 1e-4 <= |x| < 1e16 (simulation.
     documents.iter_documents), which orjson writes as json does: its text needs no check."""
+    return document_bytes(ident, row, document, plain).decode("utf-8", "surrogatepass")
+
+
+def document_bytes(ident: Any, row: int, document: dict[str, Any] | JalertError, plain: bool = False) -> bytes:
+    """:func:`document_record` in UTF-8 (a lone surrogate of an id as "surrogatepass" writes it):
+    a batch joins its records' bytes and decodes the chunk once (performance)."""
     if isinstance(document, JalertError):
         doc: dict[str, Any] = {"id": ident, "row": row, "error": str(document)}
     else:
@@ -38,8 +44,8 @@ def document_record(ident: Any, row: int, document: dict[str, Any] | JalertError
             pass
         else:
             if plain or not (_ORJSON_EXPONENT.search(data) or _orjson_decimals(data)):
-                return data.decode()
-    return _json_dumps(doc)
+                return data
+    return _json_dumps(doc).encode("utf-8", "surrogatepass")
 
 
 def _json_dumps(doc: Any) -> str:

@@ -78,6 +78,8 @@ def _group_documents(g: Group, scenarios: list, track: bool):
     passes = _passed_s(cols).tolist()
     settings: dict[int, dict[str, Any]] = {}  # model.to_dict() by id of the scenario's model
     flags = _plain_rows(cols, trajs, [scenarios[k] for k in rows])
+    apogee_at, impact_at, first_at, last_at = texts["apogee"], texts["flight"], texts["first"], texts["last"]
+    latency_at, report_at, passed_at = texts["latency"], texts["report"], texts["passed"]
     for j, k in enumerate(rows):
         if not sure[j]:
             yield k, None, False
@@ -94,18 +96,17 @@ def _group_documents(g: Group, scenarios: list, track: bool):
                        "name": site.name if site else None, "name_ja": site.name_ja if site else None},
             "azimuth_deg": azimuths[j], "apogee_km": p.apogee_km, "range_km": p.range_km,
             "launch_time": when.isoformat(), "model": {**mine, **p.boost.in_force(tr)}}
-        tr["apogee_time"] = texts["apogee"][j]
-        tr["impact_time"] = texts["flight"][j]
+        tr["apogee_time"] = apogee_at[j]
+        tr["impact_time"] = impact_at[j]
         impact = impacts[j]
         lo, hi = starts[j], starts[j + 1]
         msgs, (summary_ja, summary_en) = sequence(warned[lo:hi], falls[j], impact["time_s"], shelters[j],
                                                   Launch(lats[j], lons[j], when), model, prefs)
-        known = {latency_s: texts["latency"][j], reports[j]: texts["report"][j], passes[j]: texts["passed"][j]}
+        known = {latency_s: latency_at[j], reports[j]: report_at[j], passes[j]: passed_at[j]}
         doc = {
             "schema_version": SCHEMA_VERSION, "generator": _GENERATOR, "input": doc_input, "trajectory": tr,
             "impact": impact, "alert_issued": hi > lo, "summary_en": summary_en, "summary_ja": summary_ja,
-            "overflight": {"start": texts["first"][j], "end": texts["last"][j], "start_s": first[j],
-                           "end_s": last[j]},
+            "overflight": {"start": first_at[j], "end": last_at[j], "start_s": first[j], "end_s": last[j]},
             "alerts": alerts[lo:hi],
             "messages": [{"time": known.get(t) or iso_seconds(when)(t), "time_s": t, "kind": kind,
                           "prefectures": list(codes), "text_ja": ja, "text_en": en}
