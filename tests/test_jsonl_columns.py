@@ -212,3 +212,20 @@ def test_documents_said_plain_hold_only_plain_floats():
     fast, slow, _ = _both(tiny, ids)
     _assert_same(fast, slow)
     assert "5e-05" in fast and "1e-05" in fast
+
+
+def test_iso_texts_are_iso_seconds():
+    """clock.iso_texts (a column of times at once) against iso_seconds, the one-by-one route, on the
+    fixed-offset launches and the times of test_jsonl_fast that stay within datetime's years."""
+    import numpy as np
+
+    from jalert_sim import clock
+    from test_jsonl_fast import LAUNCHES, SECONDS
+
+    fixed = [t for t in LAUNCHES if clock.fixed_offset(t) and 1000 <= t.year <= 9000]
+    times = [s for s in SECONDS if not abs(s) >= 1e8] + [np.float64(59.5), -0.5000001, 86399.49999]
+    launches = [t for t in fixed for _ in times]
+    seconds = [s for _ in fixed for s in times]
+    jst_s = np.array([clock.jst_microseconds(t) // 1_000_000 for t in launches])
+    expected = [None if s != s else clock.iso_seconds(t)(s) for t, s in zip(launches, seconds)]
+    assert len(fixed) >= 6 and clock.iso_texts(jst_s, seconds) == expected

@@ -108,16 +108,20 @@ def _group_documents(g: Group, scenarios: list, track: bool):
             "impact": impact, "alert_issued": hi > lo, "summary_en": summary_en, "summary_ja": summary_ja,
             "overflight": {"start": first_at[j], "end": last_at[j], "start_s": first[j], "end_s": last[j]},
             "alerts": alerts[lo:hi],
-            "messages": [{"time": known.get(t) or iso_seconds(when)(t), "time_s": t, "kind": kind,
-                          "prefectures": list(codes), "text_ja": ja, "text_en": en}
-                         for t, kind, codes, ja, en in msgs],
         }
+        try:  # (the messages go out at those times: latency, fall report, "passed")
+            doc["messages"], plain = _messages(msgs, known.__getitem__), flags[j] and not track
+        except KeyError:  # (a time not written with the others: none is, by construction)
+            doc["messages"], plain = _messages(msgs, iso_seconds(when)), False
         if track:
             doc["track"] = _track_doc(trajs.track(j, TRACK_STEP_S))
-        yield k, doc, flags[j] and not track and all([_PLAIN_LOW <= abs(m[0]) < 1e16 for m in msgs])
+        yield k, doc, plain
 
 
-_PLAIN_LOW = 1e-4  # (0 is plain too, but no message goes out at the launch instant: then unsure)
+def _messages(msgs: list[tuple], iso) -> list[dict[str, Any]]:
+    """The ``messages`` block of compose.sequence's messages, ``iso`` writing their times."""
+    return [{"time": iso(t), "time_s": t, "kind": kind, "prefectures": list(codes), "text_ja": ja, "text_en": en}
+            for t, kind, codes, ja, en in msgs]
 
 
 def _plain(x, none: Any = None) -> np.ndarray:
@@ -125,14 +129,14 @@ def _plain(x, none: Any = None) -> np.ndarray:
     as None (``none``: np.isnan where NaN is None, ~np.isfinite where any non-finite is)."""
     x = np.asarray(x, dtype=float)
     a = np.abs(x)
-    out = (a == 0) | ((a >= _PLAIN_LOW) & (a < 1e16))
+    out = (a == 0) | ((a >= 1e-4) & (a < 1e16))
     return out if none is None else out | none(x)
 
 
 def _plain_rows(cols: AlertColumns, trajs, ps: list) -> list[bool]:
     """Per trajectory, whether every float its document writes is plain (the input, the model,
-    the trajectory, the impact, the overflight and the alerts; the messages' times are checked
-    where they are made). Every float field of the document must be here."""
+    the trajectory, the impact, the overflight, the alerts and the messages' times). Every float
+    field of the document must be here."""
     ok = np.ones(len(ps), bool)
     for name in ("launch_lat", "launch_lon", "azimuth_deg", "apogee_km", "range_km", "flight_time_s",
                  "apogee_time_s", "apogee_lat", "apogee_lon", "burnout_time_s", "burnout_altitude_km",
@@ -142,7 +146,8 @@ def _plain_rows(cols: AlertColumns, trajs, ps: list) -> list[bool]:
     ok &= _plain([np.nan if p.range_km is None else p.range_km for p in ps], np.isnan)
     imp = cols.impact
     for x in (imp.lat, imp.lon, imp.time_s, imp.distance_km, np.asarray(imp.time_s, float) + cols.model.report_delay_s):
-        ok &= _plain(x)
+        ok &= _plain(x)  # (the last: the fall report's time; the launch message's is the model's latency)
+    ok &= _plain(_passed_s(cols), np.isnan)
     ok &= _plain(cols.first_entry_s, np.isnan) & _plain(cols.last_exit_s, np.isnan)
     pair = _plain(cols.closest_distance_km) & _plain(cols.lead_time_s)
     for x in (cols.overflight_start_s, cols.overflight_end_s, cols.min_altitude_km):
