@@ -338,15 +338,15 @@ def test_kepler_anomaly_solves_keplers_equation(size):
 
 def _tracks_whole_and_blocked(ell, t, free, reference, monkeypatch, block_points):
     """track_at_times's numpy route on (t, free) as one call, and in blocks of ``block_points``."""
-    from jalert_sim.physics import kepler
+    from jalert_sim.physics import tracks
     from jalert_sim.physics.geodesy import DEG
 
     lat, lon, alt = ell.geodetic_at_times(t, reference)  # one call
     whole = (np.where(free, lat * DEG, np.nan), np.where(free, lon * DEG, np.nan),
              np.where(free, np.maximum(alt, 0.0) / 1000.0, np.nan))
-    monkeypatch.setattr(kepler, "BLOCK_POINTS", block_points)
+    monkeypatch.setattr(tracks, "BLOCK_POINTS", block_points)
     assert t.size >= 2 * block_points  # (the blocked route is taken)
-    return whole, ell.track_at_times(t, free, reference, DEG, compiled=False)
+    return whole, tracks.track_at_times(ell, t, free, reference, DEG, compiled=False)
 
 
 @pytest.mark.parametrize("block_points", [64, 700, 8192])
@@ -366,6 +366,63 @@ def test_track_in_blocks_has_the_bits_of_one_call(monkeypatch, block_points):
     whole, blocked = _tracks_whole_and_blocked(trajs._ellipses, t, free, (trajs._lon_sign, trajs._lon_start_rad),
                                                monkeypatch, block_points)
     assert np.isfinite(blocked[0]).sum() > 10000
+    for a, b in zip(blocked, whole):
+        assert a.tobytes() == b.tobytes()
+
+
+@pytest.mark.parametrize("block_points", [300, 8192])
+def test_track_over_free_spans_has_the_bits_of_one_call(monkeypatch, block_points):
+    """Times padded as positions_at pads them (the burnout time before burnout and after impact):
+    the numpy route solves each row's free span and one padded time only, in blocks of rows of like
+    width, and still gives the bits of one call over the whole array."""
+    from jalert_sim.physics import tracks
+
+    rng = np.random.default_rng(block_points)
+    n = 700
+    trajs = solve(rng.uniform(38, 42, n), rng.uniform(124, 130, n), rng.uniform(0, 360, n),
+                  rng.uniform(80, 3000, n), np.where(rng.random(n) < 0.2, np.nan, rng.uniform(300, 9000, n)),
+                  errors="mask")
+    trajs = trajs.select(np.nonzero(trajs.ok)[0])
+    tb, flight = trajs.burnout_time_s[:, None], trajs.flight_time_s[:, None]
+    j = np.arange(180)
+    kind = rng.integers(0, 3, len(trajs))[:, None]
+    t = np.where(kind == 0, j * 10.0,  # from launch, past the impact: points outside at both ends
+                 np.where(kind == 1, tb + j * (flight - tb) / 179,  # free flight throughout
+                          flight - (179 - j) * 10.0))  # up to the impact: points outside before only
+    free = (t >= tb) & (t <= flight)
+    tt = np.where(free, t, tb)
+    assert free.all(axis=1).sum() > 100 and (~free[:, 0] & free[:, -1]).sum() > 100 and (~free[:, -1]).sum() > 100
+    spans = tracks._spans(tt, free)
+    assert spans is not None and spans[2].sum() < 0.9 * tt.size  # fewer points solved
+    whole, blocked = _tracks_whole_and_blocked(trajs._ellipses, tt, free, (trajs._lon_sign, trajs._lon_start_rad),
+                                               monkeypatch, block_points)
+    for a, b in zip(blocked, whole):
+        assert a.tobytes() == b.tobytes()
+
+
+def test_track_over_free_spans_keeps_the_padded_time(monkeypatch):
+    """A row whose free times all settle in one iteration and whose padded time takes two, in a
+    block of its own: solving its free span alone would make the call's count one, and the
+    near-circular rows' trig would be carried instead of computed afresh. The padded time is
+    solved too, and the bits are the call's."""
+    from jalert_sim.physics import tracks
+    from jalert_sim.physics.kepler import Ellipses
+
+    ecc = np.append(np.repeat([1e-6, 1e-5, 3e-5, 1e-4], 6), 0.3)
+    k = len(ecc)
+    one = np.ones(k)
+    angle = np.linspace(0.0, 3.0, k)
+    p_hat = np.column_stack([np.cos(angle), np.sin(angle), 0.0 * one])
+    q_hat = np.column_stack([-np.sin(angle) * 0.6, np.cos(angle) * 0.6, 0.8 * one])
+    ell = Ellipses(p_hat, q_hat, 7e6 * one, ecc, 1e-3 * one, 0 * one, 0 * one)
+    t = np.sort(np.random.default_rng(3).uniform(-10.0, 7000.0, (k, 300)), axis=1)
+    t[-1] = 2 * np.pi / 1e-3 * np.arange(300)  # perigee passages: mean anomaly 0, one iteration
+    t[-1, 0] = 1234.5  # its padded time (a mean anomaly of ~1.2 rad: two iterations)
+    free = np.ones(t.shape, bool)
+    free[-1, 0] = False
+    assert [ell.take(slice(i, i + 1))._halley(t[i:i + 1, 1:])[-1] for i in range(k)] == [1] * k
+    assert tracks._spans(t, free) is not None
+    whole, blocked = _tracks_whole_and_blocked(ell, t, free, ell.longitude_reference(), monkeypatch, 300)
     for a, b in zip(blocked, whole):
         assert a.tobytes() == b.tobytes()
 

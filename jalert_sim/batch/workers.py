@@ -224,10 +224,10 @@ def _compiled_routes():
     """The engine's calls sent to the compiled kernels whatever their size, for the time of the block."""
     from ..alerting import chords, crossings, distances, geometry, prefilter
     from ..geo import projection
-    from ..physics import kepler
+    from ..physics import tracks
 
     names = [(prefilter, "COMPILED_FROM_POINTS"), (chords, "COMPILED_FROM_CHORDS"), (geometry, "BOUNDS_COMPILED_FROM_POINTS"),
-             (geometry, "DISTANCE_COMPILED_FROM_POINTS"), (kepler, "COMPILED_FROM_POINTS"),
+             (geometry, "DISTANCE_COMPILED_FROM_POINTS"), (tracks, "COMPILED_FROM_POINTS"),
              (geometry, "CHORDS_COMPILED_FROM"), (geometry, "CONTAINS_COMPILED_FROM"), (distances, "COMPILED_FROM_PAIRS"),
              (crossings, "SEARCH_COMPILED_FROM"), (crossings, "REFINE_COMPILED_FROM"), (projection, "COMPILED_FROM_POINTS")]
     saved = [getattr(module, name) for module, name in names]

@@ -1,4 +1,4 @@
-"""Compiled (numba) twin of ``kepler.Ellipses.geodetic_at_times``, for the large calls of a batch.
+"""Compiled (numba) twin of ``tracks.track_at_times``' numpy route, for the large calls of a batch.
 
 Sampling a track is Kepler's equation by Halley's method, then the position, the geodetic
 latitude and height and the longitude of every point: two dozen numpy passes, each with its
@@ -10,8 +10,8 @@ One subtlety is reproduced on purpose. The numpy loop stops when every point of 
 settled; a point that settled before the last iteration returns the cosine and sine of its final
 anomaly, one that settled on it returns them carried over its last step. The kernel therefore
 solves every point, takes the call's iteration count, and then finishes each point as numpy
-would have. Only ``kepler`` imports this module, and only for calls of at least
-``kepler.COMPILED_FROM_POINTS`` points where numba is installed (a single ``run`` never imports
+would have. Only ``tracks`` imports this module, and only for calls of at least
+``tracks.COMPILED_FROM_POINTS`` points where numba is installed (a single ``run`` never imports
 numba). Compiled code is cached beside the module (``cache=True``).
 """
 
@@ -26,7 +26,7 @@ from .. import compiling
 from ..earth import OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_B_M
 from ..earth import WGS84_E2 as _E2
 
-# kepler's constants, by the same expressions (kepler imports this module: no import back).
+# kepler's constants, by the same expressions.
 _EP2 = (WGS84_A_M**2 - WGS84_B_M**2) / WGS84_B_M**2
 _TWO_PI = 2.0 * np.pi
 
@@ -39,7 +39,7 @@ def compiled(numba):
     positions = numba.njit(cache=True, nogil=True)(_positions)
 
     def track_at_times(mean_motion, ecc, tau, semi_major, p_hat, q_hat, sign, start, t, free, to_deg):
-        """kepler.Ellipses.track_at_times: (lat deg, lon deg unwrapped, height km clipped at 0) at
+        """tracks.track_at_times: (lat deg, lon deg unwrapped, height km clipped at 0) at
         times t (n, m, C-contiguous) of orbits given per row, NaN where ``free`` is False; every
         point of t counts for the iteration count, as in the numpy loop."""
         solved = anomalies(mean_motion, ecc, tau, t)

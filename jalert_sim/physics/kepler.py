@@ -29,23 +29,6 @@ _INV_A2 = 1.0 / WGS84_A_M**2
 _K_Z2 = 1.0 / WGS84_B_M**2 - 1.0 / WGS84_A_M**2
 
 
-#: Calls of track_at_times on fewer points use numpy: a single run's calls are all smaller, so
-#: it never imports numba (which would cost more than its whole run).
-COMPILED_FROM_POINTS = 2_000
-
-#: track_at_times's numpy route solves calls of twice as many points or more in blocks of rows of
-#: about this many points: their temporaries (64 kB an array) stay in the CPU's cache. Measured on
-#: the 2-core machine, an ensemble's coarse samples (1,000 rows of 101 times) went from ~350 to
-#: ~300 ns a point.
-BLOCK_POINTS = 8_192
-
-
-def _kernel():
-    from .compiled import compiled
-
-    return compiled()
-
-
 def fast_clip(x, lo, hi):
     """np.clip without its Python-level overhead (it matters for single trajectories). NaN stays NaN."""
     return np.minimum(np.maximum(x, lo), hi)
@@ -349,48 +332,3 @@ class Ellipses:
         """``geodetic_at`` at times t (n, m): Kepler's equation solved on the way."""
         ecc, cos_e, sin_e = self._anomaly_trig(t)
         return self.geodetic_at(ecc, t, reference, (cos_e, sin_e))
-
-    def track_at_times(self, t, free, reference, to_deg, *, compiled: bool | None = None):
-        """Latitude and unwrapped longitude (``to_deg`` times the radians: degrees) and height (km,
-        clipped at 0) at times t (n, m), NaN where ``free`` (n, m) is False; every time of ``t``
-        counts for the iteration count of Kepler's equation, as in ``geodetic_at_times``.
-        ``reference``: :meth:`longitude_reference`.
-
-        ``compiled``: the numba kernel of :mod:`.compiled` (True), numpy (False), or the kernel for
-        calls of at least COMPILED_FROM_POINTS points where numba is installed (None)."""
-        if compiled or (compiled is None and np.size(t) >= COMPILED_FROM_POINTS):
-            kernel = _kernel()
-            if kernel is not None:
-                sign, start = reference
-                return kernel(self.n, self.e, self.tau, self.a, np.ascontiguousarray(self.p_hat),
-                              np.ascontiguousarray(self.q_hat), np.asarray(sign, dtype=float),
-                              np.asarray(start, dtype=float), np.ascontiguousarray(t, dtype=float),
-                              np.ascontiguousarray(free, dtype=bool), float(to_deg))
-        if np.ndim(t) == 2 and np.size(t) >= 2 * BLOCK_POINTS:
-            return self._track_in_blocks(t, free, reference, to_deg)
-        lat, lon, alt = self.geodetic_at_times(t, reference)
-        return (np.where(free, lat * to_deg, np.nan), np.where(free, lon * to_deg, np.nan),
-                np.where(free, np.maximum(alt, 0.0) / 1000.0, np.nan))
-
-    def _track_in_blocks(self, t, free, reference, to_deg):
-        """track_at_times's numpy route over blocks of rows of about BLOCK_POINTS points, with the
-        bits of one call: each block is iterated until its own points settle, and the points that
-        settled on a block's last iteration get their cosine and sine afresh where the whole call
-        would have iterated longer (``_halley``)."""
-        rows = max(1, BLOCK_POINTS // t.shape[1])
-        blocks = [(s, self.take(s)) for s in (slice(i, i + rows) for i in range(0, t.shape[0], rows))]
-        solved = [orbits._halley(t[s]) for s, orbits in blocks]
-        calls = max(block[-1] for block in solved)
-        sign, start = reference
-        lat, lon, alt = np.empty(t.shape), np.empty(t.shape), np.empty(t.shape)
-        for (s, orbits), (ecc, cos_e, sin_e, moving, block_calls) in zip(blocks, solved):
-            if block_calls < calls:  # (the call's next iteration: a zero step from trig afresh)
-                late = slice(None) if moving is None else moving
-                fresh_cos, fresh_sin = cos_sin(ecc[late])
-                cos_e[late], sin_e[late] = fresh_cos + 0.0 * fresh_sin, fresh_sin - 0.0 * fresh_cos
-            b_lat, b_lon, b_alt = orbits.geodetic_at(ecc + TWO_PI * (ecc < 0.0), t[s], (sign[s], start[s]),
-                                                     (cos_e, sin_e))
-            f = free[s]
-            lat[s], lon[s] = np.where(f, b_lat * to_deg, np.nan), np.where(f, b_lon * to_deg, np.nan)
-            alt[s] = np.where(f, np.maximum(b_alt, 0.0) / 1000.0, np.nan)
-        return lat, lon, alt

@@ -62,6 +62,7 @@ from .geodesy import RAD as _RAD
 from .inputs import MAX_APOGEE_KM, MAX_RANGE_KM, MIN_ENERGY_MAX_APOGEE_KM
 from .inputs import as_arrays, check, checked_inputs, messages, raise_first
 from .kepler import Ellipses
+from .tracks import track_at_times
 from .solver import newton
 
 __all__ = [
@@ -171,8 +172,8 @@ class Trajectories:
             # Free flight over whole rows (times outside it replaced by the burnout time), then masked.
             tt = np.where(free, t, tb) if every else np.where(free[rows], t[rows], tb[rows])
             sub = self._ellipses if every else self._ellipses.take(rows)
-            flat, flon, falt = sub.track_at_times(tt, free if every else free[rows],
-                                                  (self._lon_sign[rows], self._lon_start_rad[rows]), _DEG)
+            flat, flon, falt = track_at_times(sub, tt, free if every else free[rows],
+                                              (self._lon_sign[rows], self._lon_start_rad[rows]), _DEG)
         if every:
             lat, lon, alt = flat, flon, falt
         else:
