@@ -6,9 +6,11 @@ impact and message records, and ``to_dict`` then walks them; for a batch that wr
 document at once this was as much CPU as solving the scenarios (issue 15). Here each group's
 columns are turned into Python values once (``tolist``, the prefectures' names, the impact's
 fields), and each document is built from them directly: the same keys in the same order, the
-same values, the same ISO texts (:func:`~jalert_sim.clock.iso_seconds`) and the same messages
+same values, the same ISO texts (written a column at a time by :func:`~jalert_sim.clock.iso_texts`,
+as :func:`~jalert_sim.clock.iso_seconds` writes them) and the same messages
 (:func:`~jalert_sim.alerting.compose.sequence`, which ``compose`` itself calls). A launch time
-without a fixed UTC offset (a zone with daylight saving) takes ``results()`` and ``to_dict``.
+without a fixed UTC offset (a zone with daylight saving), or a time it cannot vouch for, takes
+``results()`` and ``to_dict``.
 tests/test_jsonl_columns.py compares the two ways byte for byte.
 """
 
@@ -28,6 +30,7 @@ from ..clock import fixed_offset, iso_seconds, iso_texts, jst_microseconds
 from ..errors import JalertError
 from .result import _GENERATOR, SCHEMA_VERSION, TRACK_STEP_S, _track_doc
 from .table import Group, ScenarioTable
+
 
 def documents(table: ScenarioTable, *, track: bool = False) -> list[dict[str, Any] | JalertError]:
     """``result.to_dict(track=track)`` of every scenario of ``table``, in order (its JalertError
