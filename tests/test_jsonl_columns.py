@@ -42,7 +42,8 @@ def _reference(table, ids, rows, track) -> str:
 def _both(items: list, ids: list, track: bool = False) -> tuple[str, str, object]:
     table = solve_table([prepare(item) for item in items])
     rows = list(range(1, len(items) + 1))
-    return chunks._jsonl(table, ids, rows, track), _reference(table, ids, rows, track), table
+    fast = chunks._jsonl(table, ids, rows, track)  # (UTF-8 bytes; a lone surrogate as surrogatepass writes it)
+    return fast.decode("utf-8", "surrogatepass"), _reference(table, ids, rows, track), table
 
 
 def _assert_same(fast: str, slow: str) -> None:
@@ -136,7 +137,7 @@ def test_benchmark_rows_through_the_chunks_write_the_same_bytes():
         parsed = parse_csv_rows(tuple(header), body, 1, settings_.launch_time, "UTF-8")
         table = solve_table([item if not isinstance(item, dict) else prepare(item) for _, item in parsed])
         expected = _reference(table, [i for i, _ in parsed], list(range(1, len(body) + 1)), track)
-        _assert_same(out.text, expected)
+        _assert_same(out.text.decode(), expected)
         assert out.failed >= 1 and out.ok > 1000
 
 
@@ -163,7 +164,7 @@ def test_solve_parsed_writes_the_same_bytes_as_before():
     rows = list(range(10, 10 + len(items)))
     out = solve_parsed(parsed, rows, "jsonl")
     table = solve_table([prepare(item) for item in items])
-    _assert_same(out.text, _reference(table, ids, rows, False))
+    _assert_same(out.text.decode(), _reference(table, ids, rows, False))
 
 
 @settings(max_examples=60, deadline=None, derandomize=True)
@@ -229,3 +230,28 @@ def test_iso_texts_are_iso_seconds():
     jst_s = np.array([clock.jst_microseconds(t) // 1_000_000 for t in launches])
     expected = [None if s != s else clock.iso_seconds(t)(s) for t, s in zip(launches, seconds)]
     assert len(fixed) >= 6 and clock.iso_texts(jst_s, seconds) == expected
+
+
+def test_the_chunks_bytes_reach_files_streams_and_stdout_as_the_same_text(tmp_path, capsys):
+    """A JSONL chunk is UTF-8 bytes (chunks._jsonl): the -o file gets them as they are, stdout and a
+    caller's text stream get them decoded; all three hold the records of the results."""
+    import io
+
+    from jalert_sim.batch import run_batch
+
+    items, ids = _varied()
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"r{k}", "launch": it["launch"], "azimuth": it["azimuth_deg"],
+                                       "apogee": it["apogee_km"], "range": it["range_km"],
+                                       "launch_time": it["launch_time"] if isinstance(it["launch_time"], str)
+                                       else it["launch_time"].isoformat()}, ensure_ascii=False) + "\n"
+                           for k, it in enumerate(items)), encoding="utf-8")
+    run_batch(src, tmp_path / "out.jsonl", jobs=1)
+    stream = io.StringIO()
+    run_batch(src, stream, jobs=1)
+    capsys.readouterr()
+    run_batch(src, "-", jobs=1)
+    printed = capsys.readouterr().out
+    written = (tmp_path / "out.jsonl").read_bytes().decode("utf-8")
+    assert written == stream.getvalue() == printed and len(written.splitlines()) == len(items)
+    assert "日本の" in written or "都道府県" in written
