@@ -132,6 +132,38 @@ class _Known(dict):
         return text
 
 
+def iso_texts(jst_s, seconds) -> list[str | None]:
+    """``iso_seconds(launch)(s)`` for many (launch, s) pairs at once, NaN giving None: a batch's
+    documents write their times a column at a time (performance). ``jst_s``: each launch's whole
+    seconds since 1970 on JST's clock (:func:`jst_microseconds` // 10**6; launches with a fixed
+    UTC offset only). The caller keeps the times within datetime's years (ValueError otherwise)."""
+    import numpy as np
+
+    s = np.asarray(seconds, dtype=float)
+    nan = np.isnan(s)
+    days, second = np.divmod(np.asarray(jst_s, dtype=np.int64) + np.rint(np.where(nan, 0.0, s)).astype(np.int64),
+                             86400)
+    minute, second = np.divmod(second, 60)
+    unique, which = np.unique(days, return_inverse=True)
+    day_texts = [_day(d) for d in unique.tolist()]
+    if None in day_texts:
+        raise ValueError("a time beyond datetime's years")
+    minutes, _, _ = _clock_table()
+    ends = _second_texts()
+    out: list[str | None] = [day_texts[d] + minutes[m] + ends[c]
+                             for d, m, c in zip(which.ravel().tolist(), minute.tolist(), second.tolist())]
+    for k in np.flatnonzero(nan).tolist():
+        out[k] = None
+    return out
+
+
+@cache
+def _second_texts() -> tuple[str, ...]:
+    """"SS+09:00" for each second of a minute."""
+    _, two, zone = _clock_table()
+    return tuple([t + zone for t in two])
+
+
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _SECOND = timedelta(seconds=1)
 _MICROSECOND = timedelta(microseconds=1)

@@ -19,10 +19,23 @@ from ..simulation.result import SimulationResult
 
 def json_record(ident: Any, row: int, result: SimulationResult | JalertError, *, track: bool = False) -> str:
     """One JSONL line (without the newline): the ``run`` document plus id and row, or the error."""
-    if isinstance(result, JalertError):
-        doc: dict[str, Any] = {"id": ident, "row": row, "error": str(result)}
+    return document_record(ident, row, result if isinstance(result, JalertError) else result.to_dict(track=track))
+
+
+def document_record(ident: Any, row: int, document: dict[str, Any] | JalertError, plain: bool = False) -> str:
+    """:func:`json_record` of the result whose ``to_dict()`` is ``document`` (or of the error).
+    ``plain``: every float of the document is finite and 0 or 1e-4 <= |x| < 1e16 (simulation.
+    documents.iter_documents), which orjson writes as json does: its text needs no check."""
+    return document_bytes(ident, row, document, plain).decode("utf-8", "surrogatepass")
+
+
+def document_bytes(ident: Any, row: int, document: dict[str, Any] | JalertError, plain: bool = False) -> bytes:
+    """:func:`document_record` in UTF-8 (a lone surrogate of an id as "surrogatepass" writes it):
+    a batch joins its records' bytes and decodes the chunk once (performance)."""
+    if isinstance(document, JalertError):
+        doc: dict[str, Any] = {"id": ident, "row": row, "error": str(document)}
     else:
-        doc = {"id": ident, "row": row, **result.to_dict(track=track)}
+        doc = {"id": ident, "row": row, **document}
     dumps = orjson_dumps() if type(ident) in (str, int) else None  # (a float id may be NaN: json writes NaN)
     if dumps is not None:
         try:
@@ -30,9 +43,9 @@ def json_record(ident: Any, row: int, result: SimulationResult | JalertError, *,
         except TypeError:  # a lone surrogate, an integer beyond 64 bits, a type orjson does not know
             pass
         else:
-            if not (_ORJSON_EXPONENT.search(data) or _orjson_decimals(data)):
-                return data.decode()
-    return _json_dumps(doc)
+            if plain or not (_ORJSON_EXPONENT.search(data) or _orjson_decimals(data)):
+                return data
+    return _json_dumps(doc).encode("utf-8", "surrogatepass")
 
 
 def _json_dumps(doc: Any) -> str:

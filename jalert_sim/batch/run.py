@@ -185,13 +185,13 @@ def _open_output(destination: str | os.PathLike[str] | IO[str] | None, force: bo
     A file that cannot be created, written or put in place (a directory, a full disk) is an
     InputError on ``output``, raised before any work where it can be seen then."""
     if destination is None or (isinstance(destination, str) and destination == "-"):
-        yield sys.stdout
+        yield _TextStream(sys.stdout)
         sys.stdout.flush()
         return
     if not isinstance(destination, (str, os.PathLike)):
         if not callable(getattr(destination, "write", None)) or isinstance(destination, (io.RawIOBase, io.BufferedIOBase)):
             raise InputError("output", f"expected a path, '-', None or a text stream, got {type(destination).__name__}")
-        yield destination
+        yield _TextStream(destination)
         return
     from ..files import atomic_open
 
@@ -218,13 +218,29 @@ def _output_error(name: str, exc: OSError) -> InputError:
 
 
 class _OutputFile:
-    """The -o file's handle, whose write failures (ENOSPC, EIO) are errors about the output."""
+    """The -o file's handle, whose write failures (ENOSPC, EIO) are errors about the output. It takes
+    text, or a JSONL chunk's UTF-8 bytes (chunks._jsonl), written past the text layer (the file is
+    UTF-8 and translates no newline: atomic_open)."""
 
     def __init__(self, handle: IO[str], name: str):
         self._handle, self._name = handle, name
 
-    def write(self, text: str) -> int:
+    def write(self, text: str | bytes) -> int:
         try:
+            if isinstance(text, bytes):
+                self._handle.flush()
+                return self._handle.buffer.write(text)  # type: ignore[attr-defined]
             return self._handle.write(text)
         except OSError as exc:
             raise _output_error(self._name, exc) from None
+
+
+class _TextStream:
+    """stdout or a caller's text stream: a JSONL chunk's UTF-8 bytes are decoded for it (its encoding
+    and newlines are its own)."""
+
+    def __init__(self, stream: IO[str]):
+        self._stream = stream
+
+    def write(self, text: str | bytes) -> int:
+        return self._stream.write(text.decode("utf-8", "surrogatepass") if isinstance(text, bytes) else text)
