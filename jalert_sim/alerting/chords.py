@@ -24,7 +24,7 @@ import numpy as np
 import shapely
 
 from ..geo import distance_grid as _distance_grid
-from .geometry import chord_answers, chords_within, footprints, grid_bounds, segments
+from .geometry import chords_within, footprints, grid_bounds, segments
 
 #: Calls on fewer chords use numpy (a single run's have tens to hundreds).
 COMPILED_FROM_CHORDS = 5_000
@@ -90,19 +90,26 @@ def _grid_arguments() -> tuple:
 
 def intersects(pref, ax, ay, bx, by, lower_a, upper_a) -> np.ndarray:
     """shapely.intersects(footprint[pref], segment a-b) per chord (1-D arrays). For calls of
-    geometry.CHORDS_COMPILED_FROM chords or more, geometry.chord_answers at limit 0 decides where it
-    is sure (a chord that properly crosses a boundary segment meets the footprint; one farther than
-    1 mm from every boundary segment lies wholly inside or outside, which the grid's bounds at its
-    start, ``lower_a``/``upper_a``, tell where they can) and shapely the rest."""
+    geometry.CHORDS_COMPILED_FROM chords or more where numba is installed, the chords_within kernel
+    at limit 0 decides where it is sure (a chord that properly crosses a boundary segment meets the
+    footprint; one farther than 1 mm from every boundary segment lies wholly inside or outside, which
+    the grid's bounds at its start, ``lower_a``/``upper_a``, tell where they can) and shapely the rest."""
     shapes = footprints().shapes
     if len(ax) >= _chords_compiled_from():
-        pref = np.asarray(pref, np.int64)
-        answer = chord_answers(pref, ax, ay, bx, by, 0.0, lower_a, upper_a)
-        out = answer == 1
-        o = np.nonzero(answer < 0)[0]
-        if len(o):
-            out[o] = shapely.intersects(shapes[pref[o]], segments(ax[o], ay[o], bx[o], by[o]))
-        return out
+        from .kernels import compiled as kernels
+
+        k = kernels()
+        if k is not None:
+            from .boundaries import pieces
+
+            pref = np.asarray(pref, np.int64)
+            answer = k.chords_within(pref, *(np.ascontiguousarray(v, dtype=float) for v in (ax, ay, bx, by)), 0.0,
+                                     lower_a, upper_a, *pieces())
+            out = answer == 1
+            o = np.nonzero(answer < 0)[0]
+            if len(o):
+                out[o] = shapely.intersects(shapes[pref[o]], segments(ax[o], ay[o], bx[o], by[o]))
+            return out
     return shapely.intersects(shapes[pref], segments(ax, ay, bx, by))
 
 

@@ -195,38 +195,27 @@ def segments(ax, ay, bx, by) -> np.ndarray:
     return shapely.linestrings(np.stack([np.column_stack([ax, ay]), np.column_stack([bx, by])], axis=1))
 
 
-#: Calls of chords_within (and chords.intersects) on fewer chords use shapely alone (a single run's
-#: have tens); larger ones the kernel, or its numpy twin, where they are sure.
+#: Calls of chords_within on fewer chords use shapely alone (a single run's have tens).
 CHORDS_COMPILED_FROM = 500
 
 
 def chords_within(pref, ax, ay, bx, by, limit_m: float, *, compiled: bool | None = None) -> np.ndarray:
-    """shapely.dwithin(footprint[pref], segment a-b, limit_m) per chord (1-D arrays): decided by
-    :func:`chord_answers` where it is sure and by shapely where it leaves the chord open
-    (``compiled`` True; None: for calls of CHORDS_COMPILED_FROM chords or more; False: shapely)."""
+    """shapely.dwithin(footprint[pref], segment a-b, limit_m) per chord (1-D arrays): decided by the
+    numba kernel where it is sure and by shapely where it leaves the chord open (``compiled`` True;
+    None: for calls of CHORDS_COMPILED_FROM chords or more where numba is installed; False: shapely)."""
     shapes = footprints().shapes
     if compiled or (compiled is None and len(ax) >= CHORDS_COMPILED_FROM):
-        pref = np.asarray(pref, np.int64)
-        answer = chord_answers(pref, ax, ay, bx, by, limit_m, *grid_bounds(pref, ax, ay))
-        out = answer == 1
-        o = np.nonzero(answer < 0)[0]
-        if len(o):
-            out[o] = shapely.dwithin(shapes[pref[o]], segments(ax[o], ay[o], bx[o], by[o]), limit_m)
-        return out
+        from .kernels import compiled as kernels
+
+        k = kernels()
+        if k is not None:
+            pref = np.asarray(pref, np.int64)
+            lower_a, upper_a = grid_bounds(pref, ax, ay)
+            answer = k.chords_within(pref, *(np.ascontiguousarray(v, dtype=float) for v in (ax, ay, bx, by)),
+                                     float(limit_m), lower_a, upper_a, *_boundary_pieces())
+            out = answer == 1
+            o = np.nonzero(answer < 0)[0]
+            if len(o):
+                out[o] = shapely.dwithin(shapes[pref[o]], segments(ax[o], ay[o], bx[o], by[o]), limit_m)
+            return out
     return shapely.dwithin(shapes[pref], segments(ax, ay, bx, by), limit_m)
-
-
-def chord_answers(pref, ax, ay, bx, by, limit_m: float, lower_a, upper_a) -> np.ndarray:
-    """Per chord a-b (1-D arrays), whether it is surely within ``limit_m`` of footprint ``pref`` (1),
-    surely not (0) or open (-1), given the grid's bounds at its start: the numba kernel where numba
-    is installed (and on), its numpy twin (:mod:`.chord_twins`) otherwise; the same answers."""
-    from .kernels import compiled as kernels
-
-    pref = np.asarray(pref, np.int64)
-    ends = [np.ascontiguousarray(v, dtype=float) for v in (ax, ay, bx, by)]
-    k = kernels()
-    if k is not None:
-        return k.chords_within(pref, *ends, float(limit_m), lower_a, upper_a, *_boundary_pieces())
-    from .chord_twins import chords_within as twin
-
-    return twin(pref, *ends, float(limit_m), lower_a, upper_a)
