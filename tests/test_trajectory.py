@@ -349,16 +349,21 @@ def _tracks_whole_and_blocked(ell, t, free, reference, monkeypatch, block_points
     return whole, tracks.track_at_times(ell, t, free, reference, DEG, compiled=False)
 
 
+def _varied_trajectories(rng, n: int):
+    """The flyable ones of ``n`` trajectories from North Korea in every direction, lofted to
+    depressed, a fifth of them minimum-energy."""
+    trajs = solve(rng.uniform(38, 42, n), rng.uniform(124, 130, n), rng.uniform(0, 360, n),
+                  rng.uniform(80, 3000, n), np.where(rng.random(n) < 0.2, np.nan, rng.uniform(300, 9000, n)),
+                  errors="mask")
+    return trajs.select(np.nonzero(trajs.ok)[0])
+
+
 @pytest.mark.parametrize("block_points", [64, 700, 8192])
 def test_track_in_blocks_has_the_bits_of_one_call(monkeypatch, block_points):
     """track_at_times's numpy route solves a large call in blocks of rows, each iterated until its
     own points settle: it gives the bits of one call over all rows (ballistic tracks)."""
     rng = np.random.default_rng(block_points)
-    n = 900
-    trajs = solve(rng.uniform(38, 42, n), rng.uniform(124, 130, n), rng.uniform(0, 360, n),
-                  rng.uniform(80, 3000, n), np.where(rng.random(n) < 0.2, np.nan, rng.uniform(300, 9000, n)),
-                  errors="mask")
-    trajs = trajs.select(np.nonzero(trajs.ok)[0])
+    trajs = _varied_trajectories(rng, 900)
     span = (trajs.flight_time_s - trajs.burnout_time_s)[:, None]
     t = trajs.burnout_time_s[:, None] + span * rng.uniform(-0.05, 1.05, (len(trajs), 40))
     t[::5, 30:] = trajs.burnout_time_s[::5, None]  # rows padded with one time, as positions_at pads
@@ -378,11 +383,7 @@ def test_track_over_free_spans_has_the_bits_of_one_call(monkeypatch, block_point
     from jalert_sim.physics import tracks
 
     rng = np.random.default_rng(block_points)
-    n = 700
-    trajs = solve(rng.uniform(38, 42, n), rng.uniform(124, 130, n), rng.uniform(0, 360, n),
-                  rng.uniform(80, 3000, n), np.where(rng.random(n) < 0.2, np.nan, rng.uniform(300, 9000, n)),
-                  errors="mask")
-    trajs = trajs.select(np.nonzero(trajs.ok)[0])
+    trajs = _varied_trajectories(rng, 700)
     tb, flight = trajs.burnout_time_s[:, None], trajs.flight_time_s[:, None]
     j = np.arange(180)
     kind = rng.integers(0, 3, len(trajs))[:, None]
@@ -400,21 +401,28 @@ def test_track_over_free_spans_has_the_bits_of_one_call(monkeypatch, block_point
         assert a.tobytes() == b.tobytes()
 
 
+def _turned_orbits(ecc: np.ndarray, tau_s: float):
+    """Orbits of 7,000 km semi-major axis and eccentricities ``ecc``, their planes turned step by
+    step about the z axis (mean motion 1e-3 rad/s, perigee passage at ``tau_s``)."""
+    from jalert_sim.physics.kepler import Ellipses
+
+    one = np.ones(len(ecc))
+    angle = np.linspace(0.0, 3.0, len(ecc))
+    p_hat = np.column_stack([np.cos(angle), np.sin(angle), 0.0 * one])
+    q_hat = np.column_stack([-np.sin(angle) * 0.6, np.cos(angle) * 0.6, 0.8 * one])
+    return Ellipses(p_hat, q_hat, 7e6 * one, ecc, 1e-3 * one, tau_s * one, 0 * one)
+
+
 def test_track_over_free_spans_keeps_the_padded_time(monkeypatch):
     """A row whose free times all settle in one iteration and whose padded time takes two, in a
     block of its own: solving its free span alone would make the call's count one, and the
     near-circular rows' trig would be carried instead of computed afresh. The padded time is
     solved too, and the bits are the call's."""
     from jalert_sim.physics import tracks
-    from jalert_sim.physics.kepler import Ellipses
 
     ecc = np.append(np.repeat([1e-6, 1e-5, 3e-5, 1e-4], 6), 0.3)
     k = len(ecc)
-    one = np.ones(k)
-    angle = np.linspace(0.0, 3.0, k)
-    p_hat = np.column_stack([np.cos(angle), np.sin(angle), 0.0 * one])
-    q_hat = np.column_stack([-np.sin(angle) * 0.6, np.cos(angle) * 0.6, 0.8 * one])
-    ell = Ellipses(p_hat, q_hat, 7e6 * one, ecc, 1e-3 * one, 0 * one, 0 * one)
+    ell = _turned_orbits(ecc, 0.0)
     t = np.sort(np.random.default_rng(3).uniform(-10.0, 7000.0, (k, 300)), axis=1)
     t[-1] = 2 * np.pi / 1e-3 * np.arange(300)  # perigee passages: mean anomaly 0, one iteration
     t[-1, 0] = 1234.5  # its padded time (a mean anomaly of ~1.2 rad: two iterations)
@@ -431,15 +439,9 @@ def test_track_in_blocks_where_blocks_settle_sooner(monkeypatch):
     """Orbits from circular and near-circular (one iteration) to e = 0.999 (two): blocks that settle
     before the whole call would have, with points settling on their last iteration, still give its
     bits (those points' cosine and sine are then computed afresh, as the call's next iteration does)."""
-    from jalert_sim.physics.kepler import Ellipses
-
     ecc = np.repeat([0.0, 1e-5, 3e-5, 1e-4, 0.01, 0.3, 0.7, 0.9, 0.98, 0.999], 6)
     k = len(ecc)
-    one = np.ones(k)
-    angle = np.linspace(0.0, 3.0, k)
-    p_hat = np.column_stack([np.cos(angle), np.sin(angle), 0.0 * one])
-    q_hat = np.column_stack([-np.sin(angle) * 0.6, np.cos(angle) * 0.6, 0.8 * one])
-    ell = Ellipses(p_hat, q_hat, 7e6 * one, ecc, 1e-3 * one, 10.0 * one, 0 * one)
+    ell = _turned_orbits(ecc, 10.0)
     rng = np.random.default_rng(5)
     t = np.sort(rng.uniform(-10.0, 7000.0, (k, 200)), axis=1)
     free = rng.random(t.shape) < 0.9
