@@ -66,7 +66,7 @@ def _in_blocks(ell: Ellipses, t, free, reference, to_deg):
         blocks = [(np.arange(i, min(i + rows, n)), np.zeros(min(rows, n - i), np.int64), m)
                   for i in range(0, n, rows)]
     else:
-        blocks = _span_blocks(*spans)
+        blocks = _span_blocks(spans[0], spans[2])
     sign, start = reference
     parts = []
     for rows, first, width in blocks:
@@ -112,7 +112,7 @@ def _spans(t, free):
     return first, last, last - first + 1 + has_outside, outside_col
 
 
-def _span_blocks(first, last, width, outside_col):
+def _span_blocks(first, width):
     """(rows, first column, width) of blocks of rows of like width, of at most ~BLOCK_POINTS points."""
     order = np.argsort(width, kind="stable")
     blocks, i, n = [], 0, len(order)
