@@ -49,9 +49,28 @@ class AlertColumns(NamedTuple):
         return np.diff(self.starts)
 
 
-def _none(values: list) -> list:
+def none_for_nan(values: list) -> list:
     """NaN -> None in a list of floats (the records' "does not apply")."""
     return [None if v != v else v for v in values]
+
+
+def pair_values(cols: AlertColumns):
+    """Per warned pair of ``cols``, as Python values: (footprint index, reason code, overflight start s,
+    overflight end s, lowest altitude km (those three None where not overflown), closest approach s,
+    closest distance km, lead time s). The alert records and the JSONL documents read them."""
+    return zip(cols.pref.tolist(), cols.reason.tolist(), none_for_nan(cols.overflight_start_s.tolist()),
+               none_for_nan(cols.overflight_end_s.tolist()), none_for_nan(cols.min_altitude_km.tolist()),
+               cols.closest_approach_s.tolist(), cols.closest_distance_km.tolist(), cols.lead_time_s.tolist())
+
+
+def impact_values(imp: ImpactColumns):
+    """Per impact point, as Python values: (lat, lon, time s, distance km to the landmark, on land, in
+    the territorial sea, footprint index (-1: none), EEZ status code, sea, country, landmark,
+    direction, description, description_ja). The impact records and the JSONL documents read them."""
+    return zip(*[np.asarray(v, float).tolist() for v in (imp.lat, imp.lon, imp.time_s, imp.distance_km)],
+               *[np.asarray(v, bool).tolist() for v in (imp.on_land, imp.in_territorial_sea)],
+               imp.prefecture.tolist(), imp.eez.tolist(), imp.sea, imp.country, imp.landmark, imp.direction,
+               imp.description, imp.description_ja)
 
 
 # The records below are made by handing each instance its attribute dict, which is what the
@@ -65,11 +84,8 @@ def _alert_records(cols: AlertColumns, prefs) -> list[PrefectureAlert]:
     """The :class:`PrefectureAlert` of every warned pair of ``cols``, in order."""
     ids = [(p.code, p.name, p.name_ja, p.region, p.region_ja) for p in prefs]
     latency_s = cols.model.latency_s
-    pairs = zip(cols.pref.tolist(), cols.reason.tolist(), _none(cols.overflight_start_s.tolist()),
-                _none(cols.overflight_end_s.tolist()), _none(cols.min_altitude_km.tolist()),
-                cols.closest_approach_s.tolist(), cols.closest_distance_km.tolist(), cols.lead_time_s.tolist())
     out = []
-    for j, r, s, e, a, cs, ck, lead in pairs:
+    for j, r, s, e, a, cs, ck, lead in pair_values(cols):
         code, name, name_ja, region, region_ja = ids[j]
         _put(rec := _new(PrefectureAlert), "__dict__", {
             "code": code, "name": name, "name_ja": name_ja, "region": region, "region_ja": region_ja,
@@ -82,12 +98,8 @@ def _alert_records(cols: AlertColumns, prefs) -> list[PrefectureAlert]:
 def _impact_records(imp: ImpactColumns, prefs) -> list[Impact]:
     """:meth:`ImpactColumns.record` of every point, a column at a time."""
     codes = [p.code for p in prefs] + [None]  # (index -1: none)
-    floats = [np.asarray(v, float).tolist() for v in (imp.lat, imp.lon, imp.time_s, imp.distance_km)]
-    flags = [np.asarray(v, bool).tolist() for v in (imp.on_land, imp.in_territorial_sea)]
     out = []
-    for lat, lon, t, dist, land, sea_12nm, k, eez, sea, country, mark, direction, en, ja in zip(
-            *floats, *flags, imp.prefecture.tolist(), imp.eez.tolist(), imp.sea, imp.country, imp.landmark,
-            imp.direction, imp.description, imp.description_ja):
+    for lat, lon, t, dist, land, sea_12nm, k, eez, sea, country, mark, direction, en, ja in impact_values(imp):
         _put(rec := _new(Impact), "__dict__", {
             "lat": lat, "lon": lon, "time_s": t, "prefecture_code": codes[k], "on_land": land,
             "in_territorial_sea": sea_12nm, "eez_status": EEZ_STATUSES[eez],
@@ -106,7 +118,7 @@ def assessments(cols: AlertColumns, launch_lat, launch_lon, launch_times: list[d
     alerts = _alert_records(cols, prefs)
     impacts = _impact_records(cols.impact, prefs)
     starts = cols.starts.tolist()
-    first, last = _none(cols.first_entry_s.tolist()), _none(cols.last_exit_s.tolist())
+    first, last = none_for_nan(cols.first_entry_s.tolist()), none_for_nan(cols.last_exit_s.tolist())
     lats, lons = np.asarray(launch_lat).tolist(), np.asarray(launch_lon).tolist()
     out = []
     for i, impact in enumerate(impacts):

@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 
 from .. import geo
-from ..alerting.columns import AlertColumns
+from ..alerting.columns import AlertColumns, impact_values, none_for_nan, pair_values
 from ..alerting.compose import sequence
 from ..alerting.impacts import EEZ_STATUSES, ImpactColumns
-from ..alerting.model import _IN_EEZ, REASONS, Launch
+from ..alerting.model import _IN_EEZ, IMPACT, REASONS, Launch
 from ..clock import fixed_offset, iso_seconds, iso_texts, jst_microseconds
 from ..errors import JalertError
 from .result import _GENERATOR, SCHEMA_VERSION, TRACK_STEP_S, _track_doc
@@ -74,7 +74,7 @@ def _group_documents(g: Group, scenarios: list, track: bool):
     impacts, falls, shelters = _impact_docs(cols.impact, prefs, texts["impact"])
     alerts, warned = _alert_docs(cols, prefs, texts)
     starts = cols.starts.tolist()
-    first, last = _none(cols.first_entry_s.tolist()), _none(cols.last_exit_s.tolist())
+    first, last = none_for_nan(cols.first_entry_s.tolist()), none_for_nan(cols.last_exit_s.tolist())
     summaries = trajs.summaries()
     azimuths, lats, lons = trajs.azimuth_deg.tolist(), trajs.launch_lat.tolist(), trajs.launch_lon.tolist()
     latency_s, reports = model.latency_s, (np.asarray(cols.impact.time_s, float) + model.report_delay_s).tolist()
@@ -203,11 +203,6 @@ def _passed_s(cols: AlertColumns) -> np.ndarray:
     return np.where(np.isneginf(last), np.nan, np.maximum(last, model.latency_s) + model.report_delay_s)
 
 
-def _none(values: list) -> list:
-    """NaN -> None in a list of floats (the records' "does not apply")."""
-    return [None if v != v else v for v in values]
-
-
 def _alert_docs(cols: AlertColumns, prefs, texts: dict[str, list]) -> tuple[list[dict[str, Any]], list[tuple]]:
     """Per warned pair of ``cols``: its ``alerts`` entry (``texts``: :func:`_times`) and its
     :data:`~jalert_sim.alerting.compose.Warned`."""
@@ -215,18 +210,15 @@ def _alert_docs(cols: AlertColumns, prefs, texts: dict[str, list]) -> tuple[list
     words = [None if r is None else r._value_ for r in REASONS]
     alert_time = texts["latency"]
     docs, warned = [], []
-    for i, j, r, s, e, a, cs, ck, lead, s_text, e_text, cs_text in zip(
-            cols.row.tolist(), cols.pref.tolist(), cols.reason.tolist(), _none(cols.overflight_start_s.tolist()),
-            _none(cols.overflight_end_s.tolist()), _none(cols.min_altitude_km.tolist()),
-            cols.closest_approach_s.tolist(), cols.closest_distance_km.tolist(), cols.lead_time_s.tolist(),
-            texts["start"], texts["end"], texts["closest"]):
+    for i, (j, r, s, e, a, cs, ck, lead), s_text, e_text, cs_text in zip(
+            cols.row.tolist(), pair_values(cols), texts["start"], texts["end"], texts["closest"]):
         code, name, name_ja, region, region_ja = ids[j]
         docs.append({
             "code": code, "name": name, "name_ja": name_ja, "region": region, "region_ja": region_ja,
             "reason": words[r], "alert_time": alert_time[i], "overflight_start": s_text, "overflight_end": e_text,
             "overflight_start_s": s, "overflight_end_s": e, "min_altitude_km": a, "closest_approach": cs_text,
             "closest_distance_km": ck, "lead_time_s": lead})
-        warned.append((code, name_ja, name, r == 1, s, e))
+        warned.append((code, name_ja, name, r == IMPACT, s, e))
     return docs, warned
 
 
@@ -235,11 +227,8 @@ def _impact_docs(imp: ImpactColumns, prefs, times: list) -> tuple[list[dict[str,
     :func:`~jalert_sim.alerting.compose.sequence` reads it, and the prefecture to shelter (or None)."""
     codes = [p.code for p in prefs] + [None]  # (index -1: none)
     docs, falls, shelters = [], [], []
-    for lat, lon, t, dist, land, sea_12nm, k, eez, sea, country, mark, direction, en, ja, when in zip(
-            *[np.asarray(v, float).tolist() for v in (imp.lat, imp.lon, imp.time_s, imp.distance_km)],
-            *[np.asarray(v, bool).tolist() for v in (imp.on_land, imp.in_territorial_sea)],
-            imp.prefecture.tolist(), imp.eez.tolist(),
-            imp.sea, imp.country, imp.landmark, imp.direction, imp.description, imp.description_ja, times):
+    for (lat, lon, t, dist, land, sea_12nm, k, eez, sea, country, mark, direction, en, ja), when in zip(
+            impact_values(imp), times):
         status = EEZ_STATUSES[eez]
         sea_en, sea_ja = (sea.name, sea.name_ja) if sea else (None, None)
         land_en, land_ja = (country.name, country.name_ja) if country else (None, None)
