@@ -29,6 +29,7 @@ from jalert_sim.batch import CSV_COLUMNS, run_batch, scenario_from_fields
 from jalert_sim.cli import app
 from jalert_sim.errors import InputError
 
+import endless
 from docdiff import assert_same
 
 runner = CliRunner()
@@ -385,30 +386,18 @@ def test_output_file_is_whole_or_absent_when_writing_fails(tmp_path, monkeypatch
 
 def test_interrupted_cli_leaves_no_output_file(tmp_path):
     import signal
-    import time
 
-    src, target = tmp_path / "in.csv", tmp_path / "out.jsonl"
-    src.write_text(_many_rows(20000), encoding="utf-8")
-    proc = subprocess.Popen([sys.executable, "-m", "jalert_sim", "batch", str(src), "-o", str(target), "--jobs", "2"],
-                            env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 30
-    while time.time() < deadline and not any(p.suffix == ".part" for p in tmp_path.iterdir()):
-        time.sleep(0.05)
-    time.sleep(0.5)
+    target = tmp_path / "out.jsonl"
+    rows = _many_rows(2000).splitlines()[1:]
+    proc = endless.start([sys.executable, "-m", "jalert_sim", "batch", "-", "-o", str(target), "--jobs", "2"],
+                         rows, HEADER, ENV)
+    workers = endless.wait_under_way(proc, tmp_path, workers=2)
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=30)
+    err = endless.finish(proc, 30)
     assert proc.returncode == 130, err
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]
+    assert list(tmp_path.iterdir()) == []
     time.sleep(0.2)
-    left = [p for p in Path("/proc").glob("[0-9]*") if _cmdline_has(p, str(src))]
-    assert not left, "worker processes outlived the batch"
-
-
-def _cmdline_has(proc_dir: Path, needle: str) -> bool:
-    try:
-        return needle in (proc_dir / "cmdline").read_bytes().decode(errors="replace")
-    except OSError:
-        return False
+    assert [pid for pid in workers if endless.state(pid) not in (None, "Z")] == [], "workers outlived the batch"
 
 
 # --------------------------------------------------------------------------- the command

@@ -281,7 +281,7 @@ def test_stdin_and_a_version_mismatch_are_refused(cluster, inputs, tmp_path):
 def test_interrupted_cli_cancels_and_leaves_no_output(tmp_path):
     psutil = pytest.importorskip("psutil")
     src = tmp_path / "big.csv"
-    src.write_text("launch,azimuth,apogee\n" + "sunan,80,600\n" * 6000, encoding="utf-8")
+    src.write_text("launch,azimuth,apogee\n" + "sunan,80,600\n" * 60000, encoding="utf-8")
     for signum in (signal.SIGTERM,):
         proc = subprocess.Popen([sys.executable, "-m", "jalert_sim", "batch", str(src), "-o", str(tmp_path / "out"),
                                  "--scheduler", "local", "--jobs", "2", "--partition-rows", "200"], env=ENV,
@@ -300,7 +300,7 @@ def test_interrupted_cli_cancels_and_leaves_no_output(tmp_path):
 
 def test_ctrl_c_cancels_the_tasks_of_a_remote_cluster(dask_processes, tmp_path):
     src = tmp_path / "big.csv"
-    src.write_text("launch,azimuth,apogee\n" + "sinpo,90,700\n" * 6000, encoding="utf-8")
+    src.write_text("launch,azimuth,apogee\n" + "sinpo,90,700\n" * 60000, encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "jalert_sim", "batch", str(src), "-o", str(tmp_path / "out"),
                              "--scheduler", dask_processes, "--partition-rows", "200"], env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

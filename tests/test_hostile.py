@@ -21,6 +21,8 @@ import pytest
 
 import jalert_sim
 
+import endless
+
 ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
     filter(None, [str(Path(jalert_sim.__file__).resolve().parents[1]), os.environ.get("PYTHONPATH")]))}
 CMD = [sys.executable, "-m", "jalert_sim"]
@@ -113,62 +115,45 @@ def _processes_reading(path: Path) -> list[int]:
     found = []
     for proc_dir in Path("/proc").glob("[0-9]*"):
         try:
-            if str(path) in (proc_dir / "cmdline").read_bytes().decode(errors="replace") and _state(proc_dir) != "Z":
+            named = str(path) in (proc_dir / "cmdline").read_bytes().decode(errors="replace")
+            if named and endless.state(int(proc_dir.name)) != "Z":
                 found.append(int(proc_dir.name))
         except OSError:
             continue
     return found
 
 
-def _state(proc_dir: Path) -> str:
-    return (proc_dir / "stat").read_text().rsplit(")", 1)[1].split()[0]
-
-
-def _children(pid: int) -> list[int]:
-    kids = []
-    for proc_dir in Path("/proc").glob("[0-9]*"):
-        try:
-            if int((proc_dir / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid:
-                kids.append(int(proc_dir.name))
-        except (OSError, ValueError, IndexError):
-            continue
-    return kids
-
-
-def _start_batch_to_file(big_csv: Path, target: Path) -> subprocess.Popen:
-    proc = subprocess.Popen([*CMD, "batch", str(big_csv), "-o", str(target), "--jobs", "2"], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env=ENV)
-    deadline = time.time() + 60
-    while time.time() < deadline and len(_children(proc.pid)) < 2:  # both workers forked: the batch is under way
-        time.sleep(0.05)
-    assert len(_children(proc.pid)) == 2
-    time.sleep(0.3)
+def _start_batch_to_file(target: Path) -> subprocess.Popen:
+    """A batch to ``target`` whose stdin never runs dry, once it is under way."""
+    proc = endless.start([*CMD, "batch", "-", "-o", str(target), "--jobs", "2"], _rows(2000).splitlines()[1:], HEADER,
+                         ENV)
+    endless.wait_under_way(proc, target.parent, workers=2)
     return proc
 
 
 @pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM, signal.SIGINT])
-def test_a_stop_signal_leaves_no_file_and_no_worker(big_csv, tmp_path, signum):
+def test_a_stop_signal_leaves_no_file_and_no_worker(tmp_path, signum):
     target = tmp_path / "out.jsonl"
-    proc = _start_batch_to_file(big_csv, target)
-    workers = _children(proc.pid)
+    proc = _start_batch_to_file(target)
+    workers = endless.children(proc.pid)
     proc.send_signal(signum)
-    _, err = proc.communicate(timeout=60)
+    err = endless.finish(proc, 60)
     assert proc.returncode == 128 + signum, err
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1] == {signal.SIGHUP: "jalert-sim: hung up", signal.SIGTERM: "jalert-sim: terminated",
                                             signal.SIGINT: "jalert-sim: interrupted"}[signum]
     assert list(tmp_path.iterdir()) == []  # neither out.jsonl nor a hidden .part file
     time.sleep(0.5)
-    assert not [pid for pid in workers if Path(f"/proc/{pid}").exists() and _state(Path(f"/proc/{pid}")) != "Z"]
+    assert [pid for pid in workers if endless.state(pid) not in (None, "Z")] == []
 
 
-def test_workers_die_with_a_parent_killed_outright(big_csv, tmp_path):
-    proc = _start_batch_to_file(big_csv, tmp_path / "out.jsonl")
-    workers = _children(proc.pid)
+def test_workers_die_with_a_parent_killed_outright(tmp_path):
+    proc = _start_batch_to_file(tmp_path / "out.jsonl")
+    workers = endless.children(proc.pid)
     proc.kill()  # SIGKILL: the parent can clean nothing up; the kernel must stop the workers
-    proc.communicate(timeout=60)
+    endless.finish(proc, 60)
     time.sleep(1.0)
-    alive = [pid for pid in workers if Path(f"/proc/{pid}").exists() and _state(Path(f"/proc/{pid}")) != "Z"]
+    alive = [pid for pid in workers if endless.state(pid) not in (None, "Z")]
     assert not alive, f"worker processes {alive} outlived their parent"
 
 
@@ -227,11 +212,11 @@ def test_a_trailing_slash_or_a_read_only_file_is_refused(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "locked.json"]
 
 
-def test_a_worker_killed_outright_stops_the_batch_with_one_line(big_csv, tmp_path):
+def test_a_worker_killed_outright_stops_the_batch_with_one_line(tmp_path):
     # As the OOM killer would: the batch cannot be complete, so it says so and writes no -o file.
-    proc = _start_batch_to_file(big_csv, tmp_path / "out.jsonl")
-    os.kill(_children(proc.pid)[0], signal.SIGKILL)
-    _, err = proc.communicate(timeout=60)
+    proc = _start_batch_to_file(tmp_path / "out.jsonl")
+    os.kill(endless.children(proc.pid)[0], signal.SIGKILL)
+    err = endless.finish(proc, 60)
     assert proc.returncode == 2
     _one_error_line(err)
     assert "died (killed by signal 9; out of memory?)" in err
