@@ -9,7 +9,7 @@ import pytest
 import shapely
 
 from jalert_sim.alerting import chords, engine
-from jalert_sim.alerting.geometry import footprints, segments
+from jalert_sim.alerting.geometry import chords_intersect, footprints, segments
 from jalert_sim.alerting.model import AlertModel
 from jalert_sim.physics.trajectories import solve
 
@@ -90,7 +90,7 @@ def test_candidates_bounds_are_the_chord_bounds(coarse, points):
     np.testing.assert_array_equal(cand.upper, upper)
 
 
-def test_intersects_equals_shapely():
+def test_chords_intersect_equals_shapely():
     """Chords around every footprint, many across its boundary: the kernel's sure answers and
     shapely's agree everywhere."""
     pytest.importorskip("numba")
@@ -105,7 +105,7 @@ def test_intersects_equals_shapely():
     ax, ay = mid[:, 0] - half[:, 0], mid[:, 1] - half[:, 1]
     bx, by = mid[:, 0] + half[:, 0], mid[:, 1] + half[:, 1]
     lower_a, upper_a = distance_grid.bounds(pref, ax, ay)
-    got = chords.intersects(pref, ax, ay, bx, by, lower_a, upper_a)
+    got = chords_intersect(pref, ax, ay, bx, by, lower_a, upper_a)
     exact = shapely.intersects(fp.shapes[pref], segments(ax, ay, bx, by))
     assert 2000 < exact.sum() < len(pref) - 2000
     np.testing.assert_array_equal(got, exact)

@@ -21,10 +21,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-import shapely
 
 from ..geo import distance_grid as _distance_grid
-from .geometry import chords_within, footprints, grid_bounds, segments
+from .geometry import chords_intersect, chords_within, footprints, grid_bounds
 
 #: Calls on fewer chords use numpy (a single run's have tens to hundreds).
 COMPILED_FROM_CHORDS = 5_000
@@ -88,37 +87,6 @@ def _grid_arguments() -> tuple:
             g.pref_bounds)
 
 
-def intersects(pref, ax, ay, bx, by, lower_a, upper_a) -> np.ndarray:
-    """shapely.intersects(footprint[pref], segment a-b) per chord (1-D arrays). For calls of
-    geometry.CHORDS_COMPILED_FROM chords or more where numba is installed, the chords_within kernel
-    at limit 0 decides where it is sure (a chord that properly crosses a boundary segment meets the
-    footprint; one farther than 1 mm from every boundary segment lies wholly inside or outside, which
-    the grid's bounds at its start, ``lower_a``/``upper_a``, tell where they can) and shapely the rest."""
-    shapes = footprints().shapes
-    if len(ax) >= _chords_compiled_from():
-        from .kernels import compiled as kernels
-
-        k = kernels()
-        if k is not None:
-            from .boundaries import pieces
-
-            pref = np.asarray(pref, np.int64)
-            answer = k.chords_within(pref, *(np.ascontiguousarray(v, dtype=float) for v in (ax, ay, bx, by)), 0.0,
-                                     lower_a, upper_a, *pieces())
-            out = answer == 1
-            o = np.nonzero(answer < 0)[0]
-            if len(o):
-                out[o] = shapely.intersects(shapes[pref[o]], segments(ax[o], ay[o], bx[o], by[o]))
-            return out
-    return shapely.intersects(shapes[pref], segments(ax, ay, bx, by))
-
-
-def _chords_compiled_from() -> int:
-    from . import geometry
-
-    return geometry.CHORDS_COMPILED_FROM
-
-
 def track_pairs(keep: np.ndarray, X: np.ndarray, Y: np.ndarray, corridor_m: float) -> tuple[np.ndarray, np.ndarray]:
     """Keys (row * 47 + footprint) of the tracks whose kept coarse polyline lies within ``corridor_m``
     of a footprint, and of those that intersect one: footprint_tree().query(lines, "dwithin") and
@@ -147,5 +115,6 @@ def track_pairs(keep: np.ndarray, X: np.ndarray, Y: np.ndarray, corridor_m: floa
         return np.flatnonzero(found)
 
     corridor = decide(corridor_m, lambda f, *ends_open: chords_within(f, *ends_open[:4], corridor_m))
-    crossed = decide(0.0, lambda f, ax, ay, bx, by, o: intersects(f, ax, ay, bx, by, cand.lower_a[o], cand.upper_a[o]))
+    crossed = decide(0.0, lambda f, ax, ay, bx, by, o: chords_intersect(f, ax, ay, bx, by, cand.lower_a[o],
+                                                                         cand.upper_a[o]))
     return corridor, crossed

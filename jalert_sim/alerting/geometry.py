@@ -10,8 +10,8 @@ for arrays of points or chords with one footprint index (0..46) each:
   from the distance grid's bounds (geo.distance_grid, within 3.5 km), with exact shapely tests
   and per-footprint boundary trees only where the bounds leave the answer open (the nearest
   point of a row: :mod:`.distances`);
-* :func:`chords_within`: the same for the chords of a polyline (the pairs a coarse track warns
-  or crosses are decided in :mod:`.chords`);
+* :func:`chords_within` and :func:`chords_intersect`: the same for the chords of a polyline (the
+  pairs a coarse track warns or crosses are decided in :mod:`.chords`);
 * :func:`impact_pairs`: the pairs an impact point falls in or near.
 
 Pairs are keys ``row * 47 + footprint``, sorted.
@@ -203,6 +203,21 @@ def chords_within(pref, ax, ay, bx, by, limit_m: float, *, compiled: bool | None
     """shapely.dwithin(footprint[pref], segment a-b, limit_m) per chord (1-D arrays): decided by the
     numba kernel where it is sure and by shapely where it leaves the chord open (``compiled`` True;
     None: for calls of CHORDS_COMPILED_FROM chords or more where numba is installed; False: shapely)."""
+    return _chords(pref, ax, ay, bx, by, float(limit_m), None, compiled,
+                   lambda shapes, lines: shapely.dwithin(shapes, lines, limit_m))
+
+
+def chords_intersect(pref, ax, ay, bx, by, lower_a, upper_a) -> np.ndarray:
+    """shapely.intersects(footprint[pref], segment a-b) per chord, decided as :func:`chords_within`
+    decides, by the kernel at limit 0 (a chord that properly crosses a boundary segment meets the
+    footprint; one farther than 1 mm from every boundary segment lies wholly inside or outside, which
+    the grid's bounds at its start, ``lower_a``/``upper_a`` (:func:`grid_bounds`), tell where they can)."""
+    return _chords(pref, ax, ay, bx, by, 0.0, (lower_a, upper_a), None, shapely.intersects)
+
+
+def _chords(pref, ax, ay, bx, by, limit_m: float, start_bounds, compiled: bool | None, predicate) -> np.ndarray:
+    """``predicate(footprints, segments)`` per chord, with the chords_within kernel at ``limit_m``
+    deciding first where it runs; ``start_bounds``: the grid's bounds at the chords' starts, or None."""
     shapes = footprints().shapes
     if compiled or (compiled is None and len(ax) >= CHORDS_COMPILED_FROM):
         from .kernels import compiled as kernels
