@@ -22,7 +22,6 @@ from jalert_sim.batch import chunks
 from jalert_sim.batch.chunks import Chunk, Settings, solve_chunk, solve_parsed
 from jalert_sim.batch.records import json_record
 from jalert_sim.simulation.api import prepare, solve_table
-from jalert_sim.simulation.documents import documents
 
 HERE = Path(__file__).resolve().parent
 
@@ -116,10 +115,12 @@ def test_varied_rows_write_the_same_bytes(track):
 def test_documents_are_to_dicts_including_other_zones():
     items, _ = _varied()
     table = solve_table([prepare(item) for item in items])
-    for doc, result in zip(documents(table), table.results()):
-        assert doc == (result if isinstance(result, Exception) else result.to_dict(track=False))
-        if not isinstance(result, Exception):
-            assert list(doc) == list(result.to_dict(track=False))
+    results = table.results()
+    for track, docs in ((False, table.documents(track=False)), (True, table.documents())):  # (to_dict's default)
+        for doc, result in zip(docs, results):
+            assert doc == (result if isinstance(result, Exception) else result.to_dict(track=track))
+            if not isinstance(result, Exception):
+                assert list(doc) == list(result.to_dict(track=track))
 
 
 def test_benchmark_rows_through_the_chunks_write_the_same_bytes():
@@ -192,17 +193,16 @@ def _floats(doc):
 
 
 def test_documents_said_plain_hold_only_plain_floats():
-    """iter_documents' flag lets the records skip orjson's checks: where it says plain, every float
-    is finite and 0 or 1e-4 <= |x| < 1e16 (repr writes it without an exponent)."""
-    from jalert_sim.simulation.documents import iter_documents
+    """ScenarioTable.iter_documents' flag lets the records skip orjson's checks: where it says plain,
+    every float is finite and 0 or 1e-4 <= |x| < 1e16 (repr writes it without an exponent)."""
 
     items, _ = _varied()
     tiny = [dict(items[k], **extra) for k, extra in enumerate(
         [{"latency_s": 5e-5}, {"corridor_km": 2e-5}, {"report_delay_s": 1e-5}, {"impact_radius_km": 3e-5}])]
     table = solve_table([prepare(item) for item in items + tiny])
     plain = [False] * len(table)
-    docs = documents(table)
-    for k, _, flag in iter_documents(table):
+    docs = table.documents(track=False)
+    for k, _, flag in table.iter_documents(track=False):
         plain[k] = flag
     assert sum(plain) >= 25 and not any(plain[len(items):])
     for doc, flag in zip(docs, plain):

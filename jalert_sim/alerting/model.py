@@ -178,10 +178,11 @@ class Impact:
     @property
     def in_eez(self) -> bool | None:
         """True/False where the approximate EEZ test is sure, None near the limit."""
-        return _IN_EEZ.get(self.eez_status)
+        return IN_EEZ.get(self.eez_status)
 
 
-_IN_EEZ = {"inside": True, "outside": False}
+#: ``in_eez`` by EEZ status: sure inside, sure outside; None ("uncertain") near the limit.
+IN_EEZ = {"inside": True, "outside": False}
 
 
 @quick_init

@@ -16,7 +16,6 @@ from typing import Any, NamedTuple
 from ..errors import JalertError
 from ..exports.csv import table_csv
 from ..simulation.api import prepare, solve_table
-from ..simulation.documents import iter_documents
 from ..simulation.table import Scenario
 from .columnar import parse_csv_rows
 from .parsing import parse_row
@@ -123,7 +122,7 @@ def _jsonl(table, ids: list[Any], rows: list[int], track: bool) -> bytes:
     if not len(table):
         return b""
     texts: list[Any] = [None] * len(table)
-    for k, doc, plain in iter_documents(table, track=track):
+    for k, doc, plain in table.iter_documents(track=track):
         texts[k] = document_bytes(ids[k], rows[k], doc, plain)
     texts.append(b"")
     return b"\n".join(texts)

@@ -24,8 +24,8 @@ def json_record(ident: Any, row: int, result: SimulationResult | JalertError, *,
 
 def document_record(ident: Any, row: int, document: dict[str, Any] | JalertError, plain: bool = False) -> str:
     """:func:`json_record` of the result whose ``to_dict()`` is ``document`` (or of the error).
-    ``plain``: every float of the document is finite and 0 or 1e-4 <= |x| < 1e16 (simulation.
-    documents.iter_documents), which orjson writes as json does: its text needs no check."""
+    ``plain``: every float of the document is finite and 0 or 1e-4 <= |x| < 1e16 (simulation.table.
+    ScenarioTable.iter_documents), which orjson writes as json does: its text needs no check."""
     return document_bytes(ident, row, document, plain).decode("utf-8", "surrogatepass")
 
 

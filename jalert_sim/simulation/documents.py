@@ -1,5 +1,6 @@
 """The JSON documents of a table's scenarios (``SimulationResult.to_dict()``), assembled from the
-table's columns: what a batch writes as JSONL.
+table's columns (:meth:`ScenarioTable.documents <.table.ScenarioTable.documents>`): what a batch
+writes as JSONL.
 
 :meth:`ScenarioTable.results` makes a :class:`SimulationResult` per scenario, with its alert,
 impact and message records, and ``to_dict`` then walks them; for a batch that writes every
@@ -16,7 +17,6 @@ tests/test_jsonl_columns.py compares the two ways byte for byte.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -25,46 +25,15 @@ from .. import geo
 from ..alerting.columns import AlertColumns, impact_values, none_for_nan, pair_values
 from ..alerting.compose import sequence
 from ..alerting.impacts import EEZ_STATUSES, ImpactColumns
-from ..alerting.model import _IN_EEZ, IMPACT, REASONS, Launch
+from ..alerting.model import IMPACT, IN_EEZ, REASONS, Launch
 from ..clock import fixed_offset, iso_seconds, iso_texts, jst_microseconds
-from ..errors import JalertError
-from .result import _GENERATOR, SCHEMA_VERSION, TRACK_STEP_S, _track_doc
-from .table import Group, ScenarioTable
+from .result import GENERATOR, SCHEMA_VERSION, TRACK_STEP_S, track_document
 
 
-def documents(table: ScenarioTable, *, track: bool = False) -> list[dict[str, Any] | JalertError]:
-    """``result.to_dict(track=track)`` of every scenario of ``table``, in order (its JalertError
-    where it failed), as :meth:`ScenarioTable.results` and ``to_dict`` would give them."""
-    out: list[Any] = [None] * len(table)
-    for k, doc, _ in iter_documents(table, track=track):
-        out[k] = doc
-    return out
-
-
-def iter_documents(table: ScenarioTable, *, track: bool = False) -> Iterator[tuple[int, Any, bool]]:
-    """(k, :func:`documents`\\ [k], plain) for every scenario k of ``table``, in no set order: a writer
-    that serialises each as it comes keeps few documents alive (performance). ``plain``: the
-    document is known to hold only *plain* floats, finite, and 0 or 1e-4 <= |x| < 1e16, which
-    repr writes without an exponent: JSON writers that differ only in how they write other
-    floats write it alike (batch.records relies on it); False where unsure (errors, documents
-    made by results())."""
-    done = [isinstance(s, JalertError) for s in table._scenarios]
-    for k, s in enumerate(table._scenarios):
-        if done[k]:
-            yield k, s, False
-    for g in table._groups:
-        for k, doc, flag in _group_documents(g, table._scenarios, track):
-            if doc is not None:
-                done[k] = True
-                yield k, doc, flag
-    rest = [k for k, ok in enumerate(done) if not ok]
-    for k, result in zip(rest, table.results(rest)):
-        yield k, result.to_dict(track=track), False
-
-
-def _group_documents(g: Group, scenarios: list, track: bool):
+def group_documents(g, scenarios: list, track: bool):
     """(row, document or None where the columns' route does not apply, whether its floats are plain)
-    for group ``g``'s scenarios."""
+    for the scenarios of ``g``, a :class:`~.table.Group` of the table whose scenarios are
+    ``scenarios``; see :meth:`~.table.ScenarioTable.iter_documents`."""
     prefs = geo.prefectures()
     cols, trajs = g.alerts, g.trajs
     model = cols.model
@@ -107,7 +76,7 @@ def _group_documents(g: Group, scenarios: list, track: bool):
                                                   Launch(lats[j], lons[j], when), model, prefs)
         known = {latency_s: latency_at[j], reports[j]: report_at[j], passes[j]: passed_at[j]}
         doc = {
-            "schema_version": SCHEMA_VERSION, "generator": _GENERATOR, "input": doc_input, "trajectory": tr,
+            "schema_version": SCHEMA_VERSION, "generator": GENERATOR, "input": doc_input, "trajectory": tr,
             "impact": impact, "alert_issued": hi > lo, "summary_en": summary_en, "summary_ja": summary_ja,
             "overflight": {"start": first_at[j], "end": last_at[j], "start_s": first[j], "end_s": last[j]},
             "alerts": alerts[lo:hi],
@@ -117,7 +86,7 @@ def _group_documents(g: Group, scenarios: list, track: bool):
         except KeyError:  # (a time not written with the others: none is, by construction)
             doc["messages"], plain = _messages(msgs, iso_seconds(when)), False
         if track:
-            doc["track"] = _track_doc(trajs.track(j, TRACK_STEP_S))
+            doc["track"] = track_document(trajs.track(j, TRACK_STEP_S))
         yield k, doc, plain
 
 
@@ -128,8 +97,9 @@ def _messages(msgs: list[tuple], iso) -> list[dict[str, Any]]:
 
 
 def _plain(x, none: Any = None) -> np.ndarray:
-    """Elementwise: ``x`` is a plain float (see :func:`iter_documents`), or one the document writes
-    as None (``none``: np.isnan where NaN is None, ~np.isfinite where any non-finite is)."""
+    """Elementwise: ``x`` is a plain float (see :meth:`.table.ScenarioTable.iter_documents`), or one
+    the document writes as None (``none``: np.isnan where NaN is None, ~np.isfinite where any
+    non-finite is)."""
     x = np.asarray(x, dtype=float)
     a = np.abs(x)
     out = (a == 0) | ((a >= 1e-4) & (a < 1e16))
@@ -236,7 +206,7 @@ def _impact_docs(imp: ImpactColumns, prefs, times: list) -> tuple[list[dict[str,
             "lat": lat, "lon": lon, "time": when, "time_s": t, "description": en, "description_ja": ja,
             "landmark": mark.name, "distance_km": dist, "direction": direction, "prefecture": codes[k],
             "on_land": land, "sea": sea_en, "sea_ja": sea_ja, "country": land_en, "country_ja": land_ja,
-            "in_territorial_sea": sea_12nm, "in_eez": _IN_EEZ.get(status), "eez_status": status})
+            "in_territorial_sea": sea_12nm, "in_eez": IN_EEZ.get(status), "eez_status": status})
         falls.append((ja, en, sea_ja, sea_en, land_ja, land_en, status))
         shelters.append(codes[k] if sea_12nm else None)
     return docs, falls, shelters

@@ -22,7 +22,8 @@ from ..geo.places import Place
 from ..physics.trajectories import BoostModel, Track
 
 SCHEMA_VERSION = "1.0"
-_GENERATOR = f"jalert-sim {__version__}"
+#: The documents' ``generator``: this program and its version.
+GENERATOR = f"jalert-sim {__version__}"
 #: Spacing of the track samples in the JSON document, seconds.
 TRACK_STEP_S = 5.0
 
@@ -99,7 +100,7 @@ class SimulationResult:
         a = self.assessment
         doc: dict[str, Any] = {
             "schema_version": SCHEMA_VERSION,
-            "generator": _GENERATOR,
+            "generator": GENERATOR,
             "input": _input_doc(self, tr),
             "trajectory": _trajectory_doc(tr, iso),
             "impact": _impact_doc(a.impact, iso),
@@ -116,7 +117,7 @@ class SimulationResult:
             "messages": _messages_doc(a.messages, iso),
         }
         if track:
-            doc["track"] = _track_doc(self.track)
+            doc["track"] = track_document(self.track)
         return doc
 
 
@@ -212,7 +213,7 @@ def _messages_doc(messages: tuple[Message, ...], iso) -> list[dict[str, Any]]:
     ]
 
 
-def _track_doc(track: Track) -> list[dict[str, float]]:
+def track_document(track: Track) -> list[dict[str, float]]:
     """The samples every :data:`TRACK_STEP_S`: seconds after launch, degrees, km."""
     return [
         {"t_s": float(t), "lat": float(la), "lon": float(lo), "alt_km": float(h)}

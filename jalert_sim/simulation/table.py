@@ -7,11 +7,13 @@ the alert summary (:data:`SCENARIO_COLUMNS`); per (scenario, prefecture): the re
 :attr:`ScenarioTable.warned` (n, 47) and, where a prefecture is warned, its times and distances
 (:meth:`ScenarioTable.prefecture_values`). Times are seconds after each scenario's launch,
 angles degrees (WGS84), distances km. :class:`SimulationResult` objects are made from the
-columns only when asked for (:meth:`ScenarioTable.result`).
+columns only when asked for (:meth:`ScenarioTable.result`); their JSON documents can be had
+without them (:meth:`ScenarioTable.documents`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -24,6 +26,7 @@ from ..alerting.impacts import EEZ_STATUSES
 from ..alerting.model import REASONS, AlertModel
 from ..errors import JalertError
 from ..physics.trajectories import BoostModel, Trajectories
+from .documents import group_documents
 from .result import LazyTrack, SimulationResult
 
 #: The trajectory's columns, as :meth:`Trajectories.summaries` names them.
@@ -137,6 +140,34 @@ class ScenarioTable:
             if len(js):
                 out.update(zip(g.rows[js].tolist(), _results(g, js, self._scenarios)))
         return [out.get(k) or self._scenarios[k] for k in want]
+
+    def documents(self, *, track: bool = True) -> list[dict[str, Any] | JalertError]:
+        """``result(k).to_dict(track=track)`` of every scenario k, in order (its JalertError where
+        it failed), assembled from the columns without making the results (simulation.documents).
+        ``track`` False leaves out the sampled track, as a JSONL batch does without ``--track``."""
+        out: list[Any] = [None] * len(self)
+        for k, doc, _ in self.iter_documents(track=track):
+            out[k] = doc
+        return out
+
+    def iter_documents(self, *, track: bool = True) -> Iterator[tuple[int, Any, bool]]:
+        """(k, :meth:`documents`\\ [k], plain) for every scenario k, in no set order: a writer that
+        serialises each as it comes keeps few documents alive. ``plain``: the document is known to
+        hold only *plain* floats, finite, and 0 or 1e-4 <= |x| < 1e16, which repr writes without an
+        exponent: JSON writers that differ only in how they write other floats write it alike
+        (batch.records relies on it); False where unsure (errors, documents made by results())."""
+        done = [isinstance(s, JalertError) for s in self._scenarios]
+        for k, s in enumerate(self._scenarios):
+            if done[k]:
+                yield k, s, False
+        for g in self._groups:
+            for k, doc, flag in group_documents(g, self._scenarios, track):
+                if doc is not None:
+                    done[k] = True
+                    yield k, doc, flag
+        rest = [k for k, ok in enumerate(done) if not ok]
+        for k, result in zip(rest, self.results(rest)):
+            yield k, result.to_dict(track=track), False
 
     def track(self, k: int, step_s: float | None = None):
         """Scenario ``k``'s track (:class:`~.result.Track`: t_s, lat, lon, alt_km) sampled every
