@@ -134,3 +134,18 @@ def test_bad_input_is_one_line_and_exit_2(args, words):
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("jalert-sim: error:") and words in lines[0], proc.stderr
     assert proc.stdout == ""
+
+
+def test_spreads_near_the_float_limit_are_infeasible_draws_without_a_warning():
+    """An sd of 1e308 is a finite number >= 0, so it is accepted; most of its draws overflow to
+    infinity or leave the allowed apogees and ranges, and are counted as infeasible samples, by
+    reason, with nothing on stderr (numpy's overflow warning was printed there). (An azimuth of
+    1e308 degrees is still an azimuth.)"""
+    for option in ("--apogee-sd", "--azimuth-sd", "--range-sd", "--launch-sd-km"):
+        proc = subprocess.run([sys.executable, "-m", "jalert_sim", "ensemble", "--scenario", "2017-08-29", "-n", "20",
+                               option, "1e308", "--format", "json"], capture_output=True, text=True, env=ENV,
+                              timeout=120)
+        assert proc.returncode == 0 and proc.stderr == "", (option, proc.stderr)
+        doc = json.loads(proc.stdout)
+        assert doc["samples"] == 20 and doc["flown"] + sum(r["count"] for r in doc["infeasible"]) == 20, option
+        assert doc["infeasible"] or option == "--azimuth-sd", option

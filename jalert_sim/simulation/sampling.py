@@ -123,7 +123,10 @@ def _draw(base_value, sd: float, band, rng: np.random.Generator, size: int) -> n
     if band is not None:
         return rng.uniform(band[0], band[1], size) if band[1] > band[0] else np.full(size, float(band[0]))
     value = np.nan if base_value is None else float(base_value)
-    return value + rng.normal(0.0, 1.0, size) * sd if sd else np.full(size, value)
+    if not sd:
+        return np.full(size, value)
+    with np.errstate(over="ignore"):  # (a spread near the float limit: infinite draws, counted as infeasible)
+        return value + rng.normal(0.0, 1.0, size) * sd
 
 
 def draw_block(base: Scenario, spreads: Spreads, seed: int, block: int, size: int) -> dict[str, np.ndarray]:
