@@ -14,12 +14,14 @@ The kernel modules (``physics.compiled``, ``geo.compiled``, ``alerting.kernels``
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache, wraps
 from typing import Any
 
 _off = 0  # how many numpy_only blocks are open
+_skip_blas_check = False  # see skip_blas_check()
 
 #: Scenarios per worker process from which a job loads the kernels. Importing numba and loading
 #: the cached kernels costs 0.5-1.3 s of the parent (measured on the 2-core machine, in a
@@ -62,6 +64,8 @@ def kernels(build: Callable[[Any], Any]) -> Callable[[], Any]:
             import numba
         except ImportError:
             return None
+        if _skip_blas_check:
+            _load_array_maths_without_scipy()
         return build(numba)
 
     @wraps(build)
@@ -69,3 +73,29 @@ def kernels(build: Callable[[Any], Any]) -> Callable[[], Any]:
         return built() if enabled() else None
 
     return loader
+
+
+def skip_blas_check() -> None:
+    """For a process that runs no numba code but jalert-sim's (the command line and its workers).
+
+    Where scipy is installed, numba's array maths (``numba.np.arraymath``) look for a BLAS when
+    the kernels first run, by importing ``scipy.linalg``: 0.1-0.2 s and ~13 MB a process
+    (measured with scipy 1.17, alternating runs of the batch warm-up), for the inner products of
+    np.correlate and np.convolve, which jalert-sim never calls. After this call scipy.linalg is
+    hidden from that one check, which then finds no BLAS: those two would take numba's plain
+    loop. The rest of numba is unchanged (np.dot and np.linalg import scipy.linalg themselves
+    when they are compiled). A library caller's process is never switched: its own numba code
+    may want the BLAS."""
+    global _skip_blas_check
+    _skip_blas_check = True
+
+
+def _load_array_maths_without_scipy() -> None:
+    if "scipy.linalg" in sys.modules or "numba.np.arraymath" in sys.modules:
+        return  # (scipy.linalg is loaded anyway, or the check has been made)
+    sys.modules["scipy.linalg"] = None  # type: ignore[assignment]  (importing it raises ImportError)
+    try:
+        import numba.np.arraymath  # noqa: F401  (its _check_blas() runs now, once per process)
+    finally:
+        del sys.modules["scipy.linalg"]
+

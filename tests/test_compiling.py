@@ -5,6 +5,7 @@ same bits either way."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 
@@ -16,6 +17,8 @@ from jalert_sim.alerting import chord_kernels, kernels, nearest, prefilter, sear
 from jalert_sim.geo import compiled as geo_compiled
 from jalert_sim.physics import compiled as physics_compiled
 from jalert_sim.simulation.api import simulate_many
+
+import endless
 
 LOADERS = (kernels.compiled, search.compiled, nearest.compiled, chord_kernels.compiled, prefilter._kernels,
            geo_compiled.compiled, physics_compiled.compiled)
@@ -104,3 +107,31 @@ def test_the_warm_up_sends_every_kernel_its_calls():
     assert len(thresholds) >= 10
     with _compiled_routes():
         assert {f"{m.__name__}.{name}": getattr(m, name) for m, name in thresholds if getattr(m, name)} == {}
+
+
+def test_the_command_line_keeps_scipy_linalg_out_of_numbas_start(tmp_path):
+    """Where scipy is installed, numba's array maths import scipy.linalg to look for a BLAS when the
+    kernels first run (0.1-0.2 s and ~13 MB a process, measured). The command line switches that
+    check off (compiling.skip_blas_check); a library caller's process keeps it. Seen from outside:
+    a batch large enough to load the kernels, under way (so past its warm-up, which runs every
+    kernel once), has llvmlite mapped and none of scipy.linalg's libraries, where a script that
+    runs the same warm-up has scipy.linalg loaded. Skipped where scipy is not installed."""
+    pytest.importorskip("scipy")
+    pytest.importorskip("numba")
+    script = ("import sys; from jalert_sim.batch import workers; workers._warm_up('csv'); "
+              "print('numba' in sys.modules, 'scipy.linalg' in sys.modules)")
+    library = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert library.stdout.split() == ["True", "True"], library.stderr
+
+    rows = [f"r{k},sunan,{40 + (k * 7) % 160},{300 + (k * 37) % 900}" for k in range(2000)]
+    proc = endless.start([sys.executable, "-m", "jalert_sim", "batch", "-", "--format", "csv", "--jobs", "2", "-o",
+                          str(tmp_path / "out.csv")], rows, "id,launch,azimuth,apogee", {**os.environ})
+    try:
+        endless.wait_under_way(proc, tmp_path, workers=2, timeout_s=120)
+        with open(f"/proc/{proc.pid}/maps", encoding="utf-8") as handle:
+            maps = handle.read()
+        assert "llvmlite" in maps, "the batch did not load the kernels"
+        assert "scipy/linalg" not in maps
+    finally:
+        proc.send_signal(signal.SIGINT)
+        endless.finish(proc, 60)

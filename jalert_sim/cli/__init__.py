@@ -73,6 +73,9 @@ def main(argv: list[str] | None = None) -> NoReturn:
     try:
         _utf8_output()
         process.guard_streams()
+        from .. import compiling
+
+        compiling.skip_blas_check()  # (this process runs no numba code but jalert-sim's)
         _run(sys.argv[1:] if argv is None else argv)
     except SystemExit as exc:
         process.closing()
