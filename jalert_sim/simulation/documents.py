@@ -39,17 +39,18 @@ def group_documents(g, scenarios: list, track: bool):
     model = cols.model
     rows = g.rows.tolist()
     whens = [scenarios[k].launch_time for k in rows]
-    sure, texts = _times(cols, trajs, whens)
+    reports = np.asarray(cols.impact.time_s, float) + model.report_delay_s  # (the fall message's time)
+    passes = _passed_s(cols)
+    sure, texts = _times(cols, trajs, whens, reports, passes)
     impacts, falls, shelters = _impact_docs(cols.impact, prefs, texts["impact"])
     alerts, warned = _alert_docs(cols, prefs, texts)
     starts = cols.starts.tolist()
     first, last = none_for_nan(cols.first_entry_s.tolist()), none_for_nan(cols.last_exit_s.tolist())
     summaries = trajs.summaries()
     azimuths, lats, lons = trajs.azimuth_deg.tolist(), trajs.launch_lat.tolist(), trajs.launch_lon.tolist()
-    latency_s, reports = model.latency_s, (np.asarray(cols.impact.time_s, float) + model.report_delay_s).tolist()
-    passes = _passed_s(cols).tolist()
+    flags = _plain_rows(cols, trajs, [scenarios[k] for k in rows], reports, passes)
+    latency_s, reports, passes = model.latency_s, reports.tolist(), passes.tolist()
     settings: dict[int, dict[str, Any]] = {}  # model.to_dict() by id of the scenario's model
-    flags = _plain_rows(cols, trajs, [scenarios[k] for k in rows])
     apogee_at, impact_at, first_at, last_at = texts["apogee"], texts["flight"], texts["first"], texts["last"]
     latency_at, report_at, passed_at = texts["latency"], texts["report"], texts["passed"]
     for j, k in enumerate(rows):
@@ -106,10 +107,11 @@ def _plain(x, none: Any = None) -> np.ndarray:
     return out if none is None else out | none(x)
 
 
-def _plain_rows(cols: AlertColumns, trajs, ps: list) -> list[bool]:
+def _plain_rows(cols: AlertColumns, trajs, ps: list, reports: np.ndarray, passes: np.ndarray) -> list[bool]:
     """Per trajectory, whether every float its document writes is plain (the input, the model,
-    the trajectory, the impact, the overflight, the alerts and the messages' times). Every float
-    field of the document must be here."""
+    the trajectory, the impact, the overflight, the alerts and the messages' times: ``reports``
+    and ``passes``, those of the fall and "passed" messages). Every float field of the document
+    must be here."""
     ok = np.ones(len(ps), bool)
     for name in ("launch_lat", "launch_lon", "azimuth_deg", "apogee_km", "range_km", "flight_time_s",
                  "apogee_time_s", "apogee_lat", "apogee_lon", "burnout_time_s", "burnout_altitude_km",
@@ -118,9 +120,9 @@ def _plain_rows(cols: AlertColumns, trajs, ps: list) -> list[bool]:
     ok &= _plain([p.lat for p in ps]) & _plain([p.lon for p in ps]) & _plain([p.apogee_km for p in ps])
     ok &= _plain([np.nan if p.range_km is None else p.range_km for p in ps], np.isnan)
     imp = cols.impact
-    for x in (imp.lat, imp.lon, imp.time_s, imp.distance_km, np.asarray(imp.time_s, float) + cols.model.report_delay_s):
-        ok &= _plain(x)  # (the last: the fall report's time; the launch message's is the model's latency)
-    ok &= _plain(_passed_s(cols), np.isnan)
+    for x in (imp.lat, imp.lon, imp.time_s, imp.distance_km, reports):
+        ok &= _plain(x)  # (the launch message's time is the model's latency)
+    ok &= _plain(passes, np.isnan)
     ok &= _plain(cols.first_entry_s, np.isnan) & _plain(cols.last_exit_s, np.isnan)
     pair = _plain(cols.closest_distance_km) & _plain(cols.lead_time_s)
     for x in (cols.overflight_start_s, cols.overflight_end_s, cols.min_altitude_km):
@@ -135,10 +137,12 @@ def _plain_rows(cols: AlertColumns, trajs, ps: list) -> list[bool]:
 _JST_SPAN_S = (-30610224000, 221845392000)
 
 
-def _times(cols: AlertColumns, trajs, whens: list) -> tuple[list[bool], dict[str, list]]:
+def _times(cols: AlertColumns, trajs, whens: list, reports: np.ndarray,
+           passes: np.ndarray) -> tuple[list[bool], dict[str, list]]:
     """(per trajectory, whether its times may be written a column at a time; the ISO texts of the
     times the documents write, by name: per trajectory "apogee", "flight", "impact", "first",
-    "last", "latency", "report" (the fall message), per warned pair "start", "end", "closest").
+    "last", "latency", "report" (the fall message, at ``reports``), "passed" (at ``passes``), per
+    warned pair "start", "end", "closest").
 
     A column at a time: launches with a fixed UTC offset within :data:`_JST_SPAN_S`, times finite
     within 10^8 s (or NaN where the document writes None); the other trajectories take results()."""
@@ -149,7 +153,7 @@ def _times(cols: AlertColumns, trajs, whens: list) -> tuple[list[bool], dict[str
     model = cols.model
     per_row = {"apogee": trajs.apogee_time_s, "flight": trajs.flight_time_s, "impact": impact_s,
                "first": cols.first_entry_s, "last": cols.last_exit_s, "latency": np.full(n, float(model.latency_s)),
-               "report": impact_s + model.report_delay_s, "passed": _passed_s(cols)}
+               "report": reports, "passed": passes}
     per_pair = {"start": cols.overflight_start_s, "end": cols.overflight_end_s, "closest": cols.closest_approach_s}
     sure = np.array(fixed) & (_JST_SPAN_S[0] < jst_s) & (jst_s < _JST_SPAN_S[1])
     for name, s in (*per_row.items(), *per_pair.items()):
