@@ -19,19 +19,16 @@ from ..simulation.result import SimulationResult
 
 def json_record(ident: Any, row: int, result: SimulationResult | JalertError, *, track: bool = False) -> str:
     """One JSONL line (without the newline): the ``run`` document plus id and row, or the error."""
-    return document_record(ident, row, result if isinstance(result, JalertError) else result.to_dict(track=track))
-
-
-def document_record(ident: Any, row: int, document: dict[str, Any] | JalertError, plain: bool = False) -> str:
-    """:func:`json_record` of the result whose ``to_dict()`` is ``document`` (or of the error).
-    ``plain``: every float of the document is finite and 0 or 1e-4 <= |x| < 1e16 (simulation.table.
-    ScenarioTable.iter_documents), which orjson writes as json does: its text needs no check."""
-    return document_bytes(ident, row, document, plain).decode("utf-8", "surrogatepass")
+    document = result if isinstance(result, JalertError) else result.to_dict(track=track)
+    return document_bytes(ident, row, document).decode("utf-8", "surrogatepass")
 
 
 def document_bytes(ident: Any, row: int, document: dict[str, Any] | JalertError, plain: bool = False) -> bytes:
-    """:func:`document_record` in UTF-8 (a lone surrogate of an id as "surrogatepass" writes it):
-    a batch joins its records' bytes and decodes the chunk once (performance)."""
+    """:func:`json_record` of the result whose ``to_dict()`` is ``document`` (or of the error), in
+    UTF-8 (a lone surrogate of an id as "surrogatepass" writes it): a batch's workers send their
+    records' bytes (performance). ``plain``: every float of the document is finite and 0 or
+    1e-4 <= |x| < 1e16 (simulation.table.ScenarioTable.iter_documents), which orjson writes as json
+    does: its text needs no check."""
     if isinstance(document, JalertError):
         doc: dict[str, Any] = {"id": ident, "row": row, "error": str(document)}
     else:
