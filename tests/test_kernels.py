@@ -53,8 +53,7 @@ def _ballistic_batch(n: int, seed: int):
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_track_at_times_equals_numpy(seed):
-    """The compiled Kepler kernel gives numpy's bits: every time of the call counts for the
-    iteration count (padding included), and the points outside ``free`` are NaN."""
+    """The compiled Kepler kernel gives numpy's bits, and the points outside ``free`` are NaN."""
     from jalert_sim.physics.geodesy import DEG
     from jalert_sim.physics.tracks import track_at_times
 
@@ -211,7 +210,7 @@ def _toward_japan(n: int, seed: int):
 @pytest.mark.parametrize("seed", [3, 4])
 def test_search_kernel_equals_numpy(seed):
     """The compiled crossing search finds numpy's first and last inside samples, with the same bits
-    for their positions (the rounds' Kepler iteration counts reproduced)."""
+    for their positions."""
     from jalert_sim.alerting import crossings, search
 
     coarse, win, chords = _search_inputs(_toward_japan(1200, seed))
@@ -228,7 +227,7 @@ def test_search_kernel_equals_numpy(seed):
 
 def test_search_kernel_boost_phase():
     """Short, low tracks whose windows start before burnout: the kernel takes those samples from the
-    boost model as positions_at does, and the rounds' iteration counts still match numpy's."""
+    boost model as positions_at does, and the free-flight ones still have numpy's bits."""
     from jalert_sim.alerting import crossings, search
 
     coarse, win, chords = _search_inputs(_ballistic_batch(1500, 1))

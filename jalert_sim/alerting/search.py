@@ -4,11 +4,9 @@ window, all rounds of the search in one call instead of a dozen numpy stages per
 The kernel walks the rounds exactly as ``_search`` does: in each round, the next candidate chord
 of every window still searching, as one (windows, widest chord) array of times padded as
 ``Trajectories.positions_at`` pads it. Kepler's equation is solved on that array with
-``physics.compiled``'s code and the round's call-wide iteration count is the one numpy's call
-would have (over the rows with a free-flight time; over the free-flight times alone when one
-window is left), so the positions have numpy's bits. Boost-phase samples (the windows of tracks
-that pass near a footprint while still climbing) are computed beforehand with the numpy route's
-own function (each point on its own). The projection table, the distance grid's bounds and the
+``physics.compiled``'s code, point by point as numpy solves it, so the positions have numpy's
+bits. Boost-phase samples (the windows of tracks that pass near a footprint while still climbing)
+are computed beforehand with the numpy route's own function (each point on its own). The projection table, the distance grid's bounds and the
 ray-crossing test are the compiled twins' code: the same bits and answers. Where the numpy
 route would do something else (a point outside the projection table, an inside test the kernel
 cannot settle and leaves to shapely) the kernel gives up and the caller runs the numpy search.
@@ -122,25 +120,11 @@ def _boost_samples(sub, win):
 
 def _track(orbit, sel, t, free, to_deg):  # pragma: no cover (compiled)
     """Trajectories.positions_at of rows ``sel`` at times t (k, m), free-flight points ``free`` (the
-    others NaN; t holds the burnout time there, as positions_at pads): Kepler's equation with the
-    iteration count of numpy's call, which solves the rows with a free-flight time (all their
-    points) or, for one row, its free-flight points only."""
+    others NaN): Kepler's equation point by point, as numpy solves it."""
     mean_motion, ecc, tau, semi_major, p_hat, q_hat, sign, start = orbit
-    k, width = t.shape
-    solved = _anomalies(mean_motion[sel], ecc[sel], tau[sel], t)
-    settled = solved[3]
-    calls = 0
-    for q in range(k):
-        any_free = False
-        for j in range(width):
-            any_free = any_free or free[q, j]
-        if not any_free:
-            continue
-        for j in range(width):
-            if (k > 1 or free[q, j]) and settled[q, j] + 1 > calls:
-                calls = settled[q, j] + 1
-    return _positions(solved[0], solved[1], solved[2], settled, calls, ecc[sel], semi_major[sel], p_hat[sel],
-                      q_hat[sel], sign[sel], start[sel], t, free, to_deg)
+    solved = _anomalies(mean_motion[sel], ecc[sel], tau[sel], t, free)
+    return _positions(solved[0], solved[1], solved[2], ecc[sel], semi_major[sel], p_hat[sel], q_hat[sel], sign[sel],
+                      start[sel], t, free, to_deg)
 
 
 def _inside(lat, lon, test, row_pref, proj, grid, bands):  # pragma: no cover (compiled)

@@ -6,11 +6,8 @@ temporaries. The kernel makes one pass per point with the same formulas in the s
 fast-math, so no contraction into fused multiply-adds): on this platform it gives the same bits
 as the numpy code (tests/test_kernels.py runs both on the same inputs).
 
-One subtlety is reproduced on purpose. The numpy loop stops when every point of the call has
-settled; a point that settled before the last iteration returns the cosine and sine of its final
-anomaly, one that settled on it returns them carried over its last step. The kernel therefore
-solves every point, takes the call's iteration count, and then finishes each point as numpy
-would have. Only ``tracks`` imports this module, and only for calls of at least
+Each point iterates on its own, as in numpy (``kepler.halley_steps``), and stops after its first
+step below 1e-6 rad. Only ``tracks`` imports this module, and only for calls of at least
 ``tracks.COMPILED_FROM_POINTS`` points where numba is installed (a single ``run`` never imports
 numba). Compiled code is cached beside the module (``cache=True``).
 """
@@ -25,6 +22,7 @@ from .. import compiling
 
 from ..earth import OMEGA_EARTH_RAD_S, WGS84_A_M, WGS84_B_M
 from ..earth import WGS84_E2 as _E2
+from .kepler import HALLEY_MAX_STEPS
 
 # kepler's constants, by the same expressions.
 _EP2 = (WGS84_A_M**2 - WGS84_B_M**2) / WGS84_B_M**2
@@ -40,34 +38,30 @@ def compiled(numba):
 
     def track_at_times(mean_motion, ecc, tau, semi_major, p_hat, q_hat, sign, start, t, free, to_deg):
         """tracks.track_at_times: (lat deg, lon deg unwrapped, height km clipped at 0) at
-        times t (n, m, C-contiguous) of orbits given per row, NaN where ``free`` is False; every
-        point of t counts for the iteration count, as in the numpy loop."""
-        solved = anomalies(mean_motion, ecc, tau, t)
+        times t (n, m, C-contiguous) of orbits given per row, NaN where ``free`` is False."""
+        solved = anomalies(mean_motion, ecc, tau, t, free)
         return positions(*solved, ecc, semi_major, p_hat, q_hat, sign, start, t, free, to_deg)
 
     return track_at_times
 
 
-def _anomalies(mean_motion, ecc, tau, t):  # pragma: no cover (compiled)
-    """kepler.Ellipses._anomaly_trig point by point: (E before the shift to [0, 2 pi), cos E and sin
-    E carried over the last step, the iteration each point settled at, the call's iteration count)."""
+def _anomalies(mean_motion, ecc, tau, t, free):  # pragma: no cover (compiled)
+    """kepler.Ellipses._halley point by point: (E before the shift to [0, 2 pi), cos E and sin E
+    carried over the last step), where ``free`` (elsewhere undefined: _positions makes it NaN)."""
     n_rows, n_cols = t.shape
     two_pi = _TWO_PI
     inv_two_pi = 1.0 / two_pi
+    max_steps = HALLEY_MAX_STEPS
     anomaly = np.empty((n_rows, n_cols))
     cos_out = np.empty((n_rows, n_cols))
     sin_out = np.empty((n_rows, n_cols))
-    settled = np.empty((n_rows, n_cols), np.int64)
-    calls = 0  # iterations the numpy loop makes: one past the last point's settling, at most 12
     for i in range(n_rows):
         n, e = mean_motion[i], ecc[i]
         k = 1.0 / (4.0 * e + 0.5)
         alpha = (1.0 - e) * k
         c78 = 0.078 / (1.0 + e)
         for j in range(n_cols):
-            if j > 0 and t[i, j] == t[i, j - 1]:  # (rows padded with one time: the same answer)
-                anomaly[i, j], cos_out[i, j], sin_out[i, j] = anomaly[i, j - 1], cos_out[i, j - 1], sin_out[i, j - 1]
-                settled[i, j] = settled[i, j - 1]
+            if not free[i, j]:
                 continue
             x = n * (t[i, j] - tau[i])
             m = x - two_pi * np.floor(x * inv_two_pi + 0.5)
@@ -77,7 +71,7 @@ def _anomalies(mean_motion, ecc, tau, t):  # pragma: no cover (compiled)
             s2 = s * s
             s = s - c78 * s * s2 * s2
             E = m + e * s * (3.0 - 4.0 * s * s)
-            it = 0
+            steps = 0
             step = 0.0
             cos_e = sin_e = 0.0
             while True:
@@ -89,17 +83,14 @@ def _anomalies(mean_motion, ecc, tau, t):  # pragma: no cover (compiled)
                 slope = 1.0 - e * cos_e
                 step = f / (slope - 0.5 * f * e_sin / slope)
                 E = E - step
-                if not (abs(step) > 1e-6) or it == 11:
+                steps += 1
+                if not (abs(step) > 1e-6) or steps == max_steps:
                     break
-                it += 1
             anomaly[i, j], cos_out[i, j], sin_out[i, j] = E, cos_e + step * sin_e, sin_e - step * cos_e
-            settled[i, j] = it
-            if it + 1 > calls:
-                calls = it + 1
-    return anomaly, cos_out, sin_out, settled, calls
+    return anomaly, cos_out, sin_out
 
 
-def _positions(anomaly, cos_out, sin_out, settled, calls, ecc, semi_major, p_hat, q_hat, sign, start, t, free,
+def _positions(anomaly, cos_out, sin_out, ecc, semi_major, p_hat, q_hat, sign, start, t, free,
                to_deg):  # pragma: no cover (compiled)
     """Ellipses.geodetic_at and the conversions of positions_at, point by point, from _anomalies."""
     n_rows, n_cols = t.shape
@@ -119,15 +110,7 @@ def _positions(anomaly, cos_out, sin_out, settled, calls, ecc, semi_major, p_hat
                 lat[i, j] = lon[i, j] = alt[i, j] = np.nan
                 continue
             E = anomaly[i, j]
-            if settled[i, j] + 1 < calls:
-                # Settled before the last iteration: numpy's later iterations took zero steps from
-                # the final anomaly, whose cosine and sine they computed afresh.
-                tt = math.tan(0.5 * E)
-                d = 2.0 / (1.0 + tt * tt)
-                cos_e, sin_e = d - 1.0, tt * d
-                cos_e, sin_e = cos_e + 0.0 * sin_e, sin_e - 0.0 * cos_e
-            else:
-                cos_e, sin_e = cos_out[i, j], sin_out[i, j]
+            cos_e, sin_e = cos_out[i, j], sin_out[i, j]
             if E < 0.0:
                 E = E + two_pi
             else:

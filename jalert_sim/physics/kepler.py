@@ -45,6 +45,43 @@ def _freeze_settled(step, done, tol):
     return step, done | ~(np.abs(step) > tol)
 
 
+#: Halley steps a point of Kepler's equation takes at most (two reach ~1e-14 rad from the starter).
+HALLEY_MAX_STEPS = 12
+
+
+def halley_steps(ecc, e, m):
+    """Kepler's equation E - e sin E = m by Halley's method from the starters ``ecc`` (1-D arrays, E
+    and m in [-pi, pi)): (E, cos E, sin E), the cosine and sine those of the last step's start
+    carried over the step. A point stops after its first step below 1e-6 rad (or NaN), at most
+    HALLEY_MAX_STEPS; its numbers depend on its own inputs alone, whatever the call holds (the
+    compiled kernel, physics.compiled, iterates point by point to the same bits). The first steps
+    run over the whole arrays; once most points have stopped, over those still moving."""
+    cos_out = sin_out = None
+    moving = None  # indices still iterating, None: all
+    for _ in range(HALLEY_MAX_STEPS):
+        if moving is None:
+            E, ee, mm = ecc, e, m
+        else:
+            E, ee, mm = ecc[moving], e[moving], m[moving]
+        cos_e, sin_e = cos_sin(E)
+        e_sin = ee * sin_e
+        f = E - e_sin - mm
+        slope = 1.0 - ee * cos_e
+        step = f / (slope - 0.5 * f * e_sin / slope)
+        more = np.abs(step) > 1e-6
+        if moving is None:
+            ecc, cos_out, sin_out = E - step, cos_e + step * sin_e, sin_e - step * cos_e
+            if more.all() and more.size:
+                continue
+            moving = np.flatnonzero(more)
+        else:
+            ecc[moving], cos_out[moving], sin_out[moving] = E - step, cos_e + step * sin_e, sin_e - step * cos_e
+            moving = moving[more]
+        if len(moving) == 0:
+            break
+    return ecc, cos_out, sin_out
+
+
 def cos_sin(x):
     """(cos x, sin x) through tan(x / 2): numpy's float64 sin and cos are scalar loops here
     (~20 ns an element) where tan is vectorised (~3 ns); the results agree with np.cos/np.sin
@@ -247,24 +284,23 @@ class Ellipses:
         """Eccentric anomaly at times t (n, m), in [0, 2 pi): Kepler's equation by Halley's method.
 
         Mikkola's (1987) cubic starter is within ~4e-3 rad for any e < 1, so two
-        Halley steps reach ~1e-14 rad; iteration stops once every step is below
-        1e-6 rad (the next error is of order step**3). Each step costs a sine and
-        a cosine per point, the bulk of sampling a track.
+        Halley steps reach ~1e-14 rad; a point stops at its first step below 1e-6 rad
+        (the next error is of order step**3). Each step costs a tangent per point,
+        the bulk of sampling a track.
         """
         return self._anomaly_trig(t)[0]
 
     def _anomaly_trig(self, t):
         """``anomaly_at`` and the cosine and sine of the result: those of the last Halley step's
         start, carried over the step to first order (the step is below 1e-6 rad, ~1e-8 usually,
-        so the error is below ~5e-13), one tan fewer per point than computing them afresh."""
-        ecc, cos_e, sin_e, _, _ = self._halley(t)
+        so the error is below ~5e-13), one tangent fewer per point than computing them afresh."""
+        ecc, cos_e, sin_e = self._halley(t)
         return ecc + TWO_PI * (ecc < 0.0), cos_e, sin_e
 
     def _halley(self, t):
-        """_anomaly_trig's iteration: (E in [-pi, pi), its cosine and sine as returned, the points
-        that still moved on the last iteration (None: all of them), the iteration count). Every
-        point iterates until all have settled: one that settled earlier gets the cosine and sine
-        of its final E afresh, the others theirs carried over the last step."""
+        """_anomaly_trig's iteration: (E in [-pi, pi), its cosine and sine carried over its last
+        step), each of shape (n, m). Every point iterates on its own (:func:`halley_steps`), so its
+        bits do not depend on the other points of the call (other times, other trajectories)."""
         n, e = self.n[:, None], self.e[:, None]
         x = n * (t - self.tau[:, None])
         # Mean anomaly in [-pi, pi) for the starter (E in [-pi, pi) too; shifted to [0, 2 pi) at the end).
@@ -277,20 +313,9 @@ class Ellipses:
         s2 = s * s  # (no ** here: np.power is ~50x slower than a product on this numpy)
         s = s - (0.078 / (1.0 + e)) * s * s2 * s2
         ecc = m + e * s * (3.0 - 4.0 * s * s)
-        # A point stops moving once its step is small, so it gets the same value whatever the
-        # other points (of other trajectories in a batch) need.
-        done = moving = None
-        for calls in range(1, 13):
-            cos_e, sin_e = cos_sin(ecc)
-            e_sin = e * sin_e
-            f = ecc - e_sin - m
-            slope = 1.0 - e * cos_e
-            moving = None if done is None else ~done
-            step, done = _freeze_settled(f / (slope - 0.5 * f * e_sin / slope), done, 1e-6)
-            ecc = ecc - step
-            if np.count_nonzero(done) == done.size:
-                break
-        return ecc, cos_e + step * sin_e, sin_e - step * cos_e, moving, calls
+        shape = ecc.shape
+        solved = halley_steps(ecc.ravel(), np.broadcast_to(e, shape).ravel(), m.ravel())
+        return tuple(v.reshape(shape) for v in solved)
 
     def ellipsoid_crossing(self):
         """Eccentric anomaly in (pi, 2 pi) where the descending arc meets the WGS84 ellipsoid (NaN if never)."""
