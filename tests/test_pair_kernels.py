@@ -146,3 +146,21 @@ def test_prefilter_table_cells_lie_in_their_corner_boxes():
             outside = np.maximum.reduce([cx.min(axis=0) - x, x - cx.max(axis=0), cy.min(axis=0) - y, y - cy.max(axis=0)])
             worst = max(worst, float(outside.max()))
     assert worst <= 0.1 * prefilter._TABLE_MARGIN_M
+
+
+def test_open_chords_get_the_callers_predicate():
+    """geometry._chords sends the chords it cannot settle to the predicate it is given (intersects
+    for chords_intersect, dwithin for chords_within): with shapely.touches, touches' answers."""
+    from jalert_sim.alerting import geometry
+
+    fp = footprints()
+    rng = np.random.default_rng(4)
+    pref = rng.integers(0, len(fp.shapes), 3000)
+    vertices = [shapely.get_coordinates(s) for s in fp.shapes]
+    ax, ay = np.array([vertices[p][rng.integers(len(vertices[p]))] for p in pref]).T  # chords from a vertex
+    bx, by = ax + rng.normal(0.0, 3000.0, len(pref)), ay + rng.normal(0.0, 3000.0, len(pref))
+    lines = segments(ax, ay, bx, by)
+    touches = shapely.touches(fp.shapes[pref], lines)
+    assert 100 < touches.sum() and (touches != shapely.intersects(fp.shapes[pref], lines)).sum() > 1000
+    got = geometry._chords(pref, ax, ay, bx, by, 0.0, None, False, shapely.touches)
+    np.testing.assert_array_equal(got, touches)

@@ -225,12 +225,13 @@ def _chords(pref, ax, ay, bx, by, limit_m: float, start_bounds, compiled: bool |
         k = kernels()
         if k is not None:
             pref = np.asarray(pref, np.int64)
-            lower_a, upper_a = grid_bounds(pref, ax, ay)
+            lower_a, upper_a = grid_bounds(pref, ax, ay) if start_bounds is None else start_bounds
             answer = k.chords_within(pref, *(np.ascontiguousarray(v, dtype=float) for v in (ax, ay, bx, by)),
-                                     float(limit_m), lower_a, upper_a, *_boundary_pieces())
+                                     float(limit_m), np.asarray(lower_a, dtype=float), np.asarray(upper_a, dtype=float),
+                                     *_boundary_pieces())
             out = answer == 1
             o = np.nonzero(answer < 0)[0]
             if len(o):
-                out[o] = shapely.dwithin(shapes[pref[o]], segments(ax[o], ay[o], bx[o], by[o]), limit_m)
+                out[o] = predicate(shapes[pref[o]], segments(ax[o], ay[o], bx[o], by[o]))
             return out
-    return shapely.dwithin(shapes[pref], segments(ax, ay, bx, by), limit_m)
+    return predicate(shapes[pref], segments(ax, ay, bx, by))
