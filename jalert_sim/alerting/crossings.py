@@ -18,7 +18,7 @@ from .. import geo
 from ..physics.trajectories import Trajectories
 from .arrays import first_true, isin, last_true, unique
 from .distances import min_distance
-from .geometry import footprints, grid_bounds, inside, project, segments
+from .geometry import chords_maybe_within, footprints, grid_bounds, inside, project, segments
 from .model import BISECTIONS, COARSE_STEP_M, FINE_STEP_S, SUB_STEPS
 
 
@@ -128,23 +128,30 @@ def _windows(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> _Win
 
 
 def _near_chords(coarse: CoarseSamples, win: _Windows) -> _Chords:
-    """The chords of the windows that the distance grid's bounds (chords.chord_bounds, from the
-    bounds of each point once) do not put farther than _CHORD_SLACK_M from the footprint.
+    """The chords of the windows that may lie within _CHORD_SLACK_M of the footprint: those the
+    distance grid's bounds (chords.chord_bounds, from the bounds of each point once) put surely
+    within, and those they leave open that the chord kernel does not put surely beyond
+    (:func:`~.geometry.chords_maybe_within`; all of them on the numpy route).
 
-    Some of them are farther: of the chords the bounds cannot settle, about two in three lie
-    beyond the slack (the README's ensemble). They are searched anyway, which costs less than an
-    exact distance (GEOS's, ~5 us a chord), and changes no answer: a chord farther than the slack
-    holds no inside sample, and the search takes the first (last) inside sample of the window."""
+    Some are farther: of the chords the bounds leave open, about two in three lie beyond the slack
+    (the README's ensemble). They are searched anyway, which costs less than an exact distance
+    (GEOS's, ~5 us a chord), and changes no answer: a chord farther than the slack holds no inside
+    sample, and the search takes the first (last) inside sample of each window."""
     cols = coarse.x_m.shape[1]
     # The coarse points of every window, as flat indices into the (rows, samples) arrays.
     npt = win.c_hi - win.c_lo + 1
     pt_win = np.repeat(np.arange(len(win.pair)), npt)
     pt = np.repeat(win.row * cols + win.c_lo - (np.cumsum(npt) - npt), npt) + np.arange(len(pt_win))
     px, py = np.ravel(coarse.x_m)[pt], np.ravel(coarse.y_m)[pt]
-    lp, _ = grid_bounds(win.pref[pt_win], px, py)
+    lp, up = grid_bounds(win.pref[pt_win], px, py)
     a = np.flatnonzero(pt_win[1:] == pt_win[:-1])  # the first point of each chord, by window then time
     b = a + 1
-    cand = 0.5 * (lp[a] + lp[b] - np.hypot(px[b] - px[a], py[b] - py[a])) <= _CHORD_SLACK_M
+    lower = 0.5 * (lp[a] + lp[b] - np.hypot(px[b] - px[a], py[b] - py[a]))
+    cand = np.minimum(up[a], up[b]) <= _CHORD_SLACK_M
+    open_ = np.nonzero((lower <= _CHORD_SLACK_M) & ~cand)[0]
+    if len(open_):
+        o = a[open_]
+        cand[open_] = chords_maybe_within(win.pref[pt_win[o]], px[o], py[o], px[o + 1], py[o + 1], _CHORD_SLACK_M)
     # The 1 s samples each spans (indices into the oracle's fine_t).
     a = a[cand]
     seg_win = pt_win[a]

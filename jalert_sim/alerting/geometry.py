@@ -207,6 +207,23 @@ def chords_within(pref, ax, ay, bx, by, limit_m: float, *, compiled: bool | None
                    lambda shapes, lines: shapely.dwithin(shapes, lines, limit_m))
 
 
+def chords_maybe_within(pref, ax, ay, bx, by, limit_m: float) -> np.ndarray:
+    """The chords that may lie within ``limit_m`` of footprint ``pref``: a superset of
+    :func:`chords_within`'s, for callers that only narrow a search. The numba kernel drops the
+    chords it finds surely farther (calls of CHORDS_COMPILED_FROM chords or more where numba is
+    installed); the chords it leaves open, and every chord without it, are kept."""
+    if len(ax) >= CHORDS_COMPILED_FROM:
+        from .kernels import compiled as kernels
+
+        k = kernels()
+        if k is not None:
+            pref = np.asarray(pref, np.int64)
+            lower_a, upper_a = grid_bounds(pref, ax, ay)
+            return k.chords_within(pref, *(np.ascontiguousarray(v, dtype=float) for v in (ax, ay, bx, by)),
+                                   float(limit_m), lower_a, upper_a, *_boundary_pieces()) != 0
+    return np.ones(len(ax), dtype=bool)
+
+
 def chords_intersect(pref, ax, ay, bx, by, lower_a, upper_a) -> np.ndarray:
     """shapely.intersects(footprint[pref], segment a-b) per chord, decided as :func:`chords_within`
     decides, by the kernel at limit 0 (a chord that properly crosses a boundary segment meets the
