@@ -212,16 +212,8 @@ def chords_maybe_within(pref, ax, ay, bx, by, limit_m: float) -> np.ndarray:
     :func:`chords_within`'s, for callers that only narrow a search. The numba kernel drops the
     chords it finds surely farther (calls of CHORDS_COMPILED_FROM chords or more where numba is
     installed); the chords it leaves open, and every chord without it, are kept."""
-    if len(ax) >= CHORDS_COMPILED_FROM:
-        from .kernels import compiled as kernels
-
-        k = kernels()
-        if k is not None:
-            pref = np.asarray(pref, np.int64)
-            lower_a, upper_a = grid_bounds(pref, ax, ay)
-            return k.chords_within(pref, *(np.ascontiguousarray(v, dtype=float) for v in (ax, ay, bx, by)),
-                                   float(limit_m), lower_a, upper_a, *_boundary_pieces()) != 0
-    return np.ones(len(ax), dtype=bool)
+    answer = _chord_kernel(pref, ax, ay, bx, by, limit_m, None) if len(ax) >= CHORDS_COMPILED_FROM else None
+    return np.ones(len(ax), dtype=bool) if answer is None else answer != 0
 
 
 def chords_intersect(pref, ax, ay, bx, by, lower_a, upper_a) -> np.ndarray:
@@ -236,19 +228,27 @@ def _chords(pref, ax, ay, bx, by, limit_m: float, start_bounds, compiled: bool |
     """``predicate(footprints, segments)`` per chord, with the chords_within kernel at ``limit_m``
     deciding first where it runs; ``start_bounds``: the grid's bounds at the chords' starts, or None."""
     shapes = footprints().shapes
+    pref = np.asarray(pref, np.int64)
     if compiled or (compiled is None and len(ax) >= CHORDS_COMPILED_FROM):
-        from .kernels import compiled as kernels
-
-        k = kernels()
-        if k is not None:
-            pref = np.asarray(pref, np.int64)
-            lower_a, upper_a = grid_bounds(pref, ax, ay) if start_bounds is None else start_bounds
-            answer = k.chords_within(pref, *(np.ascontiguousarray(v, dtype=float) for v in (ax, ay, bx, by)),
-                                     float(limit_m), np.asarray(lower_a, dtype=float), np.asarray(upper_a, dtype=float),
-                                     *_boundary_pieces())
+        answer = _chord_kernel(pref, ax, ay, bx, by, limit_m, start_bounds)
+        if answer is not None:
             out = answer == 1
             o = np.nonzero(answer < 0)[0]
             if len(o):
                 out[o] = predicate(shapes[pref[o]], segments(ax[o], ay[o], bx[o], by[o]))
             return out
     return predicate(shapes[pref], segments(ax, ay, bx, by))
+
+
+def _chord_kernel(pref, ax, ay, bx, by, limit_m: float, start_bounds) -> np.ndarray | None:
+    """The chords_within kernel's answers (1 within ``limit_m``, 0 beyond, -1 open), or None
+    without numba (or with the kernels switched off)."""
+    from .kernels import compiled as kernels
+
+    k = kernels()
+    if k is None:
+        return None
+    pref = np.asarray(pref, np.int64)
+    lower_a, upper_a = grid_bounds(pref, ax, ay) if start_bounds is None else start_bounds
+    return k.chords_within(pref, *(np.ascontiguousarray(v, dtype=float) for v in (ax, ay, bx, by)), float(limit_m),
+                           np.asarray(lower_a, dtype=float), np.asarray(upper_a, dtype=float), *_boundary_pieces())
