@@ -68,7 +68,7 @@ def main() -> None:
 def kernel_times(chunks: list, out_format: str) -> None:
     """Solve ``chunks`` with a clock around each compiled kernel's calls; print µs a row."""
     from jalert_sim import compiling
-    from jalert_sim.alerting import chord_kernels, geometry, kernels, nearest, prefilter, search
+    from jalert_sim.alerting import chord_kernels, chords, geometry, kernels, nearest, prefilter, search
     from jalert_sim.physics import compiled
 
     loaded = [compiled.compiled(), kernels.compiled(), search.compiled(), nearest.compiled(), chord_kernels.compiled(),
@@ -92,8 +92,6 @@ def kernel_times(chunks: list, out_format: str) -> None:
                                 (nearest, "nearest", "nearest approaches"), (geometry, "_chord_kernel", "chord kernel"),
                                 (prefilter, "_table_mask", "prefilter")):
         setattr(module, name, clocked(label, getattr(module, name)))
-    from jalert_sim.alerting import chords
-
     chords.candidates = clocked("chord candidates", chords.candidates)
     rows = sum(len(c.rows) for c in chunks)
     t0 = time.process_time()

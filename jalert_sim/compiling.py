@@ -98,4 +98,3 @@ def _load_array_maths_without_scipy() -> None:
         import numba.np.arraymath  # noqa: F401  (its _check_blas() runs now, once per process)
     finally:
         del sys.modules["scipy.linalg"]
-
