@@ -13,6 +13,7 @@ import dataclasses
 import io
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -27,7 +28,7 @@ from jalert_sim.batch import records as batch_records
 from jalert_sim.batch import run as batch_mod
 from jalert_sim.batch import CSV_COLUMNS, run_batch, scenario_from_fields
 from jalert_sim.cli import app
-from jalert_sim.errors import InputError
+from jalert_sim.errors import InputError, WorkerError
 
 import endless
 from docdiff import assert_same
@@ -361,6 +362,24 @@ def test_a_slow_chunk_does_not_idle_the_other_worker_and_order_is_kept(monkeypat
     reference = io.StringIO()
     run_batch(io.StringIO(text), reference, jobs=1, input_format="csv", chunk_size=5)
     assert out.getvalue() == reference.getvalue()
+
+
+def _echo(chunk):
+    return chunk
+
+
+def test_a_worker_killed_while_idle_stops_the_batch_with_its_error():
+    # The OOM killer may pick a worker between chunks: the next chunk (or the stop) sent to it
+    # meets a closed pipe. That is the same death as one met reading its answer, not a bug.
+    pool = workers.Workers(2, _echo)
+    answers = pool.run(iter(range(6)))
+    assert next(answers) == 0  # chunks 0 and 1 were sent; the first answer makes its worker idle
+    for proc in pool.procs:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.join()
+    with pytest.raises(WorkerError, match=r"died \(killed by signal 9; out of memory\?\)"):
+        list(answers)
+    assert not any(proc.is_alive() for proc in pool.procs)
 
 
 def test_output_file_is_whole_or_absent_when_writing_fails(tmp_path, monkeypatch):

@@ -107,7 +107,7 @@ class Workers:
                         more = False
                         break
                     conn = idle.pop() if idle else self._start()
-                    conn.send(chunk)
+                    self._send(conn, chunk)
                     working[conn] = sent
                     sent += 1
                 if not working:
@@ -122,7 +122,7 @@ class Workers:
                     yield done.pop(handed)
                     handed += 1
             for conn in self.conns:
-                conn.send(None)
+                self._send(conn, None)
             for proc in self.procs:
                 proc.join()
         finally:
@@ -139,12 +139,22 @@ class Workers:
         try:
             return conn.recv()
         except (EOFError, OSError):
-            proc = self.procs[self.conns.index(conn)]
-            proc.join(1.0)
-            code = proc.exitcode
-            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
-            raise WorkerError(f"worker process {proc.pid} died ({how}; out of memory?): the batch stops, "
-                              "and no -o file is written") from None
+            raise self._died(conn) from None
+
+    def _send(self, conn, message: Any) -> None:
+        """Hand a worker a chunk (None: stop); WorkerError if it died while idle."""
+        try:
+            conn.send(message)
+        except OSError:  # (BrokenPipeError: its end of the pipe is closed)
+            raise self._died(conn) from None
+
+    def _died(self, conn) -> WorkerError:
+        proc = self.procs[self.conns.index(conn)]
+        proc.join(1.0)
+        code = proc.exitcode
+        how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit status {code}"
+        return WorkerError(f"worker process {proc.pid} died ({how}; out of memory?): the batch stops, "
+                           "and no -o file is written")
 
 
 def _worker_main(conn, parent_end, parent_pid: int, solve: Callable[[Any], Any] | None = None) -> None:
