@@ -99,9 +99,10 @@ def test_single_route_reproduces_the_fixture(k):
 
 @pytest.mark.parametrize("label, argv", record.commands(), ids=[label for label, _ in record.commands()])
 def test_command_output_bytes_are_unchanged(label, argv):
-    """The whole output of each command, byte for byte (a digest of the recorded bytes). On a
-    failure, record the fixture on the commit before the change and on this one, and compare the
-    outputs of ``record.run_cli(argv)``."""
+    """The whole output of each command, byte for byte (a digest of the recorded bytes; numpy's
+    AVX-512 math switched off, as ``record.command_env`` explains). On a failure, record the
+    fixture on the commit before the change and on this one, and compare the outputs of
+    ``record.run_cli(argv)``."""
     if argv[0] == "map":
         pytest.importorskip("matplotlib")
     assert hashlib.sha256(record.run_cli(argv)).hexdigest() == DIGESTS[label]

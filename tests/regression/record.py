@@ -13,7 +13,10 @@ It writes two files beside this one:
   cannot be flown);
 * ``outputs.json``: SHA-256 digests of whole command outputs (every ``run`` format, the
   drill's plain timeline, a batch in CSV and JSONL, an SVG map) for the historical scenarios,
-  so that the bytes a user sees are held too.
+  so that the bytes a user sees are held too. The commands run with numpy's AVX-512 code
+  switched off (:func:`command_env`): on a machine with AVX-512, numpy computes arctan2, tan,
+  cbrt and others with its own SIMD versions, which differ from the C library's in the last
+  bits, and those bits reach every full-precision number and the identifiers hashed from them.
 
 Inputs are drawn once from a fixed seed and stored with the answers: the test replays the
 stored inputs, whatever numpy's generators do in later versions.
@@ -140,6 +143,18 @@ def batch_input(inputs: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def command_env() -> dict[str, str]:
+    """This process's environment, with numpy's AVX-512 dispatch targets disabled for the commands
+    (NPY_DISABLE_CPU_FEATURES; names this numpy does not dispatch to are ignored). The digests
+    were recorded where numpy's float64 math is the C library's, as on any x86-64 machine
+    without AVX-512; the answers on AVX-512 differ only in the last bits, which the scenario
+    records' tolerances allow (test_regression compares those without this switch)."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__  # (no public name: numpy.show_runtime prints it)
+
+    avx512 = [name for name in __cpu_dispatch__ if name.startswith("AVX512") or name == "X86_V4"]
+    return {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(avx512)}
+
+
 def run_cli(argv: list[str]) -> bytes:
     """What ``jalert-sim ARGV`` writes (stdout, or the file named {out})."""
     import subprocess
@@ -148,7 +163,7 @@ def run_cli(argv: list[str]) -> bytes:
         target = os.path.join(tmp, "out")
         args = [a.replace("{out}", target) for a in argv]
         done = subprocess.run([sys.executable, "-m", "jalert_sim", *args], capture_output=True, check=True,
-                              env={**os.environ, "COLUMNS": "120", "TERM": "dumb"})
+                              env={**command_env(), "COLUMNS": "120", "TERM": "dumb"})
         written = [a for a in args if a.startswith(target)]
         data = Path(written[0]).read_bytes() if written else done.stdout
     # matplotlib stamps an SVG with the time it was drawn
@@ -172,7 +187,8 @@ def _batch_bytes(src: Path, fmt: str) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         target = Path(tmp, f"out.{fmt}")
         done = subprocess.run([sys.executable, "-m", "jalert_sim", "batch", str(src), "--format", fmt, "--jobs", "2",
-                               "--at", "2020-01-01T00:00+09:00", "-o", str(target)], capture_output=True)
+                               "--at", "2020-01-01T00:00+09:00", "-o", str(target)], capture_output=True,
+                              env=command_env())
         if done.returncode != 1 or not target.exists():
             raise RuntimeError(f"batch {fmt}: exit {done.returncode}: {done.stderr.decode()[-300:]}")
         return target.read_bytes()
