@@ -1,6 +1,10 @@
 """Whether this process may use the engine's compiled (numba) kernels.
 
 Every kernel has a numpy twin that gives the same bits, so the choice is one of speed only.
+(The same bits where numpy's float64 math functions are the C library's, which the kernels and
+the engine's small-call paths in plain Python use. On x86-64 with AVX-512, numpy 2 has its own
+SIMD arctan2, tan, cbrt and others, a unit or two in the last place apart: there the routes
+agree to ~1e-13 relative, and the same decisions. tests/floats.py checks which holds.)
 The kernels pay on large jobs only (:func:`pays`); a job that knows its size (an ensemble, a
 sweep, a batch that has read ahead) switches them off below it with :func:`numpy_only`. The
 environment variable ``JALERT_SIM_NO_NUMBA=1`` switches them off for a whole process (and its

@@ -19,6 +19,7 @@ from jalert_sim.physics import compiled as physics_compiled
 from jalert_sim.simulation.api import simulate_many
 
 import endless
+from floats import assert_same
 
 LOADERS = (kernels.compiled, search.compiled, nearest.compiled, chord_kernels.compiled, prefilter._kernels,
            geo_compiled.compiled, physics_compiled.compiled)
@@ -50,12 +51,12 @@ def test_the_numpy_route_gives_the_compiled_routes_bits():
         slow = simulate_many(rows, errors="return", table=True)
     assert len(fast) == n and fast.warned.sum() > 1000  # many prefectures warned: the engine did work
     for name in fast.columns:
-        np.testing.assert_array_equal(fast.columns[name], slow.columns[name], err_msg=name)
+        assert_same(fast.columns[name], slow.columns[name], err_msg=name)
     np.testing.assert_array_equal(fast.warned, slow.warned)
 
 
     for name in fast.pairs:
-        np.testing.assert_array_equal(fast.pairs[name], slow.pairs[name], err_msg=name)
+        assert_same(fast.pairs[name], slow.pairs[name], err_msg=name)
 
 
 ENSEMBLE = ("from jalert_sim.batch.ensemble import run_ensemble\n"

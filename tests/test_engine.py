@@ -30,6 +30,7 @@ from jalert_sim.physics.trajectories import solve
 
 import oracle
 from docdiff import differences
+from floats import assert_same
 
 
 def _trajectories(n: int, seed: int):
@@ -145,8 +146,8 @@ def test_a_crossing_shorter_than_a_sample_is_an_overflight():
 def test_searching_chords_beyond_the_slack_changes_no_crossing(route):
     """The crossing search is given every chord that may lie within _CHORD_SLACK_M of the footprint
     (the distance grid's bounds, then the chord kernel where it runs), some of which lie farther:
-    the first and last inside samples (and their positions, bit for bit) are those found on the
-    chords within the slack alone (shapely's exact distance)."""
+    the first and last inside samples (and their positions, floats.assert_same) are those found
+    on the chords within the slack alone (shapely's exact distance)."""
     from jalert_sim.alerting import crossings
     from jalert_sim.alerting.geometry import footprints, segments
     from jalert_sim.compiling import numpy_only
@@ -176,4 +177,4 @@ def test_searching_chords_beyond_the_slack_changes_no_crossing(route):
         want = crossings._search(trajs, win, exact, order, compiled=False)
         assert (want[0] >= 0).sum() > 50
         for a, b in zip(got, want):
-            assert a.tobytes() == b.tobytes()
+            assert_same(a, b)

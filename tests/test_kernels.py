@@ -11,6 +11,8 @@ import pytest
 
 from jalert_sim.alerting.geometry import maybe_near
 
+from floats import assert_same
+
 numba = pytest.importorskip("numba")
 
 
@@ -53,7 +55,8 @@ def _ballistic_batch(n: int, seed: int):
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_track_at_times_equals_numpy(seed):
-    """The compiled Kepler kernel gives numpy's bits, and the points outside ``free`` are NaN."""
+    """The compiled Kepler kernel gives numpy's bits (floats.assert_same), and the points outside
+    ``free`` are NaN."""
     from jalert_sim.physics.geodesy import DEG
     from jalert_sim.physics.tracks import track_at_times
 
@@ -69,7 +72,7 @@ def test_track_at_times_equals_numpy(seed):
     slow = track_at_times(e, t, free, reference, DEG, compiled=False)
     assert np.isfinite(slow[0]).sum() > 20000 and np.isnan(slow[0]).sum() > 4000
     for a, b in zip(fast, slow):
-        np.testing.assert_array_equal(a, b)  # equal bits, NaN where NaN
+        assert_same(a, b)  # equal bits, NaN where NaN
 
 
 def test_grid_bounds_equals_numpy():
@@ -221,8 +224,7 @@ def test_search_kernel_equals_numpy(seed):
         slow = crossings._search(coarse.trajs, win, chords, order, compiled=False)
         assert (slow[0] >= 0).sum() > 500
         for a, b in zip(fast, slow):
-            np.testing.assert_array_equal(a, b)
-            assert a.tobytes() == b.tobytes()
+            assert_same(a, b)
 
 
 def test_search_kernel_boost_phase():
@@ -237,7 +239,7 @@ def test_search_kernel_boost_phase():
         fast = crossings._search(coarse.trajs, win, chords, order, compiled=True)
         slow = crossings._search(coarse.trajs, win, chords, order, compiled=False)
         for a, b in zip(fast, slow):
-            assert a.tobytes() == b.tobytes()
+            assert_same(a, b)
 
 
 @pytest.mark.parametrize("seed", [3, 5])
