@@ -1,9 +1,10 @@
 """Compiled (numba) twin of ``crossings._search``: the first (last) inside 1 s sample of every
 window, all rounds of the search in one call instead of a dozen numpy stages per round.
 
-The kernel walks the rounds exactly as ``_search`` does: in each round, the next candidate chord
-of every window still searching, as one (windows, widest chord) array of times padded as
-``Trajectories.positions_at`` pads it. Kepler's equation is solved on that array with
+The kernel walks the samples ``_search`` walks, in the same order: in each round, the next
+SEARCH_BLOCK samples of the current candidate chord of every window still searching, as one
+(windows, widest block) array of times padded as ``Trajectories.positions_at`` pads it; a window
+stops at its first inside sample, not at the end of that sample's chord. Kepler's equation is solved on that array with
 ``physics.compiled``'s code, point by point as numpy solves it, so the positions have numpy's
 bits. Boost-phase samples (the windows of tracks that pass near a footprint while still climbing)
 are computed beforehand with the numpy route's own function (each point on its own). The
@@ -160,24 +161,23 @@ def _inside(lat, lon, test, row_pref, proj, grid, bands):  # pragma: no cover (c
     return 0, is_in
 
 
-def _round_times(active, nxt, f_lo, f_hi, t0, flight, burnout):  # pragma: no cover (compiled)
-    """The times of a search round, (windows, widest chord), padded with each row's burnout time as
-    positions_at pads them; which are in free flight, which in the boost phase; the width."""
+def _round_times(active, lo, hi, t0, flight, burnout):  # pragma: no cover (compiled)
+    """The times of a search round, (windows, widest block): fine samples ``lo``..``hi`` of each
+    active window, padded with its row's burnout time as positions_at pads them; which are in free
+    flight, which in the boost phase; the width."""
     k = active.shape[0]
     width = 0
     for q in range(k):
-        c = nxt[active[q]]
-        width = max(width, f_hi[c] - f_lo[c] + 1)
+        width = max(width, hi[q] - lo[q] + 1)
     t = np.empty((k, width))
     free = np.zeros((k, width), np.bool_)
     climbing = np.zeros((k, width), np.bool_)
     for q in range(k):
         w = active[q]
-        c = nxt[w]
         for j in range(width):
             t[q, j] = burnout[w]
-            if f_lo[c] + j <= f_hi[c]:
-                tj = min(max(t0[w] + (f_lo[c] + j) * FINE_STEP_S, 0.0), flight[w])  # _Windows.fine_time
+            if lo[q] + j <= hi[q]:
+                tj = min(max(t0[w] + (lo[q] + j) * FINE_STEP_S, 0.0), flight[w])  # _Windows.fine_time
                 if tj < burnout[w]:
                     climbing[q, j] = True
                 else:
@@ -186,10 +186,18 @@ def _round_times(active, nxt, f_lo, f_hi, t0, flight, burnout):  # pragma: no co
     return t, free, climbing, width
 
 
+#: Fine samples a search round takes from each window's current chord: a block, not the whole
+#: chord, so that the search stops near its first (last) inside sample instead of at the chord's
+#: end (a chord spans 11 samples; the blocks cut the points solved by about a third).
+SEARCH_BLOCK = 4
+
+
 def _search_rounds(orbit, proj, grid, bands, to_deg, burnout, t0, flight, pref, boost_start, boost, chord_window,
                    f_lo, f_hi, order):  # pragma: no cover (compiled)
-    """crossings._search, round by round: (code, found f per window or -1, (lat, lon, alt) there);
-    code as :func:`_inside`'s (0: done)."""
+    """crossings._search: (code, found f per window or -1, (lat, lon, alt) there); code as
+    :func:`_inside`'s (0: done). Each round takes the next SEARCH_BLOCK samples, in the search's
+    order, of every window still searching; the samples walked, and so the first (last) inside
+    one, are numpy's, and each point's position has the same bits whatever else a call solves."""
     n_win = t0.shape[0]
     found = np.full(n_win, -1, np.int64)
     at = np.full((n_win, 3), np.nan)
@@ -202,17 +210,29 @@ def _search_rounds(orbit, proj, grid, bands, to_deg, burnout, t0, flight, pref, 
             nxt[w] = c
         if end[w] < 0 or order == 1:
             end[w] = c
+    done = np.zeros(n_win, np.int64)  # samples of the current chord already searched
     while True:
         active = np.nonzero(nxt >= 0)[0]  # sorted, as unique() sorts the windows
         if active.shape[0] == 0:
             return 0, found, at
-        t, free, climbing, width = _round_times(active, nxt, f_lo, f_hi, t0, flight, burnout)
+        lo = np.empty(active.shape[0], np.int64)
+        hi = np.empty(active.shape[0], np.int64)
+        for q in range(active.shape[0]):
+            w = active[q]
+            c = nxt[w]
+            if order == 1:
+                lo[q] = f_lo[c] + done[w]
+                hi[q] = min(lo[q] + SEARCH_BLOCK - 1, f_hi[c])
+            else:
+                hi[q] = f_hi[c] - done[w]
+                lo[q] = max(hi[q] - SEARCH_BLOCK + 1, f_lo[c])
+        t, free, climbing, width = _round_times(active, lo, hi, t0, flight, burnout)
         lat, lon, alt = _track(orbit, active, t, free, to_deg)
         for q in range(active.shape[0]):
             w = active[q]
             for j in range(width):
                 if climbing[q, j]:  # from the boost samples, a prefix of the window's samples
-                    b = boost_start[w] + f_lo[nxt[w]] + j
+                    b = boost_start[w] + lo[q] + j
                     lat[q, j], lon[q, j], alt[q, j] = boost[b, 0], boost[b, 1], boost[b, 2]
         code, is_in = _inside(lat, lon, free | climbing, pref[active], proj, grid, bands)
         if code != 0:
@@ -220,18 +240,22 @@ def _search_rounds(orbit, proj, grid, bands, to_deg, burnout, t0, flight, pref, 
         for q in range(active.shape[0]):
             w = active[q]
             c = nxt[w]
+            span = hi[q] - lo[q] + 1
             hit = -1
-            for jj in range(width):
-                j = jj if order == 1 else width - 1 - jj
+            for jj in range(span):
+                j = jj if order == 1 else span - 1 - jj
                 if is_in[q * width + j]:
                     hit = j
                     break
             if hit >= 0:
-                found[w] = f_lo[c] + hit
+                found[w] = lo[q] + hit
                 at[w, 0], at[w, 1], at[w, 2] = lat[q, hit], lon[q, hit], alt[q, hit]
                 nxt[w] = -1
+            elif (hi[q] < f_hi[c]) if order == 1 else (lo[q] > f_lo[c]):
+                done[w] += span  # the rest of this chord next round
             else:
                 nxt[w] = -1 if c == end[w] else c + order
+                done[w] = 0
 
 
 def _refine_rounds(orbit, proj, grid, bands, to_deg, burnout, flight, pref, t_out, t_in,
