@@ -4,10 +4,11 @@ window, all rounds of the search in one call instead of a dozen numpy stages per
 The kernel walks the samples ``_search`` walks, in the same order: in each round, the next
 SEARCH_BLOCK samples of the current candidate chord of every window still searching, as one
 (windows, widest block) array of times padded as ``Trajectories.positions_at`` pads it; a window
-stops at its first inside sample, not at the end of that sample's chord. Kepler's equation is solved on that array with
-``physics.compiled``'s code, point by point as numpy solves it, so the positions have numpy's
-bits. Boost-phase samples (the windows of tracks that pass near a footprint while still climbing)
-are computed beforehand with the numpy route's own function (each point on its own). The
+stops at its first inside sample, not at the end of that sample's chord. Kepler's equation is
+solved on that array with ``physics.compiled``'s code, point by point as numpy solves it, so the
+positions have numpy's bits. Boost-phase samples (the windows of tracks that pass near a
+footprint while still climbing) are computed beforehand with the numpy route's own function
+(each point on its own). The
 projection table, the distance grid's bounds and the ray-crossing test are the compiled twins'
 code: the same bits and answers. Where the numpy route would do something else (a point outside
 the projection table, an inside test the kernel cannot settle and leaves to shapely) the kernel
