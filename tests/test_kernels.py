@@ -210,6 +210,22 @@ def _toward_japan(n: int, seed: int):
     return _solved(n, seed, (38.5, 42), (124.5, 130), (50, 190), (300.0, 1500.0), (600.0, 5000.0))
 
 
+def test_windows_kernel_equals_numpy():
+    """The compiled kernel finds numpy's crossing windows: every warned pair's, those whose track
+    never comes near the footprint's box (no window) among them."""
+    from jalert_sim.alerting import crossings, engine
+    from jalert_sim.alerting.model import AlertModel
+
+    trajs = _toward_japan(800, 6)
+    coarse = engine._coarse_samples(trajs, AlertModel(corridor_km=150.0))
+    pairs = engine._warned_pairs(coarse, AlertModel(corridor_km=150.0))
+    fast = crossings._windows(coarse, pairs.row, pairs.pref, compiled=True)
+    slow = crossings._windows(coarse, pairs.row, pairs.pref, compiled=False)
+    assert len(pairs.row) - len(slow.pair) > 50 and len(slow.pair) > 2000  # pairs without a window, and with
+    for name, a, b in zip(slow._fields, fast, slow):
+        assert a.dtype == b.dtype and np.array_equal(a, b), name
+
+
 @pytest.mark.parametrize("seed", [3, 4])
 def test_search_kernel_equals_numpy(seed):
     """The compiled crossing search finds numpy's first and last inside samples, with the same bits

@@ -107,15 +107,32 @@ class _Chords(NamedTuple):
     f_hi: np.ndarray
 
 
-def _windows(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> _Windows | None:
-    """The windows of the pairs that have one (None if no pair has)."""
+#: Windows of fewer pairs are found in numpy.
+WINDOWS_COMPILED_FROM = 500
+
+
+def _windows(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray, *,
+             compiled: bool | None = None) -> _Windows | None:
+    """The windows of the pairs that have one (None if no pair has). ``compiled``: the samples near
+    each footprint's box found by the numba kernel (True; None: for WINDOWS_COMPILED_FROM pairs or
+    more where numba is installed), or numpy; the same comparisons."""
     t = coarse.t_s
-    b = footprints().bounds[prefs][:, None, :]
-    xs, ys = coarse.x_m[rows], coarse.y_m[rows]
-    with np.errstate(invalid="ignore"):
-        near = ((xs > b[..., 0] - COARSE_STEP_M) & (xs < b[..., 2] + COARSE_STEP_M)
-                & (ys > b[..., 1] - COARSE_STEP_M) & (ys < b[..., 3] + COARSE_STEP_M))
-    k0, k1 = first_true(near), last_true(near)
+    box = footprints().bounds
+    k0 = None
+    if compiled or (compiled is None and len(rows) >= WINDOWS_COMPILED_FROM):
+        from .kernels import compiled as kernels
+
+        k = kernels()
+        if k is not None:
+            k0, k1 = k.box_spans(coarse.x_m, coarse.y_m, rows.astype(np.int64), prefs.astype(np.int64),
+                                 np.ascontiguousarray(box, dtype=float), COARSE_STEP_M)
+    if k0 is None:
+        b = box[prefs][:, None, :]
+        xs, ys = coarse.x_m[rows], coarse.y_m[rows]
+        with np.errstate(invalid="ignore"):
+            near = ((xs > b[..., 0] - COARSE_STEP_M) & (xs < b[..., 2] + COARSE_STEP_M)
+                    & (ys > b[..., 1] - COARSE_STEP_M) & (ys < b[..., 3] + COARSE_STEP_M))
+        k0, k1 = first_true(near), last_true(near)
     go = np.nonzero(k0 >= 0)[0]
     if len(go) == 0:
         return None

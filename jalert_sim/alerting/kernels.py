@@ -20,8 +20,8 @@ from .. import compiling
 
 @compiling.kernels
 def compiled(numba):
-    """The compiled kernels (a namespace with ``grid_bounds``, ``boundary_distance``, ``chords_within``
-    and ``contains``), or None without numba (or with the kernels switched off:
+    """The compiled kernels (a namespace with ``grid_bounds``, ``boundary_distance``, ``chords_within``,
+    ``contains`` and ``box_spans``), or None without numba (or with the kernels switched off:
     :mod:`jalert_sim.compiling`)."""
 
     class Kernels:
@@ -37,6 +37,7 @@ def compiled(numba):
     Kernels.boundary_distance = staticmethod(numba.njit(cache=True, nogil=True)(_boundary_distance))
     Kernels.chords_within = staticmethod(numba.njit(cache=True, nogil=True)(_chords_within))
     Kernels.contains = staticmethod(numba.njit(cache=True, nogil=True)(_contains))
+    Kernels.box_spans = staticmethod(numba.njit(cache=True, nogil=True)(_box_spans))
     return Kernels
 
 
@@ -248,3 +249,22 @@ def _contains(pref, x, y, first_band, y0, inv_h, band_start, band_segments, seg)
                     crossings += 1
         out[i] = (crossings & 1) if answer == 2 else answer
     return out
+
+
+def _box_spans(x, y, rows, prefs, box, margin):  # pragma: no cover (compiled)
+    """Per pair (``rows[i]``, ``prefs[i]``): the first and the last sample of the row (x, y: (n, m))
+    strictly within ``margin`` of the footprint's box (``box[f]``: min x, min y, max x, max y), -1
+    if none (NaN samples never are): crossings._windows' comparisons, in one pass."""
+    k0 = np.full(rows.shape[0], -1, np.int64)
+    k1 = np.full(rows.shape[0], -1, np.int64)
+    for i in range(rows.shape[0]):
+        r, f = rows[i], prefs[i]
+        x0, y0 = box[f, 0] - margin, box[f, 1] - margin
+        x1, y1 = box[f, 2] + margin, box[f, 3] + margin
+        for j in range(x.shape[1]):
+            px, py = x[r, j], y[r, j]
+            if px > x0 and px < x1 and py > y0 and py < y1:
+                if k0[i] < 0:
+                    k0[i] = j
+                k1[i] = j
+    return k0, k1

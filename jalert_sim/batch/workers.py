@@ -239,7 +239,8 @@ def _compiled_routes():
     names = [(prefilter, "COMPILED_FROM_POINTS"), (chords, "COMPILED_FROM_CHORDS"), (geometry, "BOUNDS_COMPILED_FROM_POINTS"),
              (geometry, "DISTANCE_COMPILED_FROM_POINTS"), (tracks, "COMPILED_FROM_POINTS"),
              (geometry, "CHORDS_COMPILED_FROM"), (geometry, "CONTAINS_COMPILED_FROM"), (distances, "COMPILED_FROM_PAIRS"),
-             (crossings, "SEARCH_COMPILED_FROM"), (crossings, "REFINE_COMPILED_FROM"), (projection, "COMPILED_FROM_POINTS")]
+             (crossings, "SEARCH_COMPILED_FROM"), (crossings, "REFINE_COMPILED_FROM"), (crossings, "WINDOWS_COMPILED_FROM"),
+             (projection, "COMPILED_FROM_POINTS")]
     saved = [getattr(module, name) for module, name in names]
     try:
         for module, name in names:
