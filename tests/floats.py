@@ -12,18 +12,29 @@ depend on whether its call was small enough for plain Python, and the decisions 
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import math
 
 import numpy as np
 
 
 def numpy_math_is_libm() -> bool:
-    """Whether numpy's float64 transcendental functions give the C library's bits here."""
+    """Whether numpy's float64 math functions that the engine uses give the C library's bits here."""
     x = np.linspace(-3.0, 3.0, 4001)
     y = np.linspace(2.5, -2.0, 4001)
-    checks = ((np.arctan2(x, y), map(math.atan2, x, y)), (np.tan(x), map(math.tan, x)),
-              (np.cbrt(x), map(math.cbrt, x)), (np.arcsin(x / 3.0), map(math.asin, x / 3.0)))
+    u = x / 3.0
+    checks = ((np.arctan2(x, y), map(math.atan2, x, y)), (np.hypot(x, y), map(_libm_hypot(), x, y)),
+              (np.tan(x), map(math.tan, x)), (np.sin(x), map(math.sin, x)), (np.cos(x), map(math.cos, x)),
+              (np.cbrt(x), map(math.cbrt, x)), (np.arcsin(u), map(math.asin, u)), (np.arccos(u), map(math.acos, u)))
     return all(np.array_equal(got, np.fromiter(want, float)) for got, want in checks)
+
+
+def _libm_hypot():
+    """The C library's hypot (the kernels' math.hypot; Python's own is a different algorithm)."""
+    libm = ctypes.CDLL(ctypes.util.find_library("m"))
+    libm.hypot.restype, libm.hypot.argtypes = ctypes.c_double, (ctypes.c_double, ctypes.c_double)
+    return libm.hypot
 
 
 LIBM = numpy_math_is_libm()
