@@ -10,7 +10,7 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
-from jalert_sim import exports
+from jalert_sim import exports, simulate
 from jalert_sim.exports import cap as exports_cap
 from jalert_sim.cli import app
 
@@ -235,6 +235,18 @@ def test_cap_identifiers_differ_between_scenarios_launched_in_the_same_second():
     assert not set(okinawa) & set(tohoku)
     assert ids("--azimuth", "188") == okinawa  # the same scenario: the same ids
     assert not set(ids("--azimuth", "188", "--cap-status", "actual")) & set(okinawa)
+
+
+def test_cap_identifiers_hash_the_options_given_not_the_solved_boost():
+    """The boost model's burn time and burnout height in force are solved numbers (their last bits
+    vary with numpy's math library: AVX-512 or not); the identifiers hash the options as given."""
+    auto = simulate("pyongyang", 80.0, 900.0, 2500.0, "2024-01-01T07:00:00+09:00")
+    solved = auto.to_dict(track=False)["input"]["model"]["burn_time_s"]
+    assert solved is not None and exports_cap._scenario_key(auto)["model"]["burn_time_s"] is None
+    assert repr(solved) not in json.dumps(exports_cap._scenario_key(auto))
+    given = simulate("pyongyang", 80.0, 900.0, 2500.0, "2024-01-01T07:00:00+09:00", burn_time_s=solved)
+    assert exports_cap._scenario_key(given)["model"]["burn_time_s"] == solved
+    assert exports_cap._incident(given, "Exercise") != exports_cap._incident(auto, "Exercise")  # a burn time given is another scenario
 
 
 def test_cap_polygons_cover_the_land_they_stand_for():

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timezone
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -225,12 +225,19 @@ def _area(info: ET.Element, lang: str, code: str, pref: Any, polygons: list[str]
 def _incident(result: SimulationResult, status: str) -> str:
     """'jalert-sim-<launch second, UTC>-<scenario key>': the CAP incident, and the stem of the
     identifiers and of the Atom ids. Two scenarios launched in the same second differ in the key:
-    the first 8 hex digits of SHA-256 of the run document's normalised ``input`` (launch point,
-    azimuth, apogee, range, time, model options) and the CAP status. The same scenario and status
-    get the same ids."""
+    the first 8 hex digits of SHA-256 of :func:`_scenario_key` and the CAP status. The same
+    scenario and status get the same ids, on any machine."""
     stamp = result.launch_time.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    key = json.dumps([result.to_dict(track=False)["input"], status], sort_keys=True, ensure_ascii=False)
+    key = json.dumps([_scenario_key(result), status], sort_keys=True, ensure_ascii=False)
     return f"jalert-sim-{stamp}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+
+
+def _scenario_key(result: SimulationResult) -> dict[str, Any]:
+    """The run document's normalised ``input`` (launch point, azimuth, apogee, range, time) with the
+    model options as given (None: the boost model's own choice), not those in force: the boost
+    model's burn time and burnout height are solved numbers, whose last bits vary with the
+    machine's floating-point library."""
+    return {**result.to_dict(track=False)["input"], "model": {**result.model.to_dict(), **asdict(result.boost)}}
 
 
 def cap_alert_xml(alert: ET.Element) -> str:
