@@ -228,8 +228,8 @@ def test_windows_kernel_equals_numpy():
 
 @pytest.mark.parametrize("seed", [3, 4])
 def test_search_kernel_equals_numpy(seed):
-    """The compiled crossing search finds numpy's first and last inside samples, with the same bits
-    for their positions."""
+    """The compiled crossing search finds numpy's first and last inside samples, and their positions
+    with numpy's bits (floats.assert_same)."""
     from jalert_sim.alerting import crossings, search
 
     coarse, win, chords = _search_inputs(_toward_japan(1200, seed))

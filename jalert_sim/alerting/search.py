@@ -8,14 +8,14 @@ stops at its first inside sample, not at the end of that sample's chord. Kepler'
 solved on that array with ``physics.compiled``'s code, point by point as numpy solves it, so the
 positions have numpy's bits. Boost-phase samples (the windows of tracks that pass near a
 footprint while still climbing) are computed beforehand with the numpy route's own function
-(each point on its own). The
-projection table, the distance grid's bounds and the ray-crossing test are the compiled twins'
-code: the same bits and answers. Where the numpy route would do something else (a point outside
-the projection table, an inside test the kernel cannot settle and leaves to shapely) the kernel
-gives up and the caller runs the numpy search.
+(each point on its own). The projection table, the distance grid's bounds and the ray-crossing
+test are the compiled twins' code: the same bits and answers. Where the numpy route would do
+something else (a point outside the projection table, an inside test the kernel cannot settle
+and leaves to shapely) the kernel gives up and the caller runs the numpy search.
 :func:`refine` does the same for ``crossings._refine``'s bisections (all BISECTIONS rounds in one
-call). Only ``crossings`` imports this module, for calls of at least ``crossings.SEARCH_COMPILED_FROM``
-chords (``REFINE_COMPILED_FROM`` boundaries) where numba is installed.
+call). Only ``crossings`` imports this module, for calls of at least
+``crossings.SEARCH_COMPILED_FROM`` chords (``REFINE_COMPILED_FROM`` boundaries) where numba is
+installed.
 """
 
 from __future__ import annotations
