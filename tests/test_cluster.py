@@ -300,7 +300,9 @@ def test_interrupted_cli_cancels_and_leaves_no_output(tmp_path):
 
 def test_ctrl_c_cancels_the_tasks_of_a_remote_cluster(dask_processes, tmp_path):
     src = tmp_path / "big.csv"
-    src.write_text("launch,azimuth,apogee\n" + "sinpo,90,700\n" * 60000, encoding="utf-8")
+    # 240,000 rows: 20 s and more of work for the two workers, so that the batch is still running
+    # when the client has connected (60,000 took ~5 s on a fast machine, and once ended before).
+    src.write_text("launch,azimuth,apogee\n" + "sinpo,90,700\n" * 240_000, encoding="utf-8")
     proc = subprocess.Popen([sys.executable, "-m", "jalert_sim", "batch", str(src), "-o", str(tmp_path / "out"),
                              "--scheduler", dask_processes, "--partition-rows", "200"], env=ENV,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -309,6 +311,7 @@ def test_ctrl_c_cancels_the_tasks_of_a_remote_cluster(dask_processes, tmp_path):
     with distributed.Client(dask_processes, timeout=10) as client:
         count = lambda dask_scheduler: len(dask_scheduler.tasks)  # noqa: E731  (a lambda: pickled by value)
         assert client.run_on_scheduler(count) > 0  # the batch's tasks are there
+        assert proc.poll() is None, "the batch ended before it could be interrupted"
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
         assert proc.returncode == 130 and err.count("\n") == 1, err
