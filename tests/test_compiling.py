@@ -37,7 +37,7 @@ def test_numpy_only_holds_after_the_kernels_loaded():
 
 def test_the_numpy_route_gives_the_compiled_routes_bits():
     """A batch of 3,000 rows through every kernel (their size thresholds set to 0, as the workers'
-    warm-up does), and through the numpy route: the same table."""
+    warm-up does), and through the numpy route: the same table (floats.assert_same)."""
     pytest.importorskip("numba")
     from jalert_sim.batch.workers import _compiled_routes
 
