@@ -98,6 +98,15 @@ def loop(rows: list[dict]) -> tuple[float, int]:
     return len(rows) / (time.perf_counter() - t0), failed
 
 
+def numpy_simd() -> str:
+    """numpy's SIMD targets in use here, highest last: with AVX-512 its float64 math is its own,
+    not the C library's (README, "Development"), and the figures of two machines may differ."""
+    from numpy._core._multiarray_umath import __cpu_dispatch__, __cpu_features__
+
+    used = [name for name in __cpu_dispatch__ if __cpu_features__.get(name)]
+    return "SIMD " + (", ".join(used) or "baseline only")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
@@ -133,7 +142,8 @@ def main() -> None:
         if args.million:
             report.update(million(args.million, Path(tmp), args.jobs))
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    print(f"machine: {os.cpu_count()} CPUs ({cpu}); python {sys.version.split()[0]}; {jalert_sim.__file__}")
+    print(f"machine: {os.cpu_count()} CPUs ({cpu}); python {sys.version.split()[0]}; numpy {np.__version__} "
+          f"({numpy_simd()}); {jalert_sim.__file__}")
     print(f"{'what':38s} {'scenarios/s':>12s} {'rows':>8s} {'failed':>7s}")
     for what, (rate, n, failed) in report.items():
         print(f"{what:38s} {rate:12,.0f} {n:8d} {failed:7d}")
