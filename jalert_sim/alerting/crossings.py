@@ -168,7 +168,8 @@ def _near_chords(coarse: CoarseSamples, win: _Windows) -> _Chords:
     open_ = np.nonzero((lower <= _CHORD_SLACK_M) & ~cand)[0]
     if len(open_):
         o = a[open_]
-        cand[open_] = chords_maybe_within(win.pref[pt_win[o]], px[o], py[o], px[o + 1], py[o + 1], _CHORD_SLACK_M)
+        cand[open_] = chords_maybe_within(win.pref[pt_win[o]], px[o], py[o], px[o + 1], py[o + 1], _CHORD_SLACK_M,
+                                          (lp[o], up[o]))
     # The 1 s samples each spans (indices into the oracle's fine_t).
     a = a[cand]
     seg_win = pt_win[a]

@@ -207,12 +207,14 @@ def chords_within(pref, ax, ay, bx, by, limit_m: float, *, compiled: bool | None
                    lambda shapes, lines: shapely.dwithin(shapes, lines, limit_m))
 
 
-def chords_maybe_within(pref, ax, ay, bx, by, limit_m: float) -> np.ndarray:
+def chords_maybe_within(pref, ax, ay, bx, by, limit_m: float, start_bounds=None) -> np.ndarray:
     """The chords that may lie within ``limit_m`` of footprint ``pref``: a superset of
     :func:`chords_within`'s, for callers that only narrow a search. The numba kernel drops the
     chords it finds surely farther (calls of CHORDS_COMPILED_FROM chords or more where numba is
-    installed); the chords it leaves open, and every chord without it, are kept."""
-    answer = _chord_kernel(pref, ax, ay, bx, by, limit_m, None) if len(ax) >= CHORDS_COMPILED_FROM else None
+    installed); the chords it leaves open, and every chord without it, are kept. ``start_bounds``:
+    the grid's (lower, upper) bounds at the chords' starts where the caller has them, or None."""
+    big = len(ax) >= CHORDS_COMPILED_FROM
+    answer = _chord_kernel(pref, ax, ay, bx, by, limit_m, start_bounds) if big else None
     return np.ones(len(ax), dtype=bool) if answer is None else answer != 0
 
 
