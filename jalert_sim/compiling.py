@@ -79,6 +79,19 @@ def kernels(build: Callable[[Any], Any]) -> Callable[[], Any]:
     return loader
 
 
+def cached(funcs: list[Callable[..., Any]]) -> bool:
+    """Whether numba's cache holds an index for each of ``funcs`` (Python functions compiled with
+    ``cache=True``): they were compiled before, by any process of this installation (the files
+    stay valid until the function's source file changes). True where numba's internals do not say
+    (its cache locator is not public API): as if cached."""
+    try:
+        from numba.core.caching import FunctionCache
+
+        return all(os.path.exists(FunctionCache(f)._cache_file._index_path) for f in funcs)
+    except Exception:  # noqa: BLE001  (numba missing, or its internals moved)
+        return True
+
+
 def skip_blas_check() -> None:
     """For a process that runs no numba code but jalert-sim's (the command line and its workers).
 

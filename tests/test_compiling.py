@@ -110,6 +110,26 @@ def test_the_warm_up_sends_every_kernel_its_calls():
         assert {f"{m.__name__}.{name}": getattr(m, name) for m, name in thresholds if getattr(m, name)} == {}
 
 
+def test_a_first_warm_up_compiles_the_kernels_in_a_child_and_loads_them(tmp_path):
+    """Kernels compiled in a process stay in its memory (LLVM's, ~100 MB; measured 318 against 214 MB
+    of RSS after the warm-up), and the workers forked from it share that. With an empty numba cache
+    (NUMBA_CACHE_DIR, as on a fresh install) the warm-up has a child compile them into the cache:
+    this process then loads them from it (numba's cache hits, no misses), and the cache says so."""
+    pytest.importorskip("numba")
+    script = ("from jalert_sim.batch import workers\n"
+              "from jalert_sim.alerting import nearest, search\n"
+              "before = workers._kernels_cached()\n"
+              "workers._warm_up('csv')\n"
+              "k, n = search.compiled(), nearest.compiled()\n"
+              "stats = [k.search.stats, k.refine.stats, n.nearest_rows.stats]\n"
+              "print(before, workers._kernels_cached(), sum(len(s.cache_misses) for s in stats),"
+              " min(len(s.cache_hits) for s in stats))")
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, env=env)
+    assert done.stdout.split() == ["False", "True", "0", "1"], done.stderr
+    assert any(tmp_path.rglob("*.nbi"))
+
+
 def test_the_command_line_keeps_scipy_linalg_out_of_numbas_start(tmp_path):
     """Where scipy is installed, numba's array maths import scipy.linalg to look for a BLAS when the
     kernels first run (0.1-0.2 s and ~13 MB a process, measured). The command line switches that
