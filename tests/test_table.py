@@ -125,6 +125,23 @@ def test_batch_parquet_says_what_the_csv_says(tmp_path):
             assert line[name] == ("" if row[name] is None else row[name].isoformat())
 
 
+def test_batch_parquet_encodes_a_dictionary_only_where_values_repeat(tmp_path):
+    """Text and list columns (sites, seas, warned sets) are dictionary-encoded, the per-scenario
+    figures and the unique ids plain: pyarrow's default would try a dictionary for every column."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = tmp_path / "in.jsonl"
+    src.write_text(record.batch_input(record.scenario_inputs()), encoding="utf-8")
+    target = tmp_path / "out.parquet"
+    assert _batch(str(src), "--format", "parquet", "-o", str(target)).returncode == 1  # (two bad rows)
+    meta = pq.ParquetFile(target).metadata
+    group = meta.row_group(0)
+    encodings = {group.column(i).path_in_schema: group.column(i).encodings for i in range(meta.num_columns)}
+    for name in ("site", "impact_sea", "warned", "warned_codes.list.element", "impact_description"):
+        assert "RLE_DICTIONARY" in encodings[name], name
+    for name in ("id", "apogee_km", "impact_lat", "flight_time_s", "overflight_start_s"):
+        assert "RLE_DICTIONARY" not in encodings[name], name
+
+
 def test_parquet_needs_a_file_and_pyarrow(tmp_path):
     src = tmp_path / "in.csv"
     src.write_text("launch,azimuth,apogee\nsunan,80,600\n", encoding="utf-8")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from ..errors import InputError
-from .chunks import ChunkOut, Settings, solve_parsed
+from .chunks import ChunkOut, Settings, parquet_options, solve_parsed
 from .columnar import parse_csv_rows
 from .parsing import parse_fields, parse_row
 from .reading import INPUT_FORMATS, Source, _check_header
@@ -223,5 +223,5 @@ def write_part(table, dataset: str, index: int) -> None:
     final = f"{inner}/part.{index:05d}.parquet"
     temporary = f"{inner}/.part.{index:05d}.{uuid.uuid4().hex}.tmp"
     with fs.open(temporary, "wb") as f:
-        pq.write_table(table, f)
+        pq.write_table(table, f, **parquet_options(table.schema))
     fs.mv(temporary, final)

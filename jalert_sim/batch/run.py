@@ -25,7 +25,7 @@ from ..errors import InputError
 from ..exports.csv import SCENARIO_COLUMNS
 from ..exports.formats import names
 from ..simulation.api import parse_time
-from .chunks import Chunk, RowError, Settings, read_chunks
+from .chunks import Chunk, RowError, Settings, parquet_options, read_chunks
 from .reading import Source
 from .workers import solve_all
 
@@ -166,7 +166,7 @@ class _ParquetOut:
         import pyarrow.parquet as pq
 
         if self._writer is None:
-            self._writer = pq.ParquetWriter(self._handle, part.schema)
+            self._writer = pq.ParquetWriter(self._handle, part.schema, **parquet_options(part.schema))
         self._writer.write_table(part)
 
     def close(self) -> None:
