@@ -81,9 +81,10 @@ def kernels(build: Callable[[Any], Any]) -> Callable[[], Any]:
 
 def cached(funcs: list[Callable[..., Any]]) -> bool:
     """Whether numba's cache holds an index for each of ``funcs`` (Python functions compiled with
-    ``cache=True``): they were compiled before, by any process of this installation (the files
-    stay valid until the function's source file changes). True where numba's internals do not say
-    (its cache locator is not public API): as if cached."""
+    ``cache=True``): they were compiled before, by some process of this installation. An index
+    left from an older source file (numba then compiles again, where the function is first used)
+    counts as cached. True too where numba cannot cache at all (no writable place for the files:
+    its locator raises) or its internals moved (the locator is not public API)."""
     try:
         from numba.core.caching import FunctionCache
 

@@ -262,7 +262,7 @@ def _compile_apart() -> None:
     compiles them itself, as before."""
     parent = os.getpid()
     pid = os.fork()
-    if pid == 0:  # pragma: no cover (the child; tests/test_batch.py checks what it leaves)
+    if pid == 0:  # pragma: no cover (the child; tests/test_compiling.py checks what it leaves)
         code = 1
         try:
             _die_with_parent(parent)
