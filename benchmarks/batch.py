@@ -152,6 +152,17 @@ def main() -> None:
     print(f"speed-up over the loop: {best / base:.1f}x")
 
 
+#: Said of a run that started with numba's cache empty (the first large batch after an install).
+COLD = " [numba's cache was empty: this run compiled the kernels, 10-15 s]"
+
+
+def kernels_cached() -> bool:
+    """Whether the batch about to run finds its kernels in numba's cache (or runs without them)."""
+    from jalert_sim.batch.workers import _kernels_cached
+
+    return _kernels_cached()
+
+
 def cli(src: Path, tmp: Path, fmt: str, jobs: int) -> dict:
     """One ``jalert-sim batch`` process: {label: (rate, rows, failed)} with wall and CPU figures."""
     if fmt == "parquet":
@@ -161,6 +172,7 @@ def cli(src: Path, tmp: Path, fmt: str, jobs: int) -> dict:
             print("cli parquet: skipped (no pyarrow)")
             return {}
     out = tmp / f"cli.{fmt}"
+    cold = not kernels_cached()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "jalert_sim", "batch", str(src), "-o", str(out), "--quiet",
@@ -174,7 +186,8 @@ def cli(src: Path, tmp: Path, fmt: str, jobs: int) -> dict:
     else:
         n = sum(1 for _ in out.open(encoding="utf-8")) - (fmt == "csv")
     print(f"cli {fmt}: exit {proc.returncode}, {n} records in {elapsed:.1f} s wall, {cpu:.1f} s CPU "
-          f"({cpu / n * 1e6:.0f} us CPU/scenario; {n / (cpu / jobs):,.0f}/s on {jobs} undisturbed cores)")
+          f"({cpu / n * 1e6:.0f} us CPU/scenario; {n / (cpu / jobs):,.0f}/s on {jobs} undisturbed cores)"
+          f"{COLD if cold else ''}")
     return {f"cli {fmt} jobs={jobs} (wall)": (n / elapsed, n, proc.stderr.count("failed")),
             f"cli {fmt} jobs={jobs} (CPU time / cores)": (n / (cpu / jobs), n, proc.stderr.count("failed"))}
 
@@ -223,6 +236,7 @@ def million(n: int, tmp: Path, jobs: int) -> dict:
             writer.writerows({**r, "id": f"s{k + i}", "range": "" if r["range"] is None else r["range"]}
                              for i, r in enumerate(part))
     out = tmp / "million.parquet"
+    cold = not kernels_cached()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-m", "jalert_sim", "batch", str(src), "-o", str(out), "--quiet",
@@ -243,7 +257,7 @@ def million(n: int, tmp: Path, jobs: int) -> dict:
     print(f"million: {rows:,} rows to Parquet in {elapsed:.0f} s wall ({os.getloadavg()[0]:.1f} load average at the end), "
           f"{cpu:.0f} s CPU ({cpu / rows * 1e6:.0f} us/scenario; "
           f"{rows / (cpu / jobs):,.0f}/s on {jobs} undisturbed cores); peak memory of all processes: "
-          f"RSS {peak_rss / 1024:.0f} MB, PSS {peak_pss / 1024:.0f} MB")
+          f"RSS {peak_rss / 1024:.0f} MB, PSS {peak_pss / 1024:.0f} MB{COLD if cold else ''}")
     return {f"cli parquet {rows:,} rows jobs={jobs} (wall)": (rows / elapsed, rows, stderr.count("failed")),
             f"cli parquet {rows:,} rows (CPU time / cores)": (rows / (cpu / jobs), rows, stderr.count("failed"))}
 
