@@ -126,7 +126,8 @@ def test_a_first_warm_up_compiles_the_kernels_in_a_child_and_loads_them(tmp_path
               " min(len(s.cache_hits) for s in stats))")
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, env=env)
-    assert done.stdout.split() == ["False", "True", "0", "1"], done.stderr
+    words = done.stdout.split()  # cached before, after; misses of the three; the fewest hits of one
+    assert words[:3] == ["False", "True", "0"] and int(words[3]) >= 1, done.stderr
     assert any(tmp_path.rglob("*.nbi"))
 
 
