@@ -259,7 +259,9 @@ def _compile_apart() -> None:
     compiling them here would leave this process (and so every worker forked from it) holding
     LLVM's memory, ~100 MB more than loading them from the cache (measured: 318 against 214 MB
     of RSS after the warm-up). The child dies with this process; if it fails, this process
-    compiles them itself, as before."""
+    compiles them itself, as before (as it does where there is no fork)."""
+    if not hasattr(os, "fork"):
+        return
     parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # pragma: no cover (the child; tests/test_compiling.py checks what it leaves)
