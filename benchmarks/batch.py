@@ -46,6 +46,7 @@ import numpy as np
 import jalert_sim
 from jalert_sim import simulate
 from jalert_sim.batch import run_batch
+from jalert_sim.batch.workers import _kernels_cached as kernels_cached
 from jalert_sim.earth import MEAN_EARTH_RADIUS_KM
 from jalert_sim.geo.places import launch_sites
 
@@ -156,13 +157,6 @@ def main() -> None:
 COLD = " [numba's cache was empty: this run compiled the kernels, 10-15 s]"
 
 
-def kernels_cached() -> bool:
-    """Whether the batch about to run finds its kernels in numba's cache (or runs without them)."""
-    from jalert_sim.batch.workers import _kernels_cached
-
-    return _kernels_cached()
-
-
 def cli(src: Path, tmp: Path, fmt: str, jobs: int) -> dict:
     """One ``jalert-sim batch`` process: {label: (rate, rows, failed)} with wall and CPU figures."""
     if fmt == "parquet":
@@ -172,7 +166,7 @@ def cli(src: Path, tmp: Path, fmt: str, jobs: int) -> dict:
             print("cli parquet: skipped (no pyarrow)")
             return {}
     out = tmp / f"cli.{fmt}"
-    cold = not kernels_cached()
+    cold = not kernels_cached()  # (the batch's own check, in this environment)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "jalert_sim", "batch", str(src), "-o", str(out), "--quiet",

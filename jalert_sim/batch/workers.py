@@ -159,11 +159,8 @@ class Workers:
 
 
 def _worker_main(conn, parent_end, parent_pid: int, solve: Callable[[Any], Any] | None = None) -> None:
-    _die_with_parent(parent_pid)
+    _as_child(parent_pid)
     parent_end.close()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C and stops the workers
-    for signum in (signal.SIGTERM, signal.SIGHUP):  # (the parent's handlers were inherited: drop them)
-        signal.signal(signum, signal.SIG_DFL)
     try:
         _serve(conn, solve)
     except (EOFError, OSError):  # the parent is gone (its end of the pipe closed): nobody to answer
@@ -185,6 +182,15 @@ def _serve(conn, solve: Callable[[Any], Any] | None = None) -> None:
             raise
         except Exception:  # noqa: BLE001  (an exception that cannot be pickled)
             conn.send(("error", RuntimeError(f"worker failed: {answer[1]!r}")))
+
+
+def _as_child(parent_pid: int) -> None:
+    """A forked child's set-up: it dies with the parent, leaves Ctrl-C to it (the parent stops its
+    children), and drops the parent's inherited SIGTERM and SIGHUP handlers."""
+    _die_with_parent(parent_pid)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_DFL)
 
 
 def _die_with_parent(parent_pid: int) -> None:
@@ -267,10 +273,7 @@ def _compile_apart() -> None:
     if pid == 0:  # pragma: no cover (the child; tests/test_compiling.py checks what it leaves)
         code = 1
         try:
-            _die_with_parent(parent)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
-            for signum in (signal.SIGTERM, signal.SIGHUP):
-                signal.signal(signum, signal.SIG_DFL)
+            _as_child(parent)
             _run_warm_scenarios()
             code = 0
         finally:
