@@ -235,7 +235,7 @@ def test_search_kernel_equals_numpy(seed):
     coarse, win, chords = _search_inputs(_toward_japan(1200, seed))
     assert len(win.pair) > 1000
     for order in (1, -1):
-        assert search.search(coarse.trajs, win, chords, order) is not None  # the kernel did the search
+        assert search.search(coarse.trajs, win, chords, order, crossings._CHORD_SLACK_M) is not None  # the kernel did the search
         fast = crossings._search(coarse.trajs, win, chords, order, compiled=True)
         slow = crossings._search(coarse.trajs, win, chords, order, compiled=False)
         assert (slow[0] >= 0).sum() > 500
@@ -251,7 +251,7 @@ def test_search_kernel_boost_phase():
     coarse, win, chords = _search_inputs(_ballistic_batch(1500, 1))
     assert (win.t0_s < coarse.trajs.burnout_time_s[win.row]).sum() > 20
     for order in (1, -1):
-        assert search.search(coarse.trajs, win, chords, order) is not None
+        assert search.search(coarse.trajs, win, chords, order, crossings._CHORD_SLACK_M) is not None
         fast = crossings._search(coarse.trajs, win, chords, order, compiled=True)
         slow = crossings._search(coarse.trajs, win, chords, order, compiled=False)
         for a, b in zip(fast, slow):

@@ -76,6 +76,9 @@ def closest(coarse: CoarseSamples, rows: np.ndarray, prefs: np.ndarray) -> tuple
 
 #: A 1 s sample lies within 36 m of the chord between the 10 s samples around it (measured on
 #: 900 varied trajectories, projected): a chord farther than this from a footprint has no sample in it.
+#: In free flight it lies within 70 m of the point that divides the chord in the ratio of its time
+#: (tests/test_engine.py measures it), and the compiled search (:mod:`.search`) uses this slack
+#: for that distance too.
 _CHORD_SLACK_M = 2000.0
 
 
@@ -100,11 +103,18 @@ class _Windows(NamedTuple):
 
 class _Chords(NamedTuple):
     """The chords of the windows that may hold inside samples, in order (by window, then time),
-    and the fine samples each spans, ``f_lo``..``f_hi``."""
+    the fine samples each spans, ``f_lo``..``f_hi``, and its ends: the coarse samples at times
+    ``ta_s`` and ``tb_s``, projected."""
 
     window: np.ndarray
     f_lo: np.ndarray
     f_hi: np.ndarray
+    ta_s: np.ndarray
+    tb_s: np.ndarray
+    ax_m: np.ndarray
+    ay_m: np.ndarray
+    bx_m: np.ndarray
+    by_m: np.ndarray
 
 
 #: Windows of fewer pairs are found in numpy.
@@ -177,7 +187,7 @@ def _near_chords(coarse: CoarseSamples, win: _Windows) -> _Chords:
     t0 = win.t0_s[seg_win]
     f_lo = np.rint((t[pt[a]] - t0) / FINE_STEP_S).astype(int)
     f_hi = np.minimum(np.ceil((t[pt[a] + 1] - t0) / FINE_STEP_S).astype(int), win.width[seg_win] - 1)
-    return _Chords(seg_win, f_lo, f_hi)
+    return _Chords(seg_win, f_lo, f_hi, t[pt[a]], t[pt[a] + 1], px[a], py[a], px[a + 1], py[a + 1])
 
 
 #: Searches over fewer candidate chords run in numpy (a single run's have tens to hundreds).
@@ -193,7 +203,7 @@ def _search(trajs: Trajectories, win: _Windows, chords: _Chords, order: int, *,
     if compiled or (compiled is None and len(chords.window) >= SEARCH_COMPILED_FROM):
         from .search import search
 
-        answer = search(trajs, win, chords, order)
+        answer = search(trajs, win, chords, order, _CHORD_SLACK_M)
         if answer is not None:
             return answer
     found = np.full(len(win.pair), -1)

@@ -27,10 +27,11 @@ def compiled(numba):
     class Kernels:
         pass
 
-    Kernels.grid_bounds = staticmethod(numba.njit(cache=True, nogil=True)(_grid_bounds))
     # Helpers first: a compiled function calls the compiled versions of the globals it names.
-    global _orientation, _point_segment, _segment_within, _distance_within
+    global _bounds_at, _orientation, _point_segment, _segment_within, _distance_within
     jit = numba.njit(cache=True, nogil=True, inline="always")
+    _bounds_at = jit(_bounds_at)
+    Kernels.grid_bounds = staticmethod(numba.njit(cache=True, nogil=True)(_grid_bounds))
     _orientation, _point_segment = jit(_orientation), jit(_point_segment)
     _segment_within = jit(_segment_within)
     _distance_within = numba.njit(cache=True, nogil=True)(_distance_within)  # (called with *args: not inlined)
@@ -47,37 +48,34 @@ def _grid_bounds(pref, x, y, x0, y0, cell_m, nx, ny, reach_m, slack_m, unit_m, s
     size = x.shape[0]
     lower = np.empty(size)
     upper = np.empty(size)
-    far_m = reach_m - slack_m
     for i in range(size):
-        px, py = x[i], y[i]
-        if math.isnan(px) or math.isnan(py):
-            lower[i] = upper[i] = np.inf
-            continue
-        f = pref[i]
-        fx = np.floor((px - x0) / cell_m)
-        fy = np.floor((py - y0) / cell_m)
-        found = False
-        at = 0
-        if fx >= 0 and fx < nx and fy >= 0 and fy < ny:
-            c = int(fx) * ny + int(fy)
-            mine = present[c]
-            bit = np.uint64(1) << np.uint64(f)
-            if mine & bit:
-                found = True
-                v = mine & (bit - np.uint64(1))  # its rank among the cell's footprints: a popcount
-                v = v - ((v >> np.uint64(1)) & np.uint64(0x5555555555555555))
-                v = (v & np.uint64(0x3333333333333333)) + ((v >> np.uint64(2)) & np.uint64(0x3333333333333333))
-                v = (v + (v >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
-                at = start[c] + np.int64((v * np.uint64(0x0101010101010101)) >> np.uint64(56))
-        if found:
-            d = sd[at] * unit_m
-            lower[i], upper[i] = d - slack_m, d + slack_m
-        else:
-            dx = max(max(pref_bounds[f, 0] - px, px - pref_bounds[f, 2]), 0.0)
-            dy = max(max(pref_bounds[f, 1] - py, py - pref_bounds[f, 3]), 0.0)
-            lower[i] = max(far_m, math.hypot(dx, dy) * (1.0 - 1e-12) - 1e-6)
-            upper[i] = np.inf
+        lower[i], upper[i] = _bounds_at(pref[i], x[i], y[i], x0, y0, cell_m, nx, ny, reach_m, slack_m, unit_m, start,
+                                        present, sd, pref_bounds)
     return lower, upper
+
+
+def _bounds_at(f, px, py, x0, y0, cell_m, nx, ny, reach_m, slack_m, unit_m, start, present, sd,
+               pref_bounds):  # pragma: no cover (compiled)
+    """:func:`_grid_bounds` of one point (px, py) and footprint ``f``: (lower, upper), m."""
+    if math.isnan(px) or math.isnan(py):
+        return np.inf, np.inf
+    fx = np.floor((px - x0) / cell_m)
+    fy = np.floor((py - y0) / cell_m)
+    if fx >= 0 and fx < nx and fy >= 0 and fy < ny:
+        c = int(fx) * ny + int(fy)
+        mine = present[c]
+        bit = np.uint64(1) << np.uint64(f)
+        if mine & bit:
+            v = mine & (bit - np.uint64(1))  # its rank among the cell's footprints: a popcount
+            v = v - ((v >> np.uint64(1)) & np.uint64(0x5555555555555555))
+            v = (v & np.uint64(0x3333333333333333)) + ((v >> np.uint64(2)) & np.uint64(0x3333333333333333))
+            v = (v + (v >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
+            at = start[c] + np.int64((v * np.uint64(0x0101010101010101)) >> np.uint64(56))
+            d = sd[at] * unit_m
+            return d - slack_m, d + slack_m
+    dx = max(max(pref_bounds[f, 0] - px, px - pref_bounds[f, 2]), 0.0)
+    dy = max(max(pref_bounds[f, 1] - py, py - pref_bounds[f, 3]), 0.0)
+    return max(reach_m - slack_m, math.hypot(dx, dy) * (1.0 - 1e-12) - 1e-6), np.inf
 
 
 def _boundary_distance(pref, x, y, first_piece, piece_box, piece_segments, seg):  # pragma: no cover (compiled)

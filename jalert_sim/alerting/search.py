@@ -1,11 +1,11 @@
 """Compiled (numba) twin of ``crossings._search``: the first (last) inside 1 s sample of every
 window, all rounds of the search in one call instead of a dozen numpy stages per round.
 
-The kernel walks the samples ``_search`` walks, in the same order: in each round, the next
-SEARCH_BLOCK samples of the current candidate chord of every window still searching, as one
-(windows, widest block) array of times padded as ``Trajectories.positions_at`` pads it; a window
-stops at its first inside sample, not at the end of that sample's chord. Kepler's equation is
-solved on that array with ``physics.compiled``'s code, point by point as numpy solves it, so the
+The kernel walks the samples ``_search`` walks, in the same order, and a window stops at its
+first inside sample, not at the end of that sample's chord. It solves only the samples it cannot
+settle from the chord (:func:`_search_rounds`): in each round, the first such sample of every
+window still searching, as one array of times padded as ``Trajectories.positions_at`` pads it.
+Kepler's equation is solved on that array with ``physics.compiled``'s code, point by point as numpy solves it, so the
 positions have numpy's bits. Boost-phase samples (the windows of tracks that pass near a
 footprint while still climbing) are computed beforehand with the numpy route's own function
 (each point on its own). The projection table, the distance grid's bounds and the ray-crossing
@@ -20,6 +20,8 @@ installed.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .. import compiling
@@ -30,7 +32,7 @@ from ..geo.compiled import _interpolate
 from ..physics.compiled import _anomalies, _positions
 from ..physics.geodesy import DEG as _DEG
 from .boundaries import ray_bands
-from .kernels import _contains, _grid_bounds
+from .kernels import _bounds_at, _contains, _grid_bounds
 from .model import BISECTIONS, FINE_STEP_S
 
 
@@ -42,11 +44,12 @@ def compiled(numba):
 
     if kernels.compiled() is None:  # (rebinds the helpers _contains calls to their jitted versions)
         return None
-    global _anomalies, _positions, _interpolate, _grid_bounds, _contains, _round_times, _track, _inside
+    global _anomalies, _positions, _interpolate, _bounds_at, _grid_bounds, _contains, _track, _inside, _skip_settled
     jit = numba.njit(cache=True, nogil=True)
+    _bounds_at = kernels._bounds_at  # (compiled by kernels.compiled)
     _anomalies, _positions, _interpolate = jit(_anomalies), jit(_positions), jit(_interpolate)
     _grid_bounds, _contains = jit(_grid_bounds), jit(_contains)
-    _round_times, _track, _inside = jit(_round_times), jit(_track), jit(_inside)
+    _track, _inside, _skip_settled = jit(_track), jit(_inside), jit(_skip_settled)
 
     class Kernels:
         pass
@@ -71,9 +74,10 @@ def _shared(trajs):
     return orbit, proj, grid, ray_bands()
 
 
-def search(trajs, win, chords, order: int):
+def search(trajs, win, chords, order: int, slack_m: float):
     """``crossings._search(trajs, win, chords, order)`` by the kernel: (found, at), or None where the
-    kernel gives up (or numba is missing)."""
+    kernel gives up (or numba is missing). ``slack_m``: how far a free-flight fine sample may lie
+    from the point of its chord at its time (crossings._CHORD_SLACK_M)."""
     kernels = compiled()
     if kernels is None:
         return None
@@ -83,7 +87,8 @@ def search(trajs, win, chords, order: int):
         *_shared(sub), float(_DEG), np.asarray(sub.burnout_time_s, dtype=float), np.asarray(win.t0_s, dtype=float),
         np.asarray(win.flight_s, dtype=float), np.asarray(win.pref, np.int64), boost_start, boost,
         np.asarray(chords.window, np.int64), np.asarray(chords.f_lo, np.int64), np.asarray(chords.f_hi, np.int64),
-        int(order))
+        np.column_stack([chords.ta_s, chords.tb_s]).astype(float),
+        np.column_stack([chords.ax_m, chords.ay_m, chords.bx_m, chords.by_m]).astype(float), float(slack_m), int(order))
     return (found, at) if code == 0 else None
 
 
@@ -162,43 +167,19 @@ def _inside(lat, lon, test, row_pref, proj, grid, bands):  # pragma: no cover (c
     return 0, is_in
 
 
-def _round_times(active, lo, hi, t0, flight, burnout):  # pragma: no cover (compiled)
-    """The times of a search round, (windows, widest block): fine samples ``lo``..``hi`` of each
-    active window, padded with its row's burnout time as positions_at pads them; which are in free
-    flight, which in the boost phase; the width."""
-    k = active.shape[0]
-    width = 0
-    for q in range(k):
-        width = max(width, hi[q] - lo[q] + 1)
-    t = np.empty((k, width))
-    free = np.zeros((k, width), np.bool_)
-    climbing = np.zeros((k, width), np.bool_)
-    for q in range(k):
-        w = active[q]
-        for j in range(width):
-            t[q, j] = burnout[w]
-            if lo[q] + j <= hi[q]:
-                tj = min(max(t0[w] + (lo[q] + j) * FINE_STEP_S, 0.0), flight[w])  # _Windows.fine_time
-                if tj < burnout[w]:
-                    climbing[q, j] = True
-                else:
-                    t[q, j] = tj
-                    free[q, j] = True
-    return t, free, climbing, width
-
-
-#: Fine samples a search round takes from each window's current chord: a block, not the whole
-#: chord, so that the search stops near its first (last) inside sample instead of at the chord's
-#: end (a chord spans 11 samples; the blocks cut the points solved by about a third).
-SEARCH_BLOCK = 4
-
-
 def _search_rounds(orbit, proj, grid, bands, to_deg, burnout, t0, flight, pref, boost_start, boost, chord_window,
-                   f_lo, f_hi, order):  # pragma: no cover (compiled)
+                   f_lo, f_hi, chord_t, chord_xy, slack_m, order):  # pragma: no cover (compiled)
     """crossings._search: (code, found f per window or -1, (lat, lon, alt) there); code as
-    :func:`_inside`'s (0: done). Each round takes the next SEARCH_BLOCK samples, in the search's
-    order, of every window still searching; the samples walked, and so the first (last) inside
-    one, are numpy's, and each point's position has the same bits whatever else a call solves."""
+    :func:`_inside`'s (0: done). The samples are walked in the search's order, so the first (last)
+    inside one is numpy's, and each point's position has the same bits whatever else a call solves.
+
+    Most samples are settled without solving for them: in free flight a fine sample lies within
+    ``slack_m`` of the point that divides its chord (two coarse samples, already projected) in the
+    ratio of its time (crossings._CHORD_SLACK_M), so where the distance grid puts that point more
+    than ``slack_m`` outside the footprint, the sample is outside. Each round walks every window
+    still searching past such samples, to the first it cannot settle so, and solves those (one a
+    window) together. A boost-phase sample, or one on a chord that starts before burnout, is
+    always solved (its position taken from the boost samples, as before)."""
     n_win = t0.shape[0]
     found = np.full(n_win, -1, np.int64)
     at = np.full((n_win, 3), np.nan)
@@ -213,50 +194,88 @@ def _search_rounds(orbit, proj, grid, bands, to_deg, burnout, t0, flight, pref, 
             end[w] = c
     done = np.zeros(n_win, np.int64)  # samples of the current chord already searched
     while True:
-        active = np.nonzero(nxt >= 0)[0]  # sorted, as unique() sorts the windows
-        if active.shape[0] == 0:
+        active = np.nonzero(nxt >= 0)[0]
+        k = active.shape[0]
+        if k == 0:
             return 0, found, at
-        lo = np.empty(active.shape[0], np.int64)
-        hi = np.empty(active.shape[0], np.int64)
-        for q in range(active.shape[0]):
-            w = active[q]
+        # Walk each window past the samples surely outside, to the next one to solve (if any).
+        solve = np.zeros(k, np.bool_)
+        for q in range(k):
+            solve[q] = _skip_settled(active[q], nxt, end, done, f_lo, f_hi, chord_t, chord_xy, t0[active[q]],
+                                     flight[active[q]], burnout[active[q]], pref[active[q]], grid, slack_m, order)
+        sel = np.nonzero(solve)[0]
+        m = sel.shape[0]
+        if m == 0:
+            continue
+        t = np.empty((m, 1))
+        free = np.zeros((m, 1), np.bool_)
+        climbing = np.zeros((m, 1), np.bool_)
+        who = np.empty(m, np.int64)
+        fs = np.empty(m, np.int64)
+        for i in range(m):
+            w = active[sel[i]]
             c = nxt[w]
-            if order == 1:
-                lo[q] = f_lo[c] + done[w]
-                hi[q] = min(lo[q] + SEARCH_BLOCK - 1, f_hi[c])
+            who[i] = w
+            fs[i] = f_lo[c] + done[w] if order == 1 else f_hi[c] - done[w]
+            tj = min(max(t0[w] + fs[i] * FINE_STEP_S, 0.0), flight[w])  # _Windows.fine_time
+            t[i, 0] = burnout[w]  # (as positions_at pads it)
+            if tj < burnout[w]:
+                climbing[i, 0] = True
             else:
-                hi[q] = f_hi[c] - done[w]
-                lo[q] = max(hi[q] - SEARCH_BLOCK + 1, f_lo[c])
-        t, free, climbing, width = _round_times(active, lo, hi, t0, flight, burnout)
-        lat, lon, alt = _track(orbit, active, t, free, to_deg)
-        for q in range(active.shape[0]):
-            w = active[q]
-            for j in range(width):
-                if climbing[q, j]:  # from the boost samples, a prefix of the window's samples
-                    b = boost_start[w] + lo[q] + j
-                    lat[q, j], lon[q, j], alt[q, j] = boost[b, 0], boost[b, 1], boost[b, 2]
-        code, is_in = _inside(lat, lon, free | climbing, pref[active], proj, grid, bands)
+                t[i, 0] = tj
+                free[i, 0] = True
+        lat, lon, alt = _track(orbit, who, t, free, to_deg)
+        for i in range(m):
+            if climbing[i, 0]:  # from the boost samples, a prefix of the window's samples
+                b = boost_start[who[i]] + fs[i]
+                lat[i, 0], lon[i, 0], alt[i, 0] = boost[b, 0], boost[b, 1], boost[b, 2]
+        code, is_in = _inside(lat, lon, free | climbing, pref[who], proj, grid, bands)
         if code != 0:
             return code, found, at
-        for q in range(active.shape[0]):
-            w = active[q]
+        for i in range(m):
+            w = who[i]
             c = nxt[w]
-            span = hi[q] - lo[q] + 1
-            hit = -1
-            for jj in range(span):
-                j = jj if order == 1 else span - 1 - jj
-                if is_in[q * width + j]:
-                    hit = j
-                    break
-            if hit >= 0:
-                found[w] = lo[q] + hit
-                at[w, 0], at[w, 1], at[w, 2] = lat[q, hit], lon[q, hit], alt[q, hit]
+            if is_in[i]:
+                found[w] = fs[i]
+                at[w, 0], at[w, 1], at[w, 2] = lat[i, 0], lon[i, 0], alt[i, 0]
                 nxt[w] = -1
-            elif (hi[q] < f_hi[c]) if order == 1 else (lo[q] > f_lo[c]):
-                done[w] += span  # the rest of this chord next round
+            elif done[w] + 1 < f_hi[c] - f_lo[c] + 1:
+                done[w] += 1  # the rest of this chord next round
             else:
                 nxt[w] = -1 if c == end[w] else c + order
                 done[w] = 0
+
+
+def _skip_settled(w, nxt, end, done, f_lo, f_hi, chord_t, chord_xy, t0, flight, burnout, pref, grid, slack_m,
+                  order):  # pragma: no cover (compiled)
+    """Move window ``w`` of :func:`_search_rounds` past its next samples that are surely outside (its
+    chord's point at their time is more than ``slack_m`` outside the footprint ``pref``, by the
+    distance grid), chord after chord: True if it stops at a sample to solve (``nxt[w]``'s sample
+    ``done[w]``), False if its chords are done."""
+    x0, y0, cell_m, nx, ny, reach_m, grid_slack_m, unit_m, cell_start, present, sd, pref_bounds = grid
+    while nxt[w] >= 0:
+        c = nxt[w]
+        left = f_hi[c] - f_lo[c] + 1 - done[w]
+        j = 0
+        ta, tb = chord_t[c, 0], chord_t[c, 1]
+        xa, ya, xb, yb = chord_xy[c, 0], chord_xy[c, 1], chord_xy[c, 2], chord_xy[c, 3]
+        if ta >= burnout and tb > ta and not math.isnan(xa + ya + xb + yb):
+            while j < left:
+                f = f_lo[c] + done[w] + j if order == 1 else f_hi[c] - done[w] - j
+                u = (min(max(t0 + f * FINE_STEP_S, 0.0), flight) - ta) / (tb - ta)  # (_Windows.fine_time)
+                if not (u >= 0.0 and u <= 1.0):
+                    break
+                lower, _ = _bounds_at(pref, xa + u * (xb - xa), ya + u * (yb - ya), x0, y0, cell_m, nx, ny, reach_m,
+                                      grid_slack_m, unit_m, cell_start, present, sd, pref_bounds)
+                if not (lower > slack_m):
+                    break
+                j += 1
+        if j < left:
+            done[w] += j
+            return True
+        nxt[w] = -1 if c == end[w] else c + order
+        done[w] = 0
+    return False
 
 
 def _refine_rounds(orbit, proj, grid, bands, to_deg, burnout, flight, pref, t_out, t_in,
