@@ -14,6 +14,7 @@ COMPILED_FROM_POINTS points or more where numba is installed.
 
 from __future__ import annotations
 
+import math
 from functools import cache
 
 import numpy as np
@@ -143,11 +144,9 @@ def _table_mask(lon: np.ndarray, lat: np.ndarray, reach_m: float, compiled: bool
     if compiled is not False:
         k = _kernels()
         if k is not None:
-            x0, y0, raster = _near_raster(reach_m)
-            return k.table_mask(np.ascontiguousarray(lon).ravel(), np.ascontiguousarray(lat).ravel(), table,
-                                TABLE_BOX_DEG[0], TABLE_BOX_DEG[1], 1.0 / TABLE_STEP_DEG, np.radians(CENTRE_LAT_DEG),
-                                np.radians(CENTRE_LON_DEG), MEAN_EARTH_RADIUS_M, x0, y0, _NEAR_CELL_M,
-                                raster).reshape(np.shape(lat))
+            return k.table_mask(np.ascontiguousarray(lon, dtype=float).ravel(),
+                                np.ascontiguousarray(lat, dtype=float).ravel(),
+                                *table_arguments(reach_m)).reshape(np.shape(lat))
     rows, cols = table.shape
     with np.errstate(invalid="ignore"):
         fx = (lon - TABLE_BOX_DEG[0]) * (1.0 / TABLE_STEP_DEG)
@@ -166,44 +165,58 @@ def _table_mask(lon: np.ndarray, lat: np.ndarray, reach_m: float, compiled: bool
 def _kernels(numba):
     """The compiled table route (a namespace with ``table_mask``), or None (no numba, or the kernels
     are switched off: :mod:`jalert_sim.compiling`)."""
-    import math
-
-    @numba.njit(cache=True, nogil=True)
-    def table_mask(lon, lat, table, lon_min, lat_min, per_deg, lat0, lon0, radius_m, x0, y0, cell_m,
-                   raster):  # pragma: no cover (compiled)
-        """_table_mask's numpy route for 1-D lon, lat: the table, then for the points it leaves to
-        computation the plain route's arithmetic (the approximate plane and the raster), point by point."""
-        out = np.zeros(lat.shape[0], np.bool_)
-        rows, cols = table.shape
-        ny, nx = raster.shape
-        sin0, cos0 = math.sin(lat0), math.cos(lat0)
-        to_rad = math.pi / 180.0
-        inv_cell = 1.0 / cell_m
-        for i in range(lat.shape[0]):
-            la, lo = lat[i], lon[i]
-            if math.isnan(la) or math.isnan(lo):
-                continue
-            tx, ty = (lo - lon_min) * per_deg, (la - lat_min) * per_deg
-            if tx >= 0.0 and tx < cols and ty >= 0.0 and ty < rows:
-                answer = table[int(ty), int(tx)]
-                if answer != 2:
-                    out[i] = answer == 1
-                    continue
-            p = la * to_rad
-            dl = lo * to_rad - lon0
-            sin_p, cos_p, cos_dl = math.sin(p), math.cos(p), math.cos(dl)
-            cos_c = sin0 * sin_p + cos0 * cos_p * cos_dl
-            c = math.acos(min(max(cos_c, -1.0), 1.0))
-            k = c / math.sin(c) if c > 1e-9 else 1.0
-            ax = radius_m * k * cos_p * math.sin(dl)
-            ay = radius_m * k * (cos0 * sin_p - sin0 * cos_p * cos_dl)
-            fx, fy = (ax - x0) * inv_cell, (ay - y0) * inv_cell
-            if fx >= 0.0 and fx < nx and fy >= 0.0 and fy < ny:
-                out[i] = raster[int(fy), int(fx)]
-        return out
+    global _near_point
+    _near_point = numba.njit(cache=True, nogil=True, inline="always")(_near_point)
 
     class Kernels:
         pass
 
-    Kernels.table_mask = staticmethod(table_mask)
+    Kernels.table_mask = staticmethod(numba.njit(cache=True, nogil=True)(_table_mask_points))
     return Kernels
+
+
+def table_arguments(reach_m: float) -> tuple:
+    """The arguments after (lat, lon) of :func:`_near_point` for ``reach_m``: the table, its box and
+    cell, the approximate plane's centre and radius, and the raster."""
+    x0, y0, raster = _near_raster(reach_m)
+    lat0 = np.radians(CENTRE_LAT_DEG)
+    return (_table(reach_m), TABLE_BOX_DEG[0], TABLE_BOX_DEG[1], 1.0 / TABLE_STEP_DEG, math.sin(lat0),
+            math.cos(lat0), np.radians(CENTRE_LON_DEG), MEAN_EARTH_RADIUS_M, x0, y0, 1.0 / _NEAR_CELL_M, raster)
+
+
+def _table_mask_points(lon, lat, table, lon_min, lat_min, per_deg, sin0, cos0, lon0, radius_m, x0, y0, inv_cell,
+                       raster):  # pragma: no cover (compiled)
+    """_table_mask's numpy route for 1-D lon, lat (:func:`_near_point` of each)."""
+    out = np.zeros(lat.shape[0], np.bool_)
+    for i in range(lat.shape[0]):
+        out[i] = _near_point(lat[i], lon[i], table, lon_min, lat_min, per_deg, sin0, cos0, lon0, radius_m, x0, y0,
+                             inv_cell, raster)
+    return out
+
+
+def _near_point(la, lo, table, lon_min, lat_min, per_deg, sin0, cos0, lon0, radius_m, x0, y0, inv_cell,
+                raster):  # pragma: no cover (compiled)
+    """maybe_near of one point through the table (:func:`table_arguments`), then, where it leaves the
+    point to computation, the plain route's arithmetic (the approximate plane and the raster)."""
+    if math.isnan(la) or math.isnan(lo):
+        return False
+    rows, cols = table.shape
+    tx, ty = (lo - lon_min) * per_deg, (la - lat_min) * per_deg
+    if tx >= 0.0 and tx < cols and ty >= 0.0 and ty < rows:
+        answer = table[int(ty), int(tx)]
+        if answer != 2:
+            return answer == 1
+    to_rad = math.pi / 180.0
+    p = la * to_rad
+    dl = lo * to_rad - lon0
+    sin_p, cos_p, cos_dl = math.sin(p), math.cos(p), math.cos(dl)
+    cos_c = sin0 * sin_p + cos0 * cos_p * cos_dl
+    c = math.acos(min(max(cos_c, -1.0), 1.0))
+    k = c / math.sin(c) if c > 1e-9 else 1.0
+    ax = radius_m * k * cos_p * math.sin(dl)
+    ay = radius_m * k * (cos0 * sin_p - sin0 * cos_p * cos_dl)
+    ny, nx = raster.shape
+    fx, fy = (ax - x0) * inv_cell, (ay - y0) * inv_cell
+    if fx >= 0.0 and fx < nx and fy >= 0.0 and fy < ny:
+        return raster[int(fy), int(fx)]
+    return False

@@ -40,9 +40,11 @@ from .model import BISECTIONS, FINE_STEP_S
 def compiled(numba):
     """The kernels (a namespace with ``search`` and ``refine``), or None without numba (or with the
     kernels switched off: :mod:`jalert_sim.compiling`)."""
+    from ..physics import compiled as track_kernel
     from . import kernels
 
-    if kernels.compiled() is None:  # (rebinds the helpers _contains calls to their jitted versions)
+    # (Each rebinds the helpers its functions call, _contains's and _anomalies', to their jitted versions.)
+    if kernels.compiled() is None or track_kernel.compiled() is None:
         return None
     global _anomalies, _positions, _interpolate, _bounds_at, _grid_bounds, _contains, _track, _inside, _skip_settled
     jit = numba.njit(cache=True, nogil=True)
