@@ -11,7 +11,8 @@ environment variable ``JALERT_SIM_NO_NUMBA=1`` switches them off for a whole pro
 workers), for comparing the two routes.
 
 The kernel modules (``physics.compiled``, ``geo.compiled``, ``alerting.kernels``,
-``alerting.search``, ``alerting.nearest``, ``alerting.chord_kernels``, ``alerting.prefilter``) ask
+``alerting.search``, ``alerting.nearest``, ``alerting.chord_kernels``, ``alerting.prefilter``,
+``alerting.coarse_look``) ask
 :func:`enabled` each time, so the switch holds even after they loaded.
 """
 

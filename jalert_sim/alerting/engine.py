@@ -95,52 +95,47 @@ def assess_columns(trajs: Trajectories, model: AlertModel = AlertModel(), *, det
                         closest_s[k], closest_km[k], lead[k], starts, first_entry, last_exit, impact, model)
 
 
+#: Batches of fewer trajectories solve every coarse sample (numpy's route); larger ones only those
+#: that :mod:`.coarse_look`'s first look leaves, where numba is installed.
+LOOK_COMPILED_FROM = 200
+
+
 def _coarse_samples(trajs: Trajectories, model: AlertModel) -> CoarseSamples:
     """The batch's COARSE_STEP_S samples, projected over the range of each row that can matter:
     from one sample before the first that may be within reach of a footprint (the corridor or
-    the impact radius, and two coarse steps of ground) to one after the last."""
+    the impact radius, and two coarse steps of ground) to one after the last. Large batches solve
+    only the samples that a first look cannot put surely beyond that reach (.coarse_look), and
+    any other in that range."""
     reach = max(model.corridor_km, model.impact_radius_km) * 1000.0 + 2.0 * COARSE_STEP_M
     t = trajs.sample_times(COARSE_STEP_S)
-    far = _far_boost(trajs, t, reach)
-    lat, lon, _ = trajs.positions_at(np.where(far, np.nan, t))  # (NaN there)
-    valid = ~np.isnan(lat) | far
-    count = valid.sum(axis=1)  # valid samples are a prefix of each row
-    near = maybe_near(lon, lat, reach) & valid
+    count = (~np.isnan(t)).sum(axis=1)  # valid samples are a prefix of each row
+    looked = None
+    if len(trajs) >= LOOK_COMPILED_FROM:
+        from .coarse_look import first_look
+
+        looked = first_look(trajs, t, reach)
+    if looked is None:
+        lat, lon, _ = trajs.positions_at(t)
+        near, solved = maybe_near(lon, lat, reach), None
+    else:
+        lat, lon, near, solved = looked
     first, last = first_true(near), last_true(near)
     has = first >= 0
     lo = np.where(has, np.maximum(first - 1, 0), 0)
     hi = np.where(has, np.minimum(last + 1, count - 1), -1)
     cols = np.arange(t.shape[1])[None, :]
     keep = (cols >= lo[:, None]) & (cols <= hi[:, None])  # (valid: hi < count)
-    fix = np.nonzero(far & keep)  # (at most the sample before a row's first near one)
-    if len(fix[0]):
-        flat, flon, _ = trajs.select(fix[0]).positions_at(t[fix][:, None])
-        lat[fix], lon[fix] = flat[:, 0], flon[:, 0]
+    if solved is not None:
+        r, c = np.nonzero(keep & ~solved)
+        if len(r):
+            flat, flon, _ = trajs.select(r).positions_at(t[r, c][:, None])
+            lat[r, c], lon[r, c] = flat[:, 0], flon[:, 0]
     # geometry.project of the kept samples, by flat index (a point's x, y depend on it alone).
     X, Y = np.full(t.shape, np.nan), np.full(t.shape, np.nan)
     at = np.flatnonzero(keep)
     if len(at):
         X.reshape(-1)[at], Y.reshape(-1)[at] = geo.to_xy(np.ravel(lon)[at], np.ravel(lat)[at])
     return CoarseSamples(trajs, t, X, Y, keep, count, trajs.flight_time_s)
-
-
-#: How far (m) the sphere's first look at a boost-phase sample (Trajectories.boost_ground_sphere) may
-#: be from the sample for _far_boost to use it: rows whose boost goes farther downrange than this
-#: allows (1,000 km) are solved throughout.
-_BOOST_SLACK_M = 10_000.0
-
-
-def _far_boost(trajs: Trajectories, t: np.ndarray, reach_m: float) -> np.ndarray:
-    """Where ``t`` (n, m) holds a boost-phase time whose point is surely farther than ``reach_m`` from
-    every footprint, by the sphere's look at it and _BOOST_SLACK_M more (most boosts climb over the
-    Korean peninsula, and their exact points, from WGS84 geodesics, cost more than the free flight's)."""
-    far = np.zeros(t.shape, bool)
-    with np.errstate(invalid="ignore"):
-        r, c = np.nonzero((t >= 0) & (t < trajs.burnout_time_s[:, None]))  # positions_at's boost phase
-    lat, lon, off_m = trajs.boost_ground_sphere(r, t[r, c])
-    rough = np.nonzero(off_m <= _BOOST_SLACK_M)[0]
-    far[r[rough], c[rough]] = ~maybe_near(lon[rough], lat[rough], reach_m + _BOOST_SLACK_M)
-    return far
 
 
 class _Pairs(NamedTuple):

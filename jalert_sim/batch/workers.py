@@ -250,14 +250,15 @@ def _kernels_cached() -> bool:
 
     if not compiling.enabled() or importlib.util.find_spec("numba") is None:
         return True
-    from ..alerting import chord_kernels, kernels, nearest, search
+    from ..alerting import chord_kernels, coarse_look, kernels, nearest, prefilter, search
     from ..geo import compiled as geo_compiled
     from ..physics import compiled as physics_compiled
 
     return compiling.cached([physics_compiled._anomalies, physics_compiled._positions, geo_compiled._interpolate,
                              kernels._grid_bounds, kernels._chords_within, kernels._contains, kernels._box_spans,
                              kernels._boundary_distance, search._search_rounds, search._refine_rounds,
-                             nearest._nearest_rows, chord_kernels._candidates])
+                             nearest._nearest_rows, chord_kernels._candidates, prefilter._table_mask_points,
+                             coarse_look._look_rows])
 
 
 def _compile_apart() -> None:
@@ -284,11 +285,12 @@ def _compile_apart() -> None:
 @contextmanager
 def _compiled_routes():
     """The engine's calls sent to the compiled kernels whatever their size, for the time of the block."""
-    from ..alerting import chords, crossings, distances, geometry, prefilter
+    from ..alerting import chords, crossings, distances, engine, geometry, prefilter
     from ..geo import projection
     from ..physics import tracks
 
-    names = [(prefilter, "COMPILED_FROM_POINTS"), (chords, "COMPILED_FROM_CHORDS"), (geometry, "BOUNDS_COMPILED_FROM_POINTS"),
+    names = [(engine, "LOOK_COMPILED_FROM"), (prefilter, "COMPILED_FROM_POINTS"), (chords, "COMPILED_FROM_CHORDS"),
+             (geometry, "BOUNDS_COMPILED_FROM_POINTS"),
              (geometry, "DISTANCE_COMPILED_FROM_POINTS"), (tracks, "COMPILED_FROM_POINTS"),
              (geometry, "CHORDS_COMPILED_FROM"), (geometry, "CONTAINS_COMPILED_FROM"), (distances, "COMPILED_FROM_PAIRS"),
              (crossings, "SEARCH_COMPILED_FROM"), (crossings, "REFINE_COMPILED_FROM"), (crossings, "WINDOWS_COMPILED_FROM"),
