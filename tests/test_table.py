@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import os
 import subprocess
@@ -151,6 +152,20 @@ def test_parquet_needs_a_file_and_pyarrow(tmp_path):
     done = _batch(str(src), "--format", "parquet", "-o", str(target), code="import sys; sys.modules['pyarrow'] = None; ")
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "pip install" in done.stderr
     assert not target.exists()
+
+
+def test_batch_writes_the_format_its_output_name_says(tmp_path):
+    """Without --format, -o out.parquet is a Parquet file and -o out.csv a CSV one (a name that says
+    neither, or stdout, gets JSONL): a Parquet-named file of JSONL would be a trap."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    src = tmp_path / "in.csv"
+    src.write_text("id,launch,azimuth,apogee\na,sunan,80,600\nb,sunan,95,700\n", encoding="utf-8")
+    for name in ("out.parquet", "out.csv", "out.txt"):
+        done = _batch(str(src), "-o", str(tmp_path / name), "--at", "2020-01-01T00:00+09:00")
+        assert done.returncode == 0, done.stderr
+    assert pq.read_table(tmp_path / "out.parquet").column("id").to_pylist() == ["a", "b"]
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").startswith("id,row,")
+    assert [json.loads(line)["id"] for line in (tmp_path / "out.txt").read_text(encoding="utf-8").splitlines()] == ["a", "b"]
 
 
 def test_a_table_with_no_simulated_scenario_has_the_schema_of_one_with_some():

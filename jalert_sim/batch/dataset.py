@@ -22,7 +22,16 @@ from .run import _open_output
 
 #: Output formats of a batch on a cluster: a Parquet dataset (a directory), or one text file.
 CLUSTER_FORMATS = ("parquet", "csv", "jsonl")
-_TEXT_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl"}
+_SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".parquet": "parquet",
+             ".parq": "parquet"}
+
+
+def format_for(name: str | None, default: str) -> str:
+    """The output format that the name of a batch's -o says (.csv, .jsonl/.ndjson/.json,
+    .parquet/.parq), or ``default`` (stdout, other names)."""
+    if name in (None, "-"):
+        return default
+    return _SUFFIXES.get(posixpath.splitext(name)[1].lower(), default)
 
 
 def absolute(path: str) -> str:
@@ -66,8 +75,7 @@ class Output:
         if name == "":
             raise InputError("output", "empty file name")
         if format is None:
-            suffix = posixpath.splitext(name or "")[1].lower()
-            format = "jsonl" if name in (None, "-") else _TEXT_SUFFIXES.get(suffix, "parquet")
+            format = "jsonl" if name in (None, "-") else format_for(name, "parquet")
         if format not in CLUSTER_FORMATS:
             raise InputError("format", f"expected one of {', '.join(CLUSTER_FORMATS)}, got {format!r}")
         if format == "parquet" and name in (None, "-"):

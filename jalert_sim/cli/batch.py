@@ -24,7 +24,7 @@ def batch(
     input: Annotated[str, typer.Argument(help="CSV (with a header) or JSONL file; '-' reads stdin.", show_default=False,
                                    metavar="INPUT")],
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (whole or not at all) instead of stdout ('-': stdout).")] = None,
-    format: Annotated[Optional[str], typer.Option("--format", "-f", help="jsonl (the run JSON document per row), csv (one summary row per scenario) or parquet (typed columns; needs -o FILE and pyarrow). Default: jsonl; with --scheduler, parquet unless -o ends in .csv or .jsonl.", show_default=False)] = None,
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="jsonl (the run JSON document per row), csv (one summary row per scenario) or parquet (typed columns; needs -o FILE and pyarrow). Default: what -o ends in (.csv, .jsonl, .parquet), else jsonl (with --scheduler, parquet).", show_default=False)] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: number of CPUs).")] = None,
     track: Annotated[bool, typer.Option("--track", help="Include the track samples in JSONL records.")] = False,
     at: AtOpt = None,
@@ -35,6 +35,7 @@ def batch(
     connect_timeout: Annotated[float, typer.Option("--connect-timeout", click_type=NUMBER, help="With --scheduler: seconds to reach the scheduler and a worker.")] = 10.0,
 ) -> None:
     from ..batch import FORMATS, run_batch
+    from ..batch.dataset import format_for
 
     if format is not None and format not in FORMATS:
         fail(f"--format: expected one of {', '.join(FORMATS)}, got {format!r}")
@@ -45,8 +46,8 @@ def batch(
     else:
         check_output(output, force)
         with user_errors(), _progress(show) as progress:
-            summary = run_batch(input, output, format=format or "jsonl", jobs=jobs, track=track, launch_time=at,
-                                progress=progress, force=force)
+            summary = run_batch(input, output, format=format or format_for(output, "jsonl"), jobs=jobs, track=track,
+                                launch_time=at, progress=progress, force=force)
     if summary.failed:
         first = summary.first_error
         sys.stderr.write(f"jalert-sim: {summary.failed} of {summary.total} scenario(s) failed; "
