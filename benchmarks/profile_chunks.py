@@ -68,11 +68,11 @@ def main() -> None:
 def kernel_times(chunks: list, out_format: str) -> None:
     """Solve ``chunks`` with a clock around each compiled kernel's calls; print µs a row."""
     from jalert_sim import compiling
-    from jalert_sim.alerting import chord_kernels, chords, geometry, kernels, nearest, prefilter, search
+    from jalert_sim.alerting import chord_kernels, chords, coarse_look, geometry, kernels, nearest, prefilter, search
     from jalert_sim.physics import compiled
 
     loaded = [compiled.compiled(), kernels.compiled(), search.compiled(), nearest.compiled(), chord_kernels.compiled(),
-              prefilter._kernels()]
+              prefilter._kernels(), coarse_look.compiled()]
     if not compiling.enabled() or any(k is None for k in loaded):
         raise SystemExit("--kernels needs numba (pip install '.[fast]') and the kernels switched on")
     spent: dict[str, float] = {}
@@ -90,7 +90,8 @@ def kernel_times(chunks: list, out_format: str) -> None:
     compiled.compiled = lambda: clocked("track (Kepler, positions)", track)
     for module, name, label in ((search, "search", "crossing search"), (search, "refine", "bisections"),
                                 (nearest, "nearest", "nearest approaches"), (geometry, "_chord_kernel", "chord kernel"),
-                                (prefilter, "_table_mask", "prefilter")):
+                                (prefilter, "_table_mask", "prefilter"),
+                                (coarse_look, "first_look", "coarse samples (first look, Kepler)")):
         setattr(module, name, clocked(label, getattr(module, name)))
     chords.candidates = clocked("chord candidates", chords.candidates)
     rows = sum(len(c.rows) for c in chunks)
