@@ -6,11 +6,13 @@ after the last. Most samples of a track are hundreds of km from Japan; a first l
 of those without solving Kepler's equation (or, in the boost phase, a WGS84 geodesic):
 
 * a boost-phase sample is placed on a great circle of the mean sphere
-  (Trajectories.boost_ground_sphere), within BOOST_SPHERE_OFF of its downrange of the sample;
+  (Trajectories.boost_ground_sphere), no farther from the sample than BOOST_SPHERE_OFF of its
+  downrange (rows whose boost goes so far downrange that this could exceed LOOK_SLACK_M are
+  solved);
 * a free-flight sample between two solved ones LOOK_EVERY samples apart (and each row's first and
   last free-flight sample, which are solved) is placed by interpolating their latitudes and
-  longitudes in time: within 3 km of the sample (tests/test_engine.py measures it) where both
-  lie within 60 degrees of the equator (elsewhere the sample is solved).
+  longitudes in time: within 3 km of the sample (tests/test_kernels.py measures it) where both
+  lie within LOOK_LAT_DEG of the equator (elsewhere the sample is solved).
 
 Where the prefilter puts the placed point beyond its reach and LOOK_SLACK_M more, the sample is
 beyond reach; the others, and the neighbours of each, are solved, with the same code as
