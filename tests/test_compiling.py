@@ -114,20 +114,28 @@ def test_a_first_warm_up_compiles_the_kernels_in_a_child_and_loads_them(tmp_path
     """Kernels compiled in a process stay in its memory (LLVM's, ~100 MB; measured 318 against 214 MB
     of RSS after the warm-up), and the workers forked from it share that. With an empty numba cache
     (NUMBA_CACHE_DIR, as on a fresh install) the warm-up has a child compile them into the cache:
-    this process then loads them from it (numba's cache hits, no misses), and the cache says so."""
+    this process then loads them from it (numba's cache hits, no misses), and the cache says so.
+    Every kernel it loads is one of workers._entry_kernels, whose cache entries decide whether a
+    child is needed: a kernel left off that list would fail here (it would be loaded, not listed)."""
     pytest.importorskip("numba")
-    script = ("from jalert_sim.batch import workers\n"
+    script = ("import gc\n"
+              "from numba.core.registry import CPUDispatcher\n"
+              "from jalert_sim.batch import workers\n"
               "from jalert_sim.alerting import nearest, search\n"
               "before = workers._kernels_cached()\n"
               "workers._warm_up('csv')\n"
               "k, n = search.compiled(), nearest.compiled()\n"
               "stats = [k.search.stats, k.refine.stats, n.nearest_rows.stats]\n"
+              "listed = {(f.__module__, f.__qualname__) for f in workers._entry_kernels()}\n"
+              "loaded = {(d.py_func.__module__, d.py_func.__qualname__) for d in gc.get_objects()\n"
+              "          if isinstance(d, CPUDispatcher) and d.stats.cache_hits}\n"
               "print(before, workers._kernels_cached(), sum(len(s.cache_misses) for s in stats),"
-              " min(len(s.cache_hits) for s in stats))")
+              " min(len(s.cache_hits) for s in stats), len(loaded), sorted(loaded - listed))")
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, env=env)
-    words = done.stdout.split()  # cached before, after; misses of the three; the fewest hits of one
-    assert words[:3] == ["False", "True", "0"] and int(words[3]) >= 1, done.stderr
+    words = done.stdout.split(maxsplit=5)  # cached before, after; misses of the three; the fewest hits of one;
+    assert words[:3] == ["False", "True", "0"] and int(words[3]) >= 1, done.stderr  # kernels loaded; unlisted
+    assert int(words[4]) >= 10 and words[5].strip() == "[]", done.stdout
     assert any(tmp_path.rglob("*.nbi"))
 
 

@@ -250,15 +250,21 @@ def _kernels_cached() -> bool:
 
     if not compiling.enabled() or importlib.util.find_spec("numba") is None:
         return True
+    return compiling.cached(_entry_kernels())
+
+
+def _entry_kernels() -> list[Any]:
+    """The functions of the compiled kernels that the engine calls from Python (the others are
+    compiled into them). tests/test_compiling.py checks that the warm-up loads no other from
+    numba's cache: a kernel missing here would be compiled in this process on a first job."""
     from ..alerting import chord_kernels, coarse_look, kernels, nearest, prefilter, search
     from ..geo import compiled as geo_compiled
     from ..physics import compiled as physics_compiled
 
-    return compiling.cached([physics_compiled._anomalies, physics_compiled._positions, geo_compiled._interpolate,
-                             kernels._grid_bounds, kernels._chords_within, kernels._contains, kernels._box_spans,
-                             kernels._boundary_distance, search._search_rounds, search._refine_rounds,
-                             nearest._nearest_rows, chord_kernels._candidates, prefilter._table_mask_points,
-                             coarse_look._look_rows])
+    return [physics_compiled._anomalies, physics_compiled._positions, geo_compiled._interpolate,
+            kernels._grid_bounds, kernels._chords_within, kernels._contains, kernels._box_spans,
+            kernels._boundary_distance, search._search_rounds, search._refine_rounds, nearest._nearest_rows,
+            chord_kernels._candidates, prefilter._table_mask_points, coarse_look._look_rows]
 
 
 def _compile_apart() -> None:
