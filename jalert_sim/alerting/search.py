@@ -5,8 +5,8 @@ The kernel walks the samples ``_search`` walks, in the same order, and a window 
 first inside sample, not at the end of that sample's chord. It solves only the samples it cannot
 settle from the chord (:func:`_search_rounds`): in each round, the first such sample of every
 window still searching, as one array of times padded as ``Trajectories.positions_at`` pads it.
-Kepler's equation is solved on that array with ``physics.compiled``'s code, point by point as numpy solves it, so the
-positions have numpy's bits. Boost-phase samples (the windows of tracks that pass near a
+Kepler's equation is solved on that array with ``physics.compiled``'s code, point by point as
+numpy solves it, so the positions have numpy's bits. Boost-phase samples (the windows of tracks that pass near a
 footprint while still climbing) are computed beforehand with the numpy route's own function
 (each point on its own). The projection table, the distance grid's bounds and the ray-crossing
 test are the compiled twins' code: the same bits and answers. Where the numpy route would do
