@@ -86,6 +86,20 @@ def test_batch_route_reproduces_the_fixture():
     assert not diffs, f"{len(diffs)} differences; first:\n" + "\n".join(diffs[:15])
 
 
+def test_compiled_route_reproduces_the_fixture():
+    """The same scenarios with every call sent to the compiled kernels, as a large job's workers
+    send them (their size thresholds set to 0): the fixture's answers too. (The test above takes
+    the numpy route where its calls are small, as a few hundred scenarios' are.)"""
+    pytest.importorskip("numba")
+    from jalert_sim.batch.workers import _compiled_routes
+
+    with _compiled_routes():
+        results = jalert_sim.simulate_many([r["input"] for r in RECORDS], errors="return")
+    diffs = [f"{rec['input']}: {d}" for rec, result in zip(RECORDS, results)
+             for d in differences(_expected(rec), _now(result))]
+    assert not diffs, f"{len(diffs)} differences; first:\n" + "\n".join(diffs[:15])
+
+
 @pytest.mark.parametrize("k", range(0, len(RECORDS), 5))
 def test_single_route_reproduces_the_fixture(k):
     rec = RECORDS[k]
