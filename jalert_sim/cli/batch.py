@@ -24,7 +24,7 @@ def batch(
     input: Annotated[str, typer.Argument(help="CSV (with a header) or JSONL file; '-' reads stdin.", show_default=False,
                                    metavar="INPUT")],
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write to this file (whole or not at all) instead of stdout ('-': stdout).")] = None,
-    format: Annotated[Optional[str], typer.Option("--format", "-f", help="jsonl (the run JSON document per row), csv (one summary row per scenario) or parquet (typed columns; needs -o FILE and pyarrow). Default: what -o ends in (.csv, .jsonl, .parquet), else jsonl (with --scheduler, parquet).", show_default=False)] = None,
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="jsonl (the run JSON document per row), csv (one summary row per scenario) or parquet (typed columns; needs -o FILE and pyarrow). Default: what -o ends in (.csv, .jsonl, .parquet), else jsonl (with --scheduler and -o DIR, parquet).", show_default=False)] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", help="Worker processes (default: number of CPUs).")] = None,
     track: Annotated[bool, typer.Option("--track", help="Include the track samples in JSONL records.")] = False,
     at: AtOpt = None,
