@@ -28,12 +28,14 @@ def compiled(numba):
         pass
 
     # Helpers first: a compiled function calls the compiled versions of the globals it names.
-    global _bounds_at, _orientation, _point_segment, _segment_within, _distance_within
+    global _bounds_at, _orientation, _point_segment, _segment_within, _distance_within, _contains_point
+    global _clear_of_boundary
     jit = numba.njit(cache=True, nogil=True, inline="always")
     _bounds_at = jit(_bounds_at)
     Kernels.grid_bounds = staticmethod(numba.njit(cache=True, nogil=True)(_grid_bounds))
     _orientation, _point_segment = jit(_orientation), jit(_point_segment)
     _segment_within = jit(_segment_within)
+    _contains_point, _clear_of_boundary = jit(_contains_point), jit(_clear_of_boundary)
     _distance_within = numba.njit(cache=True, nogil=True)(_distance_within)  # (called with *args: not inlined)
     Kernels.boundary_distance = staticmethod(numba.njit(cache=True, nogil=True)(_boundary_distance))
     Kernels.chords_within = staticmethod(numba.njit(cache=True, nogil=True)(_chords_within))
@@ -207,46 +209,68 @@ def _segment_within(ax, ay, bx, by, cx, cy, dx, dy, sure_in, sure_out):  # pragm
 
 def _contains(pref, x, y, first_band, y0, inv_h, band_start, band_segments, seg):  # pragma: no cover (compiled)
     """shapely.contains_xy(footprint[pref], x, y) where it is sure: 1 in the interior, 0 not (outside
-    or on the boundary), -1 open (left to shapely). GEOS's ray crossing count (RayCrossingCounter)
-    over every ring of the footprint, with the orientation of each crossing taken only where its
-    sign is certain (_orientation). Only the segments of the point's band (boundaries.ray_bands)
-    are read: the others cannot be crossed by the point's ray, nor hold it."""
+    or on the boundary), -1 open (left to shapely): :func:`_contains_point` of each point."""
     out = np.empty(x.shape[0], np.int8)
     for i in range(x.shape[0]):
-        px, py = x[i], y[i]
-        if math.isnan(px) or math.isnan(py):
-            out[i] = 0
+        out[i] = _contains_point(pref[i], x[i], y[i], first_band, y0, inv_h, band_start, band_segments, seg)
+    return out
+
+
+def _contains_point(f, px, py, first_band, y0, inv_h, band_start, band_segments, seg):  # pragma: no cover (compiled)
+    """:func:`_contains` of the point (px, py) and footprint ``f``: GEOS's ray crossing count
+    (RayCrossingCounter) over every ring of the footprint, with the orientation of each crossing
+    taken only where its sign is certain (_orientation). Only the segments of the point's band
+    (boundaries.ray_bands) are read: the others cannot be crossed by the point's ray, nor hold it."""
+    if math.isnan(px) or math.isnan(py):
+        return 0
+    bands = first_band[f + 1] - first_band[f]
+    b = min(max(np.floor((py - y0[f]) * inv_h[f]), 0.0), bands - 1.0)
+    j = first_band[f] + int(b)
+    crossings = 0
+    for k in range(band_start[j], band_start[j + 1]):
+        s = band_segments[k]
+        x1, y1, x2, y2 = seg[s, 0], seg[s, 1], seg[s, 2], seg[s, 3]
+        if x1 < px and x2 < px:
             continue
-        f = pref[i]
-        bands = first_band[f + 1] - first_band[f]
-        b = min(max(np.floor((py - y0[f]) * inv_h[f]), 0.0), bands - 1.0)
-        j = first_band[f] + int(b)
-        crossings = 0
-        answer = 2  # 2: counting
+        if px == x2 and py == y2:
+            return 0  # on a vertex: the boundary
+        if y1 == py and y2 == py:
+            if min(x1, x2) <= px <= max(x1, x2):
+                return 0  # on a horizontal segment: the boundary
+            continue
+        if (y1 > py and y2 <= py) or (y2 > py and y1 <= py):
+            o = _orientation(x1, y1, x2, y2, px, py)
+            if o == 0:
+                return -1  # on the segment, or too close to tell
+            if y2 < y1:
+                o = -o
+            if o > 0:
+                crossings += 1
+    return crossings & 1
+
+
+def _clear_of_boundary(f, px, py, clearance_m, first_band, y0, inv_h, band_start, band_segments,
+                       seg):  # pragma: no cover (compiled)
+    """Whether every segment of footprint ``f``'s boundary lies farther than ``clearance_m`` from
+    (px, py) (GEOS's point-to-segment distance, with a margin of 1 um for its rounding). A segment
+    that near has a y within ``clearance_m`` of py, so it is listed in a band from band(py -
+    clearance_m) to band(py + clearance_m) (boundaries.ray_bands): only those are read."""
+    if math.isnan(px) or math.isnan(py):
+        return False
+    bands = first_band[f + 1] - first_band[f]
+    b0 = int(min(max(np.floor((py - clearance_m - y0[f]) * inv_h[f]), 0.0), bands - 1.0))
+    b1 = int(min(max(np.floor((py + clearance_m - y0[f]) * inv_h[f]), 0.0), bands - 1.0))
+    limit = clearance_m + 1e-6
+    for j in range(first_band[f] + b0, first_band[f] + b1 + 1):
         for k in range(band_start[j], band_start[j + 1]):
             s = band_segments[k]
             x1, y1, x2, y2 = seg[s, 0], seg[s, 1], seg[s, 2], seg[s, 3]
-            if x1 < px and x2 < px:
+            if min(x1, x2) - px > limit or px - max(x1, x2) > limit or min(y1, y2) - py > limit \
+                    or py - max(y1, y2) > limit:
                 continue
-            if px == x2 and py == y2:
-                answer = 0  # on a vertex: the boundary
-                break
-            if y1 == py and y2 == py:
-                if min(x1, x2) <= px <= max(x1, x2):
-                    answer = 0  # on a horizontal segment: the boundary
-                    break
-                continue
-            if (y1 > py and y2 <= py) or (y2 > py and y1 <= py):
-                o = _orientation(x1, y1, x2, y2, px, py)
-                if o == 0:
-                    answer = -1  # on the segment, or too close to tell
-                    break
-                if y2 < y1:
-                    o = -o
-                if o > 0:
-                    crossings += 1
-        out[i] = (crossings & 1) if answer == 2 else answer
-    return out
+            if _point_segment(px, py, x1, y1, x2, y2) <= limit:
+                return False
+    return True
 
 
 def _box_spans(x, y, rows, prefs, box, margin):  # pragma: no cover (compiled)
