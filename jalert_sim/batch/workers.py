@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import numpy as np
+
 from ..errors import InputError, WorkerError
 from ..geo import distance_grid as _distance_grid
 from ..simulation.api import simulate_many
@@ -240,8 +242,17 @@ def _warm_up(out_format: str = "jsonl") -> None:
 
 
 def _run_warm_scenarios() -> None:
+    from .. import geo
+    from ..alerting import geometry
+
     with _compiled_routes():
         simulate_many(_WARM_SCENARIOS, errors="return")
+        # Two kernels that these scenarios' calls do not reach (a large batch's do): the inside test
+        # and the distance to a footprint, of two points by Tokyo.
+        tokyo = [p.code for p in geo.prefectures()].index("13")
+        x, y = geo.to_xy(np.array([139.77, 139.77]), np.array([35.68, 34.5]))
+        geometry.contains(np.array([tokyo, tokyo]), x, y)
+        geometry._outside_distance(np.array([tokyo, tokyo]), x, y)
 
 
 def _kernels_cached() -> bool:
