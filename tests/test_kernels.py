@@ -364,3 +364,17 @@ def test_a_track_point_lies_near_its_bisection_chord():
         worst = max(worst, np.max(np.hypot(x[:, 0] + frac * (x[:, 1] - x[:, 0]) - x[:, 2],
                                            y[:, 0] + frac * (y[:, 1] - y[:, 0]) - y[:, 2])))
     assert 0.05 < worst < REFINE_SLACK_M / 10
+
+
+def test_bisections_off_the_projection_table_go_to_numpy():
+    """Brackets whose ends lie outside the projection table (a track over Europe, tested against
+    Hokkaido's footprint) are not placed on their chord: the kernel's inside test meets a point it
+    cannot project and gives the call back to numpy, as before."""
+    from jalert_sim.alerting import search
+    from jalert_sim.physics.trajectories import solve
+
+    bis = solve(np.full(4, 50.0), np.full(4, 10.0), np.full(4, 90.0), np.full(4, 600.0), np.full(4, 2000.0))
+    t_out = bis.burnout_time_s + 60.0
+    lat, lon, _ = bis.positions_at(np.column_stack([t_out, t_out + 1.0]))
+    assert np.all(lon < 100.0)  # (west of the table)
+    assert search.refine(bis, np.zeros(4, np.int64), t_out, t_out + 1.0) is None

@@ -312,7 +312,7 @@ def _refine_rounds(orbit, proj, grid, bands, to_deg, burnout, flight, pref, t_ou
             if not (elon[q, j] >= lon_min and elon[q, j] <= lon_max and elat[q, j] >= lat_min
                     and elat[q, j] <= lat_max):
                 placed[q] = False  # (outside the projection table: solved throughout)
-                elat[q, j] = elon[q, j] = 0.5 * (lat_min + lat_max)  # (any point of the table)
+                elat[q, j], elon[q, j] = 0.5 * (lat_min + lat_max), 0.5 * (lon_min + lon_max)  # (a point of it)
     ex, ey = _interpolate(elon.ravel(), elat.ravel(), lon_min, lat_min, step, cols, rows, patches)
     t0, t1 = t_out.copy(), t_in.copy()
     for _ in range(bisections):
