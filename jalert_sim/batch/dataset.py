@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -142,8 +143,22 @@ def _replace(fs: Any, temporary: str, target: str, force: bool, name: str) -> No
         _remove(fs, old)
 
 
-def _remove(fs: Any, path: str) -> None:
-    try:
-        fs.rm(path, recursive=True)
-    except (OSError, ValueError):
-        pass
+def _remove(fs: Any, path: str, attempts: int = 40, pause_s: float = 0.25) -> None:
+    """``path`` removed with what it holds. A cluster's task that was already running when the batch
+    stopped (Ctrl-C, an error) can still write its file into a dataset's temporary directory while
+    it is being removed, and the removal then fails on a directory no longer empty: it is tried
+    again, for up to ``attempts`` x ``pause_s`` (10 s). A task that writes after the directory is
+    gone fails (fsspec creates no directory for a file), and leaves nothing."""
+    for _ in range(attempts):
+        try:
+            fs.rm(path, recursive=True)
+        except FileNotFoundError:
+            return
+        except (OSError, ValueError):
+            pass
+        try:
+            if not fs.exists(path):
+                return
+        except OSError:
+            return
+        time.sleep(pause_s)
