@@ -564,3 +564,36 @@ def test_failure_summary_stays_on_one_line():
     result = runner.invoke(app, ["batch", "-", "-q"], input=text)
     assert result.exit_code == 1
     assert result.stderr.count("\n") == 1 and "\\n" in result.stderr and "\x00" not in result.stderr
+
+
+def test_a_stopped_datasets_directory_is_removed_while_late_tasks_write_into_it(tmp_path):
+    """A cluster's task already running when a batch stops can still write into the dataset's
+    temporary directory while it is removed (a clean-clone CI run once found it left behind after
+    Ctrl-C): dataset._remove tries again until it is gone. Here a thread keeps creating files in
+    it for a second; a single attempt leaves the directory."""
+    import threading
+
+    from jalert_sim.batch.dataset import _remove
+    from jalert_sim.batch.partitions import _fs
+
+    target = tmp_path / ".out.partial-0123456789ab"
+    target.mkdir()
+    for k in range(2000):
+        (target / f"part.{k:05d}.parquet").write_bytes(b"")
+    stop = time.monotonic() + 1.0
+
+    def late_task():
+        k = 0
+        while time.monotonic() < stop:
+            try:
+                (target / f".part.{k:05d}.tmp").write_bytes(b"")
+            except FileNotFoundError:  # (the directory is gone: fsspec would not make it again either)
+                pass
+            k += 1
+
+    writer = threading.Thread(target=late_task)
+    writer.start()
+    fs, inner = _fs(str(target))
+    _remove(fs, inner)
+    writer.join()
+    assert not target.exists()

@@ -9,6 +9,7 @@ systems; object stores have no rename, and fsspec copies there).
 
 from __future__ import annotations
 
+import errno
 import os
 import posixpath
 import time
@@ -148,14 +149,14 @@ def _remove(fs: Any, path: str, attempts: int = 40, pause_s: float = 0.25) -> No
     stopped (Ctrl-C, an error) can still write its file into a dataset's temporary directory while
     it is being removed, and the removal then fails on a directory no longer empty: it is tried
     again, for up to ``attempts`` x ``pause_s`` (10 s). A task that writes after the directory is
-    gone fails (fsspec creates no directory for a file), and leaves nothing."""
+    gone fails (fsspec creates no directory for a file), and leaves nothing. Other failures (no
+    permission, say) are not retried."""
     for _ in range(attempts):
         try:
             fs.rm(path, recursive=True)
-        except FileNotFoundError:
-            return
-        except (OSError, ValueError):
-            pass
+        except (OSError, ValueError) as exc:
+            if not isinstance(exc, FileNotFoundError) and getattr(exc, "errno", None) != errno.ENOTEMPTY:
+                return  # (a file that vanished, or one that appeared, is the race above; not this)
         try:
             if not fs.exists(path):
                 return
