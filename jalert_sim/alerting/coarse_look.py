@@ -30,7 +30,7 @@ import math
 import numpy as np
 
 from .. import compiling
-from ..physics.compiled import _geodetic_point, _kepler_point
+from ..physics.compiled import _geodetic_point, _kepler_point, _starter
 from ..physics.geodesy import DEG as _DEG
 from .prefilter import _near_point, maybe_near, table_arguments
 
@@ -50,8 +50,9 @@ def compiled(numba):
 
     if track_kernel.compiled() is None or prefilter._kernels() is None:  # (they jit the helpers called here)
         return None
-    global _kepler_point, _geodetic_point, _near_point, _near, _solve_point, _solve_points
-    _kepler_point, _geodetic_point = track_kernel._kepler_point, track_kernel._geodetic_point
+    global _starter, _kepler_point, _geodetic_point, _near_point, _near, _solve_point, _solve_points
+    _starter, _kepler_point = track_kernel._starter, track_kernel._kepler_point
+    _geodetic_point = track_kernel._geodetic_point
     _near_point = prefilter._near_point
     jit = numba.njit(cache=True, nogil=True, inline="always")
     _near, _solve_point, _solve_points = jit(_near), jit(_solve_point), jit(_solve_points)
@@ -102,8 +103,8 @@ def _look_rows(mean_motion, ecc, tau, semi_major, p_hat, q_hat, sign, start, t, 
     todo = np.empty(n_cols, np.int64)
     for i in range(n_rows):
         e, a = ecc[i], semi_major[i]
-        k = 1.0 / (4.0 * e + 0.5)
-        orbit = (mean_motion[i], e, k, (1.0 - e) * k, 0.078 / (1.0 + e), tau[i], a, a * math.sqrt(1.0 - e * e),
+        k, alpha, c78 = _starter(e)
+        orbit = (mean_motion[i], e, k, alpha, c78, tau[i], a, a * math.sqrt(1.0 - e * e),
                  p_hat[i, 0], p_hat[i, 1], p_hat[i, 2], q_hat[i, 0], q_hat[i, 1], q_hat[i, 2], sign[i], start[i])
         count = 0
         while count < n_cols and not math.isnan(t[i, count]):

@@ -91,8 +91,8 @@ def search(trajs, win, chords, order: int, slack_m: float):
         *_shared(sub), float(_DEG), np.asarray(sub.burnout_time_s, dtype=float), np.asarray(win.t0_s, dtype=float),
         np.asarray(win.flight_s, dtype=float), np.asarray(win.pref, np.int64), boost_start, boost,
         np.asarray(chords.window, np.int64), np.asarray(chords.f_lo, np.int64), np.asarray(chords.f_hi, np.int64),
-        np.column_stack([chords.ta_s, chords.tb_s]).astype(float),
-        np.column_stack([chords.ax_m, chords.ay_m, chords.bx_m, chords.by_m]).astype(float), float(slack_m), int(order))
+        np.column_stack([chords.ta_s, chords.tb_s]),
+        np.column_stack([chords.ax_m, chords.ay_m, chords.bx_m, chords.by_m]), float(slack_m), int(order))
     return (found, at) if code == 0 else None
 
 

@@ -266,8 +266,9 @@ def _kernels_cached() -> bool:
 
 def _entry_kernels() -> list[Any]:
     """The functions of the compiled kernels that the engine calls from Python (the others are
-    compiled into them). tests/test_compiling.py checks that the warm-up loads no other from
-    numba's cache: a kernel missing here would be compiled in this process on a first job."""
+    compiled into them). tests/test_compiling.py checks that the warm-up loads exactly these from
+    numba's cache: a kernel missing here would be compiled in this process on a first job, and one
+    the warm-up never calls would keep _kernels_cached False."""
     from ..alerting import chord_kernels, coarse_look, kernels, nearest, prefilter, search
     from ..geo import compiled as geo_compiled
     from ..physics import compiled as physics_compiled

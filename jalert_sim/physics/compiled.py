@@ -33,7 +33,8 @@ _TWO_PI = 2.0 * np.pi
 def compiled(numba):
     """The kernel ``track_at_times(n, e, tau, a, p_hat, q_hat, sign, start, t, free, to_deg)`` or None
     without numba (or with the kernels switched off: :mod:`jalert_sim.compiling`)."""
-    global _kepler_point, _geodetic_point
+    global _starter, _kepler_point, _geodetic_point
+    _starter = numba.njit(cache=True, nogil=True, inline="always")(_starter)
     _kepler_point = numba.njit(cache=True, nogil=True, inline="always")(_kepler_point)
     _geodetic_point = numba.njit(cache=True, nogil=True, inline="always")(_geodetic_point)
     anomalies = numba.njit(cache=True, nogil=True)(_anomalies)
@@ -57,13 +58,18 @@ def _anomalies(mean_motion, ecc, tau, t, free):  # pragma: no cover (compiled)
     sin_out = np.empty((n_rows, n_cols))
     for i in range(n_rows):
         n, e = mean_motion[i], ecc[i]
-        k = 1.0 / (4.0 * e + 0.5)
-        alpha = (1.0 - e) * k
-        c78 = 0.078 / (1.0 + e)
+        k, alpha, c78 = _starter(e)
         for j in range(n_cols):
             if free[i, j]:
                 anomaly[i, j], cos_out[i, j], sin_out[i, j] = _kepler_point(n, e, k, alpha, c78, tau[i], t[i, j])
     return anomaly, cos_out, sin_out
+
+
+def _starter(e):  # pragma: no cover (compiled)
+    """The constants of :func:`_kepler_point`'s starter for eccentricity ``e``, as
+    kepler.Ellipses._halley computes them: (k, alpha, c78)."""
+    k = 1.0 / (4.0 * e + 0.5)
+    return k, (1.0 - e) * k, 0.078 / (1.0 + e)
 
 
 def _kepler_point(n, e, k, alpha, c78, tau, t):  # pragma: no cover (compiled)
