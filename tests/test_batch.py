@@ -335,6 +335,28 @@ def test_order_is_kept_with_two_jobs_and_small_chunks():
     assert_same(records(two.getvalue()), records(one.getvalue()))
 
 
+@pytest.mark.parametrize("out_format", ["csv", "jsonl", "parquet"])
+def test_a_worker_loads_no_module_that_the_warm_up_did_not(out_format):
+    """Workers are forked after the warm-up, to share what it loaded; a module first imported by a
+    worker's chunk is loaded again in every worker. (pyarrow imports pandas, where installed, at its
+    first array: 0.25 s and ~50 MB a worker.) A fresh process: the warm-up, then one chunk."""
+    if out_format == "parquet":
+        pytest.importorskip("pyarrow")
+    script = ("import sys\n"
+              "from jalert_sim.batch import workers\n"
+              "from jalert_sim.batch.chunks import Chunk, Settings, solve_chunk\n"
+              f"workers._warm_up({out_format!r})\n"
+              "rows = [[f'r{k}', 'sunan', str(40 + k % 160), str(300 + k % 900)] for k in range(300)]\n"
+              "rows.append(['bad', 'nowhere', 'x', '1'])\n"
+              "before = set(sys.modules)\n"
+              f"settings = Settings('csv', ('id', 'launch', 'azimuth', 'apogee'), {out_format!r}, False,"
+              " '2026-01-01T00:00:00+09:00')\n"
+              "out = solve_chunk(Chunk(settings, 1, rows))\n"
+              "print(out.ok, out.failed, sorted(set(sys.modules) - before))")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.stdout.split(maxsplit=2) == ["300", "1", "[]\n"], done.stdout + done.stderr
+
+
 def test_a_slow_chunk_does_not_idle_the_other_worker_and_order_is_kept(monkeypatch, tmp_path):
     # The worker with the first chunk is held up; the other goes on with the chunks after it
     # (as far as the lead of 2 chunks per worker allows) instead of waiting for it to be read.

@@ -21,8 +21,8 @@ import numpy as np
 
 from ..errors import InputError, WorkerError
 from ..geo import distance_grid as _distance_grid
-from ..simulation.api import simulate_many
-from .chunks import Chunk, ChunkOut, solve_chunk
+from ..simulation.api import simulate_many, solve_table
+from .chunks import Chunk, ChunkOut, parquet_part, solve_chunk
 from .records import orjson_dumps
 
 
@@ -226,9 +226,9 @@ def _warm_up(out_format: str = "jsonl") -> None:
     """Load, before forking, what every worker needs, so that the workers share its pages instead of
     each loading (and holding) its own copy: the geography and the default models, numba and the
     compiled kernels (the engine is run once with every call sent to the kernels, which give
-    numpy's answer bit for bit; without numba it is the numpy route), orjson, pyarrow for Parquet.
-    Kernels not yet in numba's cache (the first large job after an install) are compiled by a
-    child process first (:func:`_compile_apart`)."""
+    numpy's answer bit for bit; without numba it is the numpy route), orjson, pyarrow for Parquet
+    (and pandas, where installed). Kernels not yet in numba's cache (the first large job after an
+    install) are compiled by a child process first (:func:`_compile_apart`)."""
     if not _kernels_cached():
         _compile_apart()
     _run_warm_scenarios()
@@ -238,7 +238,10 @@ def _warm_up(out_format: str = "jsonl") -> None:
         try:  # (its absence is reported before any work)
             importlib.import_module("pyarrow")
         except ImportError:
-            pass
+            return
+        # An empty chunk's Arrow table: pyarrow imports pandas, where it is installed, at its first
+        # array (to look for pandas objects), 0.25 s and ~50 MB; here once, not in every worker.
+        parquet_part(solve_table([]), [], [])
 
 
 def _run_warm_scenarios() -> None:
