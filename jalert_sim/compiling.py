@@ -18,15 +18,23 @@ The kernel modules (``physics.compiled``, ``geo.compiled``, ``alerting.kernels``
 
 from __future__ import annotations
 
+import glob
+import hashlib
 import os
 import sys
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import cache, wraps
+from pathlib import Path
 from typing import Any
 
 _off = 0  # how many numpy_only blocks are open
 _skip_blas_check = False  # see skip_blas_check()
+_builds: list[Callable[[Any], Any]] = []  # every kernel module's build function, as it is imported
+
+#: The package's folders whose modules the kernels can import (with the top level's): the layers
+#: below the simulation (tests/test_layout.py keeps imports flowing downward).
+KERNEL_LAYERS = ("physics", "geo", "alerting")
 
 #: Scenarios per worker process from which a job loads the kernels. Importing numba and loading
 #: the cached kernels costs 0.5-1.3 s of the parent (measured on the 2-core machine, in a
@@ -61,7 +69,9 @@ def numpy_only(really: bool = True) -> Iterator[None]:
 def kernels(build: Callable[[Any], Any]) -> Callable[[], Any]:
     """A kernel module's loader, ``compiled()``: what ``build(numba)`` returns, made once, on the
     first call where numba is installed and the kernels are on; None otherwise. Every call asks
-    :func:`enabled`, so the switch holds after the kernels have loaded."""
+    :func:`enabled`, so the switch holds after the kernels have loaded. Before the first build,
+    numba's cache entries left from other sources of the kernels are removed (:func:`_drop_stale`)."""
+    _builds.append(build)
 
     @cache
     def built() -> Any:
@@ -71,6 +81,8 @@ def kernels(build: Callable[[Any], Any]) -> Callable[[], Any]:
             return None
         if _skip_blas_check:
             _load_array_maths_without_scipy()
+        for func in list(_builds):  # (the kernel modules imported so far: those whose functions build may jit)
+            _drop_stale(func)
         return build(numba)
 
     @wraps(build)
@@ -82,16 +94,80 @@ def kernels(build: Callable[[Any], Any]) -> Callable[[], Any]:
 
 def cached(funcs: list[Callable[..., Any]]) -> bool:
     """Whether numba's cache holds an index for each of ``funcs`` (Python functions compiled with
-    ``cache=True``): they were compiled before, by some process of this installation. An index
-    left from an older source file (numba then compiles again, where the function is first used)
-    counts as cached. True too where numba cannot cache at all (no writable place for the files:
-    its locator raises) or its internals moved (the locator is not public API)."""
+    ``cache=True``): they were compiled before, by some process of this installation, from the
+    same sources (entries from others are removed first: :func:`_drop_stale`). An index left from
+    an older text of the function's own file (numba then compiles again, where the function is
+    first used) counts as cached. True too where numba cannot cache at all (no writable place for
+    the files: its locator raises) or its internals moved (the locator is not public API)."""
     try:
         from numba.core.caching import FunctionCache
 
+        for f in funcs:
+            _drop_stale(f)
         return all(os.path.exists(FunctionCache(f)._cache_file._index_path) for f in funcs)
     except Exception:  # noqa: BLE001  (numba missing, or its internals moved)
         return True
+
+
+@cache
+def _drop_stale(func: Callable[..., Any]) -> None:
+    """Remove the numba cache entries in the folder of ``func``'s entries if they may have been
+    compiled from other sources than this installation's.
+
+    numba stamps a function's entries with the text of its own file only. A kernel compiled with
+    a helper or a constant of another file keeps that file's old code (an upgrade or a checkout
+    that changed the helper's file and not the kernel's): numba would load it, and the kernels
+    would no longer give the numpy route's bits. So each cache folder holds a stamp, the digest
+    of every module the kernels can import (:func:`_sources_digest`); where it differs, the
+    folder's entries go (they are all the package's: numba keeps one folder per source folder)
+    and the new stamp is written. numba then compiles the kernels as on a first install."""
+    try:
+        from numba.core.caching import FunctionCache
+
+        folder = FunctionCache(func)._cache_path
+    except Exception:  # noqa: BLE001  (numba cannot cache here, or its internals moved)
+        return
+    _drop_stale_in(folder)
+
+
+@cache
+def _drop_stale_in(folder: str) -> None:
+    digest = _sources_digest()
+    if digest is None:
+        return
+    stamp = os.path.join(folder, "jalert_sim-sources.sha256")
+    try:
+        with open(stamp, encoding="ascii") as handle:
+            if handle.read() == digest:
+                return
+    except OSError:
+        pass
+    for entry in glob.glob(os.path.join(glob.escape(folder), "*.nb[ic]")):
+        with suppress(OSError):
+            os.remove(entry)
+    with suppress(OSError):
+        partial = f"{stamp}.{os.getpid()}"
+        with open(partial, "w", encoding="ascii") as handle:
+            handle.write(digest)
+        os.replace(partial, stamp)
+
+
+@cache
+def _sources_digest() -> str | None:
+    """SHA-256 of the text of the package's top-level modules and of every module of KERNEL_LAYERS:
+    all the code and constants that numba can compile into a kernel (~50 files, ~3 ms). None where
+    they cannot be read (a frozen application)."""
+    root = Path(__file__).resolve().parent
+    paths = sorted(root.glob("*.py")) + sorted(p for layer in KERNEL_LAYERS for p in (root / layer).rglob("*.py"))
+    digest = hashlib.sha256()
+    try:
+        for path in paths:
+            text = path.read_bytes()
+            digest.update(f"{path.relative_to(root).as_posix()}\0{len(text)}\0".encode())
+            digest.update(text)
+    except OSError:
+        return None
+    return digest.hexdigest() if paths else None
 
 
 def skip_blas_check() -> None:

@@ -8,10 +8,13 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import jalert_sim
+import jalert_sim._data
 from jalert_sim import compiling
 from jalert_sim.alerting import chord_kernels, kernels, nearest, prefilter, search
 from jalert_sim.geo import compiled as geo_compiled
@@ -140,6 +143,48 @@ def test_a_first_warm_up_compiles_the_kernels_in_a_child_and_loads_them(tmp_path
     assert words[:3] == ["False", "True", "0"] and int(words[3]) >= 1, done.stderr  # kernels loaded; not both
     assert int(words[4]) >= 10 and words[5].strip() == "[]", done.stdout
     assert any(tmp_path.rglob("*.nbi"))
+
+
+def test_a_kernels_cache_entry_goes_when_a_file_it_was_compiled_with_changes(tmp_path):
+    """numba stamps a function's cache entries with its own file's text. coarse_look's kernel is
+    compiled with helpers of physics/compiled.py: after a change there alone (an upgrade, a
+    checkout), numba would load the kernel with the old helpers. compiling._drop_stale removes
+    such entries, and the kernel is compiled again; a change outside the kernels' layers keeps
+    them. A copy of the package, run in fresh processes, with its cache in its own folders."""
+    pytest.importorskip("numba")
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(Path(jalert_sim.__file__).parent, src / "jalert_sim", ignore=shutil.ignore_patterns("__pycache__"))
+    (src / "data").symlink_to(Path(jalert_sim._data.data_path("prefectures.geojson")).parent, target_is_directory=True)
+    script = ("import numpy as np, jalert_sim\n"
+              "from jalert_sim import compiling\n"
+              "from jalert_sim.alerting import coarse_look\n"
+              "from jalert_sim.physics.trajectories import solve\n"
+              "cached = compiling.cached([coarse_look._look_rows])\n"
+              "trajs = solve(np.array([39.0]), np.array([125.7]), np.array([90.0]), np.array([600.0]),"
+              " np.array([np.nan]))\n"
+              "coarse_look.first_look(trajs, trajs.sample_times(10.0), 300e3)\n"
+              "stats = coarse_look.compiled().stats\n"
+              "print(jalert_sim.__file__, cached, len(stats.cache_hits), len(stats.cache_misses))")
+    env = {k: v for k, v in os.environ.items() if k not in ("NUMBA_CACHE_DIR", "JALERT_SIM_NO_NUMBA")}
+    env["PYTHONPATH"] = str(src)
+
+    def run() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600, env=env,
+                              cwd=tmp_path)
+        words = done.stdout.split()
+        assert len(words) == 4 and words[0] == str(src / "jalert_sim" / "__init__.py"), done.stdout + done.stderr
+        return words[1:]  # cached before the call; the kernel's cache hits, misses
+
+    assert run() == ["False", "0", "1"]  # compiled
+    assert run() == ["True", "1", "0"]  # loaded
+    helpers = src / "jalert_sim" / "physics" / "compiled.py"
+    helpers.write_text(helpers.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert run() == ["False", "0", "1"]  # compiled again: the old helpers are not loaded
+    report = src / "jalert_sim" / "present" / "report.py"
+    report.write_text(report.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert run() == ["True", "1", "0"]
 
 
 def test_the_command_line_keeps_scipy_linalg_out_of_numbas_start(tmp_path):

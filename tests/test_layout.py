@@ -92,6 +92,18 @@ def test_the_tree_has_the_layers():
     assert {m for m in MODULES if "." not in m and _layer(m) == "foundation"} == FOUNDATION
 
 
+def test_the_kernels_sources_are_the_layers_they_can_import():
+    """compiling._sources_digest stamps numba's cache with the text of the top level and of
+    compiling.KERNEL_LAYERS: every kernel module must be in those layers, and they must import
+    nothing above them, or a change above would leave stale kernels in the cache."""
+    from jalert_sim import compiling
+
+    layers = set(compiling.KERNEL_LAYERS) | {"foundation"}
+    kernel_modules = {m for m, path in MODULES.items() if "@compiling.kernels" in path.read_text(encoding="utf-8")}
+    assert len(kernel_modules) >= 8 and {_layer(m) for m in kernel_modules} <= layers
+    assert all(ALLOWED[layer] <= layers for layer in layers)
+
+
 @pytest.mark.parametrize("module", sorted(m for m in MODULES if _layer(m)))
 def test_imports_flow_downward(module):
     layer = _layer(module)
