@@ -95,10 +95,10 @@ def kernels(build: Callable[[Any], Any]) -> Callable[[], Any]:
 def cached(funcs: list[Callable[..., Any]]) -> bool:
     """Whether numba's cache holds an index for each of ``funcs`` (Python functions compiled with
     ``cache=True``): they were compiled before, by some process of this installation, from the
-    same sources (entries from others are removed first: :func:`_drop_stale`). An index left from
-    an older text of the function's own file (numba then compiles again, where the function is
-    first used) counts as cached. True too where numba cannot cache at all (no writable place for
-    the files: its locator raises) or its internals moved (the locator is not public API)."""
+    same sources (entries from others, an older text of the function's own file included, are
+    removed first: :func:`_drop_stale`). True too where numba cannot cache at all (no writable
+    place for the files: its locator raises) or its internals moved (the locator is not public
+    API)."""
     try:
         from numba.core.caching import FunctionCache
 
