@@ -55,7 +55,8 @@ class Workers:
     waits on the other with a full pipe. Results are read from whichever worker finishes
     first (a worker never idles behind a slower one) and handed out in input order; a worker
     is not given a chunk more than _LEAD chunks ahead of the next one to hand out, so the
-    results held back stay few.
+    results held back stay few. A worker that answers gets its next chunk at once, read while it
+    worked; then the results are handed out (and written), and the chunk after it read.
     """
 
     #: How many chunks, per worker, may be in flight or held back beyond the next one out.
@@ -101,18 +102,20 @@ class Workers:
         idle: list[Any] = []
         done: dict[int, ChunkOut] = {}  # results that came in before an earlier one
         sent = handed = 0
-        more = True
+        ahead = [next(chunks, None)]  # the next chunk to send (None: the input is done)
+
+        def hand_out() -> None:  # (the idle workers their next chunk; the one after it read meanwhile)
+            nonlocal sent
+            while ahead[0] is not None and (idle or len(self.conns) < self.jobs) and sent - handed < lead:
+                conn = idle.pop() if idle else self._start()
+                self._send(conn, ahead[0])
+                working[conn] = sent
+                sent += 1
+                ahead[0] = next(chunks, None)
+
         try:
             while True:
-                while more and (idle or len(self.conns) < self.jobs) and sent - handed < lead:
-                    chunk = next(chunks, None)
-                    if chunk is None:
-                        more = False
-                        break
-                    conn = idle.pop() if idle else self._start()
-                    self._send(conn, chunk)
-                    working[conn] = sent
-                    sent += 1
+                hand_out()
                 if not working:
                     break
                 for conn in wait(list(working)):
@@ -121,6 +124,7 @@ class Workers:
                         raise value
                     done[working.pop(conn)] = value
                     idle.append(conn)
+                hand_out()  # before the results are written: a worker never waits for that, nor for a read
                 while handed in done:
                     yield done.pop(handed)
                     handed += 1
