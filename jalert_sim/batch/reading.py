@@ -32,12 +32,24 @@ class LongLine(str):
     line's first 100 characters (never empty, so it does not end the input)."""
 
 
+#: Lines from this long take the csv module (whose fields have a size limit, and its error).
+_PLAIN_MAX_CHARS = 4096
+
+
 def csv_fields(line: str) -> list[str] | str:
     """The fields of one line of CSV, or what is wrong with it.
 
     One line is one row: no field of ours holds a line break, and a quote left open must
     not swallow the rows after it (the csv module would carry the field on to the next
-    line, and every good row up to the next quote would be lost in one bad record)."""
+    line, and every good row up to the next quote would be lost in one bad record).
+
+    A line without a quote, a NUL or a line break but at its end (every line of a usual input)
+    is split at its commas: the csv module's fields for it, without a reader made for each line
+    (~2 us of the parent's CPU a row, spent while the workers solve)."""
+    if '"' not in line and len(line) < _PLAIN_MAX_CHARS:
+        body = line[:-2] if line.endswith("\r\n") else line[:-1] if line.endswith(("\n", "\r")) else line
+        if "\r" not in body and "\n" not in body and "\0" not in body:
+            return body.split(",") if body else []
     if not line.endswith(("\n", "\r")):  # the last line: end it, so that an open quote shows
         line += "\n"
     try:
