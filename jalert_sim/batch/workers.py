@@ -55,8 +55,8 @@ class Workers:
     waits on the other with a full pipe. Results are read from whichever worker finishes
     first (a worker never idles behind a slower one) and handed out in input order; a worker
     is not given a chunk more than _LEAD chunks ahead of the next one to hand out, so the
-    results held back stay few. A worker that answers gets its next chunk at once, read while it
-    worked; then the results are handed out (and written), and the chunk after it read.
+    results held back stay few. A worker that answers is sent at once the chunk read ahead while
+    it worked; then the parent reads the next one, and hands out (writes) the results.
     """
 
     #: How many chunks, per worker, may be in flight or held back beyond the next one out.
@@ -102,16 +102,16 @@ class Workers:
         idle: list[Any] = []
         done: dict[int, ChunkOut] = {}  # results that came in before an earlier one
         sent = handed = 0
-        ahead = [next(chunks, None)]  # the next chunk to send (None: the input is done)
+        ahead = next(chunks, None)  # the next chunk to send, read ahead (None: the input is done)
 
-        def hand_out() -> None:  # (the idle workers their next chunk; the one after it read meanwhile)
-            nonlocal sent
-            while ahead[0] is not None and (idle or len(self.conns) < self.jobs) and sent - handed < lead:
+        def hand_out() -> None:  # (each idle worker the chunk read ahead, then the next one is read)
+            nonlocal ahead, sent
+            while ahead is not None and (idle or len(self.conns) < self.jobs) and sent - handed < lead:
                 conn = idle.pop() if idle else self._start()
-                self._send(conn, ahead[0])
+                self._send(conn, ahead)
                 working[conn] = sent
                 sent += 1
-                ahead[0] = next(chunks, None)
+                ahead = next(chunks, None)
 
         try:
             while True:
