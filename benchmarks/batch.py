@@ -154,7 +154,7 @@ def main() -> None:
 
 
 #: Said of a run that started with numba's cache empty (the first large batch after an install).
-COLD = " [numba's cache was empty: this run compiled the kernels, 10-15 s]"
+COLD = " [numba's cache was empty: this run compiled the kernels, ~25 s]"
 
 
 def cli(src: Path, tmp: Path, fmt: str, jobs: int) -> dict:
