@@ -81,8 +81,10 @@ def kernels(build: Callable[[Any], Any]) -> Callable[[], Any]:
             return None
         if _skip_blas_check:
             _load_array_maths_without_scipy()
-        for func in list(_builds):  # (the kernel modules imported so far: those whose functions build may jit)
-            _drop_stale(func)
+        # (The kernel modules imported so far: those whose functions build may jit. Where entries
+        # from other sources cannot be removed, numba would load them: the numpy route instead.)
+        if not all([_drop_stale(func) for func in list(_builds)]):
+            return None
         return build(numba)
 
     @wraps(build)
@@ -110,9 +112,9 @@ def cached(funcs: list[Callable[..., Any]]) -> bool:
 
 
 @cache
-def _drop_stale(func: Callable[..., Any]) -> None:
+def _drop_stale(func: Callable[..., Any]) -> bool:
     """Remove the numba cache entries in the folder of ``func``'s entries if they may have been
-    compiled from other sources than this installation's.
+    compiled from other sources than this installation's; False if some could not be removed.
 
     numba stamps a function's entries with the text of its own file only. A kernel compiled with
     a helper or a constant of another file keeps that file's old code (an upgrade or a checkout
@@ -126,30 +128,38 @@ def _drop_stale(func: Callable[..., Any]) -> None:
 
         folder = FunctionCache(func)._cache_path
     except Exception:  # noqa: BLE001  (numba cannot cache here, or its internals moved)
-        return
-    _drop_stale_in(folder)
+        return True
+    return _drop_stale_in(folder)
 
 
 @cache
-def _drop_stale_in(folder: str) -> None:
+def _drop_stale_in(folder: str) -> bool:
     digest = _sources_digest()
     if digest is None:
-        return
+        return True
     stamp = os.path.join(folder, "jalert_sim-sources.sha256")
     try:
         with open(stamp, encoding="ascii") as handle:
             if handle.read() == digest:
-                return
+                return True
     except OSError:
         pass
+    kept = False
     for entry in glob.glob(os.path.join(glob.escape(folder), "*.nb[ic]")):
-        with suppress(OSError):
+        try:
             os.remove(entry)
+        except FileNotFoundError:  # (another process removed it)
+            pass
+        except OSError:
+            kept = True
+    if kept:  # (no stamp: the next process tries again)
+        return False
     with suppress(OSError):
         partial = f"{stamp}.{os.getpid()}"
         with open(partial, "w", encoding="ascii") as handle:
             handle.write(digest)
         os.replace(partial, stamp)
+    return True
 
 
 @cache

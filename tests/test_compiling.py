@@ -187,6 +187,31 @@ def test_a_kernels_cache_entry_goes_when_a_file_it_was_compiled_with_changes(tmp
     assert run() == ["True", "1", "0"]
 
 
+def test_a_cache_folder_is_stamped_only_once_its_entries_from_other_sources_are_gone(tmp_path):
+    """compiling._drop_stale_in on a folder of entries without the stamp (another version's): it
+    removes them and writes the digest of this installation's sources; where one cannot be
+    removed (here a directory in an entry's name, which no one can unlink), it leaves no stamp
+    and answers False, and the kernels' loaders then give the numpy route."""
+    import shutil
+
+    stuck, clean = tmp_path / "stuck", tmp_path / "clean"
+    for folder in (stuck, clean):
+        folder.mkdir()
+        (folder / "kernels._contains-99.py311.nbi").write_bytes(b"old")
+        (folder / "kernels._contains-99.py311.1.nbc").write_bytes(b"old")
+    (stuck / "search._search_rounds-180.py311.2.nbc").mkdir()
+    (stuck / "search._search_rounds-180.py311.2.nbc" / "x").write_bytes(b"")
+    stamp = "jalert_sim-sources.sha256"
+    assert compiling._drop_stale_in(str(clean)) is True
+    assert sorted(p.name for p in clean.iterdir()) == [stamp]
+    assert (clean / stamp).read_text(encoding="ascii") == compiling._sources_digest()
+    assert compiling._drop_stale_in(str(stuck)) is False
+    assert sorted(p.name for p in stuck.iterdir()) == ["search._search_rounds-180.py311.2.nbc"]
+    shutil.rmtree(stuck / "search._search_rounds-180.py311.2.nbc")
+    assert compiling._drop_stale_in.__wrapped__(str(stuck)) is True  # (the next process's try)
+    assert (stuck / stamp).exists()
+
+
 def test_the_command_line_keeps_scipy_linalg_out_of_numbas_start(tmp_path):
     """Where scipy is installed, numba's array maths import scipy.linalg to look for a BLAS when the
     kernels first run (0.1-0.2 s and ~13 MB a process, measured). The command line switches that
