@@ -278,6 +278,31 @@ def test_stdin_and_a_version_mismatch_are_refused(cluster, inputs, tmp_path):
     assert not (tmp_path / "o.csv").exists()
 
 
+def test_cold_workers_load_kernels_that_one_process_of_their_own_compiled(tmp_path, monkeypatch):
+    """With numba's cache empty (as after an install or an upgrade), each worker used to compile the
+    kernels it used in its own process, and keep the compiler's memory (~100 MB). Now, as the
+    workers are checked, one new process on the machine compiles them all into the cache (the
+    others wait for it), and every worker loads them: cache hits, no compile in a worker."""
+    pytest.importorskip("numba")
+    from jalert_sim.batch.cluster import connect
+
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "numba"))  # (the workers' cache: empty)
+
+    def kernels_here() -> tuple[int, int]:  # (pickled by value) jalert-sim's kernels loaded, compiled
+        import gc
+
+        from numba.core.registry import CPUDispatcher
+
+        ours = [d for d in gc.get_objects() if isinstance(d, CPUDispatcher) and d.py_func.__module__.startswith("jalert_sim.")]
+        return sum(bool(d.stats.cache_hits) for d in ours), sum(len(d.stats.cache_misses) for d in ours)
+
+    with connect("local", workers=2, timeout_s=60) as client:
+        found = client.run(kernels_here)
+    assert len(found) == 2
+    assert all(loaded >= 10 and compiled == 0 for loaded, compiled in found.values()), found
+    assert any((tmp_path / "numba").rglob("*.nbi"))
+
+
 def test_interrupted_cli_cancels_and_leaves_no_output(tmp_path):
     psutil = pytest.importorskip("psutil")
     src = tmp_path / "big.csv"

@@ -102,13 +102,25 @@ def _wait_for_workers(client: Any, timeout_s: float, address: str) -> None:
         raise InputError("scheduler", f"no worker joined {address!r} within {timeout_s:g} s ({_one_line(exc)})") from None
 
 
-def _version() -> str:
-    """This process's jalert-sim version (run on each worker), the engine warmed up on the way by 48
-    scenarios (its modules, the geography, the compiled kernels: ~1 s of CPU that the worker's
-    first task would otherwise pay)."""
+async def _version() -> str:
+    """This process's jalert-sim version (run on each worker), the engine warmed up on the way
+    (:func:`_warm_up`), in a thread: the worker's event loop goes on answering meanwhile."""
+    import asyncio
+
     import jalert_sim as installed
-    from jalert_sim.batch import partitions
+
+    await asyncio.get_running_loop().run_in_executor(None, _warm_up)
+    return installed.__version__
+
+
+def _warm_up() -> None:
+    """A worker's warm-up: the compiled kernels loaded from numba's cache, compiled there first by a
+    process of their own where they are not (workers.warm_up_without_fork), and 48 scenarios (its
+    modules, the geography: ~1 s of CPU that the worker's first task would otherwise pay)."""
+    from jalert_sim.batch import partitions, workers
     from jalert_sim.batch.parsing import parse_fields
+
+    workers.warm_up_without_fork()
 
     rows = [parse_fields({"launch": site, "azimuth": 40 + 5 * k, "apogee": 300 + 40 * k, "range": 900 + 60 * k or None},
                          k + 1, "2024-01-01T12:00") for k, site in enumerate(["sunan", "sinpo", "kusong"] * 16)]
@@ -118,7 +130,6 @@ def _version() -> str:
     from jalert_sim.alerting.geometry import maybe_near
 
     maybe_near(np.full((2, 2), 130.0), np.full((2, 2), 40.0), 1000.0, compiled=True)  # numba, used from 20,000 points
-    return installed.__version__
 
 
 def check_versions(client: Any) -> None:

@@ -12,9 +12,11 @@ import importlib
 import importlib.util
 import os
 import signal
+import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import numpy as np
@@ -305,6 +307,42 @@ def _compile_apart() -> None:
         finally:
             os._exit(code)
     os.waitpid(pid, 0)
+
+
+def warm_up_without_fork() -> None:
+    """The warm-up of a process that must not fork, a Dask worker (it runs threads): where the
+    kernels are not in numba's cache, a new Python process compiles them into it and exits, as
+    :func:`_compile_apart`'s child does, one such process at a time on this machine (the other
+    workers of the machine wait, then load what it compiled); then this process loads them from
+    the cache. If that process fails, this one compiles them itself, as before."""
+    if not _kernels_cached():
+        with _machine_lock("jalert_sim-compile"):
+            if not _kernels_cached():  # (another worker's process may have compiled them meanwhile)
+                env = {**os.environ, "PYTHONPATH": os.pathsep.join([p for p in sys.path if p])}  # (this jalert_sim)
+                with suppress(OSError, subprocess.SubprocessError):  # (then compiled here, below)
+                    subprocess.run([sys.executable, "-c", "from jalert_sim.batch import workers\n"
+                                    "workers._run_warm_scenarios()"], env=env, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=1800, check=False)
+    _run_warm_scenarios()
+
+
+@contextmanager
+def _machine_lock(name: str) -> Iterator[None]:
+    """An exclusive lock held by one process of this user on this machine at a time (a lock file in
+    the temporary folder); no lock where there is no flock or the file cannot be opened."""
+    try:
+        import fcntl
+
+        handle = open(os.path.join(tempfile.gettempdir(), f"{name}-{os.getuid()}.lock"), "a")  # noqa: SIM115
+    except (ImportError, OSError, AttributeError):
+        yield
+        return
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @contextmanager
