@@ -114,22 +114,17 @@ async def _version() -> str:
 
 
 def _warm_up() -> None:
-    """A worker's warm-up: the compiled kernels loaded from numba's cache, compiled there first by a
-    process of their own where they are not (workers.warm_up_without_fork), and 48 scenarios (its
-    modules, the geography: ~1 s of CPU that the worker's first task would otherwise pay)."""
+    """A worker's warm-up: every compiled kernel loaded from numba's cache (compiled there first by a
+    process of their own where they are not: workers.warm_up_without_fork), then 48 scenarios
+    through a partition's code (its modules, pyarrow: ~1 s of CPU that the worker's first task
+    would otherwise pay)."""
     from jalert_sim.batch import partitions, workers
     from jalert_sim.batch.parsing import parse_fields
 
     workers.warm_up_without_fork()
-
     rows = [parse_fields({"launch": site, "azimuth": 40 + 5 * k, "apogee": 300 + 40 * k, "range": 900 + 60 * k or None},
                          k + 1, "2024-01-01T12:00") for k, site in enumerate(["sunan", "sinpo", "kusong"] * 16)]
     partitions.solve_parsed(rows, list(range(1, len(rows) + 1)), "parquet")
-    import numpy as np
-
-    from jalert_sim.alerting.geometry import maybe_near
-
-    maybe_near(np.full((2, 2), 130.0), np.full((2, 2), 40.0), 1000.0, compiled=True)  # numba, used from 20,000 points
 
 
 def check_versions(client: Any) -> None:

@@ -312,9 +312,10 @@ def _compile_apart() -> None:
 def warm_up_without_fork() -> None:
     """The warm-up of a process that must not fork, a Dask worker (it runs threads): where the
     kernels are not in numba's cache, a new Python process compiles them into it and exits, as
-    :func:`_compile_apart`'s child does, one such process at a time on this machine (the other
-    workers of the machine wait, then load what it compiled); then this process loads them from
-    the cache. If that process fails, this one compiles them itself, as before."""
+    :func:`_compile_apart`'s child does, one such process at a time for this user on this machine
+    (the other workers wait, then load what it compiled); then this process loads them from the
+    cache (:func:`_run_warm_scenarios`: every kernel). If that process fails, this one compiles
+    them itself, as before."""
     if not _kernels_cached():
         with _machine_lock("jalert_sim-compile"):
             if not _kernels_cached():  # (another worker's process may have compiled them meanwhile)
