@@ -278,17 +278,11 @@ def test_stdin_and_a_version_mismatch_are_refused(cluster, inputs, tmp_path):
     assert not (tmp_path / "o.csv").exists()
 
 
-def test_cold_workers_load_kernels_that_one_process_of_their_own_compiled(tmp_path, monkeypatch):
-    """With numba's cache empty (as after an install or an upgrade), each worker used to compile the
-    kernels it used in its own process, and keep the compiler's memory (~100 MB). Now, as the
-    workers are checked, one new process on the machine compiles them all into the cache (the
-    others wait for it), and every worker loads them: cache hits, no compile in a worker."""
-    pytest.importorskip("numba")
-    from jalert_sim.batch.cluster import connect
+def _kernels_probe():
+    """A function for client.run (nested: cloudpickle sends it by value): in the worker, how many of
+    jalert-sim's compiled kernels were loaded from numba's cache, and how many were compiled."""
 
-    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "numba"))  # (the workers' cache: empty)
-
-    def kernels_here() -> tuple[int, int]:  # (pickled by value) jalert-sim's kernels loaded, compiled
+    def kernels_here() -> tuple[int, int]:
         import gc
 
         from numba.core.registry import CPUDispatcher
@@ -296,11 +290,42 @@ def test_cold_workers_load_kernels_that_one_process_of_their_own_compiled(tmp_pa
         ours = [d for d in gc.get_objects() if isinstance(d, CPUDispatcher) and d.py_func.__module__.startswith("jalert_sim.")]
         return sum(bool(d.stats.cache_hits) for d in ours), sum(len(d.stats.cache_misses) for d in ours)
 
+    return kernels_here
+
+
+def test_cold_workers_load_kernels_that_one_process_of_their_own_compiled(tmp_path, monkeypatch):
+    """With numba's cache empty (as after an install or an upgrade), each worker used to compile the
+    kernels it used in its own process, and keep the compiler's memory (~400 MB, measured). Now, as
+    the workers are checked, one new process on the machine compiles them all into the cache (the
+    others wait for it), and every worker loads them: cache hits, no compile in a worker."""
+    pytest.importorskip("numba")
+    from jalert_sim.batch.cluster import connect
+
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "numba"))  # (the workers' cache: empty)
     with connect("local", workers=2, timeout_s=60) as client:
-        found = client.run(kernels_here)
+        found = client.run(_kernels_probe())
     assert len(found) == 2
     assert all(loaded >= 10 and compiled == 0 for loaded, compiled in found.values()), found
     assert any((tmp_path / "numba").rglob("*.nbi"))
+
+
+def test_the_dataframe_api_on_a_cold_cache_compiles_the_kernels_outside_the_workers(tmp_path, monkeypatch):
+    """simulate_dataframe on a script's own cluster (not warmed up by ``connect``), numba's cache
+    empty: a partition large enough for the compiled routes has a process of its own compile the
+    kernels first, and the workers load what they use from the cache."""
+    pytest.importorskip("numba")
+    pd = pytest.importorskip("pandas")
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "numba"))
+    n = 600
+    scenarios = pd.DataFrame({"launch": [SITES[k % 4] for k in range(n)], "azimuth": [40.0 + (k * 37) % 160 for k in range(n)],
+                              "apogee": [300.0 + (k * 53) % 900 for k in range(n)]})
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  host="127.0.0.1", scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as local, \
+            distributed.Client(local) as client:
+        frame = client.compute(simulate_dataframe(dd.from_pandas(scenarios, npartitions=2), launch_time=AT)).result()
+        found = client.run(_kernels_probe())
+    assert len(frame) == n and frame["error"].isna().all()
+    assert sum(loaded for loaded, _ in found.values()) >= 5 and all(c == 0 for _, c in found.values()), found
 
 
 def test_interrupted_cli_cancels_and_leaves_no_output(tmp_path):

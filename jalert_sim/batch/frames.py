@@ -13,8 +13,10 @@ or its number. A missing value (None, NaN, pandas.NA) is an absent field, as an 
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from ..alerting.engine import LOOK_COMPILED_FROM
 from ..simulation.api import parse_time
 from .chunks import solve_parsed
 from .partitions import parquet_columns
@@ -66,6 +68,8 @@ def solve_frame(frame: Any, first_rows: list[int] | None, launch_time: str, part
     import pandas as pd
     import pyarrow as pa
 
+    if len(frame) >= LOOK_COMPILED_FROM:  # (large enough for the engine's compiled routes)
+        _compiled_apart()
     if "row" in frame.columns:
         rows = [int(r) for r in frame["row"].tolist()]
         frame = frame.drop(columns="row")
@@ -80,3 +84,14 @@ def solve_frame(frame: Any, first_rows: list[int] | None, launch_time: str, part
               for row, fields in zip(rows, table.rename_columns(list(names)).to_pylist())]
     out = solve_parsed(parsed, rows, "parquet")
     return out.text.to_pandas(types_mapper=pd.ArrowDtype)
+
+
+@cache
+def _compiled_apart() -> None:
+    """Once per process: the kernels compiled by a process of their own where numba's cache lacks
+    them (workers.compile_without_fork), not by this worker, which would keep the compiler's
+    memory. (A worker of a script's own client is not warmed up as ``connect``'s are.)"""
+    from .workers import compile_without_fork
+
+    compile_without_fork()
+

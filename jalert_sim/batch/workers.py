@@ -310,12 +310,19 @@ def _compile_apart() -> None:
 
 
 def warm_up_without_fork() -> None:
-    """The warm-up of a process that must not fork, a Dask worker (it runs threads): where the
-    kernels are not in numba's cache, a new Python process compiles them into it and exits, as
-    :func:`_compile_apart`'s child does, one such process at a time for this user on this machine
-    (the other workers wait, then load what it compiled); then this process loads them from the
-    cache (:func:`_run_warm_scenarios`: every kernel). If that process fails, this one compiles
-    them itself, as before."""
+    """The warm-up of a process that must not fork, a Dask worker (it runs threads): the kernels
+    compiled apart where they are not in numba's cache (:func:`compile_without_fork`), then loaded
+    from it (:func:`_run_warm_scenarios`: every kernel)."""
+    compile_without_fork()
+    _run_warm_scenarios()
+
+
+def compile_without_fork() -> None:
+    """Where the kernels are not in numba's cache, a new Python process compiles them into it and
+    exits, as :func:`_compile_apart`'s child does, one such process at a time for this user on this
+    machine (other processes that ask meanwhile wait, then find them cached): this process does not
+    keep the compiler's memory. If that process fails, the kernels are compiled where they are
+    first used, as before."""
     if not _kernels_cached():
         with _machine_lock("jalert_sim-compile"):
             if not _kernels_cached():  # (another worker's process may have compiled them meanwhile)
@@ -324,7 +331,6 @@ def warm_up_without_fork() -> None:
                     subprocess.run([sys.executable, "-c", "from jalert_sim.batch import workers\n"
                                     "workers._run_warm_scenarios()"], env=env, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=1800, check=False)
-    _run_warm_scenarios()
 
 
 @contextmanager
