@@ -94,4 +94,3 @@ def _compiled_apart() -> None:
     from .workers import compile_without_fork
 
     compile_without_fork()
-

@@ -327,7 +327,7 @@ def compile_without_fork() -> None:
         with _machine_lock("jalert_sim-compile"):
             if not _kernels_cached():  # (another worker's process may have compiled them meanwhile)
                 env = {**os.environ, "PYTHONPATH": os.pathsep.join([p for p in sys.path if p])}  # (this jalert_sim)
-                with suppress(OSError, subprocess.SubprocessError):  # (then compiled here, below)
+                with suppress(OSError, subprocess.SubprocessError):  # (then compiled where first used)
                     subprocess.run([sys.executable, "-c", "from jalert_sim.batch import workers\n"
                                     "workers._run_warm_scenarios()"], env=env, stdin=subprocess.DEVNULL,
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=1800, check=False)
