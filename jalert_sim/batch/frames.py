@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from ..alerting.engine import LOOK_COMPILED_FROM
+from ..alerting import engine
 from ..simulation.api import parse_time
 from .chunks import solve_parsed
 from .partitions import parquet_columns
@@ -68,7 +68,7 @@ def solve_frame(frame: Any, first_rows: list[int] | None, launch_time: str, part
     import pandas as pd
     import pyarrow as pa
 
-    if len(frame) >= LOOK_COMPILED_FROM:  # (large enough for the engine's compiled routes)
+    if len(frame) >= engine.LOOK_COMPILED_FROM:  # (large enough for the engine's compiled routes)
         _compiled_apart()
     if "row" in frame.columns:
         rows = [int(r) for r in frame["row"].tolist()]
