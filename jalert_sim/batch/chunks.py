@@ -158,6 +158,11 @@ def parquet_options(schema) -> dict[str, Any]:
     return {"use_dictionary": names}
 
 
+def empty_part():
+    """:func:`parquet_part` of a chunk with no rows: a batch's Parquet columns and types."""
+    return parquet_part(solve_table([]), [], [])
+
+
 def parquet_part(table, ids: list[Any], rows: list[int]):
     """The chunk's rows as a pyarrow.Table: id (text) and row, then the table's columns."""
     import pyarrow as pa

@@ -18,7 +18,7 @@ from typing import Any
 
 from ..alerting import engine
 from ..simulation.api import parse_time
-from .chunks import solve_parsed
+from .chunks import empty_part, solve_parsed
 from .partitions import parquet_columns
 
 
@@ -26,10 +26,7 @@ def result_meta() -> Any:
     """An empty pandas.DataFrame with the result's columns and dtypes (the engine's Arrow schema)."""
     import pandas as pd
 
-    from ..simulation.api import solve_table
-    from .chunks import parquet_part
-
-    return parquet_part(solve_table([]), [], []).to_pandas(types_mapper=pd.ArrowDtype)
+    return empty_part().to_pandas(types_mapper=pd.ArrowDtype)
 
 
 def simulate_dataframe(scenarios: Any, *, launch_time: Any = None) -> Any:

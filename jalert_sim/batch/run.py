@@ -171,10 +171,9 @@ class _ParquetOut:
 
     def close(self) -> None:
         if self._writer is None:  # no rows: a file with the columns and no row
-            from ..simulation.api import solve_table
-            from .chunks import parquet_part
+            from .chunks import empty_part
 
-            self.write(parquet_part(solve_table([]), [], []))
+            self.write(empty_part())
         self._writer.close()
 
 

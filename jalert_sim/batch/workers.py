@@ -23,8 +23,8 @@ import numpy as np
 
 from ..errors import InputError, WorkerError
 from ..geo import distance_grid as _distance_grid
-from ..simulation.api import simulate_many, solve_table
-from .chunks import Chunk, ChunkOut, parquet_part, solve_chunk
+from ..simulation.api import simulate_many
+from .chunks import Chunk, ChunkOut, empty_part, solve_chunk
 from .records import orjson_dumps
 
 
@@ -247,7 +247,7 @@ def _warm_up(out_format: str = "jsonl") -> None:
             return
         # An empty chunk's Arrow table: pyarrow imports pandas, where it is installed, at its first
         # array (to look for pandas objects), 0.25 s and ~50 MB; here once, not in every worker.
-        parquet_part(solve_table([]), [], [])
+        empty_part()
 
 
 def _run_warm_scenarios() -> None:
